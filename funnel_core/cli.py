@@ -7,8 +7,6 @@ problem), 1 an unexpected internal error (also one line, never a traceback).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -20,6 +18,7 @@ from .constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TY
 from .formatting import format_value
 from .loading import load_snapshot
 from .parsing import InputError
+from .tables import render_csv
 from .template import write_template
 
 EXIT_OK = 0
@@ -113,41 +112,6 @@ def render_table(report: ComparisonReport) -> str:
             first = f"{kpi.spec.label:<30} {value:>16}" if i == 0 else " " * 47
             lines.append(f"{first}  {_benchmark_text(comp):<28} {verdict:<8} {source}")
     return "\n".join(lines) + "\n"
-
-
-CSV_COLUMNS = (
-    "kpi", "label", "value", "unit", "period", "computable", "reason", "benchmark_id", "segment",
-    "statistic", "low", "median", "high", "benchmark_period", "user_value_in_benchmark_period",
-    "verdict", "gap", "source", "year", "url", "status", "conversion_note",
-)
-
-
-def report_rows(report: ComparisonReport) -> list[dict]:
-    """Flat rows (one per KPI x benchmark; KPIs without benchmarks get one row)."""
-    rows = []
-    for item in report.kpis:
-        kpi = item.kpi
-        base = {"kpi": kpi.id, "label": kpi.spec.label, "value": kpi.value, "unit": kpi.spec.unit,
-                "period": kpi.period, "computable": kpi.computable, "reason": kpi.reason or ""}
-        if not item.comparisons:
-            rows.append(base)
-        for comp in item.comparisons:
-            b = comp.benchmark
-            rows.append({**base, "benchmark_id": b.id, "segment": b.segment, "statistic": b.statistic,
-                         "low": b.low, "median": b.median, "high": b.high, "benchmark_period": b.period,
-                         "user_value_in_benchmark_period": comp.user_value, "verdict": comp.verdict or "",
-                         "gap": comp.gap, "source": b.source, "year": b.year, "url": b.url,
-                         "status": b.status, "conversion_note": comp.conversion_note or comp.reason or ""})
-    return rows
-
-
-def render_csv(report: ComparisonReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in report_rows(report):
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
-    return buffer.getvalue()
 
 
 def render_json(report: ComparisonReport) -> str:

@@ -254,3 +254,30 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
         items.append(KpiComparison(result, comparisons))
     warnings = tuple(w.message for w in input_warnings(snapshot))
     return ComparisonReport(snapshot, tuple(items), warnings)
+
+
+_STATUS_RANK = {"V": 0, "S": 1, "U": 2}
+
+
+def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
+    """The one benchmark a single-figure view (overview chart, funnel, focus list) uses.
+
+    Preference: comparisons with a verdict; then user catalogue rows (board targets); then
+    segment-specific over "any"; then verification status V > S > U; then the newest year;
+    then catalogue order. Every other benchmark stays visible in the table.
+    """
+    candidates = [c for c in item.comparisons if c.user_value is not None]
+    if not candidates:
+        return None
+
+    def specificity(c: BenchmarkComparison) -> int:
+        b = c.benchmark
+        return sum(1 for dim in (b.acv_band, b.trial_type, b.motion, b.product_category) if dim != ("any",))
+
+    def key(indexed: tuple[int, BenchmarkComparison]) -> tuple:
+        index, c = indexed
+        b = c.benchmark
+        return (c.verdict is None, b.origin == "published", -specificity(c),
+                _STATUS_RANK.get(b.status, 3), -(b.year or 0), index)
+
+    return min(enumerate(candidates), key=key)[1]

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""One command to set up and run the app, one to set up and run the tests.
+
+    python dev.py app      # create .venv, install requirements, start the app on :8501
+    python dev.py test     # create .venv, install test requirements (and Chromium where
+                           # possible), run the whole test suite including the browser test
+
+Needs only Python 3.11+ and the package registries. Extra arguments after ``app`` go to
+``streamlit run``; after ``test`` they go to pytest (e.g. ``python dev.py test -m "not browser"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    subprocess.run(cmd, check=True, **kwargs)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv once and (re)install ``requirements`` when the file changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        say("creating .venv")
+        run([sys.executable, "-m", "venv", str(VENV)])
+        run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    req_files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in req_files)).hexdigest()
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if not stamp.exists() or stamp.read_text() != digest:
+        say(f"installing {requirements}")
+        run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+             "-r", str(ROOT / requirements)])
+        stamp.write_text(digest)
+
+
+def find_chromium() -> str | None:
+    for path in (os.environ.get("FUNNEL_CHROMIUM"), *CHROMIUM_CANDIDATES):
+        if path and Path(path).exists():
+            return path
+    return None
+
+
+def ensure_chromium() -> str | None:
+    """Debian's Chromium for the browser test: installed with apt-get when we are root."""
+    found = find_chromium()
+    if found:
+        return found
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("installing Debian's chromium for the browser test (apt-get)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
+        return find_chromium()
+    return None
+
+
+def cmd_app(extra: list[str]) -> int:
+    ensure_venv("requirements.txt")
+    say("starting the app: open http://localhost:8501")
+    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra], cwd=ROOT)
+
+
+def cmd_test(extra: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    chromium = ensure_chromium()
+    env = dict(os.environ)
+    if chromium:
+        env["FUNNEL_CHROMIUM"] = chromium
+    else:
+        say("Chromium not found and not installable here: the browser test will FAIL. "
+            "Install Debian's chromium, set FUNNEL_CHROMIUM, or run with -m 'not browser'.")
+    return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, env=env)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("app", "test"):
+        print(__doc__)
+        return 2
+    return {"app": cmd_app, "test": cmd_test}[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
