@@ -292,7 +292,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "start_date": _aliases(
         "start_date", "start", "started_at", "start_at", "subscription_start",
-        "subscription_start_date", "start_month", "current_period_start_first", "begin",
+        "subscription_start_date", "start_month", "begin",
         "begin_date", "valid_from", "from", "activated_at", "activation_date", "created",
         "created_at", "creation_date", "signup_date",
         "startdatum", "beginn", "vertragsbeginn", "abo_start", "gultig_ab", "gueltig_ab",
@@ -390,8 +390,8 @@ def recognise_columns(columns: Sequence[str]) -> dict[str, str]:
         for col in columns:
             if col in taken:
                 continue
-            tokens = set(norm[col].split("_"))
-            if tokens & set(hints):
+            tokens = norm[col].split("_")
+            if len(tokens) <= 4 and set(tokens) & set(hints):
                 found[role] = col
                 taken.add(col)
                 break
@@ -409,9 +409,16 @@ def _choose_layout(roles: Mapping[str, str]) -> Layout | None:
     return None
 
 
+def _short(name: object, limit: int = 40) -> str:
+    text = " ".join(str(name).split())
+    return repr(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
 def _missing_layout_message(columns: Sequence[str], roles: Mapping[str, str]) -> str:
-    seen = ", ".join(repr(str(c)) for c in columns) if columns else "none"
-    found = ", ".join(f"{r}={c!r}" for r, c in roles.items()) or "none"
+    seen = ", ".join(_short(c) for c in columns[:20]) if columns else "none"
+    if len(columns) > 20:
+        seen += f" and {len(columns) - 20} more"
+    found = ", ".join(f"{r}={_short(c)}" for r, c in roles.items()) or "none"
     return (
         "no usable layout: need customer + month + MRR columns (monthly layout) or "
         "customer + start date (+ end date) + MRR/annual amount (subscriptions layout); "
@@ -609,8 +616,6 @@ def _arrow_kind(col: Any) -> str:
     import pyarrow as pa
 
     t = col.type
-    if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        return "date"
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "number"
     return "other"
@@ -620,115 +625,120 @@ def _date_column(cols: Sequence[Any], *, excel: bool) -> tuple[list[_DateColumn]
                                                                bool]:
     """Parse one or more date columns with one shared day/month order.
 
+    Each distinct value is parsed once; rows get the result by their code.
+
     Returns
     -------
-    (columns, order, ambiguous_default)
-        ``order`` is ``"day_first"``/``"month_first"``/``None``;
-        ``ambiguous_default`` is True when the order could not be told from the values
-        and day-first was assumed.
+    (columns, order, assumed)
+        ``order`` is ``"day_first"``/``"month_first"``/``None`` (no ambiguous dates);
+        ``assumed`` is True when the order could not be told from the values (day first
+        was used) or when the file mixes both orders.
     """
     prepared: list[tuple[str, Any, Any]] = []
     ambiguous: list[_Ambiguous] = []
     for col in cols:
-        if _is_arrow(col) and _arrow_kind(col) == "date":
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            days_arr = pc.cast(col, pa.date32()) if not pa.types.is_date32(col.type) else col
-            days = days_arr.cast(pa.int32()).to_numpy(zero_copy_only=False)
-            prepared.append(("vector", days, col))
-            continue
         codes, uniques = _codes_uniques(col)
-        parsed = [_parse_one_date(u, excel=excel) for u in uniques]
-        ambiguous.extend(p for p in parsed if isinstance(p, _Ambiguous))
+        parsed = _parse_date_uniques(uniques, excel=excel)
+        ambiguous.extend(parsed.ambiguous.values())
         prepared.append(("codes", (codes, uniques, parsed), col))
 
-    order: str | None = None
+    # values only possible one way round (13/01/2025 -> day first, 01/13/2025 -> month
+    # first) settle the order of the ambiguous ones (01/02/2025); default day first
+    evidence, mixed = _numeric_order_evidence(prepared)
+    order: str | None = evidence
     assumed = False
-    if ambiguous:
-        # the order is settled by values that are only possible one way round
-        # (handled in _parse_one_date); here every candidate fits both, so look at the
-        # whole set: if one reading gives impossible dates, take the other
-        day_first_ok = all(a.resolve(day_first=True) is not None for a in ambiguous)
-        month_first_ok = all(a.resolve(day_first=False) is not None for a in ambiguous)
+    if ambiguous and order is None:
         order = "day_first"
-        assumed = day_first_ok and month_first_ok
-        if not day_first_ok and month_first_ok:
-            order = "month_first"
-    # evidence from unambiguous numeric dates (13/01/2025 -> day first; 01/13/2025 ->
-    # month first) overrides the default
-    evidence = _numeric_order_evidence(prepared)
-    if evidence is not None:
-        order, assumed = evidence, False
+        # dotted dates (01.02.2025) are day first by convention: no need to warn
+        assumed = any(a.sep != "." for a in ambiguous)
+    if mixed:
+        assumed = True
 
     out: list[_DateColumn] = []
-    for kind, payload, col in prepared:
-        if kind == "vector":
-            days = payload
-            null = np.isnan(days) if days.dtype.kind == "f" else np.zeros(len(days), bool)
-            if days.dtype.kind == "f":
-                days = np.where(null, 0, days).astype(np.int32)
-            else:
-                days = days.astype(np.int32, copy=False)
-                null = _arrow_null_mask(col)
-            months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
-            raw = _raw_getter(col)
-            out.append(_DateColumn(months, days, ~null, null, _empty_bool(len(days)), raw))
-            continue
+    for _, payload, col in prepared:
         codes, uniques, parsed = payload
         n_u = len(uniques)
-        u_month = np.zeros(n_u + 1, np.int32)
-        u_day = np.zeros(n_u + 1, np.int32)
-        u_has_day = np.zeros(n_u + 1, bool)
-        u_missing = np.zeros(n_u + 1, bool)
-        u_bad = np.zeros(n_u + 1, bool)
-        u_missing[n_u] = True  # code -1 -> last slot
-        for i, (u, p) in enumerate(zip(uniques, parsed)):
-            if isinstance(p, _Ambiguous):
-                p = p.resolve(day_first=(order != "month_first"))
-            if p is None:
-                if _is_blank(u):
-                    u_missing[i] = True
-                else:
-                    u_bad[i] = True
-                continue
-            u_month[i], u_day[i], u_has_day[i] = p
+        for i, amb in parsed.ambiguous.items():
+            p = amb.resolve(day_first=(order != "month_first"))
+            if p is not None:
+                parsed.month[i], parsed.day[i], parsed.has_day[i] = p
+                parsed.ok[i] = True
+        u_missing = np.append(parsed.blank, True)  # code -1 -> last slot: missing
+        u_bad = np.append(~parsed.ok & ~parsed.blank, False)
         idx = np.where(codes < 0, n_u, codes)
-        out.append(_DateColumn(u_month[idx], u_day[idx], u_has_day[idx], u_missing[idx],
+        out.append(_DateColumn(np.append(parsed.month, 0)[idx], np.append(parsed.day, 0)[idx],
+                               np.append(parsed.has_day, False)[idx], u_missing[idx],
                                u_bad[idx], _raw_getter(col, codes, uniques)))
     return out, order, assumed
 
 
-def _numeric_order_evidence(prepared: list[tuple[str, Any, Any]]) -> str | None:
-    """Tell day-first from month-first by values like 13/01/2025 or 01/13/2025."""
-    day_first = month_first = 0
-    for kind, payload, _ in prepared:
-        if kind != "codes":
-            continue
-        for u in payload[1]:
-            if not isinstance(u, str):
-                continue
-            m = _RE_DMY.match(u.strip())
-            if not m:
-                continue
-            a, b = int(m[1]), int(m[3])
-            if a > 12 >= b:
-                day_first += 1
-            elif b > 12 >= a:
-                month_first += 1
-    if day_first and not month_first:
-        return "day_first"
-    if month_first and not day_first:
-        return "month_first"
-    if day_first or month_first:
-        return "day_first" if day_first >= month_first else "month_first"
-    return None
+@dataclass
+class _ParsedDates:
+    """Parse results per distinct value."""
+
+    month: np.ndarray      # int32
+    day: np.ndarray        # int32
+    has_day: np.ndarray    # bool
+    ok: np.ndarray         # bool: parsed
+    blank: np.ndarray      # bool: empty cell
+    ambiguous: dict[int, _Ambiguous]
+    day_first_votes: int = 0     # values like 13/01/2025
+    month_first_votes: int = 0   # values like 01/13/2025
 
 
-def _arrow_null_mask(col: Any) -> np.ndarray:
-    import pyarrow.compute as pc
+_RE_ISO_DAY_PREFIX = r"^\d{4}-\d{2}-\d{2}(?:[T ]|$)"
 
-    return pc.is_null(col).to_numpy(zero_copy_only=False)
+
+def _parse_date_uniques(uniques: list[object], *, excel: bool) -> _ParsedDates:
+    """Parse distinct date values: ``YYYY-MM-DD...`` strings vectorised when there are
+    many (timestamps), everything else one by one with :func:`_parse_one_date`."""
+    n = len(uniques)
+    out = _ParsedDates(np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, bool),
+                       np.zeros(n, bool), np.zeros(n, bool), {})
+    todo = range(n)
+    if n > 2000 and all(type(u) is str for u in uniques):
+        texts = pd.Series(uniques, dtype="str")
+        iso = texts.str.match(_RE_ISO_DAY_PREFIX).to_numpy(dtype=bool)
+        if iso.any():
+            ts = pd.to_datetime(texts[iso].str.slice(0, 10), format="%Y-%m-%d",
+                                errors="coerce")
+            good = ts.notna().to_numpy()
+            days = ts.to_numpy(dtype="datetime64[D]")
+            where = np.flatnonzero(iso)[good]
+            out.day[where] = days[good].astype(np.int64)
+            out.month[where] = days[good].astype("datetime64[M]").astype(np.int64)
+            out.has_day[where] = True
+            out.ok[where] = True
+            todo = np.flatnonzero(~out.ok).tolist()
+    for i in todo:
+        u = uniques[i]
+        p = _parse_one_date(u, excel=excel)
+        if p is None:
+            out.blank[i] = _is_blank(u)
+        elif isinstance(p, _Ambiguous):
+            out.ambiguous[i] = p
+        else:
+            out.month[i], out.day[i], out.has_day[i] = p
+            out.ok[i] = True
+            if isinstance(u, str) and (m := _RE_DMY.match(u.strip())):
+                a, b = int(m[1]), int(m[3])
+                out.day_first_votes += a > 12 >= b
+                out.month_first_votes += b > 12 >= a
+    return out
+
+
+def _numeric_order_evidence(prepared: list[tuple[str, Any, Any]]) -> tuple[str | None, bool]:
+    """Day-first or month-first from values like 13/01/2025 or 01/13/2025.
+
+    Returns ``(order or None, mixed)``; ``mixed`` when both kinds occur (the majority
+    wins for the ambiguous values).
+    """
+    day_first = sum(p[1][2].day_first_votes for p in prepared)
+    month_first = sum(p[1][2].month_first_votes for p in prepared)
+    if not (day_first or month_first):
+        return None, False
+    order = "day_first" if day_first >= month_first else "month_first"
+    return order, bool(day_first and month_first)
 
 
 def _raw_getter(col: Any, codes: np.ndarray | None = None,
@@ -914,44 +924,50 @@ class _Issues:
         self.n_rows = n_rows
         self.row_number = row_number
         self.skip = np.zeros(n_rows, dtype=bool)
-        self._rows: list[tuple[int, int, RowIssue]] = []
+        self._rows: list[tuple[int, int, int, RowIssue]] = []
         self._totals: list[tuple[str | None, str, int, str]] = []
-        self._seq = 0
         self.file_notes: list[RowIssue] = []
 
     def flag(self, mask: np.ndarray, column: str | None, what: str,
-             message: Callable[[int], str], *, severity: Literal["error", "warning"] = "error",
-             only_new: bool = True) -> None:
-        """Record rows where ``mask`` is true (``message(i)`` for row index ``i``)."""
-        if severity == "error" and only_new:
-            mask = mask & ~self.skip
+             message: Callable[[int], str], *,
+             severity: Literal["error", "warning"] = "error") -> int:
+        """Record rows where ``mask`` is true and not already skipped.
+
+        ``message(i)`` builds the text for data row index ``i`` (called for the first
+        :data:`MAX_ROW_ISSUES` rows only). Errors mark the rows as skipped. Returns the
+        number of rows flagged.
+        """
+        mask = mask & ~self.skip
         idx = np.flatnonzero(mask)
         if not len(idx):
-            return
+            return 0
         if severity == "error":
             self.skip |= mask
-        rows = self.row_number(idx[:MAX_ROW_ISSUES])
-        for i, r in zip(idx[:MAX_ROW_ISSUES], rows):
-            self._seq += 1
-            self._rows.append((int(r), self._seq,
-                               RowIssue(int(r), column, message(int(i)), severity)))
+        which = len(self._totals)
         self._totals.append((column, what, len(idx), severity))
+        head = idx[:MAX_ROW_ISSUES]
+        for i, r in zip(head, self.row_number(head)):
+            self._rows.append((int(r), len(self._rows), which,
+                               RowIssue(int(r), column, message(int(i)), severity)))
+        return len(idx)
 
     def note(self, message: str, *, column: str | None = None,
              severity: Literal["error", "warning"] = "warning") -> None:
+        """A file-wide remark (no row)."""
         self.file_notes.append(RowIssue(None, column, message, severity))
 
     def result(self) -> list[RowIssue]:
-        rows = sorted(self._rows, key=lambda t: (t[0], t[1]))
-        kept = [t[2] for t in rows[:MAX_ROW_ISSUES]]
-        out = list(self.file_notes) + kept
-        if len(rows) > MAX_ROW_ISSUES or any(n > MAX_ROW_ISSUES for *_, n, _ in self._totals):
-            for column, what, n, severity in self._totals:
-                shown = sum(1 for r in kept if r.column == column and r.message.startswith(what))
-                if n > shown:
-                    out.append(RowIssue(None, column,
-                                        f"{what}: {n:,} rows in total ({n - shown:,} not "
-                                        "listed individually)", severity))
+        """File notes, then row messages by row (capped), then totals of the rest."""
+        rows = sorted(self._rows, key=lambda t: (t[0], t[1]))[:MAX_ROW_ISSUES]
+        shown = [0] * len(self._totals)
+        for _, _, which, _ in rows:
+            shown[which] += 1
+        out = list(self.file_notes) + [t[3] for t in rows]
+        for (column, what, n, severity), k in zip(self._totals, shown):
+            if n > k:
+                out.append(RowIssue(None, column, f"{what}: {n:,} rows in total "
+                                                  f"({n - k:,} not listed one by one)",
+                                    severity))
         return out
 
 
@@ -977,7 +993,8 @@ class _Raw:
     row_numbers: np.ndarray | None    # explicit numbering (Excel with gaps, bad CSV rows)
     excel: bool
     decimal_comma: bool
-    bad_rows: list[RowIssue] = field(default_factory=list)
+    bad_rows: list[RowIssue] = field(default_factory=list)  # ragged CSV lines, skipped
+    n_bad_rows: int = 0
 
     def row_number(self, idx: np.ndarray) -> np.ndarray:
         if self.row_numbers is not None:
@@ -988,21 +1005,45 @@ class _Raw:
 _XLSX_EXT = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
-def _load_bytes(data: Any, filename: str) -> bytes:
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
+@dataclass
+class _Source:
+    """The input: whole bytes, or a path read lazily (CSV goes to pyarrow by path)."""
+
+    blob: bytes | None
+    path: str | None
+    head: bytes
+
+    def bytes(self) -> bytes:
+        if self.blob is None:
+            assert self.path is not None
+            with open(self.path, "rb") as fh:
+                self.blob = fh.read()
+        return self.blob
+
+    def stream(self) -> Any:
+        """Something pyarrow / pandas can read from."""
+        return self.path if self.blob is None else io.BytesIO(self.blob)
+
+
+def _open_source(data: Any, filename: str) -> _Source:
     if isinstance(data, (str, os.PathLike)):
+        path = os.fspath(data)
         try:
-            with open(data, "rb") as fh:
-                return fh.read()
+            with open(path, "rb") as fh:
+                head = fh.read(65536)
         except OSError as exc:
             raise CohortInputError(filename, f"cannot read the file: "
                                              f"{exc.strerror or exc}") from None
-    if hasattr(data, "getvalue"):
-        return bytes(data.getvalue())
-    if hasattr(data, "read"):
-        return bytes(data.read())
-    raise TypeError(f"read_export: data must be bytes or a path, not {type(data).__name__}")
+        return _Source(None, path, head)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        blob = bytes(data)
+    elif hasattr(data, "getvalue"):
+        blob = bytes(data.getvalue())
+    elif hasattr(data, "read"):
+        blob = bytes(data.read())
+    else:
+        raise TypeError(f"read_export: data must be bytes or a path, not {type(data).__name__}")
+    return _Source(blob, None, blob[:65536])
 
 
 def _dedupe(names: Sequence[object]) -> list[str]:
@@ -1038,9 +1079,8 @@ def _find_header(rows: Sequence[Sequence[object]]) -> int:
     return best
 
 
-def _sniff_csv(blob: bytes) -> tuple[str, str, list[list[str]]]:
-    """Encoding, delimiter and the first rows of a CSV."""
-    sample = blob[:65536]
+def _sniff_csv(sample: bytes) -> tuple[str, str, list[list[str]]]:
+    """Encoding, delimiter and the first rows of a CSV from its first bytes."""
     encoding = "utf-8"
     try:
         text = sample.decode("utf-8-sig")
@@ -1053,28 +1093,33 @@ def _sniff_csv(blob: bytes) -> tuple[str, str, list[list[str]]]:
     lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
     if not lines:
         return encoding, ",", []
-    best, best_count = ",", 0
+    # the delimiter whose per-line count is the same on most lines (title rows without
+    # delimiters do not matter), then the one with more columns
+    best, best_score = ",", (0, 0)
     for delim in (",", ";", "\t", "|"):
-        counts = [ln.count(delim) for ln in lines[:10]]
-        score = min(counts[:5]) if len(counts) > 1 else counts[0]
-        score = max(score, max(counts) if len(lines) < 3 else score)
-        if score > best_count:
-            best, best_count = delim, score
+        counts = [ln.count(delim) for ln in lines[:20]]
+        nonzero = [c for c in counts if c]
+        if not nonzero:
+            continue
+        mode = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
+        score = (nonzero.count(mode), mode)
+        if score > best_score:
+            best, best_score = delim, score
     rows = list(csv.reader(lines[:25], delimiter=best))
     return encoding, best, rows
 
 
-def _read_csv(blob: bytes, filename: str, roles_hint: Mapping[str, str] | None) -> _Raw:
+def _read_csv(src: _Source, filename: str, roles_hint: Mapping[str, str] | None) -> _Raw:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    encoding, delim, head = _sniff_csv(blob)
+    encoding, delim, head = _sniff_csv(src.head)
     if not head:
         raise CohortInputError(filename, "the file is empty")
     h = _find_header(head)
     header = _dedupe(head[h])
     # physical line of the header (blank lines before it are skipped by the parser)
-    text_lines = blob[:65536].decode(encoding if encoding != "utf-8" else "utf-8-sig",
+    text_lines = src.head.decode(encoding if encoding != "utf-8" else "utf-8-sig",
                                      errors="replace").splitlines()
     nonblank = [i for i, ln in enumerate(text_lines) if ln.strip()]
     header_line = nonblank[h] if h < len(nonblank) else h
@@ -1091,11 +1136,14 @@ def _read_csv(blob: bytes, filename: str, roles_hint: Mapping[str, str] | None) 
 
     def attempt(force_text: bool, threads: bool, enc: str) -> Any:
         invalid.clear()
-        types = {roles["customer_id"]: dict_type} if "customer_id" in roles else {}
+        # ids and dates are always read as text (1.2025 is a month, 00123 an id);
+        # amounts are left to pyarrow's fast number parsing
+        text_roles = ("customer_id", "month", "start_date", "end_date", "billing_period")
+        types = {roles[r]: dict_type for r in text_roles if r in roles}
         if force_text:
             types = {c: dict_type for c in needed}
         return pcsv.read_csv(
-            io.BytesIO(blob),
+            src.stream(),
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=header_line + 1,
                                           encoding=enc, use_threads=threads,
                                           block_size=4 << 20),
@@ -1145,18 +1193,18 @@ def _read_csv(blob: bytes, filename: str, roles_hint: Mapping[str, str] | None) 
         # data row i sits on physical line i + header_line + 2 plus the bad lines before
         base = np.arange(table.num_rows, dtype=np.int64) + header_line + 2
         bad = np.asarray(lines, dtype=np.int64)
-        # shift each row by the number of bad lines at or before its (shifted) position
-        shift = np.zeros(table.num_rows, dtype=np.int64)
-        for b in bad:
-            shift += (base + shift) >= b
-        row_numbers = base + shift
+        # good row i sits on base_i plus the number of bad lines before it:
+        # with bad lines b_0 < b_1 < ..., that is #{j : b_j - j <= base_i}
+        row_numbers = base + np.searchsorted(bad - np.arange(len(bad)), base, side="right")
     return _Raw(header=header, columns={c: table.column(c) for c in needed},
                 n_rows=table.num_rows, first_row=header_line + 2, row_numbers=row_numbers,
-                excel=False, decimal_comma=(delim == ";"), bad_rows=bad_rows)
+                excel=False, decimal_comma=(delim == ";"), bad_rows=bad_rows,
+                n_bad_rows=len(invalid))
 
 
-def _read_excel(blob: bytes, filename: str, sheet: str | int | None,
+def _read_excel(src: _Source, filename: str, sheet: str | int | None,
                 roles_hint: Mapping[str, str] | None) -> _Raw:
+    blob = src.bytes()
     try:
         from python_calamine import CalamineWorkbook
 
@@ -1197,7 +1245,7 @@ def _read_excel(blob: bytes, filename: str, sheet: str | int | None,
         cols = {}
         for c in needed:
             series = body.iloc[:, header.index(c)]
-            cols[c] = series.reset_index(drop=True)
+            cols[c] = series.reset_index(drop=True).infer_objects()
         return _Raw(header=header, columns=cols, n_rows=len(body), first_row=h + 2,
                     row_numbers=body.index.to_numpy(np.int64) + 1, excel=True,
                     decimal_comma=False)
@@ -1274,13 +1322,13 @@ def read_export(data: bytes | str | os.PathLike[str] | Any, filename: str | None
         filename = os.path.basename(os.fspath(data)) if isinstance(data, (str, os.PathLike)) \
             else getattr(data, "name", None) or "upload"
     filename = str(filename)
-    blob = _load_bytes(data, filename)
-    if not blob.strip():
+    src = _open_source(data, filename)
+    if not src.head.strip() and len(src.head) < 65536:
         raise CohortInputError(filename, "the file is empty")
-    is_sheet = filename.lower().endswith(_XLSX_EXT) or blob[:4] in (b"PK\x03\x04",
+    is_sheet = filename.lower().endswith(_XLSX_EXT) or src.head[:4] in (b"PK\x03\x04",
                                                                     b"\xd0\xcf\x11\xe0")
-    raw = _read_excel(blob, filename, sheet, mapping) if is_sheet \
-        else _read_csv(blob, filename, mapping)
+    raw = _read_excel(src, filename, sheet, mapping) if is_sheet \
+        else _read_csv(src, filename, mapping)
     roles = _resolve_roles(raw.header, mapping, filename)
     layout = _choose_layout(roles)
     assert layout is not None
@@ -1296,98 +1344,104 @@ def read_export(data: bytes | str | os.PathLike[str] | Any, filename: str | None
 
 def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
                as_of_month: int) -> ExportData:
+    """Validate the rows (vectorised) and build the monthly frame."""
     n = raw.n_rows
     issues = _Issues(n, raw.row_number)
     cols = raw.columns
 
     # --- customer ids: factorise, clean the distinct values, factorise again ---------
     cust_col = roles["customer_id"]
-    codes, uniques = _codes_uniques(cols[cust_col])
-    cleaned = [_clean_id(u) for u in uniques]
-    clean_codes, labels = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
-    lut = np.append(clean_codes.astype(np.int32), -1)
-    cust = lut[np.where(codes < 0, len(uniques), codes)]
+    cust, labels = _customer_codes(cols[cust_col])
 
-    # --- amounts ---------------------------------------------------------------------
+    # --- amounts and dates -----------------------------------------------------------
     amount, amount_col = _mrr_values(raw, roles, issues)
-
-    # --- blank rows (all used cells empty) are dropped silently -----------------------
-    blank = cust < 0
     if layout == "monthly":
         dates, order, assumed = _date_column([cols[roles["month"]]], excel=raw.excel)
-        blank &= dates[0].missing
     else:
         date_cols = [cols[roles["start_date"]]]
         if "end_date" in roles:
             date_cols.append(cols[roles["end_date"]])
         dates, order, assumed = _date_column(date_cols, excel=raw.excel)
-        blank &= dates[0].missing
-        if len(dates) > 1:
-            blank &= dates[1].missing
-    blank &= amount.missing
+
+    # --- blank rows (every used cell empty) are dropped silently ----------------------
+    blank = (cust < 0) & amount.missing
+    for d in dates:
+        blank &= d.missing
     issues.skip |= blank
 
-    raw_id = _raw_getter(cols[cust_col], codes, uniques)
+    # --- row checks: a row is reported (and skipped) for its first problem -------------
     issues.flag(cust < 0, cust_col, "missing customer id", lambda i: "missing customer id")
-
     if layout == "monthly":
-        mcol = roles["month"]
-        d = dates[0]
+        mcol, d = roles["month"], dates[0]
         issues.flag(d.missing, mcol, "missing month", lambda i: "missing month")
         issues.flag(d.bad, mcol, "unparseable date",
                     lambda i: f"unparseable date {_fmt(d.raw(i))}")
     else:
-        scol = roles["start_date"]
-        s = dates[0]
+        scol, s = roles["start_date"], dates[0]
         issues.flag(s.missing, scol, "missing start date", lambda i: "missing start date")
         issues.flag(s.bad, scol, "unparseable date",
                     lambda i: f"unparseable date {_fmt(s.raw(i))}")
         if len(dates) > 1:
-            ecol = roles["end_date"]
-            e = dates[1]
+            ecol, e = roles["end_date"], dates[1]
             issues.flag(e.bad, ecol, "unparseable date",
                         lambda i: f"unparseable date {_fmt(e.raw(i))}")
-            both_days = s.has_day & e.has_day
-            before = np.where(both_days, e.day < s.day, e.month < s.month)
-            before &= ~e.missing & ~e.bad & ~s.missing & ~s.bad
-            issues.flag(before, ecol, "end before start",
-                        lambda i: f"end date {_fmt(e.raw(i))} is before the start date "
-                                  f"{_fmt(s.raw(i))}")
+            before = np.where(s.has_day & e.has_day, e.day < s.day, e.month < s.month)
+            issues.flag(before & ~e.missing, ecol, "end before start",
+                        lambda i: f"end before start: end date {_fmt(e.raw(i))} is before "
+                                  f"the start date {_fmt(s.raw(i))}")
         else:
             issues.note("no end-date column: every subscription is treated as still active")
-
     issues.flag(amount.missing, amount_col, "missing MRR", lambda i: "missing MRR")
     issues.flag(amount.bad, amount_col, "unparseable amount",
                 lambda i: f"unparseable amount {_fmt(amount.raw(i))}")
     issues.flag(amount.value < 0, amount_col, "negative MRR",
-                lambda i: f"negative MRR ({amount.value[i]:g})")
+                lambda i: f"negative MRR ({_fmt(amount.raw(i))})")
+
+    last_month = as_of_month
+    if layout == "subscriptions":
+        # starts after the export date (possible only when capped by as_of)
+        ok = ~issues.skip
+        if ok.any():
+            s = dates[0]
+            latest = int(s.month[ok].max())
+            if len(dates) > 1:
+                e = dates[1]
+                has_end = ok & ~e.missing & ~e.bad
+                if has_end.any():
+                    latest = max(latest, int(e.month[has_end].max()))
+            last_month = min(latest, as_of_month)
+            issues.flag(s.month > last_month, roles["start_date"],
+                        "starts after the export date",
+                        lambda i: f"starts after the export date ({month_label(as_of_month)})")
 
     if assumed:
-        issues.note("dates such as 01/02/2025 fit both day/month and month/day order and "
-                    "nothing in the file tells which; they were read day first "
-                    "(01/02/2025 = 1 Feb 2025). Use ISO dates (2025-02-01) to be sure.")
-    del raw_id
+        issues.note("dates such as 01/02/2025 fit both day/month and month/day order; they "
+                    f"were read {'month' if order == 'month_first' else 'day'} first "
+                    f"(01/02/2025 = {'2 Jan' if order == 'month_first' else '1 Feb'} 2025). "
+                    "Use ISO dates (2025-02-01) to be sure.")
 
     good = ~issues.skip
-    skipped = int(issues.skip.sum() - blank.sum())
-    rows_read = n - int(blank.sum()) + len(raw.bad_rows and [r for r in raw.bad_rows
-                                                               if r.row is not None])
-    skipped += len([r for r in raw.bad_rows if r.row is not None])
-
+    n_blank = int(blank.sum())
+    skipped = int(issues.skip.sum()) - n_blank + raw.n_bad_rows
+    rows_read = n - n_blank + raw.n_bad_rows
     if not good.any():
         all_issues = raw.bad_rows + issues.result()
         first = next((i for i in all_issues if i.severity == "error" and i.row is not None),
                      None)
         detail = f"; first problem: {first}" if first else ""
-        raise CohortInputError(filename, f"no usable rows ({n:,} data rows read){detail}",
+        raise CohortInputError(filename, f"no usable rows ({rows_read:,} data rows read)"
+                                         f"{detail}",
                                row=first.row if first else None,
                                column=first.column if first else None)
 
-    # --- keep the good rows and bring the customer codes to 0..C-1 -------------------
+    # --- keep the good rows; customer codes become 0..C-1 in label order -------------
     cust_g = cust[good]
-    used_codes, cust_g = np.unique(cust_g, return_inverse=True)
-    cust_g = cust_g.astype(np.int32)
-    customers = pd.Index(labels[used_codes], dtype=object, name="customer")
+    present = np.zeros(len(labels), dtype=bool)
+    present[cust_g] = True
+    remap = (np.cumsum(present) - 1).astype(np.int32)
+    cust_g = remap[cust_g]
+    customers = labels[present]
+    customers.name = "customer"
     mrr_g = amount.value[good]
 
     if layout == "monthly":
@@ -1395,30 +1449,17 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
         first_month, last_month = int(month_g.min()), int(month_g.max())
         complete_through = last_month
     else:
-        s, e = dates[0], (dates[1] if len(dates) > 1 else None)
+        s = dates[0]
         start_m = s.month[good]
-        if e is not None:
-            has_end = ~(e.missing | e.bad)[good]
-            end_m = np.where(has_end, e.month[good], np.iinfo(np.int32).max)
-            latest = max(int(start_m.max()), int(end_m[has_end].max()) if has_end.any()
-                         else int(start_m.max()))
+        if len(dates) > 1:
+            e = dates[1]
+            has_end = (~(e.missing | e.bad))[good]
+            end_m = e.month[good]
         else:
-            has_end = np.zeros(len(start_m), bool)
-            end_m = np.full(len(start_m), np.iinfo(np.int32).max, np.int32)
-            latest = int(start_m.max())
-        last_month = min(latest, as_of_month)
-        future = start_m > last_month
-        if future.any():
-            idx_all = np.flatnonzero(good)
-            fmask = np.zeros(n, bool)
-            fmask[idx_all[future]] = True
-            issues.flag(fmask, roles["start_date"], "starts after the export date",
-                        lambda i: "starts after the export date; not counted",
-                        severity="warning")
-            keep = ~future
-            start_m, end_m, has_end = start_m[keep], end_m[keep], has_end[keep]
-            cust_g, mrr_g = cust_g[keep], mrr_g[keep]
+            has_end = np.zeros(len(start_m), dtype=bool)
+            end_m = start_m
         first_month = int(start_m.min())
+        # last_month was computed above from the same good rows
         complete_through = last_month - 1 if last_month >= as_of_month else last_month
         complete_through = max(complete_through, first_month)
         # paying months [start, max(start, end - 1)], capped at the data end
@@ -1436,21 +1477,58 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
     monthly = _aggregate(cust_g, month_g, mrr_g, len(customers), first_month, last_month)
 
     if layout == "monthly":
-        present = np.zeros(last_month - first_month + 1, bool)
-        present[np.unique(month_g) - first_month] = True
-        gaps = np.flatnonzero(~present)
+        T = last_month - first_month + 1
+        gaps = np.flatnonzero(np.bincount(month_g - first_month, minlength=T) == 0)
         if len(gaps):
             listed = ", ".join(month_label(first_month + g) for g in gaps[:12])
             issues.note(f"no rows at all for {len(gaps)} month(s) inside the data: {listed};"
                         " customers count as not paying there")
 
-    all_issues = raw.bad_rows + issues.result()
     return ExportData(
         monthly=monthly, customers=customers, first_month=first_month,
         last_month=last_month, complete_through=complete_through, layout=layout,
-        filename=filename, columns={r: c for r, c in roles.items()}, issues=all_issues,
+        filename=filename, columns=dict(roles), issues=raw.bad_rows + issues.result(),
         skipped_rows=skipped, rows_read=rows_read, date_order=order,
     )
+
+
+_BLANK_IDS = ("", "nan", "nat", "null", "none", "n/a", "na", "-")
+
+
+def _customer_codes(col: Any) -> tuple[np.ndarray, pd.Index]:
+    """Row codes (-1 = missing id) and the distinct cleaned customer ids.
+
+    Ids are stripped, ``12.0`` becomes ``"12"``, blanks are missing; ids equal after
+    cleaning share one code. Work is done on the distinct values only.
+    """
+    codes, uniques = _codes_uniques_arrow_labels(col)
+    if isinstance(uniques, pd.Index) and uniques.dtype == "str":
+        texts = uniques.str.strip()
+        blank = texts.str.lower().isin(_BLANK_IDS)
+        if not blank.any() and (texts == uniques).all():
+            return codes, uniques  # already clean: no second pass
+        cleaned = pd.Series(texts.where(~blank))
+    else:
+        cleaned = pd.Series([_clean_id(u) for u in uniques], dtype=object)
+    u_codes, labels = pd.factorize(cleaned, use_na_sentinel=True)
+    lut = np.append(u_codes.astype(np.int32), np.int32(-1))
+    return lut[np.where(codes < 0, len(u_codes), codes)], pd.Index(labels)
+
+
+def _codes_uniques_arrow_labels(col: Any) -> tuple[np.ndarray, pd.Index | list[object]]:
+    """Like :func:`_codes_uniques` but string dictionaries stay vectorised (an Index)."""
+    if _is_arrow(col):
+        import pyarrow as pa
+
+        if pa.types.is_dictionary(col.type) and pa.types.is_string(col.type.value_type):
+            chunked = col.unify_dictionaries()
+            if chunked.num_chunks:
+                parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                         for c in chunked.chunks]
+                codes = np.concatenate(parts).astype(np.int32, copy=False)
+                labels = pd.Index(pd.array(chunked.chunk(0).dictionary, dtype="str"))
+                return codes, labels
+    return _codes_uniques(col)
 
 
 def _clean_id(value: object) -> object:
@@ -1468,7 +1546,6 @@ def _mrr_values(raw: _Raw, roles: Mapping[str, str], issues: _Issues
                 ) -> tuple[_AmountColumn, str]:
     """Monthly amount per row from the MRR / amount / annual-amount columns."""
     cols = raw.columns
-    n = raw.n_rows
     annual = None
     if "annual_amount" in roles:
         annual = _amount_column(cols[roles["annual_amount"]],
@@ -1503,7 +1580,7 @@ def _mrr_values(raw: _Raw, roles: Mapping[str, str], issues: _Issues
         fill = missing & ~annual.missing & ~annual.bad
         value = np.where(fill, annual.value / 12.0, value)
         missing = missing & ~fill
-    return _AmountColumn(value, missing, bad & ~np.zeros(n, bool), amount.raw), mcol
+    return _AmountColumn(value, missing, bad, amount.raw), mcol
 
 
 def _aggregate(cust: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_customers: int,
@@ -1514,8 +1591,19 @@ def _aggregate(cust: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_customers
     ``np.bincount`` over ``C * T`` cells when that is small, a sort otherwise.
     """
     T = last_month - first_month + 1
-    key = cust.astype(np.int64) * T + (month - first_month)
     cells = n_customers * T
+    key_type = np.int32 if cells < 2**31 else np.int64
+    key = cust.astype(key_type) * key_type(T) + (month - key_type(first_month)).astype(key_type)
+    if len(key) < 2 or bool((key[1:] > key[:-1]).all()):
+        # already one row per (customer, month) in order: keep the paying rows
+        paying = mrr > 0
+        if paying.all():
+            return pd.DataFrame({"customer": cust.astype(np.int32, copy=False),
+                                 "month": month.astype(np.int32, copy=False),
+                                 "mrr": mrr.astype(np.float64, copy=False)})
+        return pd.DataFrame({"customer": cust[paying].astype(np.int32, copy=False),
+                             "month": month[paying].astype(np.int32, copy=False),
+                             "mrr": mrr[paying].astype(np.float64, copy=False)})
     if cells <= _DENSE_CELLS_LIMIT:
         sums = np.bincount(key, weights=mrr, minlength=cells)
         nz = np.flatnonzero(sums > 0)

@@ -10,8 +10,10 @@ normalise_text(text)          -> the comparison key ("Website visitors" -> "webs
 match_header(text)            -> canonical field name or None
 match_context_key(text)       -> context key (period, currency, ...) or None
 period_header_hint(text)      -> "month"/"quarter"/"year" when a header names the period length
+header_multiplier(text)       -> 1000 for "Spend (k€)", "MRR (in thousands)", 1e6 for "(m)", else 1
 match_context_value(key, text) -> canonical value for a context key, or None
 match_value_header(text)      -> True for the header of a long file's value column ("value", "Wert")
+name_language(text)           -> "en"/"de"/"fr"/"pl" for a recognised name, None if shared or unknown
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ __all__ = [
     "match_context_value",
     "match_header",
     "match_value_header",
+    "name_language",
+    "header_multiplier",
+    "field_label",
     "normalise_text",
     "period_header_hint",
 ]
@@ -50,244 +55,280 @@ __all__ = [
 # alias tables (data)
 # --------------------------------------------------------------------------------------
 
-#: Canonical field -> other ways to write it (English, German, French, Polish). The
-#: canonical name and the FieldSpec label are always accepted too.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "visitors": (
-        "Website visitors", "Visitors", "Visits", "Unique visitors", "Site visitors",
-        "Web visitors", "Website visits", "Sessions", "Website sessions", "Traffic",
-        "Website traffic", "Unique visits",
-        "Besucher", "Website-Besucher", "Webseitenbesucher", "Besuche", "Eindeutige Besucher",
-        "Seitenbesucher",
-        "Visiteurs", "Visiteurs uniques", "Visites", "Visiteurs du site",
-        "Odwiedzający", "Odwiedzajacy", "Odwiedziny", "Wizyty", "Unikalni odwiedzający",
-        "Odwiedzający stronę",
-    ),
-    "leads": (
-        "Leads", "Lead", "New leads", "Leads generated", "Inbound leads", "Contacts",
-        "Interessenten", "Neue Leads", "Kontakte",
-        "Prospects", "Nouveaux leads", "Contacts entrants",
-        "Leady", "Nowe leady", "Kontakty",
-    ),
-    "mqls": (
-        "MQLs", "MQL", "Marketing qualified leads", "Marketing-qualified leads",
-        "Marketing qualified lead",
-        "Marketingqualifizierte Leads", "Marketing-qualifizierte Leads",
-        "Leads qualifiés marketing", "Leads qualifiés par le marketing",
-        "Leady kwalifikowane marketingowo",
-    ),
-    "sqls": (
-        "SQLs", "SQL", "Sales qualified leads", "Sales-qualified leads",
-        "Sales qualified lead", "Sales accepted leads", "SALs", "SAL",
-        "Vertriebsqualifizierte Leads", "Leads qualifiés ventes",
-        "Leads qualifiés par les ventes", "Leady kwalifikowane sprzedażowo",
-    ),
-    "opportunities": (
-        "Opportunities", "Opportunity", "Opps", "Opp", "Deals", "Deals created",
-        "Pipeline deals", "Open deals", "New opportunities",
-        "Verkaufschancen", "Chancen", "Opportunitäten",
-        "Opportunités", "Opportunités commerciales",
-        "Szanse sprzedaży", "Szanse sprzedazy", "Okazje sprzedażowe",
-    ),
-    "new_customers": (
-        "New customers", "New logos", "Customers won", "New customer", "New clients",
-        "New paying customers", "Won deals", "Deals won", "Closed won", "Closed-won deals",
-        "Customers acquired", "Acquired customers", "New accounts won",
-        "Neukunden", "Neue Kunden", "Gewonnene Kunden",
-        "Nouveaux clients", "Clients gagnés", "Clients acquis",
-        "Nowi klienci", "Pozyskani klienci",
-    ),
-    "signups": (
-        "Sign-ups", "Signups", "Sign ups", "Signup", "Sign-up", "Registrations",
-        "New signups", "New sign-ups", "Accounts created", "New users",
-        "Registrierungen", "Anmeldungen", "Neue Nutzer",
-        "Inscriptions", "Nouveaux utilisateurs",
-        "Rejestracje", "Nowi użytkownicy",
-    ),
-    "activated_users": (
-        "Activated users", "Activations", "Activated", "Activated accounts",
-        "Users activated", "Activated signups",
-        "Aktivierte Nutzer", "Aktivierte Benutzer", "Aktivierungen",
-        "Utilisateurs activés", "Activations utilisateurs",
-        "Aktywowani użytkownicy", "Aktywacje",
-    ),
-    "trial_users": (
-        "Trial users", "Trials", "Trials started", "Trial starts", "New trials",
-        "Trial accounts", "Free trials", "Free trial users", "Trial signups",
-        "Testnutzer", "Testversionen", "Gestartete Testphasen", "Trial-Nutzer",
-        "Essais", "Essais gratuits", "Utilisateurs en essai", "Essais démarrés",
-        "Użytkownicy trial", "Użytkownicy wersji próbnej", "Okresy próbne",
-    ),
-    "trial_conversions": (
-        "Trial conversions", "Trials converted", "Converted trials", "Trial to paid",
-        "Trial-to-paid conversions", "Trial to paid conversions", "Paid conversions from trial",
-        "Trial-Konversionen", "Konvertierte Testphasen",
-        "Conversions d'essai", "Essais convertis",
-        "Konwersje trial", "Konwersje z triala",
-    ),
-    "freemium_users": (
-        "Free-plan users", "Free plan users", "Free users", "Freemium users",
-        "Free accounts", "Freemium accounts", "Users on free plan",
-        "Kostenlose Nutzer", "Gratis-Nutzer", "Freemium-Nutzer",
-        "Utilisateurs gratuits", "Utilisateurs freemium",
-        "Darmowi użytkownicy", "Użytkownicy darmowi", "Użytkownicy freemium",
-    ),
-    "freemium_conversions": (
-        "Free-plan conversions", "Free plan conversions", "Freemium conversions",
-        "Free to paid", "Free-to-paid conversions", "Free to paid conversions",
-        "Free users converted", "Freemium upgrades", "Free plan upgrades",
-        "Freemium-Konversionen", "Conversions freemium", "Konwersje freemium",
-    ),
-    "pqls": (
-        "PQLs", "PQL", "Product qualified leads", "Product-qualified leads",
-        "Product qualified lead", "Produktqualifizierte Leads",
-        "Leads qualifiés produit", "Leady kwalifikowane produktowo",
-    ),
-    "pql_conversions": (
-        "PQL conversions", "PQLs converted", "Converted PQLs", "PQL to paid",
-        "PQL-Konversionen", "Conversions PQL", "Konwersje PQL",
-    ),
-    "onboarded_users": (
-        "Onboarded users", "Onboarded", "Onboarding completed", "Completed onboarding",
-        "Users onboarded", "Onboarded accounts",
-        "Onboarding abgeschlossen", "Ongeboardete Nutzer",
-        "Utilisateurs intégrés", "Onboarding terminé",
-        "Użytkownicy po onboardingu", "Ukończony onboarding",
-    ),
-    "adopted_users": (
-        "Adopted users", "Adopted", "Adopting users", "Users adopted", "Feature adopters",
-        "Core feature users", "Adoptierende Nutzer", "Utilisateurs adoptants",
-        "Użytkownicy adoptujący",
-    ),
-    "customers_start": (
-        "Customers at start", "Starting customers", "Beginning customers", "Customers start",
-        "Customers at beginning", "Customers at start of period",
-        "Customers at beginning of period", "Opening customers", "Customers BoP",
-        "Start customers", "Customer count start", "Customers (start)",
-        "Paying customers at start", "Active customers at start", "Customers start of period",
-        "Kunden am Anfang", "Kunden zu Beginn", "Kunden Anfang", "Kundenbestand Anfang",
-        "Anfangsbestand Kunden", "Kunden am Periodenanfang", "Kunden zum Start",
-        "Clients au début", "Clients en début de période", "Clients début",
-        "Clients au début de la période",
-        "Klienci na początku", "Klienci na poczatku", "Klienci na początku okresu",
-        "Liczba klientów na początku",
-    ),
-    "customers_churned": (
-        "Churned customers", "Lost customers", "Logo churn", "Logo churn (count)",
-        "Customers churned", "Customers lost", "Cancelled customers", "Canceled customers",
-        "Cancellations", "Churned accounts", "Churned logos", "Churn (customers)",
-        "Churn (count)", "Churn count", "Churned", "Customer churn (count)",
-        "Kündigungen", "Verlorene Kunden", "Gekündigte Kunden", "Abgewanderte Kunden",
-        "Clients perdus", "Résiliations", "Clients résiliés",
-        "Utraceni klienci", "Odejścia klientów", "Rezygnacje",
-    ),
-    "mrr_start": (
-        "MRR at start", "Starting MRR", "MRR start", "Beginning MRR", "Opening MRR",
-        "MRR BoP", "MRR (start)", "Start MRR", "MRR at beginning", "MRR start of period",
-        "MRR at start of period", "MRR at beginning of period",
-        "MRR am Anfang", "MRR Anfang", "MRR zu Beginn", "Anfangs-MRR",
-        "MRR début", "MRR au début", "MRR en début de période", "MRR initial",
-        "MRR na początku", "MRR poczatkowe", "MRR początkowe", "Początkowe MRR",
-    ),
-    "mrr_new": (
-        "New MRR", "MRR new", "New business MRR", "New customer MRR", "MRR from new customers",
-        "New MRR added",
-        "Neues MRR", "MRR Neukunden", "Neukunden-MRR",
-        "Nouveau MRR", "MRR nouveaux clients",
-        "Nowe MRR", "MRR nowych klientów",
-    ),
-    "mrr_expansion": (
-        "Expansion MRR", "Upsell MRR", "MRR expansion", "Expansion", "Upsell", "Upsells",
-        "Expansion revenue", "Upgrade MRR", "Cross-sell MRR", "Upsell and cross-sell MRR",
-        "Expansions-MRR", "Expansion-MRR", "MRR-Erweiterung", "Upsell-MRR",
-        "MRR d'expansion", "MRR expansion", "MRR upsell",
-        "MRR z rozszerzeń", "Rozszerzenie MRR", "MRR z upsellu",
-    ),
-    "mrr_contraction": (
-        "Contraction MRR", "Downgrade MRR", "MRR contraction", "Contraction", "Downgrades",
-        "Downsell MRR", "Downgraded MRR",
-        "Kontraktions-MRR", "MRR-Kontraktion", "Downgrade-MRR",
-        "MRR de contraction", "Contraction du MRR",
-        "Kurczenie MRR", "MRR z downgrade'ów", "Spadek MRR",
-    ),
-    "mrr_churned": (
-        "Churned MRR", "MRR churn", "MRR churned", "Lost MRR", "Cancelled MRR", "Canceled MRR",
-        "Churn MRR", "Churn (MRR)", "Revenue churn", "MRR lost", "MRR lost to churn",
-        "Verlorenes MRR", "Gekündigtes MRR", "MRR-Churn", "Churn-MRR",
-        "MRR perdu", "MRR résilié", "Churn du MRR",
-        "Utracone MRR", "MRR utracone", "Churn MRR",
-    ),
-    "sales_marketing_spend": (
-        "Sales & marketing spend", "S&M spend", "S&M", "Sales and marketing spend",
-        "Sales & Marketing", "Sales and marketing", "Marketing spend", "S&M cost",
-        "S&M costs", "S&M expense", "S&M expenses", "Sales & marketing cost",
-        "Sales & marketing costs", "Sales and marketing costs", "Sales and marketing expenses",
-        "Sales & marketing expenses", "Acquisition spend", "Customer acquisition spend",
-        "Marketing and sales spend", "Marketing & sales spend", "Marketing & Sales",
-        "Vertriebs- und Marketingkosten", "Marketing- und Vertriebskosten", "Marketingkosten",
-        "Vertrieb & Marketing", "Vertrieb und Marketing", "Marketing & Vertrieb",
-        "Marketingausgaben", "Vertriebs- und Marketingausgaben",
-        "Dépenses commerciales et marketing", "Dépenses marketing", "Ventes et marketing",
-        "Coûts commerciaux et marketing", "Dépenses ventes et marketing",
-        "Koszty sprzedaży i marketingu", "Wydatki na marketing", "Sprzedaż i marketing",
-        "Wydatki na sprzedaż i marketing", "Koszty marketingu",
-    ),
-    "gross_margin": (
-        "Gross margin", "GM", "Gross margin %", "Gross margin (%)", "Gross margin percent",
-        "Gross margin rate", "GM %",
-        "Bruttomarge", "Rohertragsmarge", "Rohmarge", "Bruttogewinnmarge",
-        "Marge brute", "Taux de marge brute",
-        "Marża brutto", "Marza brutto",
-    ),
-    "nps_promoters": (
-        "Promoters", "Promoters (9-10)", "NPS promoters", "Promoter", "Promoters 9-10",
-        "Promotoren", "Promoteurs", "Promotorzy", "Promotorów",
-    ),
-    "nps_passives": (
-        "Passives", "Passive", "Passives (7-8)", "NPS passives", "Neutrals", "Neutral",
-        "Passive Kunden", "Indifferente", "Passifs", "Neutres", "Pasywni", "Neutralni",
-    ),
-    "nps_detractors": (
-        "Detractors", "Detractor", "Detractors (0-6)", "NPS detractors",
-        "Kritiker", "Detraktoren", "Détracteurs", "Krytycy", "Detraktorzy",
-    ),
+#: Canonical field -> language -> other ways to write it. Languages: ``en``, ``de``, ``fr``,
+#: ``pl``, and ``any`` for words used as they are in several languages ("Leads", "MQLs").
+#: The canonical name and the FieldSpec label are always accepted too. The language of the
+#: names a file uses decides how its ambiguous numbers (1.234) are read.
+FIELD_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "visitors": {
+        "en": ("Website visitors", "Visitors", "Visits", "Unique visitors", "Site visitors",
+               "Web visitors", "Website visits", "Sessions", "Website sessions", "Traffic",
+               "Website traffic", "Unique visits"),
+        "de": ("Besucher", "Website-Besucher", "Webseitenbesucher", "Besuche",
+               "Eindeutige Besucher", "Seitenbesucher"),
+        "fr": ("Visiteurs", "Visiteurs uniques", "Visites", "Visiteurs du site"),
+        "pl": ("Odwiedzający", "Odwiedzajacy", "Odwiedziny", "Wizyty", "Unikalni odwiedzający",
+               "Odwiedzający stronę"),
+    },
+    "leads": {
+        "any": ("Leads", "Lead"),
+        "en": ("New leads", "Leads generated", "Inbound leads", "Contacts"),
+        "de": ("Interessenten", "Neue Leads", "Kontakte"),
+        "fr": ("Prospects", "Nouveaux leads", "Contacts entrants"),
+        "pl": ("Leady", "Nowe leady", "Kontakty"),
+    },
+    "mqls": {
+        "any": ("MQLs", "MQL"),
+        "en": ("Marketing qualified leads", "Marketing-qualified leads", "Marketing qualified lead"),
+        "de": ("Marketingqualifizierte Leads", "Marketing-qualifizierte Leads"),
+        "fr": ("Leads qualifiés marketing", "Leads qualifiés par le marketing"),
+        "pl": ("Leady kwalifikowane marketingowo",),
+    },
+    "sqls": {
+        "any": ("SQLs", "SQL", "SALs", "SAL"),
+        "en": ("Sales qualified leads", "Sales-qualified leads", "Sales qualified lead",
+               "Sales accepted leads"),
+        "de": ("Vertriebsqualifizierte Leads",),
+        "fr": ("Leads qualifiés ventes", "Leads qualifiés par les ventes"),
+        "pl": ("Leady kwalifikowane sprzedażowo",),
+    },
+    "opportunities": {
+        "any": ("Opps", "Opp", "Deals"),
+        "en": ("Opportunities", "Opportunity", "Deals created", "Pipeline deals", "Open deals",
+               "New opportunities"),
+        "de": ("Verkaufschancen", "Chancen", "Opportunitäten"),
+        "fr": ("Opportunités", "Opportunités commerciales"),
+        "pl": ("Szanse sprzedaży", "Szanse sprzedazy", "Okazje sprzedażowe"),
+    },
+    "new_customers": {
+        "en": ("New customers", "New logos", "Customers won", "New customer", "New clients",
+               "New paying customers", "Won deals", "Deals won", "Closed won", "Closed-won deals",
+               "Customers acquired", "Acquired customers", "New accounts won"),
+        "de": ("Neukunden", "Neue Kunden", "Gewonnene Kunden"),
+        "fr": ("Nouveaux clients", "Clients gagnés", "Clients acquis"),
+        "pl": ("Nowi klienci", "Pozyskani klienci"),
+    },
+    "signups": {
+        "any": ("Sign-ups", "Signups", "Sign ups", "Signup", "Sign-up"),
+        "en": ("Registrations", "New signups", "New sign-ups", "Accounts created", "New users"),
+        "de": ("Registrierungen", "Anmeldungen", "Neue Nutzer"),
+        "fr": ("Inscriptions", "Nouveaux utilisateurs"),
+        "pl": ("Rejestracje", "Nowi użytkownicy"),
+    },
+    "activated_users": {
+        "en": ("Activated users", "Activations", "Activated", "Activated accounts",
+               "Users activated", "Activated signups"),
+        "de": ("Aktivierte Nutzer", "Aktivierte Benutzer", "Aktivierungen"),
+        "fr": ("Utilisateurs activés", "Activations utilisateurs"),
+        "pl": ("Aktywowani użytkownicy", "Aktywacje"),
+    },
+    "trial_users": {
+        "en": ("Trial users", "Trials", "Trials started", "Trial starts", "New trials",
+               "Trial accounts", "Free trials", "Free trial users", "Trial signups"),
+        "de": ("Testnutzer", "Testversionen", "Gestartete Testphasen", "Trial-Nutzer"),
+        "fr": ("Essais", "Essais gratuits", "Utilisateurs en essai", "Essais démarrés"),
+        "pl": ("Użytkownicy trial", "Użytkownicy wersji próbnej", "Okresy próbne"),
+    },
+    "trial_conversions": {
+        "en": ("Trial conversions", "Trials converted", "Converted trials", "Trial to paid",
+               "Trial-to-paid conversions", "Trial to paid conversions",
+               "Paid conversions from trial"),
+        "de": ("Trial-Konversionen", "Konvertierte Testphasen"),
+        "fr": ("Conversions d'essai", "Essais convertis"),
+        "pl": ("Konwersje trial", "Konwersje z triala"),
+    },
+    "freemium_users": {
+        "en": ("Free-plan users", "Free plan users", "Free users", "Freemium users",
+               "Free accounts", "Freemium accounts", "Users on free plan"),
+        "de": ("Kostenlose Nutzer", "Gratis-Nutzer", "Freemium-Nutzer"),
+        "fr": ("Utilisateurs gratuits", "Utilisateurs freemium"),
+        "pl": ("Darmowi użytkownicy", "Użytkownicy darmowi", "Użytkownicy freemium"),
+    },
+    "freemium_conversions": {
+        "en": ("Free-plan conversions", "Free plan conversions", "Freemium conversions",
+               "Free to paid", "Free-to-paid conversions", "Free to paid conversions",
+               "Free users converted", "Freemium upgrades", "Free plan upgrades"),
+        "de": ("Freemium-Konversionen",),
+        "fr": ("Conversions freemium",),
+        "pl": ("Konwersje freemium",),
+    },
+    "pqls": {
+        "any": ("PQLs", "PQL"),
+        "en": ("Product qualified leads", "Product-qualified leads", "Product qualified lead"),
+        "de": ("Produktqualifizierte Leads",),
+        "fr": ("Leads qualifiés produit",),
+        "pl": ("Leady kwalifikowane produktowo",),
+    },
+    "pql_conversions": {
+        "en": ("PQL conversions", "PQLs converted", "Converted PQLs", "PQL to paid"),
+        "de": ("PQL-Konversionen",),
+        "fr": ("Conversions PQL",),
+        "pl": ("Konwersje PQL",),
+    },
+    "onboarded_users": {
+        "en": ("Onboarded users", "Onboarded", "Onboarding completed", "Completed onboarding",
+               "Users onboarded", "Onboarded accounts"),
+        "de": ("Onboarding abgeschlossen", "Ongeboardete Nutzer"),
+        "fr": ("Utilisateurs intégrés", "Onboarding terminé"),
+        "pl": ("Użytkownicy po onboardingu", "Ukończony onboarding"),
+    },
+    "adopted_users": {
+        "en": ("Adopted users", "Adopted", "Adopting users", "Users adopted", "Feature adopters",
+               "Core feature users"),
+        "de": ("Adoptierende Nutzer",),
+        "fr": ("Utilisateurs adoptants",),
+        "pl": ("Użytkownicy adoptujący",),
+    },
+    "customers_start": {
+        "en": ("Customers at start", "Starting customers", "Beginning customers",
+               "Customers start", "Customers at beginning", "Customers at start of period",
+               "Customers at beginning of period", "Opening customers", "Customers BoP",
+               "Start customers", "Customer count start", "Customers (start)",
+               "Paying customers at start", "Active customers at start",
+               "Customers start of period"),
+        "de": ("Kunden am Anfang", "Kunden zu Beginn", "Kunden Anfang", "Kundenbestand Anfang",
+               "Anfangsbestand Kunden", "Kunden am Periodenanfang", "Kunden zum Start"),
+        "fr": ("Clients au début", "Clients en début de période", "Clients début",
+               "Clients au début de la période"),
+        "pl": ("Klienci na początku", "Klienci na poczatku", "Klienci na początku okresu",
+               "Liczba klientów na początku"),
+    },
+    "customers_churned": {
+        "en": ("Churned customers", "Lost customers", "Logo churn", "Logo churn (count)",
+               "Customers churned", "Customers lost", "Cancelled customers", "Canceled customers",
+               "Cancellations", "Churned accounts", "Churned logos", "Churn (customers)",
+               "Churn (count)", "Churn count", "Churned", "Customer churn (count)"),
+        "de": ("Kündigungen", "Verlorene Kunden", "Gekündigte Kunden", "Abgewanderte Kunden"),
+        "fr": ("Clients perdus", "Résiliations", "Clients résiliés"),
+        "pl": ("Utraceni klienci", "Odejścia klientów", "Rezygnacje"),
+    },
+    "mrr_start": {
+        "en": ("MRR at start", "Starting MRR", "MRR start", "Beginning MRR", "Opening MRR",
+               "MRR BoP", "MRR (start)", "Start MRR", "MRR at beginning", "MRR start of period",
+               "MRR at start of period", "MRR at beginning of period"),
+        "de": ("MRR am Anfang", "MRR Anfang", "MRR zu Beginn", "Anfangs-MRR"),
+        "fr": ("MRR début", "MRR au début", "MRR en début de période", "MRR initial"),
+        "pl": ("MRR na początku", "MRR poczatkowe", "MRR początkowe", "Początkowe MRR"),
+    },
+    "mrr_new": {
+        "en": ("New MRR", "MRR new", "New business MRR", "New customer MRR",
+               "MRR from new customers", "New MRR added"),
+        "de": ("Neues MRR", "MRR Neukunden", "Neukunden-MRR"),
+        "fr": ("Nouveau MRR", "MRR nouveaux clients"),
+        "pl": ("Nowe MRR", "MRR nowych klientów"),
+    },
+    "mrr_expansion": {
+        "any": ("Expansion MRR", "MRR expansion", "Expansion", "Upsell", "Upsells", "Upsell MRR"),
+        "en": ("Expansion revenue", "Upgrade MRR", "Cross-sell MRR", "Upsell and cross-sell MRR"),
+        "de": ("Expansions-MRR", "Expansion-MRR", "MRR-Erweiterung", "Upsell-MRR"),
+        "fr": ("MRR d'expansion", "MRR upsell"),
+        "pl": ("MRR z rozszerzeń", "Rozszerzenie MRR", "MRR z upsellu"),
+    },
+    "mrr_contraction": {
+        "any": ("Contraction MRR", "MRR contraction", "Contraction", "Downgrades",
+                "Downgrade MRR"),
+        "en": ("Downsell MRR", "Downgraded MRR"),
+        "de": ("Kontraktions-MRR", "MRR-Kontraktion", "Downgrade-MRR"),
+        "fr": ("MRR de contraction", "Contraction du MRR"),
+        "pl": ("Kurczenie MRR", "MRR z downgrade'ów", "Spadek MRR"),
+    },
+    "mrr_churned": {
+        "any": ("Churn MRR", "MRR churn", "MRR churned", "Churned MRR"),
+        "en": ("Lost MRR", "Cancelled MRR", "Canceled MRR", "Churn (MRR)", "Revenue churn",
+               "MRR lost", "MRR lost to churn"),
+        "de": ("Verlorenes MRR", "Gekündigtes MRR", "MRR-Churn", "Churn-MRR"),
+        "fr": ("MRR perdu", "MRR résilié", "Churn du MRR"),
+        "pl": ("Utracone MRR", "MRR utracone"),
+    },
+    "sales_marketing_spend": {
+        "any": ("S&M", "S&M spend", "S&M cost", "S&M costs", "S&M expense", "S&M expenses",
+                "Sales & Marketing", "Marketing & Sales"),
+        "en": ("Sales & marketing spend", "Sales and marketing spend", "Sales and marketing",
+               "Marketing spend", "Sales & marketing cost", "Sales & marketing costs",
+               "Sales and marketing costs", "Sales and marketing expenses",
+               "Sales & marketing expenses", "Acquisition spend", "Customer acquisition spend",
+               "Marketing and sales spend", "Marketing & sales spend"),
+        "de": ("Vertriebs- und Marketingkosten", "Marketing- und Vertriebskosten", "Marketingkosten",
+               "Vertrieb & Marketing", "Vertrieb und Marketing", "Marketing & Vertrieb",
+               "Marketingausgaben", "Vertriebs- und Marketingausgaben"),
+        "fr": ("Dépenses commerciales et marketing", "Dépenses marketing", "Ventes et marketing",
+               "Coûts commerciaux et marketing", "Dépenses ventes et marketing"),
+        "pl": ("Koszty sprzedaży i marketingu", "Wydatki na marketing", "Sprzedaż i marketing",
+               "Wydatki na sprzedaż i marketing", "Koszty marketingu"),
+    },
+    "gross_margin": {
+        "any": ("GM", "GM %"),
+        "en": ("Gross margin", "Gross margin %", "Gross margin (%)", "Gross margin percent",
+               "Gross margin rate"),
+        "de": ("Bruttomarge", "Rohertragsmarge", "Rohmarge", "Bruttogewinnmarge"),
+        "fr": ("Marge brute", "Taux de marge brute"),
+        "pl": ("Marża brutto", "Marza brutto"),
+    },
+    "nps_promoters": {
+        "en": ("Promoters", "Promoters (9-10)", "NPS promoters", "Promoter", "Promoters 9-10"),
+        "de": ("Promotoren",),
+        "fr": ("Promoteurs",),
+        "pl": ("Promotorzy", "Promotorów"),
+    },
+    "nps_passives": {
+        "en": ("Passives", "Passive", "Passives (7-8)", "NPS passives", "Neutrals", "Neutral"),
+        "de": ("Passive Kunden", "Indifferente"),
+        "fr": ("Passifs", "Neutres"),
+        "pl": ("Pasywni", "Neutralni"),
+    },
+    "nps_detractors": {
+        "en": ("Detractors", "Detractor", "Detractors (0-6)", "NPS detractors"),
+        "de": ("Kritiker", "Detraktoren"),
+        "fr": ("Détracteurs",),
+        "pl": ("Krytycy", "Detraktorzy"),
+    },
 }
 
-#: Context key -> ways to write it. Period words that name a date column (month, date ...)
-#: map to "period" too: in a long file their value is the period's label or length.
-CONTEXT_KEY_ALIASES: dict[str, tuple[str, ...]] = {
-    "period": (
-        "Period", "Period type", "Period length", "Periodicity", "Frequency", "Granularity",
-        "Reporting period", "Timeframe", "Time frame", "Time period",
-        "Month", "Quarter", "Year", "Date", "Fiscal year", "FY", "Week ending",
-        "Zeitraum", "Periode", "Berichtszeitraum", "Monat", "Quartal", "Jahr", "Datum",
-        "Période", "Mois", "Trimestre", "Année", "Annee", "Date de fin",
-        "Okres", "Miesiąc", "Miesiac", "Kwartał", "Kwartal", "Rok", "Data",
-    ),
-    "currency": (
-        "Currency", "Curr", "Ccy", "Currency code", "Währung", "Waehrung", "Devise",
-        "Monnaie", "Waluta",
-    ),
-    "trial_type": (
-        "Trial type", "Trial", "Trial model", "Free trial type", "Trial/freemium",
-        "Trial kind", "Testphase", "Testmodell", "Art der Testphase", "Type d'essai",
-        "Modèle d'essai", "Rodzaj triala", "Typ triala", "Okres próbny",
-    ),
-    "motion": (
-        "Motion", "Sales motion", "Go-to-market", "Go to market", "GTM", "GTM motion",
-        "Sales model", "Go-to-market motion", "Vertriebsmodell", "Vertriebsansatz",
-        "Modèle de vente", "Modèle commercial", "Model sprzedaży",
-    ),
-    "acv_band": (
-        "ACV band", "ACV", "ACV segment", "ACV range", "Segment", "Customer segment",
-        "Deal size", "Average contract value", "Contract size", "Kundensegment",
-        "Segment client", "Segment de clientèle", "Segment klienta", "Segment klientów",
-    ),
-    "product_category": (
-        "Product category", "Category", "Industry", "Vertical", "Product type", "Sector",
-        "Produktkategorie", "Kategorie", "Branche", "Catégorie", "Catégorie de produit",
-        "Secteur", "Kategoria", "Kategoria produktu", "Branża", "Branza",
-    ),
+#: Context key -> language -> ways to write it. Period words that name a date column
+#: (month, date ...) map to "period" too: in a long file their value is the period's label
+#: or length.
+CONTEXT_KEY_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "period": {
+        "en": ("Period", "Period type", "Period length", "Periodicity", "Frequency",
+               "Granularity", "Reporting period", "Timeframe", "Time frame", "Time period",
+               "Month", "Quarter", "Year", "Date", "Fiscal year", "FY", "Week ending"),
+        "de": ("Zeitraum", "Periode", "Berichtszeitraum", "Monat", "Quartal", "Jahr", "Datum"),
+        "fr": ("Période", "Mois", "Trimestre", "Année", "Annee", "Date de fin"),
+        "pl": ("Okres", "Miesiąc", "Miesiac", "Kwartał", "Kwartal", "Rok", "Data"),
+    },
+    "currency": {
+        "en": ("Currency", "Curr", "Ccy", "Currency code"),
+        "de": ("Währung", "Waehrung"),
+        "fr": ("Devise", "Monnaie"),
+        "pl": ("Waluta",),
+    },
+    "trial_type": {
+        "en": ("Trial type", "Trial", "Trial model", "Free trial type", "Trial/freemium",
+               "Trial kind"),
+        "de": ("Testphase", "Testmodell", "Art der Testphase"),
+        "fr": ("Type d'essai", "Modèle d'essai"),
+        "pl": ("Rodzaj triala", "Typ triala", "Okres próbny"),
+    },
+    "motion": {
+        "en": ("Motion", "Sales motion", "Go-to-market", "Go to market", "GTM", "GTM motion",
+               "Sales model", "Go-to-market motion"),
+        "de": ("Vertriebsmodell", "Vertriebsansatz"),
+        "fr": ("Modèle de vente", "Modèle commercial"),
+        "pl": ("Model sprzedaży",),
+    },
+    "acv_band": {
+        "en": ("ACV band", "ACV", "ACV segment", "ACV range", "Segment", "Customer segment",
+               "Deal size", "Average contract value", "Contract size"),
+        "de": ("Kundensegment",),
+        "fr": ("Segment client", "Segment de clientèle"),
+        "pl": ("Segment klienta", "Segment klientów"),
+    },
+    "product_category": {
+        "en": ("Product category", "Category", "Industry", "Vertical", "Product type", "Sector"),
+        "de": ("Produktkategorie", "Kategorie", "Branche"),
+        "fr": ("Catégorie", "Catégorie de produit", "Secteur"),
+        "pl": ("Kategoria", "Kategoria produktu", "Branża", "Branza"),
+    },
 }
 
 #: Header words that name the length of a period (used for a wide file's period column
@@ -493,14 +534,30 @@ def _variants(text: object) -> list[str]:
     return unique
 
 
-def _build_index(table: Mapping[str, Iterable[str]], extra: Mapping[str, Iterable[str]] | None = None
-                 ) -> dict[str, str]:
+def _build_index(table: Mapping[str, Iterable[str]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for target, aliases in table.items():
-        for alias in list(aliases) + list((extra or {}).get(target, ())):
+        for alias in aliases:
             key = normalise_text(alias)
             if key:
                 index.setdefault(key, target)
+    return index
+
+
+def _flatten(table: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, tuple[str, ...]]:
+    return {target: tuple(a for aliases in by_lang.values() for a in aliases)
+            for target, by_lang in table.items()}
+
+
+def _language_index(*tables: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for table in tables:
+        for by_lang in table.values():
+            for lang, aliases in by_lang.items():
+                for alias in aliases:
+                    key = normalise_text(alias)
+                    if key:
+                        index.setdefault(key, lang)
     return index
 
 
@@ -512,15 +569,17 @@ _FIELD_INDEX: dict[str, str] = {}
 for _spec in FIELDS:
     _FIELD_INDEX[normalise_text(_spec.name)] = _spec.name
     _FIELD_INDEX.setdefault(normalise_text(_spec.label), _spec.name)
-for _key, _target in _build_index(FIELD_ALIASES).items():
+for _key, _target in _build_index(_flatten(FIELD_ALIASES)).items():
     _FIELD_INDEX.setdefault(_key, _target)
 _FIELD_INDEX_SINGULAR: dict[str, str] = {}
 for _key, _target in _FIELD_INDEX.items():
     _FIELD_INDEX_SINGULAR.setdefault(_singular(_key), _target)
 
 _CONTEXT_INDEX: dict[str, str] = {normalise_text(k): k for k in CONTEXT_FIELDS}
-for _key, _target in _build_index(CONTEXT_KEY_ALIASES).items():
+for _key, _target in _build_index(_flatten(CONTEXT_KEY_ALIASES)).items():
     _CONTEXT_INDEX.setdefault(_key, _target)
+
+_LANGUAGE_INDEX: dict[str, str] = _language_index(FIELD_ALIASES, CONTEXT_KEY_ALIASES)
 
 _VALUE_HEADER_KEYS: frozenset[str] = frozenset(normalise_text(v) for v in VALUE_HEADER_ALIASES)
 
@@ -576,7 +635,10 @@ def match_header(text: object) -> str | None:
     for key in _variants(text):
         if key in _FIELD_INDEX:
             return _FIELD_INDEX[key]
-    for key in _variants(text):
+    variants = _variants(text)
+    if variants and variants[0] in _CONTEXT_INDEX:
+        return None  # "Trial" is the trial type, not a plural-less "Trials"
+    for key in variants:
         hit = _FIELD_INDEX_SINGULAR.get(_singular(key))
         if hit:
             return hit
@@ -599,6 +661,27 @@ def match_context_key(text: object) -> str | None:
     for key in _variants(text):
         if key in _CONTEXT_INDEX:
             return _CONTEXT_INDEX[key]
+    return None
+
+
+def name_language(text: object) -> str | None:
+    """Return the language of a recognised metric name or context key.
+
+    Parameters
+    ----------
+    text : object
+        A header or metric name such as ``"Neukunden"`` or ``"New customers"``.
+
+    Returns
+    -------
+    str or None
+        ``"en"``, ``"de"``, ``"fr"`` or ``"pl"``; None for names shared by several languages
+        (``"Leads"``, ``"MQLs"``), canonical names and unknown text.
+    """
+    for key in _variants(text):
+        if key in _LANGUAGE_INDEX:
+            lang = _LANGUAGE_INDEX[key]
+            return None if lang == "any" else lang
     return None
 
 
@@ -714,3 +797,39 @@ def field_label(name: str) -> str:
     if spec is not None:
         return spec.label
     return name.replace("_", " ").capitalize()
+
+
+_THOUSANDS_RE = re.compile(
+    r"(?:[\(\[]\s*(?:in\s+)?(?:k|k\s*[€$£]|[€$£]\s*k|k\s*(?:eur|usd|gbp|pln|chf)|thousands?"
+    r"|tsd\.?|tsd\.?\s*[€$£]|t\s*€|tausend|'?000s?|milliers|k\s*zł|tys\.?(?:\s*zł)?)\s*[\)\]])"
+    r"|(?:\bin\s+(?:thousands|tsd\.?|tausend|milliers|tys\.?)\s*$)|(?:\bin\s+k\s*[€$£]?\s*$)",
+    re.IGNORECASE,
+)
+_MILLIONS_RE = re.compile(
+    r"(?:[\(\[]\s*(?:in\s+)?(?:m|mm|mn|m\s*[€$£]|[€$£]\s*m|millions?|mio\.?|mio\.?\s*[€$£]|mln\.?"
+    r"(?:\s*zł)?)\s*[\)\]])|(?:\bin\s+(?:millions|mio\.?|mln\.?)\s*$)",
+    re.IGNORECASE,
+)
+
+
+def header_multiplier(text: object) -> float:
+    """Return the unit a header announces for its numbers.
+
+    Parameters
+    ----------
+    text : object
+        ``"S&M spend (k€)"``, ``"MRR (in thousands)"``, ``"Umsatz (Mio. €)"`` ...
+
+    Returns
+    -------
+    float
+        ``1000.0``, ``1000000.0`` or ``1.0`` when the header names no unit.
+    """
+    if text is None:
+        return 1.0
+    raw = str(text)
+    if _THOUSANDS_RE.search(raw):
+        return 1e3
+    if _MILLIONS_RE.search(raw):
+        return 1e6
+    return 1.0

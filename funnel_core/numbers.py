@@ -246,8 +246,9 @@ def format_number_cell(value: float | int) -> str:
     """Format a numeric spreadsheet cell so :func:`parse_number` reads it back exactly.
 
     Integers are written without a decimal part (``1234``); other floats use ``repr``
-    (``0.8``, ``1234.5``). Use together with a record that the cell was numeric, because
-    ``repr(1.234)`` is ``"1.234"``, which is ambiguous as text.
+    (``0.8``, ``1234.5``), with a trailing zero added where ``repr`` would look like a
+    thousands group (``1.234`` -> ``"1.2340"``), so the text reads back as the same number
+    in both conventions.
 
     Parameters
     ----------
@@ -263,7 +264,10 @@ def format_number_cell(value: float | int) -> str:
         return str(value)
     if math.isfinite(value) and value == int(value) and abs(value) < 1e16:
         return str(int(value))
-    return repr(float(value))
+    text = repr(float(value))
+    if re.fullmatch(r"-?[1-9]\d{0,2}\.\d{3}", text):
+        text += "0"  # "1.234" would be ambiguous; "1.2340" is read as 1.234 in both conventions
+    return text
 
 
 def _strip_decorations(s: str) -> tuple[str, bool, bool, str | None, float]:
@@ -282,9 +286,11 @@ def _strip_decorations(s: str) -> tuple[str, bool, bool, str | None, float]:
         negative = True
         s = s[1:-1].strip()
 
+    signed = False
     for _ in range(4):  # decorations can nest: "-€ 5k", "€-5", "5 k€", "(€1,200)"
         before = s
-        if s[:1] in "+-" and len(s) > 1:
+        if s[:1] in "+-" and len(s) > 1 and not signed:
+            signed = True
             if s[0] == "-":
                 negative = not negative
             s = s[1:].strip()

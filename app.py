@@ -1,0 +1,36 @@
+"""SaaS funnel benchmarks: the shared frame of every page.
+
+Run with ``streamlit run app.py``. This file sets the page, the session-state defaults (data
+only: see :mod:`funnel_core.session`), the navigation and the sidebar; each page lives in
+``pages/``.
+"""
+
+import streamlit as st
+
+from pages import _ui
+
+st.set_page_config(
+    page_title="SaaS funnel benchmarks",
+    page_icon=":material/filter_alt:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+_ui.init_state()
+
+navigation = st.navigation(
+    {
+        "Benchmark your funnel": [
+            st.Page(_ui.NUMBERS_PAGE, title="Your numbers", icon=":material/edit_note:", default=True),
+            st.Page(_ui.RESULTS_PAGE, title="Benchmarks", icon=":material/leaderboard:"),
+            st.Page(_ui.DOWNLOADS_PAGE, title="Downloads", icon=":material/download:"),
+        ],
+        "Reference": [
+            st.Page(_ui.SOURCES_PAGE, title="Sources & definitions", icon=":material/menu_book:"),
+        ],
+    }
+)
+
+# The results page shows the context selectors in its own header, right above the table.
+_ui.sidebar(show_context=navigation.url_path != "results")
+navigation.run()

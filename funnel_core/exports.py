@@ -1,0 +1,969 @@
+"""Downloads: every chart as PNG/SVG/HTML, a ZIP of all charts, the comparison as CSV and
+XLSX, and a board-ready report as HTML and PDF. No browser is needed (vl-convert renders
+the charts, openpyxl writes the workbook, fpdf2 writes the PDF).
+
+Public API
+----------
+- :func:`chart_png`, :func:`chart_svg`, :func:`chart_html`: one Altair chart as bytes.
+- :func:`charts_zip`: every chart of a report (png + svg + html each) and a README.txt.
+- :func:`comparison_csv`, :func:`comparison_xlsx`: the KPI comparison as a table.
+- :func:`report_html`, :func:`report_pdf`: the one-document report.
+- :func:`write_report`: any of the above to a file, the format picked by the extension.
+- :data:`EXPORTS`: format key (the name of the function producing it) -> (extension, MIME).
+
+Safety
+------
+Text that may come from the user (snapshot label, notes naming unknown columns, labels and
+sources of a user catalogue) is neutralised against spreadsheet formula injection in CSV and
+XLSX (:func:`safe_cell`) and HTML-escaped in HTML. Numbers are written as numbers with full
+precision; NaN and infinities become empty cells.
+
+All byte-returning functions are meant to be called lazily, only when a download is asked
+for: rendering charts takes a few tens of milliseconds each.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import html
+import io
+import json
+import math
+import threading
+import weakref
+import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+
+from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
+from .constants import (
+    ACV_BANDS,
+    MOTIONS,
+    PERIOD_LABELS,
+    PRODUCT_CATEGORIES,
+    STATISTICS,
+    STATUS_LABELS,
+    TRIAL_TYPES,
+    VERDICT_LABELS,
+    VERDICTS,
+)
+from .formatting import format_value
+from .tables import CSV_COLUMNS, report_rows
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import altair as alt
+
+__all__ = [
+    "EXPORTS",
+    "REPORT_EXTENSIONS",
+    "NamedChartLike",
+    "ReportSummary",
+    "chart_html",
+    "chart_png",
+    "chart_svg",
+    "charts_zip",
+    "comparison_csv",
+    "comparison_xlsx",
+    "download_name",
+    "report_charts",
+    "report_html",
+    "report_pdf",
+    "safe_cell",
+    "summarize",
+    "write_report",
+]
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: Format key (= name of the function of this module that produces it) -> (extension, MIME).
+EXPORTS: dict[str, tuple[str, str]] = {
+    "chart_png": (".png", "image/png"),
+    "chart_svg": (".svg", "image/svg+xml"),
+    "chart_html": (".html", "text/html"),
+    "charts_zip": (".zip", "application/zip"),
+    "comparison_csv": (".csv", "text/csv"),
+    "comparison_xlsx": (".xlsx", XLSX_MIME),
+    "report_html": (".html", "text/html"),
+    "report_pdf": (".pdf", "application/pdf"),
+}
+
+#: Extensions :func:`write_report` accepts, in the order the error message names them.
+REPORT_EXTENSIONS: tuple[str, ...] = (".xlsx", ".csv", ".html", ".pdf", ".zip", ".png", ".svg")
+
+#: Scale of PNG renders: 2 keeps charts sharp on retina screens and in print.
+PNG_SCALE = 2
+
+PRODUCT_NAME = "SaaS funnel benchmark"
+
+
+class NamedChartLike(Protocol):
+    """What :func:`funnel_core.charts.chart_catalog` returns for each chart."""
+
+    name: str
+    title: str
+    chart: Any
+
+
+@dataclass(frozen=True)
+class _AnnotatedChart:
+    """A chart ready for export (title, sources and date guaranteed)."""
+
+    name: str
+    title: str
+    chart: Any
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Make one cell value safe for a spreadsheet (CSV or XLSX).
+
+    Parameters
+    ----------
+    value : anything a table cell may hold.
+
+    Returns
+    -------
+    Any
+        ``None`` for ``None``, NaN and infinities; numbers (and booleans) unchanged, so a
+        negative gap stays a number; text starting with ``=``, ``+``, ``-``, ``@``, a tab or
+        a carriage return prefixed with an apostrophe so no spreadsheet evaluates it as a
+        formula; any other text unchanged.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value if math.isfinite(value) else None
+    text = str(value)
+    if text.startswith(_FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def finite(value: float | None) -> float | None:
+    """``value`` when it is a finite number, else ``None``."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_of_date(as_of: _dt.date | _dt.datetime | str | None = None) -> str:
+    """The report date as ``YYYY-MM-DD`` (today when ``as_of`` is ``None``)."""
+    if as_of is None:
+        return _dt.date.today().isoformat()
+    if isinstance(as_of, _dt.datetime):
+        return as_of.date().isoformat()
+    if isinstance(as_of, _dt.date):
+        return as_of.isoformat()
+    return str(as_of).strip()[:32] or _dt.date.today().isoformat()
+
+
+def as_of_value(as_of: _dt.date | _dt.datetime | str | None) -> _dt.date | None:
+    """``as_of`` as a :class:`datetime.date` (``None`` stays ``None`` = today).
+
+    Raises
+    ------
+    ValueError
+        For text that is not an ISO date (``YYYY-MM-DD``).
+    """
+    if as_of is None:
+        return None
+    if isinstance(as_of, _dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, _dt.date):
+        return as_of
+    try:
+        return _dt.date.fromisoformat(str(as_of).strip())
+    except ValueError:
+        raise ValueError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}") from None
+
+
+def is_web_link(url: str | None) -> bool:
+    """True for an ``http(s)://`` address (the only links exports make clickable)."""
+    text = (url or "").strip().lower()
+    return text.startswith(("https://", "http://")) and " " not in text
+
+
+def download_name(key: str, report: ComparisonReport | None = None, *, chart_name: str | None = None,
+                  as_of: _dt.date | str | None = None) -> str:
+    """A file name for a download, e.g. ``funnel-benchmark-2025-06-2026-01-31.xlsx``.
+
+    Parameters
+    ----------
+    key : a key of :data:`EXPORTS`.
+    report : the report (its snapshot label goes into the name when it is file-safe).
+    chart_name : for single-chart downloads, the chart's slug.
+    as_of : report date; today by default.
+    """
+    extension = EXPORTS[key][0]
+    parts = ["funnel-benchmark"]
+    label = report.snapshot.label if report is not None else None
+    if label:
+        slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(label)).strip("-")
+        if slug:
+            parts.append(slug[:40])
+    if chart_name:
+        parts.append(_slug(chart_name))
+    if key in ("report_html", "report_pdf"):
+        parts.append("report")
+    parts.append(as_of_date(as_of))
+    return "-".join(parts) + extension
+
+
+def _slug(text: str) -> str:
+    slug = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    while "--" in slug:
+        slug = slug.replace("--", "-")
+    return slug.strip("-")[:60] or "chart"
+
+
+# --- context and wording shared by HTML, PDF and XLSX -----------------------------------------
+
+def context_items(report: ComparisonReport) -> list[tuple[str, str, str]]:
+    """(key, label, human value) of the snapshot's context, "Not said" for open selectors."""
+    ctx = report.snapshot.context
+    options = {"trial_type": TRIAL_TYPES, "motion": MOTIONS, "acv_band": ACV_BANDS,
+               "product_category": PRODUCT_CATEGORIES}
+    labels = {"period": "Period", "trial_type": "Trial model", "motion": "Sales motion",
+              "acv_band": "Contract size (ACV)", "product_category": "Product category",
+              "currency": "Currency"}
+    items = []
+    for key in ("period", "trial_type", "motion", "acv_band", "product_category", "currency"):
+        value = getattr(ctx, key)
+        if key == "period":
+            text = PERIOD_LABELS.get(value, value)
+        elif key == "currency":
+            text = value
+        else:
+            text = options[key].get(value, value) if value else "Not said (all segments)"
+        items.append((key, labels[key], text))
+    return items
+
+
+def benchmark_figure_text(comp: BenchmarkComparison) -> str:
+    """The published figure(s) in words, e.g. ``median 5.0 % per month`` or ``2.0-4.0x``."""
+    b = comp.benchmark
+    unit = b.unit
+
+    def fmt(x: float | None) -> str:
+        return format_value(x, unit, "USD")
+
+    if b.statistic == "quartiles" and None not in (b.low, b.median, b.high):
+        text = f"P25 {fmt(b.low)} / median {fmt(b.median)} / P75 {fmt(b.high)}"
+    elif b.statistic == "good_great" and b.low is not None and b.high is not None:
+        text = f"good {fmt(b.low)} / great {fmt(b.high)}"
+    elif b.low is not None and b.high is not None:
+        text = f"{fmt(b.low)} to {fmt(b.high)}"
+        if b.median is not None:
+            text += f" (median {fmt(b.median)})"
+    elif b.median is not None:
+        word = {"median": "median", "average": "average", "target": "target",
+                "threshold": "threshold"}.get(b.statistic, b.statistic)
+        text = f"{word} {fmt(b.median)}"
+    elif b.low is not None:
+        text = f"at least {fmt(b.low)}"
+    elif b.high is not None:
+        text = f"at most {fmt(b.high)}"
+    else:  # pragma: no cover - the catalogue refuses rows without a figure
+        text = "n/a"
+    if b.period and b.period != "none":
+        text += f" per {b.period}"
+    return text
+
+
+def gap_text(comp: BenchmarkComparison, currency: str = "USD") -> str:
+    """The gap to the reference in words (``+2.3 pp``, ``-0.33x``, ``+1.5 months``)."""
+    gap = finite(comp.gap)
+    if gap is None:
+        return ""
+    unit = comp.benchmark.unit
+    if unit == "fraction":
+        return f"{gap * 100:+.1f} pp"
+    if unit == "ratio":
+        return f"{gap:+.2f}x"
+    if unit == "months":
+        return f"{gap:+.1f} months"
+    if unit == "points":
+        return f"{gap:+.0f} points"
+    if unit == "currency":
+        sign = "+" if gap >= 0 else "-"
+        return sign + format_value(abs(gap), unit, currency)
+    return f"{gap:+.2f}"
+
+
+def source_short(comp: BenchmarkComparison) -> str:
+    """``Source (year)`` of a comparison's benchmark."""
+    b = comp.benchmark
+    if b.year and str(b.year) not in b.source:
+        return f"{b.source} ({b.year})"
+    return b.source
+
+
+def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str) -> str:
+    """One plain-English line about a KPI's gap to its main benchmark.
+
+    Example: ``Gross MRR churn is 26.6 % per year against a target of 3.0 % per year
+    (Bessemer, 2017): 23.6 percentage points worse.``
+    """
+    b = comp.benchmark
+    unit = b.unit
+    period = f" per {b.period}" if b.period not in (None, "", "none") else ""
+    value = format_value(comp.user_value, unit, currency) + period
+    reference = format_value(comp.reference, unit, "USD") if comp.reference is not None else "n/a"
+    gap = finite(comp.gap) or 0.0
+    if b.median is not None:
+        what = {"average": "the average", "target": "the target",
+                "threshold": "the threshold"}.get(b.statistic, "the median")
+        what = f"{what} of {reference}{period}"
+    elif b.low is not None and b.high is not None:
+        kind = {"good_great": "good-to-great", "target": "target"}.get(b.statistic, "typical")
+        what = (f"the {kind} range ({format_value(b.low, unit, 'USD')} to "
+                f"{format_value(b.high, unit, 'USD')}{period})")
+    else:
+        kind = "target" if b.statistic == "target" else "threshold"
+        what = f"the {kind} of {reference}{period}"
+    if unit == "fraction":
+        size = f"{abs(gap) * 100:.1f} percentage points"
+    elif unit == "ratio":
+        size = f"{abs(gap):.2f}x"
+    elif unit == "months":
+        size = f"{abs(gap):.1f} months"
+    elif unit == "points":
+        size = f"{abs(gap):.0f} points"
+    else:
+        size = format_value(abs(gap), unit, currency)
+    direction = "above" if gap > 0 else "below"
+    verdict = VERDICT_LABELS.get(comp.verdict or "", "no verdict").lower()
+    unverified = " (source not verified)" if b.status == "U" else ""
+    if gap == 0:
+        position = f"within {benchmark_figure_text(comp)}"
+        return (f"{item.kpi.spec.label} is {value}, {position} "
+                f"({source_short(comp)}{unverified}): {verdict}.")
+    converted = ""
+    if comp.conversion_note and item.kpi.period not in (None, "", "none", b.period):
+        converted = f" (converted from {format_value(item.kpi.value, unit, currency)} per {item.kpi.period})"
+    return (f"{item.kpi.spec.label} is {value}{converted}, {size} {direction} {what} "
+            f"({source_short(comp)}{unverified}): {verdict}.")
+
+
+# --- the content of a report, shared by HTML and PDF --------------------------------------------
+
+@dataclass(frozen=True)
+class Footnote:
+    """One numbered source."""
+
+    number: int
+    source: str
+    year: int | None
+    status: str
+    status_label: str
+    url: str
+    user_supplied: bool
+    origin: str
+
+    @property
+    def year_text(self) -> str:
+        """``", 2023"``; empty when the source's name already says the year."""
+        if self.year is None:
+            return ", year not stated"
+        return "" if str(self.year) in self.source else f", {self.year}"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One KPI in the compact table (its main benchmark only).
+
+    ``value`` is the KPI in its own period; ``converted`` the same value in the main
+    benchmark's period when they differ (e.g. monthly churn shown per year), else empty.
+    """
+
+    kpi_id: str
+    label: str
+    value: str
+    benchmark: str
+    verdict: str | None
+    gap: str
+    footnote: int | None
+    more: int
+    segment: str
+    user_supplied: bool
+    converted: str = ""
+
+
+@dataclass
+class ReportSummary:
+    """Everything the HTML and PDF reports print, already in words.
+
+    Attributes
+    ----------
+    title, date, snapshot_label, context : header lines (label is user text: escape it).
+    kpi_counts : verdict -> number of KPIs whose main benchmark gives that verdict.
+    kpis_compared : KPIs with a verdict against their main benchmark.
+    all_counts : verdict -> number over every KPI x benchmark comparison (as on screen).
+    gaps : up to three plain-English sentences, shortfalls first, biggest relative gap first.
+    rows : the compact table, computable KPIs in catalogue order.
+    not_computable : (KPI label, reason) pairs.
+    warnings, notes : input warnings and file notes.
+    footnotes : numbered sources used by the table.
+    comparisons : the number of KPI x benchmark comparisons (all are in CSV/XLSX).
+    """
+
+    title: str
+    date: str
+    snapshot_label: str | None
+    context: list[tuple[str, str, str]]
+    kpi_counts: dict[str, int]
+    kpis_compared: int
+    all_counts: dict[str, int]
+    gaps: list[str]
+    rows: list[TableRow]
+    not_computable: list[tuple[str, str]]
+    warnings: list[str]
+    notes: list[str]
+    footnotes: list[Footnote] = field(default_factory=list)
+    comparisons: int = 0
+
+    def headline(self) -> str:
+        """``Against their main benchmark, 18 KPIs: 6 better, 7 in line, 5 worse.``"""
+        c = self.kpi_counts
+        if not self.kpis_compared:
+            return "No KPI could be compared with a published benchmark yet."
+        return (f"Against their main benchmark, {self.kpis_compared} KPIs: {c['better']} better, "
+                f"{c['in_line']} in line, {c['worse']} worse.")
+
+    def all_line(self) -> str:
+        """The counts over every comparison, as the results page shows them."""
+        c = self.all_counts
+        total = sum(c.values())
+        return (f"Counting every matching benchmark ({total} comparisons with a verdict): "
+                f"{c['better']} better, {c['in_line']} in line, {c['worse']} worse.")
+
+
+def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> ReportSummary:
+    """Turn a report into the words and rows the HTML and PDF reports print.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : report date (today by default).
+
+    Returns
+    -------
+    ReportSummary
+    """
+    currency = report.snapshot.context.currency
+    kpi_counts = {v: 0 for v in VERDICTS}
+    rows: list[TableRow] = []
+    not_computable: list[tuple[str, str]] = []
+    footnotes: list[Footnote] = []
+    note_index: dict[tuple, int] = {}
+    ranked: list[tuple[int, float, KpiComparison, BenchmarkComparison]] = []
+
+    def footnote_for(comp: BenchmarkComparison) -> int:
+        b = comp.benchmark
+        key = (b.source, b.year, b.url, b.status, b.origin)
+        if key not in note_index:
+            note_index[key] = len(footnotes) + 1
+            footnotes.append(Footnote(
+                number=len(footnotes) + 1, source=b.source, year=b.year, status=b.status,
+                status_label=STATUS_LABELS.get(b.status, b.status), url=b.url or "",
+                user_supplied=b.origin != "published", origin=b.origin))
+        return note_index[key]
+
+    comparisons = 0
+    for item in report.kpis:
+        kpi = item.kpi
+        comparisons += len(item.comparisons)
+        if not kpi.computable:
+            not_computable.append((kpi.spec.label, kpi.reason or "not computable"))
+            continue
+        value = format_value(kpi.value, kpi.spec.unit, currency)
+        if kpi.period not in (None, "", "none"):
+            value += f" per {kpi.period}"
+        main = primary_comparison(item)
+        if main is None:
+            reasons = {c.reason for c in item.comparisons if c.reason}
+            rows.append(TableRow(kpi.id, kpi.spec.label, value,
+                                 "; ".join(sorted(reasons)) if reasons else "no published benchmark",
+                                 None, "", None, 0, "", False))
+            continue
+        if main.verdict:
+            kpi_counts[main.verdict] += 1
+            if main.verdict != "in_line" and finite(main.gap):
+                rel = finite(main.relative_gap)
+                size = abs(rel) if rel is not None else 0.0
+                ranked.append((0 if main.verdict == "worse" else 1, -size, item, main))
+        converted = ""
+        if (main.user_value is not None and main.benchmark.period not in (kpi.period, "none")
+                and kpi.spec.period_kind is not None):
+            converted = f"{format_value(main.user_value, kpi.spec.unit, currency)} per {main.benchmark.period}"
+        others = sum(1 for c in item.comparisons if c.user_value is not None) - 1
+        rows.append(TableRow(
+            kpi.id, kpi.spec.label, value, benchmark_figure_text(main), main.verdict,
+            gap_text(main, currency), footnote_for(main), max(others, 0),
+            main.benchmark.segment, main.benchmark.origin != "published", converted))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    gaps = [gap_sentence(item, comp, currency) for _, _, item, comp in ranked[:3]]
+    return ReportSummary(
+        title=f"{PRODUCT_NAME} report",
+        date=as_of_date(as_of),
+        snapshot_label=report.snapshot.label,
+        context=context_items(report),
+        kpi_counts=kpi_counts,
+        kpis_compared=sum(kpi_counts.values()),
+        all_counts=report.verdict_counts(),
+        gaps=gaps,
+        rows=rows,
+        not_computable=not_computable,
+        warnings=list(report.warnings),
+        notes=list(report.notes),
+        footnotes=footnotes,
+        comparisons=comparisons,
+    )
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+class _RenderCache:
+    """Rendered charts by spec digest, bounded by total bytes (thread-safe).
+
+    The app offers several downloads of the same charts (PNG, ZIP, XLSX, PDF); rendering is
+    the slow part, so each distinct chart is rendered once per format while it stays here.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, float]) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: tuple[str, str, float], data: bytes) -> None:
+        if len(data) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.max_bytes and self._items:
+                _, old = self._items.popitem(last=False)
+                self._size -= len(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024)
+
+
+def clear_render_cache() -> None:
+    """Forget every rendered chart and the remembered chart list (benchmarks time real renders)."""
+    _CACHE.clear()
+    with _MEMO_LOCK:
+        _MEMO.update(report=None, day=None, charts=None)
+
+
+def _vl_version() -> str:
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    return vl_version_for_vl_convert()
+
+
+def _spec_of(chart: Any) -> tuple[dict[str, Any], str]:
+    """The Vega-Lite spec of ``chart`` and its digest (the cache key)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    text = json.dumps(spec, sort_keys=True, default=str, allow_nan=False)
+    return spec, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _svg_text(spec: dict[str, Any], digest: str) -> str:
+    key = (digest, "svg", 1.0)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    import vl_convert as vlc
+
+    text = vlc.vegalite_to_svg(spec, vl_version=_vl_version())
+    _CACHE.put(key, text.encode("utf-8"))
+    return text
+
+
+def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
+    """Render an Altair chart to PNG without a browser (vl-convert).
+
+    Parameters
+    ----------
+    chart : any top-level Altair chart (or its Vega-Lite spec as a dict).
+    scale : pixel density; 2 (the default) gives sharp images on retina screens and paper.
+
+    Returns
+    -------
+    bytes
+        The PNG file (starts with ``\\x89PNG``).
+    """
+    spec, digest = _spec_of(chart)
+    key = (digest, "png", float(scale))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    import vl_convert as vlc
+
+    # rasterise the SVG: the same pixels as vegalite_to_png, and the SVG is reused by the
+    # SVG and HTML-report downloads
+    data = bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale)))
+    _CACHE.put(key, data)
+    return data
+
+
+def chart_svg(chart: "alt.TopLevelMixin") -> bytes:
+    """Render an Altair chart to a standalone SVG file (UTF-8 bytes with an XML declaration)."""
+    spec, digest = _spec_of(chart)
+    text = _svg_text(spec, digest)
+    if not text.lstrip().startswith("<?xml"):
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+    return text.encode("utf-8")
+
+
+def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
+    """A self-contained interactive HTML page of the chart.
+
+    The Vega, Vega-Lite and vega-embed JavaScript is inlined (no ``<script src>``), so the
+    page works offline and can be mailed as one file.
+
+    Parameters
+    ----------
+    chart : any top-level Altair chart (or its Vega-Lite spec as a dict).
+    title : the page title (the browser tab); escaped.
+    """
+    import vl_convert as vlc
+
+    spec, _ = _spec_of(chart)
+    page = vlc.vegalite_to_html(spec, vl_version=_vl_version(), bundle=True)
+    if title:
+        page = page.replace("<title>Chart</title>", f"<title>{html.escape(title)}</title>", 1)
+    return page.encode("utf-8")
+
+
+def _chart_catalog(report: ComparisonReport, as_of: _dt.date | str | None) -> list[NamedChartLike]:
+    """The charts of the results page (imported lazily: Altair is heavy)."""
+    from .charts import chart_catalog
+
+    return list(chart_catalog(report, as_of=as_of))
+
+
+def _report_sources(report: ComparisonReport) -> list[str]:
+    """``Source (year)`` of every main benchmark, in table order, without repeats."""
+    seen: list[str] = []
+    for item in report.kpis:
+        main = primary_comparison(item)
+        if main is not None:
+            text = source_short(main)
+            if text not in seen:
+                seen.append(text)
+    return seen
+
+
+def _title_dict(chart: Any) -> dict[str, Any] | None:
+    title = getattr(chart, "title", None)
+    if title is None or type(title).__name__ == "UndefinedType":
+        return None
+    if isinstance(title, str):
+        return {"text": title}
+    if isinstance(title, dict):
+        return dict(title)
+    try:
+        return dict(title.to_dict(validate=False))
+    except Exception:  # noqa: BLE001 - an exotic title object: leave it alone
+        return {"text": str(title)}
+
+
+def _annotate(named: NamedChartLike, report: ComparisonReport, date: str) -> _AnnotatedChart:
+    """Make sure a chart carries a title, its source(s) and the date before it leaves the app.
+
+    :mod:`funnel_core.charts` puts them on; this only adds what is missing, so an export is
+    never a bare chart without provenance.
+    """
+    import altair as alt
+
+    chart = named.chart
+    try:
+        spec_text = chart.to_json(validate=False)
+    except Exception:  # noqa: BLE001
+        spec_text = ""
+    lowered = spec_text.lower()
+    title = _title_dict(chart)
+    extra: list[str] = []
+    if "source" not in lowered:
+        sources = _report_sources(report)
+        if sources:
+            shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
+            extra.append(f"Sources: {shown}")
+    if date not in spec_text:
+        extra.append(f"As of {date}")
+    if title is not None and not extra:
+        return _AnnotatedChart(named.name, named.title, chart)
+    if title is None:
+        title = {"text": named.title, "anchor": "start"}
+    subtitle = title.get("subtitle")
+    if subtitle is None:
+        lines: list[str] = []
+    elif isinstance(subtitle, str):
+        lines = [subtitle]
+    else:
+        lines = list(subtitle)
+    title["subtitle"] = lines + extra
+    try:
+        annotated = chart.properties(title=alt.TitleParams(**title))
+    except Exception:  # noqa: BLE001 - keep the chart as it is rather than fail the download
+        annotated = chart
+    return _AnnotatedChart(named.name, named.title, annotated)
+
+
+def is_key_chart(name: str) -> bool:
+    """True for the charts the one-document report and the workbook show.
+
+    The per-KPI bullet charts (``bullet-<kpi>``) are left to the ZIP and the single-chart
+    downloads: the report's KPI table already places every KPI against its benchmark.
+    """
+    return not name.startswith("bullet-")
+
+
+_MEMO_LOCK = threading.Lock()
+_MEMO: dict[str, Any] = {"report": None, "day": None, "charts": None}
+
+
+def report_charts(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+                  key_only: bool = False) -> list[_AnnotatedChart]:
+    """The results page's charts, each guaranteed to carry its title, sources and date.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : date printed on the charts (today by default).
+    key_only : only the charts of the report and workbook (see :func:`is_key_chart`).
+
+    Returns
+    -------
+    list
+        Objects with ``name`` (file-safe slug), ``title`` and ``chart`` (Altair). The last
+        report's charts are remembered, so several downloads of one report build them once.
+    """
+    day = as_of_value(as_of) or _dt.date.today()
+    with _MEMO_LOCK:
+        ref = _MEMO["report"]
+        charts = _MEMO["charts"] if ref is not None and ref() is report and _MEMO["day"] == day else None
+    if charts is None:
+        date = day.isoformat()
+        charts = [_annotate(n, report, date) for n in _chart_catalog(report, day)]
+        with _MEMO_LOCK:
+            try:
+                _MEMO.update(report=weakref.ref(report), day=day, charts=charts)
+            except TypeError:  # pragma: no cover - an object without weak references
+                _MEMO.update(report=None, day=None, charts=None)
+    if key_only:
+        return [c for c in charts if is_key_chart(c.name)]
+    return list(charts)
+
+
+def _overview(charts: Sequence[_AnnotatedChart]) -> _AnnotatedChart:
+    if not charts:
+        raise ValueError("this comparison has no chart to export (no KPI could be computed)")
+    for chart in charts:
+        if "overview" in chart.name:
+            return chart
+    return charts[0]
+
+
+def _readme(report: ComparisonReport, charts: Sequence[_AnnotatedChart], date: str) -> str:
+    summary = summarize(report, date)
+    lines = [f"{PRODUCT_NAME}: charts", f"Date: {date}"]
+    if report.snapshot.label:
+        lines.append(f"Period: {report.snapshot.label}")
+    lines.append("Context: " + "; ".join(f"{label}: {value}" for _, label, value in summary.context))
+    lines += ["", "Each chart comes three ways: .png (high resolution, for slides), .svg (vector,",
+              "for print and design tools) and .html (interactive, works offline).", "", "Charts:"]
+    for chart in charts:
+        lines.append(f"- {chart.name}: {chart.title}")
+    lines += ["", "Benchmark sources (numbers as in the report):"]
+    for note in summary.footnotes:
+        year = note.year_text
+        status = f"status {note.status}: {note.status_label.lower()}"
+        origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""
+        link = f" {note.url}" if is_web_link(note.url) else ""
+        lines.append(f"[{note.number}] {note.source}{year} ({status}{origin}){link}")
+    lines += ["", "Status V: verified in the source's own publication; S: seen only where a secondary",
+              "page quotes the source; U: source not verified. Benchmark amounts are in USD.", ""]
+    return "\r\n".join(lines)
+
+
+def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+    """Every chart as ``<name>.png``, ``<name>.svg`` and ``<name>.html`` plus ``README.txt``.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : date printed on the charts and in the README (today by default).
+
+    Returns
+    -------
+    bytes
+        A ZIP archive.
+    """
+    date = as_of_date(as_of)
+    charts = report_charts(report, date)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", _readme(report, charts, date))
+        used: set[str] = set()
+        for chart in charts:
+            name = _slug(chart.name)
+            while name in used:
+                name += "-2"
+            used.add(name)
+            archive.writestr(f"{name}.png", chart_png(chart.chart))
+            archive.writestr(f"{name}.svg", chart_svg(chart.chart))
+            archive.writestr(f"{name}.html", chart_html(chart.chart, chart.title))
+    return buffer.getvalue()
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def comparison_csv(report: ComparisonReport) -> bytes:
+    """The KPI comparison as CSV (one row per KPI x benchmark, columns of :data:`CSV_COLUMNS`).
+
+    UTF-8 with a byte-order mark so Excel opens accents and currency symbols correctly; text
+    cells are neutralised against formula injection; missing values and NaN are empty.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in report_rows(report):
+        cleaned = {}
+        for key in CSV_COLUMNS:
+            value = safe_cell(row.get(key))
+            cleaned[key] = "" if value is None else value
+        writer.writerow(cleaned)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = None,
+                    include_charts: bool = True) -> bytes:
+    """The comparison as an Excel workbook: Inputs, KPIs, Definitions and Charts sheets.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : report date (today by default).
+    include_charts : embed the charts as PNG images in a "Charts" sheet.
+
+    Returns
+    -------
+    bytes
+        The ``.xlsx`` file.
+    """
+    from .xlsx_export import build_workbook
+
+    charts = report_charts(report, as_of, key_only=True) if include_charts else None
+    return build_workbook(report, as_of_date(as_of), charts)
+
+
+def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+    """The board-ready report as one self-contained HTML file that prints cleanly to A4.
+
+    Charts are embedded as SVG data URIs; the stylesheet is inlined; no network access is
+    needed to view or print it.
+    """
+    from .report_html import render_report_html
+
+    date = as_of_date(as_of)
+    charts = report_charts(report, date, key_only=True)
+    return render_report_html(summarize(report, date), charts).encode("utf-8")
+
+
+def report_pdf(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+    """The board-ready report as an A4 PDF (fpdf2; charts as PNG images)."""
+    from .report_pdf import render_report_pdf
+
+    date = as_of_date(as_of)
+    return render_report_pdf(summarize(report, date), report_charts(report, date, key_only=True))
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+def write_report(report: ComparisonReport, path: str | Path, *,
+                 as_of: _dt.date | str | None = None) -> Path:
+    """Write the comparison to ``path``; the extension picks the format.
+
+    Parameters
+    ----------
+    report : the comparison.
+    path : ``.xlsx`` (workbook), ``.csv`` (table), ``.html`` / ``.pdf`` (report), ``.zip``
+        (all charts), ``.png`` / ``.svg`` (the overview chart).
+    as_of : report date (today by default).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        For any other extension (checked before anything is rendered).
+    """
+    target = Path(path)
+    extension = target.suffix.lower()
+    if extension not in REPORT_EXTENSIONS:
+        shown = f"'{target.suffix}'" if target.suffix else "no extension"
+        raise ValueError(f"{target.name}: {shown} is not a report format; the output "
+                         "can be .xlsx, .csv, .html, .pdf, .zip, .png or .svg")
+    if extension == ".xlsx":
+        data = comparison_xlsx(report, as_of)
+    elif extension == ".csv":
+        data = comparison_csv(report)
+    elif extension == ".html":
+        data = report_html(report, as_of)
+    elif extension == ".pdf":
+        data = report_pdf(report, as_of)
+    elif extension == ".zip":
+        data = charts_zip(report, as_of)
+    else:
+        chart = _overview(report_charts(report, as_of, key_only=True)).chart
+        data = chart_png(chart) if extension == ".png" else chart_svg(chart)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def iter_sources(report: ComparisonReport) -> Iterable[str]:
+    """Every distinct ``source (year)`` the report compares with (for captions, README)."""
+    seen: set[str] = set()
+    for item in report.kpis:
+        for comp in item.comparisons:
+            text = source_short(comp)
+            if text not in seen:
+                seen.add(text)
+                yield text

@@ -1,0 +1,310 @@
+"""Streamlit glue shared by app.py and the pages: state access, cached builders, sidebar.
+
+Only widgets, session state and caching live here; every formula and every table is built
+in :mod:`funnel_core` (see :mod:`funnel_core.session`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from funnel_core import session as fs
+from funnel_core.catalogue import Benchmark
+from funnel_core.compare import ComparisonReport, compare
+from funnel_core.model import Snapshot, SnapshotError
+from funnel_core.parsing import InputError, ParsedInput, list_sheets, parse_bytes, parse_text, read_raw_table
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_PATH = ROOT / "assets" / "example_company.csv"
+EXAMPLE_NOTE = "Example company (fictional): Northwind Notes, a made-up note-taking SaaS"
+
+NUMBERS_PAGE = "pages/numbers.py"
+RESULTS_PAGE = "pages/results.py"
+DOWNLOADS_PAGE = "pages/downloads.py"
+SOURCES_PAGE = "pages/sources.py"
+
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------------------
+# state
+# --------------------------------------------------------------------------------------
+
+def init_state() -> None:
+    """Create every data key once per session (app.py calls this on every run)."""
+    for key, value in fs.default_state().items():
+        st.session_state.setdefault(key, value)
+
+
+def periods() -> dict[str, dict[str, float]]:
+    return st.session_state["periods"]
+
+
+def context() -> dict[str, Any]:
+    return st.session_state["context"]
+
+
+def compared_period() -> str | None:
+    return fs.resolve_period(periods(), st.session_state.get("selected_period"))
+
+
+def current_values() -> dict[str, float]:
+    label = compared_period()
+    return dict(periods().get(label, {})) if label is not None else {}
+
+
+def current_snapshot() -> Snapshot | None:
+    return fs.build_snapshot(periods(), st.session_state.get("selected_period"), context())
+
+
+def sync_widget(key: str, value: Any) -> None:
+    """Make widget ``key`` show ``value`` (the stored data) before the widget is drawn."""
+    if st.session_state.get(key, _MISSING) != value:
+        st.session_state[key] = value
+
+
+def set_context_value(key: str, value: Any) -> None:
+    ctx = dict(context())
+    ctx[key] = value
+    st.session_state["context"] = ctx
+
+
+def _context_changed(widget_key: str, ctx_key: str) -> None:
+    set_context_value(ctx_key, st.session_state[widget_key])
+
+
+def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_form: bool = False,
+                     label: str | None = None, help: str | None = None) -> None:
+    """A selectbox over :data:`fs.CONTEXT_OPTIONS` that shows and (outside forms) edits the context."""
+    options = fs.CONTEXT_OPTIONS[ctx_key]
+    sync_widget(widget_key, context().get(ctx_key))
+    kwargs: dict[str, Any] = {}
+    if not in_form:
+        kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}
+    container.selectbox(label or fs.CONTEXT_LABELS[ctx_key], list(options),
+                        format_func=lambda v, o=options: o[v], key=widget_key, help=help, **kwargs)
+
+
+def _period_changed(widget_key: str) -> None:
+    st.session_state["selected_period"] = st.session_state[widget_key]
+
+
+def period_selector(widget_key: str, *, container: Any = st, label: str = "Compared period") -> None:
+    """Pick which stored period is compared (only drawn when there are several)."""
+    labels = list(periods())
+    if len(labels) < 2:
+        return
+    sync_widget(widget_key, compared_period())
+    container.selectbox(label, labels, key=widget_key, on_change=_period_changed, args=(widget_key,))
+
+
+def apply_numbers(new_periods: dict[str, dict[str, float]], selected: str | None,
+                  new_context: dict[str, Any] | None, source_note: str | None) -> None:
+    """Store numbers (data only) in one step."""
+    st.session_state["periods"] = new_periods
+    st.session_state["selected_period"] = selected
+    if new_context is not None:
+        st.session_state["context"] = new_context
+    if source_note is not None:
+        st.session_state["source_note"] = source_note
+    bump_editor()
+
+
+def bump_editor() -> None:
+    """Give the snapshot editor a fresh key so stale edits never re-apply to new data."""
+    st.session_state["_editor_rev"] = st.session_state.get("_editor_rev", 0) + 1
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message shown once on the next run (set from callbacks)."""
+    st.session_state["_flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop("_flash", None)
+    if item is None:
+        return
+    kind, message = item
+    {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}[kind](message)
+
+
+# --------------------------------------------------------------------------------------
+# parsing (cached)
+# --------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_parse_text(text: str, convention: str, mapping_json: str) -> ParsedInput:
+    mapping = json.loads(mapping_json) if mapping_json else None
+    return parse_text(text, source_name="pasted text", number_convention=convention, mapping=mapping)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention: str,
+                       mapping_json: str) -> ParsedInput:
+    mapping = json.loads(mapping_json) if mapping_json else None
+    return parse_bytes(data, filename, sheet=sheet, number_convention=convention, mapping=mapping)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_sheets(data: bytes, filename: str) -> list[str]:
+    return list(list_sheets(data, filename))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_raw_table(data: bytes, filename: str, sheet: str | None):
+    return read_raw_table(data, filename, sheet=sheet)
+
+
+def mapping_json(mapping: dict[str, str | None] | None) -> str:
+    return json.dumps(mapping, sort_keys=True) if mapping else ""
+
+
+def load_example() -> None:
+    """Callback of "Load example company": the fictional example read through the parser."""
+    try:
+        parsed = parse_bytes(EXAMPLE_PATH.read_bytes(), EXAMPLE_PATH.name)
+        new_periods, selected = fs.merge_parsed({}, parsed, replace=True)
+        new_context, _ = fs.context_from_parsed(fs.default_context(), parsed)
+    except (InputError, SnapshotError, OSError) as exc:  # shipped file: should never happen
+        flash(f"The example company could not be loaded: {exc}", "error")
+        return
+    apply_numbers(new_periods, selected, new_context, EXAMPLE_NOTE)
+    flash("Loaded the fictional example company. Replace its numbers with yours at any time.")
+
+
+# --------------------------------------------------------------------------------------
+# comparison and charts (cached)
+# --------------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _report_for(snapshot_key: str, catalogue_key: str) -> ComparisonReport:
+    # cache_resource, not cache_data: a report holds KPI specs with formula functions that
+    # cannot be pickled. The report is frozen (immutable), so sharing it is safe.
+    rows = json.loads(catalogue_key) if catalogue_key else None
+    return compare(fs.snapshot_from_key(snapshot_key), fs.full_catalogue(rows))
+
+
+def report_keys() -> tuple[str, str] | None:
+    snapshot = current_snapshot()
+    if snapshot is None or not snapshot.values:
+        return None
+    return fs.snapshot_key(snapshot), fs.catalogue_key(st.session_state.get("user_catalogue"))
+
+
+def current_report() -> ComparisonReport | None:
+    keys = report_keys()
+    if keys is None:
+        return None
+    return _report_for(*keys)
+
+
+def build_chart(report: ComparisonReport, name: str) -> Any:
+    """One chart of ``report`` by name; ``None`` when it has nothing to show.
+
+    Names: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``bullet-<kpi_id>`` (every
+    benchmark of the KPI, as in :func:`funnel_core.charts.chart_catalog`) and
+    ``bullet1-<kpi_id>-<benchmark_id>`` (one benchmark).
+    """
+    from funnel_core import charts
+
+    currency = report.snapshot.context.currency
+    if name == "overview":
+        return charts.overview_chart(report)
+    if name == "funnel":
+        return charts.funnel_chart(report)
+    if name == "mrr-bridge":
+        return charts.mrr_bridge_chart(report)
+    if name == "focus":
+        return charts.focus_chart(report)
+    try:
+        if name.startswith("bullet-"):
+            return charts.bullet_charts(report.get(name[len("bullet-"):]), currency=currency)
+        if name.startswith("bullet1-"):
+            kpi_id, benchmark_id = name[len("bullet1-"):].split("|", 1)
+            item = report.get(kpi_id)
+            comparison = next(c for c in item.comparisons if c.benchmark.id == benchmark_id)
+            return charts.bullet_chart(item, comparison, currency=currency)
+    except (KeyError, StopIteration, ValueError):
+        return None
+    raise KeyError(name)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def chart_for(name: str, snapshot_key: str, catalogue_key: str) -> Any:
+    """:func:`build_chart`, cached per snapshot (Altair charts are not mutated when drawn)."""
+    return build_chart(_report_for(snapshot_key, catalogue_key), name)
+
+
+def chart(name: str) -> Any:
+    """The named chart of the current snapshot (cached), or ``None``."""
+    keys = report_keys()
+    return None if keys is None else chart_for(name, *keys)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _focus_for(snapshot_key: str, catalogue_key: str) -> list[Any]:
+    from funnel_core.funnel import focus_areas
+
+    return focus_areas(_report_for(snapshot_key, catalogue_key))
+
+
+def focus() -> list[Any]:
+    keys = report_keys()
+    return [] if keys is None else _focus_for(*keys)
+
+
+# --------------------------------------------------------------------------------------
+# sidebar
+# --------------------------------------------------------------------------------------
+
+def sidebar(show_context: bool = True) -> None:
+    """The frame shown on every page: snapshot summary, compared period, company context.
+
+    ``show_context=False`` leaves the context selectors out (the results page shows them
+    in its own header).
+    """
+    with st.sidebar:
+        summary = fs.snapshot_summary(periods(), st.session_state.get("selected_period"),
+                                      st.session_state.get("source_note"))
+        st.markdown("#### Your snapshot")
+        if summary["has_numbers"]:
+            periods_text = (f" · {summary['period_count']} periods stored"
+                            if summary["period_count"] > 1 else "")
+            st.markdown(f"**{summary['period']}** · {summary['filled']} of {summary['total']} "
+                        f"fields filled{periods_text}")
+            if summary["source"]:
+                st.caption(f"From: {summary['source']}")
+            period_selector("sb_compared_period", label="Compared period")
+        else:
+            st.caption("No numbers yet. Type, paste or upload them on **Your numbers**, or load "
+                       "the fictional example company.")
+        if show_context:
+            st.markdown("#### Your company")
+            st.caption("These pick which published benchmarks apply.")
+            for key in ("period", "currency", "trial_type", "motion", "acv_band", "product_category"):
+                context_selector(key, f"sb_{key}")
+        rows = st.session_state.get("user_catalogue")
+        if rows:
+            origin = rows[0].get("origin", "your file")
+            st.caption(f"Also comparing with {len(rows)} of your own benchmarks ({origin}).")
+        st.divider()
+        st.caption(":material/lock: " + fs.PRIVACY_NOTE)
+
+
+def no_numbers_yet(where: str) -> None:
+    """What a page shows before any number is stored."""
+    st.info(f"No numbers yet, so there is nothing to {where}. Enter, paste or upload your funnel "
+            "numbers first, or look around with the fictional example company.",
+            icon=":material/info:")
+    cols = st.columns([1, 1, 3])
+    cols[0].page_link(NUMBERS_PAGE, label="Enter your numbers", icon=":material/edit_note:")
+    cols[1].button("Load example company", on_click=load_example, key=f"example_{where}",
+                   icon=":material/science:")
+
+
+def benchmark_dict_rows(benchmarks: list[Benchmark]) -> list[dict[str, Any]]:
+    return fs.rows_from_benchmarks(benchmarks)

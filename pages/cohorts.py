@@ -1,0 +1,438 @@
+"""Cohorts: upload a customer or billing export and see when customers leave.
+
+Widgets only: the export is read by :func:`funnel_core.cohort_io.read_export`, the cohorts are
+computed by :func:`funnel_core.cohorts.compute_cohorts`, the charts come from
+:mod:`funnel_core.cohort_charts` and :mod:`funnel_core.trend_charts`, and the published
+retention benchmarks and the merge into the stored periods from :mod:`funnel_core.trends`.
+
+The uploaded file is kept in the session (``cohort_file``) so the analysis survives a visit to
+another page; reading and computing are cached on the file's bytes + the column mapping, so
+changing a chart option never recomputes the cohorts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from funnel_core import trends
+from funnel_core.cohort_charts import cohort_heatmap, mrr_by_cohort_area
+from funnel_core.cohort_io import ROLES, CohortInputError, ExportData, month_label
+from funnel_core.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
+from funnel_core.constants import FIELDS_BY_NAME
+from funnel_core.formatting import format_value
+from funnel_core.model import SnapshotError
+from funnel_core.trend_charts import retention_with_benchmarks
+
+FILE_KEY = "cohort_file"          # {"name", "data", "digest"} of the export in use
+MAPPING_KEY = "cohort_mapping"    # {"digest", "mapping": {source column: role}}
+SHEET_KEY = "cohort_sheet"
+UPLOAD_KEY = "cohort_upload"
+AUTO = "(recognise by name)"
+FIRST_USABLE = "(first sheet with a usable layout)"
+NEW_PERIOD = "__new__"
+SPREADSHEET_EXT = (".xlsx", ".xlsm", ".xls", ".ods")
+
+ROLE_LABELS: dict[str, str] = {
+    "customer_id": "Customer id or name",
+    "month": "Month (one row per customer per month)",
+    "mrr": "MRR or amount",
+    "start_date": "Subscription start date",
+    "end_date": "Subscription end or cancellation date",
+    "billing_period": "Billing period (month, year...)",
+    "annual_amount": "Annual amount (ARR)",
+}
+
+
+# --------------------------------------------------------------------------------------
+# reading (cached) and the upload
+# --------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def analyse_export(data: bytes, filename: str, mapping_json: str = "",
+                   sheet: str | None = None) -> tuple[ExportData, CohortResult]:
+    """Read an export and compute its cohorts; cached on the bytes, name, mapping and sheet."""
+    mapping = json.loads(mapping_json) if mapping_json else None
+    export = _read(data, filename, mapping, sheet)
+    return export, compute_cohorts(export)
+
+
+def _read(data: bytes, filename: str, mapping: dict[str, str] | None,
+          sheet: str | None) -> ExportData:
+    from funnel_core.cohort_io import read_export
+
+    return read_export(data, filename, mapping=mapping, sheet=sheet)
+
+
+def store_upload(name: str, data: bytes) -> None:
+    """Keep an export in the session (a new file starts without a column mapping)."""
+    digest = hashlib.sha256(data).hexdigest()
+    current = st.session_state.get(FILE_KEY)
+    if current and current.get("digest") == digest and current.get("name") == name:
+        return
+    st.session_state[FILE_KEY] = {"name": name, "data": data, "digest": digest}
+    st.session_state.pop(MAPPING_KEY, None)
+    st.session_state.pop(SHEET_KEY, None)
+
+
+def _upload_key() -> str:
+    """The uploader's key; a new key empties the widget (after "Forget this export")."""
+    return f"{UPLOAD_KEY}_{st.session_state.get('_cohort_upload_rev', 0)}"
+
+
+def _upload_changed() -> None:
+    uploaded = st.session_state.get(_upload_key())
+    if uploaded is None:  # the user removed the file
+        st.session_state.pop(FILE_KEY, None)
+        st.session_state.pop(MAPPING_KEY, None)
+        return
+    store_upload(uploaded.name, uploaded.getvalue())
+
+
+def _forget() -> None:
+    for key in (FILE_KEY, MAPPING_KEY, SHEET_KEY):
+        st.session_state.pop(key, None)
+    st.session_state["_cohort_upload_rev"] = st.session_state.get("_cohort_upload_rev", 0) + 1
+
+
+def _current_mapping(digest: str) -> dict[str, str]:
+    stored = st.session_state.get(MAPPING_KEY) or {}
+    return dict(stored.get("mapping") or {}) if stored.get("digest") == digest else {}
+
+
+def _is_spreadsheet(name: str, data: bytes) -> bool:
+    return name.lower().endswith(SPREADSHEET_EXT) or data[:4] in (b"PK\x03\x04",
+                                                                 b"\xd0\xcf\x11\xe0")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def sheet_names(data: bytes, name: str) -> list[str]:
+    if not _is_spreadsheet(name, data):
+        return []
+    try:
+        return [str(s) for s in pd.ExcelFile(io.BytesIO(data), engine="calamine").sheet_names]
+    except Exception:
+        return []
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def file_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
+    """The header of the file (best effort), for the column-mapping step."""
+    try:
+        if _is_spreadsheet(name, data):
+            frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet if sheet else 0, nrows=0,
+                                  engine="calamine")
+            return [str(c) for c in frame.columns]
+        head = data[:65536]
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = head.decode("latin-1")
+        lines = [line for line in text.splitlines() if line.strip()][:20]
+        sample = "\n".join(lines)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            delimiter = dialect.delimiter
+        except csv.Error:
+            delimiter = ","
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        return [c.strip() for c in rows[0] if c.strip()] if rows else []
+    except Exception:
+        return []
+
+
+# --------------------------------------------------------------------------------------
+# small widgets
+# --------------------------------------------------------------------------------------
+
+def _downloads(chart: Any, name: str, key: str) -> None:
+    """PNG and SVG buttons; the image is rendered only when a button is clicked."""
+    try:
+        from funnel_core import exports
+    except ImportError:
+        return
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
+                            mime="image/png", key=f"{key}_png", icon=":material/image:",
+                            on_click="ignore")
+    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
+                            mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
+                            on_click="ignore")
+
+
+def _flash(message: str, kind: str = "success") -> None:
+    st.session_state["_flash"] = (kind, message)
+
+
+def _show_flash() -> None:
+    item = st.session_state.pop("_flash", None)
+    if item:
+        kind, message = item
+        {"success": st.success, "error": st.error, "warning": st.warning,
+         "info": st.info}.get(kind, st.info)(message)
+
+
+def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
+                  recognised: dict[str, str] | None = None) -> None:
+    """Let the user say which column plays which role; stored on submit (cache key)."""
+    by_role = {role: source for source, role in current.items()}
+    for role, source in (recognised or {}).items():
+        by_role.setdefault(role, source)
+    options = [AUTO, *columns]
+    with st.form(f"cohort_mapping_form_{digest[:12]}"):
+        st.caption("Pick the column for each role; leave the others on "
+                   f"*{AUTO}*. Monthly layout: customer + month + MRR. Subscriptions layout: "
+                   "customer + start date (+ end date) + MRR or annual amount.")
+        cols = st.columns(2)
+        chosen: dict[str, str] = {}
+        for index, role in enumerate(ROLES):
+            default = by_role.get(role)
+            chosen[role] = cols[index % 2].selectbox(
+                ROLE_LABELS.get(role, role), options,
+                index=options.index(default) if default in options else 0,
+                key=f"cohort_role_{role}_{digest[:12]}")
+        if st.form_submit_button("Read the file with these columns", icon=":material/table_view:"):
+            mapping = {source: role for role, source in chosen.items() if source != AUTO}
+            if len(set(mapping)) < len([s for s in chosen.values() if s != AUTO]):
+                st.error("A column can play one role only.")
+            else:
+                st.session_state[MAPPING_KEY] = {"digest": digest, "mapping": mapping}
+                st.rerun()
+
+
+def _issues_frame(export: ExportData) -> pd.DataFrame:
+    rows = [{"Row": "" if issue.row is None else str(issue.row),
+             "Column": issue.column or "",
+             "Problem": issue.message,
+             "Kind": "skipped" if issue.severity == "error" else "kept, check it"}
+            for issue in export.issues]
+    return pd.DataFrame(rows, columns=["Row", "Column", "Problem", "Kind"])
+
+
+def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> None:
+    """Callback of "Use these revenue numbers in my comparison"."""
+    periods = dict(st.session_state.get("periods") or {})
+    target = None if target_choice == NEW_PERIOD else target_choice
+    try:
+        new_periods, label = trends.merge_revenue_inputs(periods, inputs, target)
+        trends.snapshots_from_periods({label: new_periods[label]},
+                                      st.session_state.get("context"))  # validates the values
+    except (SnapshotError, ValueError) as exc:
+        _flash(f"Nothing was changed: {exc}", "error")
+        return
+    st.session_state["periods"] = new_periods
+    st.session_state["selected_period"] = label
+    context = dict(st.session_state.get("context") or {})
+    note = ""
+    if context.get("period") not in (None, "month"):
+        context["period"] = "month"
+        st.session_state["context"] = context
+        note = " The period of your numbers is now *month*, because these numbers cover one month."
+    source = f"revenue numbers of {inputs.get('month')} from {filename}"
+    previous_note = st.session_state.get("source_note")
+    st.session_state["source_note"] = f"{previous_note}; {source}" if previous_note else source
+    st.session_state["_editor_rev"] = st.session_state.get("_editor_rev", 0) + 1
+    _flash(f"Put the revenue numbers of {inputs.get('month')} into period **{label}** (other "
+           f"numbers of that period were kept). It is now the compared period.{note}")
+
+
+# --------------------------------------------------------------------------------------
+# page
+# --------------------------------------------------------------------------------------
+
+st.title("Cohorts: when do customers leave?")
+st.caption("Upload a customer or billing export (one row per customer per month, or one row "
+           "per subscription with start and end dates). Customers are grouped by the month they "
+           "started paying, so you see when each group churns and how much of today's revenue "
+           "comes from older customers. The file stays in this browser session.")
+_show_flash()
+
+st.file_uploader("Customer or billing export (CSV or XLSX)",
+                 type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], key=_upload_key(),
+                 on_change=_upload_changed,
+                 help="Columns such as customer_id, month, mrr - or customer, start_date, "
+                      "end_date, amount, interval. Headers in English, German, French or "
+                      "Polish are recognised; you can map the others.")
+
+uploaded = st.session_state.get(_upload_key())
+if uploaded is not None and st.session_state.get(FILE_KEY) is None:
+    store_upload(uploaded.name, uploaded.getvalue())  # first run after an upload
+
+file = st.session_state.get(FILE_KEY)
+if not file:
+    st.info("No export yet. Most billing tools (Stripe, Chargebee, Paddle, ChartMogul...) can "
+            "export subscriptions or monthly MRR per customer as CSV.", icon=":material/upload_file:")
+    st.stop()
+
+name, data, digest = file["name"], file["data"], file["digest"]
+mapping = _current_mapping(digest)
+sheets = sheet_names(data, name)
+sheet: str | None = None
+top = st.columns([3, 1])
+if len(sheets) > 1:
+    choice = top[0].selectbox("Sheet", [FIRST_USABLE, *sheets], key=SHEET_KEY)
+    sheet = None if choice == FIRST_USABLE else choice
+top[1].button("Forget this export", on_click=_forget, icon=":material/delete:",
+              key="cohort_forget")
+
+with st.status(f"Reading {name}...", expanded=False) as status:
+    try:
+        export, result = analyse_export(data, name, json.dumps(mapping, sort_keys=True)
+                                        if mapping else "", sheet)
+    except CohortInputError as exc:
+        status.update(label=f"{name} could not be used", state="error", expanded=True)
+        export = result = None
+        error = exc
+    except Exception as exc:  # an unexpected reader failure: say so, never a traceback
+        status.update(label=f"{name} could not be read", state="error", expanded=True)
+        export = result = None
+        error = exc
+    else:
+        error = None
+        good = export.rows_read - export.skipped_rows
+        status.update(
+            label=(f"Read {export.rows_read:,} rows of {name}: {good:,} used"
+                   + (f", {export.skipped_rows:,} skipped" if export.skipped_rows else "")
+                   + f"; {result.customers:,} paying customers, {result.first_month} to "
+                   f"{result.last_month}"),
+            state="complete")
+
+if error is not None or export is None or result is None:
+    st.error(f"The export could not be used: {error}")
+    columns = file_columns(data, name, sheet)
+    if columns:
+        st.markdown("**Tell us which column is which**")
+        _mapping_form(columns, digest, mapping)
+    st.stop()
+
+# --- row-level problems --------------------------------------------------------------------
+errors = [i for i in export.issues if i.severity == "error"]
+warnings = [i for i in export.issues if i.severity != "error"]
+if export.skipped_rows:
+    st.warning(f"{export.skipped_rows:,} of {export.rows_read:,} rows were skipped because of a "
+               f"problem; the other {export.rows_read - export.skipped_rows:,} rows are used "
+               "(good rows are not lost because of a few bad ones). The rows are listed below.",
+               icon=":material/warning:")
+if export.issues:
+    with st.expander(f"Row-level messages ({len(errors)} problems, {len(warnings)} warnings)",
+                     expanded=bool(export.skipped_rows) and len(export.issues) <= 10):
+        st.dataframe(_issues_frame(export), hide_index=True, width="stretch",
+                     key="cohort_issues_table")
+
+with st.expander("Columns used"):
+    used = ", ".join(f"{ROLE_LABELS.get(role, role)}: `{source}`"
+                     for role, source in export.columns.items())
+    st.markdown(f"Layout: **{export.layout}**. {used}.")
+    columns = file_columns(data, name, sheet)
+    if columns:
+        _mapping_form(columns, digest, mapping, recognised=export.columns)
+
+# --- headline figures ----------------------------------------------------------------------
+share = trends.older_cohort_share(result)
+cols = st.columns(4)
+cols[0].metric("Second-month retention", format_value(result.second_month_retention, "fraction"),
+               help="Share of customers still paying one month after their first paying month "
+                    "(all cohorts, customer-weighted). By revenue: "
+                    + format_value(result.second_month_revenue_retention, "fraction") + ".",
+               border=True)
+cols[1].metric("12-month retention",
+               format_value(result.twelve_month_retention, "fraction")
+               if result.twelve_month_retention is not None else "not yet",
+               help="Share of customers still paying 12 months after they started. Needs at "
+                    "least 13 months of data."
+                    + ("" if result.twelve_month_revenue_retention is None else
+                       " By revenue: " + format_value(result.twelve_month_revenue_retention,
+                                                      "fraction") + "."),
+               border=True)
+churn_month = result.most_common_churn_month
+churn_count = (int(result.churn_month_distribution.get(churn_month, 0))
+               if churn_month is not None else 0)
+cols[2].metric("Most customers leave at",
+               f"month {churn_month}" if churn_month is not None else "nobody left",
+               help=(f"{churn_count:,} customers stopped paying in month {churn_month} after "
+                     f"their start (they paid {churn_month} month"
+                     f"{'s' if churn_month != 1 else ''}, then not again), more than in any "
+                     "other month.") if churn_month is not None else None,
+               border=True)
+cols[3].metric(f"{share.latest_month} MRR from older cohorts",
+               format_value(share.share, "fraction"), help=share.describe() + ".", border=True)
+
+# --- charts --------------------------------------------------------------------------------
+metric = st.segmented_control("Retention measured by", ["logo", "revenue"], default="logo",
+                              format_func={"logo": "Customers (logos)",
+                                           "revenue": "Revenue (MRR)"}.get,
+                              key="cohort_metric") or "logo"
+
+st.subheader("Cohort heatmap")
+heatmap = cohort_heatmap(result, metric=metric)
+st.altair_chart(heatmap, width="content", key="cohort_heatmap_chart")
+_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
+
+st.subheader("Retention curves")
+context = dict(st.session_state.get("context") or {})
+available = trends.retention_benchmarks(context)
+by_id = {b.id: b for b in available}
+chosen: list[str] = []
+if metric == "logo" and available:
+    if "cohort_benchmarks" not in st.session_state or any(
+            i not in by_id for i in st.session_state["cohort_benchmarks"]):
+        st.session_state["cohort_benchmarks"] = trends.default_retention_benchmarks(available)
+    chosen = st.multiselect("Published benchmarks drawn in", list(by_id), key="cohort_benchmarks",
+                            format_func=lambda i: by_id[i].label)
+    st.caption("Monthly customer churn figures from the benchmark catalogue are drawn as the "
+               "share still paying after k months, (1 - churn)^k; annual figures are converted "
+               "to monthly by compounding first. Month-1 and 6-month *user* retention figures "
+               "(Userpilot; Rachitsky & Winters) measure users, not paying customers: they are "
+               "context only.")
+elif metric == "revenue":
+    st.caption("Published benchmarks are drawn on customer (logo) retention only.")
+curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=metric)
+st.altair_chart(curves, width="stretch", key="cohort_curves_chart")
+_downloads(curves, f"retention_curves_{metric}", "cohort_curves")
+
+st.subheader("MRR by cohort over time")
+area = mrr_by_cohort_area(result)
+st.altair_chart(area, width="stretch", key="cohort_area_chart")
+_downloads(area, "mrr_by_cohort", "cohort_area")
+
+# --- revenue numbers into the comparison -------------------------------------------------
+st.subheader("Use the revenue numbers in your comparison")
+months = [month_label(m) for m in range(export.first_month + 1, export.last_month + 1)]
+if not months:
+    st.caption("The export covers a single month: the revenue numbers need a month before it.")
+    st.stop()
+default_month = (result.revenue_inputs or {}).get("month")
+month_index = months.index(default_month) if default_month in months else len(months) - 1
+left, right = st.columns(2)
+month = left.selectbox("Month", months, index=month_index, key="cohort_revenue_month",
+                       help="The latest complete month by default.")
+inputs = revenue_inputs_for_month(export, month)
+periods = dict(st.session_state.get("periods") or {})
+match = trends.matching_period(periods, month)
+targets = [NEW_PERIOD, *periods]
+default_target = match if match else (next(iter(periods)) if len(periods) == 1 else NEW_PERIOD)
+target = right.selectbox(
+    "Put them into", targets, index=targets.index(default_target),
+    format_func=lambda t: f"a new period {month}" if t == NEW_PERIOD else f"period {t}",
+    key=f"cohort_target_{month}",
+    help="Only the revenue fields of that period are replaced; your funnel numbers stay.")
+rows = [{"Field": FIELDS_BY_NAME[k].label,
+         "Value": format_value(float(inputs[k]), "currency",
+                               str(context.get("currency") or "USD"))
+         if FIELDS_BY_NAME[k].kind == "money" else f"{int(inputs[k]):,}"}
+        for k in trends.REVENUE_FIELDS if inputs.get(k) is not None]
+st.dataframe(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True,
+             key="cohort_revenue_table")
+if inputs.get("reactivated_customers"):
+    st.caption(f"{inputs['reactivated_customers']:,} customers came back in {month} "
+               f"({format_value(inputs.get('mrr_reactivation'), 'currency')} MRR); they are not "
+               "counted as new customers.")
+st.button("Use these revenue numbers in my comparison", type="primary",
+          on_click=_use_revenue, args=(inputs, target, name), key="cohort_use_revenue",
+          icon=":material/input:")

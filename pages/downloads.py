@@ -1,0 +1,87 @@
+"""Downloads: the report, the table and every chart, made only when a button is clicked."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+from funnel_core import exports
+from funnel_core import session as fs
+from funnel_core.compare import ComparisonReport
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
+
+st.title("Downloads")
+_ui.show_flash()
+report = _ui.current_report()
+if report is None:
+    _ui.no_numbers_yet("download")
+    st.stop()
+
+st.markdown(f"Files for **{_ui.compared_period()}** · {fs.context_summary(_ui.context())}. "
+            "Each file is made when you click its button (a PDF or a ZIP of all charts can take a "
+            "few seconds) from the numbers in this session; nothing is kept on the server.")
+
+
+def _deferred(func: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
+    """Bind the arguments now; the bytes are made only when the user clicks."""
+    return lambda: func(*args)
+
+
+def _chart_bytes(kind: str, report: ComparisonReport, name: str) -> bytes:
+    chart = _ui.build_chart(report, name)
+    if chart is None:
+        raise ValueError(f"the chart {name} has nothing to show")
+    return getattr(exports, kind)(chart)
+
+
+def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, icon: str,
+            primary: bool = False, container: Any = st) -> None:
+    container.download_button(label, data=data, file_name=file_name, mime=exports.EXPORTS[key][1],
+                              key=f"dl_{file_name}", icon=icon, on_click="ignore",
+                              type="primary" if primary else "secondary", width="stretch")
+
+
+st.subheader("Report and tables")
+cols = st.columns(5)
+_button("PDF report", "report_pdf", _deferred(exports.report_pdf, report),
+        exports.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
+        container=cols[0])
+_button("HTML report", "report_html", _deferred(exports.report_html, report),
+        exports.download_name("report_html", report), icon=":material/article:", container=cols[1])
+_button("Excel workbook", "comparison_xlsx", _deferred(exports.comparison_xlsx, report),
+        exports.download_name("comparison_xlsx", report), icon=":material/table_view:",
+        container=cols[2])
+_button("CSV table", "comparison_csv", _deferred(exports.comparison_csv, report),
+        exports.download_name("comparison_csv", report), icon=":material/csv:", container=cols[3])
+_button("All charts (ZIP)", "charts_zip", _deferred(exports.charts_zip, report),
+        exports.download_name("charts_zip", report), icon=":material/folder_zip:", container=cols[4])
+st.caption("The PDF and HTML reports hold the headline, the KPI table with every source, the charts "
+           "and the definitions. The Excel workbook has your inputs, the KPIs, the definitions and "
+           "the charts; the CSV is one row per KPI and benchmark. The ZIP holds every chart as PNG "
+           "(for slides), SVG (for print) and HTML (interactive).")
+
+st.subheader("Charts one by one")
+st.caption("PNG for slides, SVG for print and design tools, HTML to zoom and hover offline. Every "
+           "chart carries its sources and today's date.")
+names: list[tuple[str, str]] = []
+for name, title in (("overview", "Your KPIs against published benchmarks"),
+                    ("funnel", "Your funnel against benchmark conversion rates"),
+                    ("focus", "Where to focus"), ("mrr-bridge", "MRR bridge")):
+    if _ui.chart(name) is not None:
+        names.append((name, title))
+for item in report.computed():
+    if any(c.user_value is not None for c in item.comparisons):
+        names.append((f"bullet-{item.id}", f"{item.kpi.spec.label} against benchmarks"))
+
+for name, title in names:
+    row = st.columns([3, 1, 1, 1], vertical_alignment="center")
+    row[0].markdown(title)
+    for col, (kind, key, label, icon) in zip(row[1:], (
+            ("chart_png", "chart_png", "PNG", ":material/image:"),
+            ("chart_svg", "chart_svg", "SVG", ":material/draw:"),
+            ("chart_html", "chart_html", "HTML", ":material/code:"))):
+        _button(label, key, _deferred(_chart_bytes, kind, report, name),
+                exports.download_name(key, report, chart_name=name), icon=icon, container=col)

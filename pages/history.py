@@ -1,0 +1,217 @@
+"""Your history: every KPI across the periods you stored, your best periods and your trends.
+
+Widgets only; the numbers come from :mod:`funnel_core.trends` and the chart from
+:mod:`funnel_core.trend_charts`. Reads the session's ``periods`` and ``context``; the period
+picker sets ``selected_period`` (the period the Benchmarks page compares).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from funnel_core import trends
+from funnel_core.formatting import format_value
+from funnel_core.model import SnapshotError
+from funnel_core.trend_charts import trend_chart
+
+_MISSING = object()
+PERIOD_KEY = "history_period"
+KPI_KEY = "history_kpi"
+DEFAULT_KPI = "customer_churn_rate"
+
+
+# --------------------------------------------------------------------------------------
+# helpers (widgets and state only)
+# --------------------------------------------------------------------------------------
+
+def _state_periods() -> dict[str, dict[str, float]]:
+    return dict(st.session_state.get("periods") or {})
+
+
+def _state_context() -> dict[str, Any]:
+    return dict(st.session_state.get("context") or {})
+
+
+def _sync(key: str, value: Any) -> None:
+    """Make widget ``key`` show ``value`` before it is drawn (data lives elsewhere)."""
+    if st.session_state.get(key, _MISSING) != value:
+        st.session_state[key] = value
+
+
+def _compared_period(labels: list[str]) -> str:
+    selected = st.session_state.get("selected_period")
+    return selected if selected in labels else labels[-1]
+
+
+def _period_changed() -> None:
+    st.session_state["selected_period"] = st.session_state[PERIOD_KEY]
+
+
+def _catalogue() -> Any:
+    """The shipped catalogue plus the user's own benchmark rows, if any."""
+    rows = st.session_state.get("user_catalogue")
+    if not rows:
+        return None
+    try:
+        from funnel_core.session import full_catalogue
+
+        return full_catalogue(rows)
+    except Exception:  # a broken user catalogue must not break this page
+        return None
+
+
+def _link_or_hint(page: str, label: str, icon: str) -> None:
+    """A link to another page when the app's navigation has it, else a plain hint."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except Exception:  # the page is not in the navigation (e.g. this page run on its own)
+        st.caption(f"Go to **{label}** in the menu.")
+
+
+def _downloads(chart: Any, name: str, key: str) -> None:
+    """PNG and SVG buttons; the image is rendered only when a button is clicked."""
+    try:
+        from funnel_core import exports
+    except ImportError:
+        return
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
+                            mime="image/png", key=f"{key}_png", icon=":material/image:",
+                            on_click="ignore")
+    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
+                            mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
+                            on_click="ignore")
+
+
+def _metric_delta_color(higher_is_better: bool | None) -> str:
+    return {True: "normal", False: "inverse"}.get(higher_is_better, "off")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# page
+# --------------------------------------------------------------------------------------
+
+st.title("Your history")
+st.caption("Rather than chase one universal number, beat your own records: every KPI for every "
+           "period you stored, your best period, the change against the previous period and "
+           "against a year before, and trailing averages where a single month is noisy.")
+
+periods = _state_periods()
+context = _state_context()
+currency = str(context.get("currency") or "USD")
+
+if not periods:
+    st.info("No numbers yet, so there is no history to show. Upload a file with one row (or "
+            "column) per month or quarter on **Your numbers**, or enter a period there and add "
+            "more later.", icon=":material/info:")
+    _link_or_hint("pages/numbers.py", "Your numbers", ":material/edit_note:")
+    st.stop()
+
+try:
+    snapshots = trends.snapshots_from_periods(periods, context)
+except SnapshotError as exc:
+    st.error(f"The stored numbers cannot be used: {exc}. Fix them on **Your numbers**.")
+    st.stop()
+
+labels = trends.period_labels(snapshots)
+history = trends.kpi_history(snapshots)
+trend_by_kpi = trends.kpi_trends(history)
+
+if len(labels) == 1:
+    st.info(f"Only one period is stored ({labels[0]}), so there is no trend yet. Upload a file "
+            "with one row per month or quarter (a *wide* file: a period column such as "
+            "`2025-01`, `2025-Q1`, then one column per metric) to see your history.",
+            icon=":material/timeline:")
+
+if not trend_by_kpi:
+    st.warning("No KPI can be computed from the stored numbers yet: add the inputs on "
+               "**Your numbers**.")
+    st.stop()
+
+# --- pickers ------------------------------------------------------------------------------
+left, right = st.columns(2)
+compared = _compared_period(labels)
+_sync(PERIOD_KEY, compared)
+left.selectbox("Compared period (also used on the Benchmarks page)", labels, key=PERIOD_KEY,
+               on_change=_period_changed,
+               help="The Benchmarks page compares this period; the latest period by default.")
+selected_period = st.session_state[PERIOD_KEY]
+
+kpi_ids = list(trend_by_kpi)
+if st.session_state.get(KPI_KEY) not in kpi_ids:
+    st.session_state[KPI_KEY] = DEFAULT_KPI if DEFAULT_KPI in kpi_ids else kpi_ids[0]
+right.selectbox("KPI", kpi_ids, key=KPI_KEY,
+                format_func=lambda k: f"{trend_by_kpi[k].label} ({trend_by_kpi[k].computable_count}"
+                                      f" of {len(labels)} periods)")
+kpi_id = st.session_state[KPI_KEY]
+trend = trend_by_kpi[kpi_id]
+unit = trend.unit
+
+# --- headline figures ----------------------------------------------------------------------
+value = trend.value_at(selected_period)
+previous = trend.change_vs_previous(selected_period)
+year_ago = trend.change_vs_year_ago(selected_period)
+delta_color = _metric_delta_color(trend.higher_is_better)
+cols = st.columns(4)
+cols[0].metric(f"{selected_period}", format_value(value, unit, currency),
+               help=trend.reasons[trend.index_of(selected_period)] or None, border=True)
+best_label = "Highest period" if trend.higher_is_better is None else "Best period"
+cols[1].metric(best_label, trend.best_period or "n/a",
+               delta=format_value(trend.best_value, unit, currency)
+               if trend.best_value is not None else None,
+               delta_color="off", delta_arrow="off", help=trend.best_note(), border=True)
+cols[2].metric("vs previous period" + (f" ({previous.against})" if previous else ""),
+               trends.change_text(previous, unit, currency) if previous else "n/a",
+               delta=("better" if previous.improved else "worse")
+               if previous and previous.improved is not None else None,
+               delta_color="normal" if (previous and previous.improved) else "inverse",
+               delta_arrow="off", border=True,
+               help="Not available: the previous period is not in your data or has no value."
+               if previous is None else None)
+cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else ""),
+               trends.change_text(year_ago, unit, currency) if year_ago else "n/a",
+               delta=("better" if year_ago.improved else "worse")
+               if year_ago and year_ago.improved is not None else None,
+               delta_color="normal" if (year_ago and year_ago.improved) else "inverse",
+               delta_arrow="off", border=True,
+               help="Needs the same month 12 months back (or the same quarter 4 quarters back) "
+                    "in your data, with period labels such as 2025-06 or 2025-Q2."
+               if year_ago is None else None)
+
+# --- trend chart ---------------------------------------------------------------------------
+band = trends.benchmark_band(snapshots, kpi_id, _catalogue())
+chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
+st.altair_chart(chart, width="stretch")
+_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
+
+# --- per-period table ---------------------------------------------------------------------
+st.subheader(f"{trend.label} by period")
+st.caption("Changes of percentages are in percentage points (pp) with the relative change in "
+           "brackets; *better* and *worse* follow the KPI's direction "
+           f"({'a size figure: no better or worse side' if trend.higher_is_better is None else 'higher is better' if trend.higher_is_better else 'lower is better'}). "
+           "n/a: the other period is not in your data.")
+st.dataframe(trends.trend_display_frame(trend, currency), hide_index=True, width="stretch",
+             key="history_trend_table")
+
+# --- trailing figures ----------------------------------------------------------------------
+st.subheader("Trailing figures")
+st.caption(f"Smoothed over the periods up to {selected_period}: customer lifetime value on the "
+           "mean monthly churn of the trailing 6 months (as ChartMogul does), and conversion "
+           "rates pooled over the trailing 3 months. When fewer periods are available, the "
+           "figure uses what there is and says so.")
+figures = trends.trailing_figures(snapshots, selected_period)
+if figures:
+    st.dataframe(trends.trailing_display_frame(figures, currency), hide_index=True,
+                 width="stretch", key="history_trailing_table")
+else:
+    st.caption("No trailing figure can be computed from the stored inputs.")
+
+# --- everything ----------------------------------------------------------------------------
+with st.expander(f"All KPIs by period ({len(trend_by_kpi)} KPIs, {len(labels)} periods)"):
+    st.dataframe(trends.history_display_frame(history, currency), hide_index=True,
+                 width="stretch", key="history_all_table")
+    st.download_button("Download the history (CSV)", data=trends.history_csv(history),
+                       file_name="kpi_history.csv", mime="text/csv", key="history_csv",
+                       icon=":material/download:", on_click="ignore")

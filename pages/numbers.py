@@ -1,0 +1,383 @@
+"""Your numbers: type them in a form, paste them from a spreadsheet or upload a file."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from funnel_core import session as fs
+from funnel_core.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
+from funnel_core.constants import FIELDS, STAGES
+from funnel_core.model import SnapshotError
+from funnel_core.parsing import InputError
+from funnel_core.template import template_csv, template_xlsx
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
+
+CONVENTIONS = {
+    "auto": "Detect automatically",
+    "en": "1,234.5 (English)",
+    "de": "1.234,5 or 1 234,5 (German, French, Polish)",
+}
+CONTEXT_KEYS = ("period", "currency", "trial_type", "motion", "acv_band", "product_category")
+PASTE_EXAMPLE = "Website visitors\t20000\nLeads\t1400\nNew customers\t35\nMRR at start\t48000"
+IGNORE = "__ignore__"
+
+st.title("Your numbers")
+st.caption("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
+           "when you do not track it: only the KPIs that can be computed are compared. "
+           + fs.PRIVACY_NOTE)
+_ui.show_flash()
+
+has_numbers = bool(_ui.current_values())
+
+
+# --------------------------------------------------------------------------------------
+# helpers (widgets only; the logic is in funnel_core.session)
+# --------------------------------------------------------------------------------------
+
+def _replace_choice(key: str) -> bool:
+    """Ask whether new numbers replace the stored ones; True = replace."""
+    if not _ui.periods():
+        return True
+    choice = st.radio(
+        "Your stored numbers", ["replace", "merge"], key=key, horizontal=True,
+        format_func={"replace": "Replace them with these", "merge":
+                     "Add these to them (fields given here overwrite the same fields)"}.get)
+    return choice == "replace"
+
+
+def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str) -> None:
+    """Callback of the "Apply" buttons: parse again (cached) and store the numbers."""
+    try:
+        parsed = (_ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args))
+        new_periods, selected = fs.merge_parsed(_ui.periods(), parsed, replace=replace)
+        new_context, _ = fs.context_from_parsed(_ui.context(), parsed)
+    except InputError as exc:
+        _ui.flash(f"Nothing was changed: {fs.describe_issue(exc.issue)}", "error")
+        return
+    except SnapshotError as exc:
+        _ui.flash(f"Nothing was changed: {exc}", "error")
+        return
+    _ui.apply_numbers(new_periods, selected, new_context, source_note)
+    count = sum(len(v) for v in new_periods.values())
+    _ui.flash(f"Stored {count} numbers from {source_note}. See them compared on **Benchmarks**.")
+
+
+def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: tuple,
+                 source_note: str) -> None:
+    """What was understood, the unknown rows and the row-level issues, then the Apply button."""
+    currency = _ui.context().get("currency") or "USD"
+    found = sum(1 for label in parsed.periods for _ in parsed.values.get(label, {}))
+    errors = [i for i in parsed.issues if getattr(i, "level", "") == "error"]
+    if parsed.layout == "wide" and len(parsed.periods) > 1:
+        st.markdown(f"**Understood {found} numbers over {len(parsed.periods)} periods** "
+                    f"({parsed.periods[0]} to {parsed.periods[-1]}; the latest, "
+                    f"{parsed.latest_period}, is compared first).")
+        st.dataframe(fs.parsed_periods_frame(parsed, currency), hide_index=True)
+    else:
+        st.markdown(f"**Understood {found} numbers**")
+        frame = fs.parsed_frame(parsed, parsed.latest_period, currency)
+        if not frame.empty:
+            st.dataframe(frame, hide_index=True, column_config={
+                "Name": st.column_config.TextColumn("Field name", width="small")})
+    context_found = {k: v for k, v in (parsed.context or {}).items() if v not in (None, "")}
+    if context_found:
+        st.caption("Context found in the data (it will replace the selectors): "
+                   + ", ".join(f"{k} = {v}" for k, v in context_found.items()))
+    if parsed.unknown:
+        st.warning("Not recognised, so not used: " + ", ".join(f"`{u}`" for u in parsed.unknown)
+                   + (". Assign them to a field in the mapping step above, or ignore them."
+                      if kind == "bytes" else ". Use the names from the form (or the template) for "
+                      "these rows, or upload the file to map them by hand."),
+                   icon=":material/help:")
+    if parsed.issues:
+        st.markdown("**Problems found in some rows** (those cells were skipped):")
+        st.dataframe(fs.issues_frame(parsed.issues), hide_index=True)
+    if found == 0:
+        st.error("No number could be read, so there is nothing to apply. Check that each row has a "
+                 "metric name and a value (or a header row with metric names), then try again.")
+        return
+    try:
+        fs.merge_parsed(_ui.periods(), parsed)
+    except SnapshotError as exc:
+        st.error(f"These numbers cannot be used: {exc}. Fix that value and try again; your stored "
+                 "numbers are unchanged.")
+        return
+    replace = _replace_choice(replace_key)
+    st.button("Apply these numbers", key=button_key, type="primary", icon=":material/check:",
+              on_click=_apply_parsed, args=(kind, args, replace, source_note),
+              help="Stores them as your snapshot; the previous numbers stay until you click." if not errors else
+              "Rows with problems are skipped; everything else is stored.")
+
+
+def _form_apply() -> None:
+    """Callback of the form's submit button: store the typed numbers and the context."""
+    values = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
+    new_context = {key: st.session_state.get(f"fctx_{key}") for key in CONTEXT_KEYS}
+    label = _ui.compared_period() or fs.CURRENT_PERIOD
+    try:
+        new_periods = fs.store_values(_ui.periods(), label, values)
+        fs.context_object(new_context)
+    except SnapshotError as exc:
+        _ui.flash(f"Nothing was changed: {exc}", "error")
+        return
+    if not new_periods[label]:
+        _ui.flash("All fields are empty, so nothing was stored. Type at least two numbers "
+                  "(e.g. visitors and leads) and apply again.", "warning")
+        return
+    note = st.session_state.get("source_note")
+    if not note or note.startswith("Example company"):
+        note = "typed in the form" if not note else note + ", edited in the form"
+    _ui.apply_numbers(new_periods, label, new_context, note)
+    _ui.flash(f"Stored {len(new_periods[label])} numbers for {label}. See them compared on "
+              "**Benchmarks**.")
+
+
+def _use_catalogue(rows: list, name: str) -> None:
+    st.session_state["user_catalogue"] = rows
+    _ui.flash(f"Using {len(rows)} of your own benchmarks from {name} next to the published ones.")
+
+
+def _remove_catalogue() -> None:
+    st.session_state["user_catalogue"] = None
+    _ui.flash("Your own benchmarks are no longer used.", "info")
+
+
+def _clear_all() -> None:
+    _ui.apply_numbers({}, None, None, None)
+    st.session_state["source_note"] = None
+    _ui.flash("All numbers were cleared.", "info")
+
+
+def labels_or(value) -> str:
+    if value is None:
+        return "ignored"
+    spec = next((s for s in FIELDS if s.name == value), None)
+    return f"{spec.label} ({value})" if spec else str(value)
+
+
+def _format_for(kind: str) -> dict:
+    if kind == "fraction":
+        return {"min_value": 0.0, "max_value": 1.0, "step": 0.01, "format": "%.2f"}
+    return {"min_value": 0.0, "step": 1.0, "format": "%g"}
+
+
+# --------------------------------------------------------------------------------------
+# tabs
+# --------------------------------------------------------------------------------------
+
+top = st.columns([3, 1])
+with top[1]:
+    st.button("Load example company", on_click=_ui.load_example, icon=":material/science:",
+              help="Fills in a made-up company (Northwind Notes) so you can look around. "
+                   "Its numbers are fictional.", width="stretch")
+with top[0]:
+    if st.session_state.get("source_note", "") and str(st.session_state["source_note"]).startswith("Example company"):
+        st.info("You are looking at a **fictional example company**. Replace its numbers with "
+                "yours in any of the tabs below.", icon=":material/science:")
+
+form_tab, paste_tab, upload_tab = st.tabs([":material/edit: Form", ":material/content_paste: Paste",
+                                           ":material/upload_file: Upload a file"])
+
+# --- form -------------------------------------------------------------------------------
+with form_tab:
+    editing = _ui.compared_period() or fs.CURRENT_PERIOD
+    values = _ui.current_values()
+    for spec in FIELDS:
+        _ui.sync_widget(f"f_{spec.name}", values.get(spec.name))
+    for key in CONTEXT_KEYS:
+        _ui.sync_widget(f"fctx_{key}", _ui.context().get(key))
+    with st.form("numbers_form", border=False):
+        st.markdown(f"Editing **{editing}**. Every field is optional.")
+        ctx_cols = st.columns(3)
+        for i, key in enumerate(CONTEXT_KEYS):
+            _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3], in_form=True)
+        for stage, stage_label in STAGES.items():
+            specs = [s for s in FIELDS if s.stage == stage]
+            filled = sum(1 for s in specs if s.name in values)
+            with st.expander(f"{stage_label} ({filled} of {len(specs)} filled)",
+                             expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
+                cols = st.columns(4)
+                for i, spec in enumerate(specs):
+                    cols[i % 4].number_input(spec.label, value=None, key=f"f_{spec.name}",
+                                             help=spec.help, placeholder="not given",
+                                             **_format_for(spec.kind))
+        st.form_submit_button("Apply", type="primary", icon=":material/check:", on_click=_form_apply)
+
+# --- paste ------------------------------------------------------------------------------
+with paste_tab:
+    st.markdown("Copy the cells from Excel or Google Sheets and paste them here: two columns "
+                "(metric, value), or a header row of metric names with one row per period. Tabs, "
+                "semicolons and commas all work, and so do German, French and Polish numbers.")
+    paste_cols = st.columns([3, 1])
+    text = paste_cols[0].text_area("Pasted cells", key="paste_text", height=200,
+                                   placeholder=PASTE_EXAMPLE)
+    convention = paste_cols[1].selectbox("Number format", list(CONVENTIONS), key="paste_convention",
+                                         format_func=CONVENTIONS.get,
+                                         help="How decimals and thousands are written. "
+                                              "Detect automatically works unless every number "
+                                              "is ambiguous, like 1,234.")
+    if text and text.strip():
+        args = (text, convention, "")
+        try:
+            parsed = _ui.cached_parse_text(*args)
+        except InputError as exc:
+            st.error(f"These cells could not be read: {fs.describe_issue(exc.issue)}. Check that "
+                     "each row has a metric name and a number; your stored numbers are unchanged.",
+                     icon=":material/error:")
+        else:
+            _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
+                         args=args, source_note="pasted cells")
+
+# --- upload -----------------------------------------------------------------------------
+with upload_tab:
+    up_cols = st.columns([3, 1])
+    with up_cols[1]:
+        st.markdown("**Start from the template**")
+        st.download_button("Template (CSV)", template_csv(), "funnel-numbers-template.csv",
+                           "text/csv", icon=":material/download:", width="stretch",
+                           on_click="ignore")
+        st.download_button("Template (Excel)", template_xlsx(), "funnel-numbers-template.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", width="stretch", on_click="ignore")
+    with up_cols[0]:
+        uploaded = st.file_uploader(
+            "CSV or Excel file with your funnel numbers", type=["csv", "txt", "xlsx", "xlsm"],
+            key="numbers_file",
+            help="One column of metric names and one of values (like the template), or one row "
+                 "per period with metric names as headers.")
+    if uploaded is not None:
+        data = uploaded.getvalue()
+        name = uploaded.name
+        signature = hashlib.sha1(data).hexdigest()[:10]
+        convention = st.selectbox("Number format", list(CONVENTIONS), key="upload_convention",
+                                  format_func=CONVENTIONS.get)
+        try:
+            sheets = _ui.cached_sheets(data, name)
+            sheet = None
+            if len(sheets) > 1:
+                sheet = st.selectbox("Sheet", sheets, key=f"sheet_{signature}")
+            raw = _ui.cached_raw_table(data, name, sheet)
+            first = _ui.cached_parse_bytes(data, name, sheet, convention, "")
+        except InputError as exc:
+            st.error(f"**{name} could not be read.** {fs.describe_issue(exc.issue)}. Fix the file "
+                     "(or start from the template) and upload it again. Your stored numbers are "
+                     "unchanged.", icon=":material/error:")
+        else:
+            with st.expander(f"Raw table as read from {name} ({len(raw)} rows)", expanded=False):
+                st.dataframe(fs.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
+            mapping = {}
+            if first.unknown:
+                st.markdown("**Match the columns we did not recognise** (or leave them ignored):")
+                options = [IGNORE] + [s.name for s in FIELDS]
+                labels = {IGNORE: "Ignore this", **{s.name: f"{s.label} ({s.name})" for s in FIELDS}}
+                map_cols = st.columns(3)
+                for i, source in enumerate(first.unknown):
+                    choice = map_cols[i % 3].selectbox(
+                        f"'{source}' is", options, key=f"map_{signature}_{i}",
+                        format_func=labels.get)
+                    if choice != IGNORE:
+                        mapping[str(source)] = choice
+            if mapping:
+                full = {**{str(k): v for k, v in first.mapping.items()}, **mapping}
+                args = (data, name, sheet, convention, _ui.mapping_json(full))
+            else:
+                args = (data, name, sheet, convention, "")
+            try:
+                parsed = _ui.cached_parse_bytes(*args) if mapping else first
+            except InputError as exc:
+                st.error(f"With that mapping the file could not be read: "
+                         f"{fs.describe_issue(exc.issue)}. Change the mapping and try again.",
+                         icon=":material/error:")
+            else:
+                if parsed.mapping:
+                    with st.expander("How each column or row was read"):
+                        st.dataframe([{"In your file": str(k), "Read as": labels_or(v)}
+                                      for k, v in parsed.mapping.items()], hide_index=True)
+                _show_parsed(parsed, replace_key="upload_replace", button_key="upload_apply",
+                             kind="bytes", args=args, source_note=name)
+
+    with st.expander("Use your own targets (board targets, last year's numbers)", icon=":material/flag:"):
+        st.markdown("Upload a benchmark catalogue in the same columns as the published one. Your "
+                    "rows are shown next to the published figures, marked as your file.")
+        st.download_button("Catalogue template (CSV)", TEMPLATE_PATH.read_bytes(),
+                           "benchmark-catalogue-template.csv", "text/csv", on_click="ignore",
+                           icon=":material/download:")
+        own = st.file_uploader("Your catalogue (CSV or Excel)", type=["csv", "xlsx"], key="catalogue_file")
+        if own is not None:
+            try:
+                benchmarks = load_catalogue_bytes(own.getvalue(), own.name)
+            except CatalogueError as exc:
+                st.error(f"**{own.name} could not be used.** {exc}. Fix that cell and upload again; "
+                         "nothing was changed.", icon=":material/error:")
+            else:
+                if not benchmarks:
+                    st.warning(f"{own.name} has a valid header but no rows.")
+                else:
+                    st.dataframe(fs.catalogue_frame(benchmarks).drop(columns=["status_code", "kpi_id"]),
+                                 hide_index=True, height=200)
+                    st.button(f"Use these {len(benchmarks)} benchmarks", key="catalogue_apply",
+                              on_click=_use_catalogue, args=(fs.rows_from_benchmarks(benchmarks), own.name),
+                              icon=":material/check:")
+        if st.session_state.get("user_catalogue"):
+            rows = st.session_state["user_catalogue"]
+            st.success(f"Comparing with {len(rows)} of your own benchmarks ({rows[0].get('origin')}).")
+            st.button("Stop using my benchmarks", key="catalogue_remove", on_click=_remove_catalogue)
+
+
+# --------------------------------------------------------------------------------------
+# the stored snapshot, editable
+# --------------------------------------------------------------------------------------
+
+def _editor_changed(key: str, names: list[str]) -> None:
+    state = st.session_state.get(key) or {}
+    edited = state.get("edited_rows", {})
+    label = _ui.compared_period() or fs.CURRENT_PERIOD
+    try:
+        new_values = fs.apply_editor_edits(_ui.current_values(), fs.editor_edits(edited, names))
+        new_periods = fs.store_values(_ui.periods(), label, new_values)
+    except SnapshotError as exc:
+        _ui.flash(f"That edit was not stored: {exc}", "error")
+        _ui.bump_editor()
+        return
+    st.session_state["periods"] = new_periods
+    st.session_state["selected_period"] = label
+    if not st.session_state.get("source_note"):
+        st.session_state["source_note"] = "typed in the table"
+    _ui.bump_editor()
+
+
+st.divider()
+head = st.columns([3, 1])
+head[0].subheader("Your snapshot")
+if _ui.current_values():
+    with head[1].popover("Clear all numbers", icon=":material/delete:", width="stretch"):
+        st.markdown("Remove every stored number from this session?")
+        st.button("Yes, clear them", key="clear_all", type="primary", on_click=_clear_all)
+_ui.period_selector("numbers_period", label="Period shown and compared")
+values = _ui.current_values()
+if not values:
+    st.caption("Nothing stored yet. You can also type numbers straight into the Value column.")
+show_empty = st.toggle("Show empty fields", value=not values, key="editor_show_empty")
+frame = fs.editor_frame(values)
+if not show_empty:
+    frame = frame[frame["Value"].notna()].reset_index(drop=True)
+editor_key = f"editor_{st.session_state.get('_editor_rev', 0)}_{int(show_empty)}"
+st.data_editor(
+    frame, key=editor_key, hide_index=True, disabled=["Stage", "Field", "Name"],
+    height=min(38 + 35 * max(len(frame), 1), 1040),
+    column_config={
+        "Stage": st.column_config.TextColumn("Stage", width="medium"),
+        "Field": st.column_config.TextColumn("Field", width="medium"),
+        "Name": st.column_config.TextColumn("Field name", width="small"),
+        "Value": st.column_config.NumberColumn("Value", min_value=0, format="localized",
+                                               help="Edit a value; clear a cell to remove it."),
+    },
+    on_change=_editor_changed, args=(editor_key, list(frame["Name"])),
+)
+if values:
+    st.page_link(_ui.RESULTS_PAGE, label="See your numbers against the benchmarks",
+                 icon=":material/arrow_forward:")

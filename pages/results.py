@@ -1,0 +1,207 @@
+"""Benchmarks: every KPI against the published figures that match the company's segment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel_core import session as fs
+from funnel_core.formatting import format_value
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
+
+st.title("Benchmarks")
+_ui.show_flash()
+report = _ui.current_report()
+if report is None:
+    _ui.no_numbers_yet("compare")
+    st.stop()
+
+snapshot = report.snapshot
+currency = snapshot.context.currency
+period_label = _ui.compared_period()
+source = st.session_state.get("source_note")
+st.markdown(f"Comparing **{period_label}** · {fs.context_summary(_ui.context())}"
+            + (f" · from {source}" if source else ""))
+
+# --- segment: which benchmarks apply --------------------------------------------------------
+with st.container(border=True):
+    st.markdown("**Your segment** picks which published figures apply. Leave a selector on "
+                "*Not said* to see every figure; the table names the segment of each one.")
+    seg_cols = st.columns(6)
+    for i, key in enumerate(("trial_type", "motion", "acv_band", "product_category", "period", "currency")):
+        _ui.context_selector(key, f"rs_{key}", container=seg_cols[i])
+
+# --- headline ---------------------------------------------------------------------------------
+head = fs.headline(report)
+m = st.columns(4)
+m[0].metric("▲ Better", head["kpi_better"], border=True,
+            help="KPIs better than their main benchmark (the figure closest to your segment, "
+                 "best-verified source first).")
+m[1].metric("● In line", head["kpi_in_line"], border=True,
+            help="KPIs inside the benchmark's range, or within 10 % of a single published figure.")
+m[2].metric("▼ Worse", head["kpi_worse"], border=True,
+            help="KPIs on the bad side of their main benchmark (for churn and CAC, lower is better).")
+m[3].metric("KPIs computed", f"{head['computed']} of {head['total']}", border=True,
+            help="The others need inputs you have not given; see the list below the tabs.")
+st.caption(f"Across all {head['comparisons']} comparisons with published figures (some KPIs have "
+           f"several): {head['better']} better, {head['in_line']} in line, {head['worse']} worse. "
+           "Sources that disagree are all shown; nothing is averaged away.")
+
+warnings = list(report.warnings)
+for item in report.kpis:
+    warnings += [w for w in item.kpi.warnings if w not in warnings]
+if warnings:
+    st.warning("**Check these inputs** (the KPIs are still computed):\n\n"
+               + "\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+
+# --- tabs (only the open tab runs) ------------------------------------------------------------
+overview_tab, table_tab, detail_tab, funnel_tab, revenue_tab = st.tabs(
+    [":material/insights: Overview", ":material/table: All benchmarks",
+     ":material/calculate: How each KPI was computed", ":material/filter_alt: Funnel & focus",
+     ":material/payments: Revenue (MRR)"],
+    key="results_tab", on_change="rerun")
+
+
+def _focus_list(limit: int | None = None) -> None:
+    areas = _ui.focus()
+    if not areas:
+        st.caption("No funnel step, trial conversion, activation or churn is worse than its main "
+                   "benchmark with the inputs needed to size the gap, so there is nothing to rank.")
+        return
+    for rank, area in enumerate(areas[:limit] if limit else areas, start=1):
+        gain = (f"+{area.extra_customers:,.1f} customers per {area.period}"
+                if area.kind == "conversion" else f"{area.extra_customers:,.1f} customers kept per month")
+        if area.extra_mrr is not None:
+            gain += f", about {format_value(area.extra_mrr, 'currency', currency)} MRR"
+        st.markdown(f"**{rank}. {area.label}**: {format_value(area.user_rate, 'fraction')} → "
+                    f"{format_value(area.target_rate, 'fraction')} would bring **{gain}**.")
+        st.caption(area.arithmetic)
+
+
+with overview_tab:
+    if overview_tab.open is not False:
+        chart = _ui.chart("overview")
+        if chart is not None:
+            st.altair_chart(chart, theme=None)
+        else:
+            st.info("None of your KPIs has a published figure it can be placed against yet. Add "
+                    "more inputs, or widen your segment.")
+        st.subheader("Where to focus")
+        st.caption("Each gap to the main benchmark turned into customers and MRR, from your own "
+                   "numbers with everything else unchanged. Largest first.")
+        _focus_list(limit=5)
+
+with table_tab:
+    if table_tab.open:
+        table = fs.kpi_table(report)
+        verdicts = st.pills("Show", ["▲ Better", "● In line", "▼ Worse", "– No verdict"],
+                            selection_mode="multi", key="table_filter",
+                            help="Filter the rows by verdict; nothing selected shows all.")
+        if verdicts:
+            mask = table["Verdict"].str[:1].isin([v[:1] for v in verdicts])
+            table = table[mask]
+        st.dataframe(
+            table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 720),
+            column_order=["KPI", "Your value", "Verdict", "Benchmark", "Your value in its period",
+                          "Statistic", "Period", "Segment", "Source", "Year", "Status", "Link"],
+            column_config={
+                "KPI": st.column_config.TextColumn("KPI", pinned=True, width="medium"),
+                "Your value": st.column_config.TextColumn("Your value", width="small"),
+                "Verdict": st.column_config.TextColumn("Verdict", width="small",
+                                                       help="▲ better · ● in line · ▼ worse, on "
+                                                            "the good side for this KPI"),
+                "Benchmark": st.column_config.TextColumn("Published figure", width="medium"),
+                "Your value in its period": st.column_config.TextColumn(
+                    "Yours, in its period", width="small",
+                    help="Your value converted to the benchmark's period by compounding"),
+                "Segment": st.column_config.TextColumn("Segment it is for", width="medium"),
+                "Source": st.column_config.TextColumn("Source", width="large"),
+                "Status": st.column_config.TextColumn(
+                    "Status", width="medium",
+                    help="V verified in the source's own publication · S seen quoted by others · "
+                         "U source not verified"),
+                "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width="small"),
+            })
+        st.caption("Status: **V** verified in the source's own publication · **S** seen only "
+                   "where another page quotes the source · **U** source not verified. "
+                   "All sources and definitions are on *Sources & definitions*.")
+
+with detail_tab:
+    if detail_tab.open:
+        computed = report.computed()
+        labels = {k.id: f"{k.kpi.spec.label}: {format_value(k.kpi.value, k.kpi.spec.unit, currency)}"
+                  for k in computed}
+        kpi_id = st.selectbox("KPI", list(labels), format_func=labels.get, key="detail_kpi")
+        item = report.get(kpi_id)
+        detail = fs.kpi_detail(item, currency)
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            st.markdown(f"#### {detail.label}: {detail.value}")
+            st.markdown(f"{detail.description} ({fs.direction_text(detail.higher_is_better)}; "
+                        f"{detail.period}).")
+            st.markdown("**Formula**")
+            st.code(detail.formula, language=None, wrap_lines=True)
+            st.markdown("**With your numbers**")
+            st.code(detail.calculation, language=None, wrap_lines=True)
+            for w in detail.warnings:
+                st.warning(w, icon=":material/warning:")
+        with right:
+            placed = [c for c in item.comparisons if c.user_value is not None]
+            if not item.comparisons:
+                st.info("No published benchmark for this KPI matches your segment.")
+            elif not placed:
+                st.info("Your value cannot be placed against these figures: "
+                        + "; ".join(c.reason or "" for c in item.comparisons))
+            else:
+                primary = fs.primary_for(item)
+                ids = [c.benchmark.id for c in placed]
+                names = {c.benchmark.id: f"{c.benchmark.source} · {c.benchmark.segment}" for c in placed}
+                chosen = ids[0]
+                if len(ids) > 1:
+                    chosen = st.selectbox(
+                        f"Benchmark ({len(ids)} match your segment)", ids, format_func=names.get,
+                        index=ids.index(primary.benchmark.id) if primary is not None else 0,
+                        key=f"detail_bench_{kpi_id}")
+                chart = _ui.chart(f"bullet1-{kpi_id}|{chosen}")
+                if chart is not None:
+                    st.altair_chart(chart, theme=None)
+        if detail.benchmarks:
+            st.markdown("**Every matching benchmark, and how your value was matched to it**")
+            st.dataframe(
+                [{"Figure": b.figure, "Verdict": b.verdict, "Your value there": b.user_value,
+                  "Conversion / note": b.note, "Source": b.source, "Status": b.status,
+                  "Link": b.url or None} for b in detail.benchmarks],
+                hide_index=True,
+                column_config={"Link": st.column_config.LinkColumn("Link", display_text="open ↗"),
+                               "Conversion / note": st.column_config.TextColumn(width="large")})
+
+with funnel_tab:
+    if funnel_tab.open:
+        chart = _ui.chart("funnel")
+        if chart is not None:
+            st.altair_chart(chart, theme=None)
+        else:
+            st.info("The funnel chart needs at least website visitors and leads.")
+        st.subheader("Where to focus")
+        _focus_list()
+        chart = _ui.chart("focus")
+        if chart is not None:
+            st.altair_chart(chart, theme=None)
+
+with revenue_tab:
+    if revenue_tab.open:
+        chart = _ui.chart("mrr-bridge")
+        if chart is not None:
+            st.altair_chart(chart, theme=None)
+        else:
+            st.info("The MRR bridge needs MRR at start and at least one of new, expansion, "
+                    "contraction or churned MRR.")
+
+# --- KPIs that could not be computed ---------------------------------------------------------
+missing = fs.not_computable(report)
+if missing:
+    with st.expander(f"{len(missing)} KPI{'s' if len(missing) != 1 else ''} could not be computed "
+                     "(which input is missing)", icon=":material/block:"):
+        st.markdown("\n".join(f"- **{label}**: {reason}" for label, reason in missing))
+        st.page_link(_ui.NUMBERS_PAGE, label="Add the missing inputs", icon=":material/edit_note:")

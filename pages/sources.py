@@ -1,0 +1,90 @@
+"""Sources & definitions: the whole catalogue, the formulas and the errors we avoid."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel_core import session as fs
+from funnel_core.constants import STATUS_LABELS
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _catalogue_table(catalogue_key: str):
+    import json
+
+    rows = json.loads(catalogue_key) if catalogue_key else None
+    return fs.catalogue_frame(fs.full_catalogue(rows))
+
+
+st.title("Sources & definitions")
+st.markdown("Every published figure the app compares with, where it comes from and how sure we "
+            "are of it; then how each KPI is computed, and the mistakes in common SaaS articles "
+            "that this app does not repeat.")
+
+catalogue_tab, definitions_tab, errors_tab = st.tabs(
+    [":material/library_books: Published figures", ":material/function: Definitions",
+     ":material/rule: Errors we avoid"])
+
+with catalogue_tab:
+    legend = st.columns(3)
+    for col, (code, text) in zip(legend, STATUS_LABELS.items()):
+        col.markdown(f"**{fs.status_text(code)}**  \n{text}.")
+    frame = _catalogue_table(fs.catalogue_key(st.session_state.get("user_catalogue")))
+    filters = st.columns([2, 1])
+    kpis = filters[0].multiselect("KPI", sorted(frame["KPI"].unique()), key="src_kpi",
+                                  placeholder="All KPIs")
+    statuses = filters[1].pills("Status", ["V", "S", "U"], selection_mode="multi", key="src_status")
+    shown = frame
+    if kpis:
+        shown = shown[shown["KPI"].isin(kpis)]
+    if statuses:
+        shown = shown[shown["status_code"].isin(statuses)]
+    st.caption(f"{len(shown)} of {len(frame)} figures. Rates are shown in %, money in USD. A "
+               "figure marked U is shown, but labelled *source not verified*.")
+    st.dataframe(
+        shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 640),
+        column_order=["KPI", "Figure", "Statistic", "Period", "Segment", "Source", "Year", "Status",
+                      "Link", "Sample", "ACV band", "Trial type", "Motion", "Product category",
+                      "Definition", "Note", "Origin"],
+        column_config={
+            "KPI": st.column_config.TextColumn(pinned=True, width="medium"),
+            "Figure": st.column_config.TextColumn(width="medium"),
+            "Source": st.column_config.TextColumn(width="large"),
+            "Link": st.column_config.LinkColumn(display_text="open ↗", width="small"),
+            "Note": st.column_config.TextColumn(width="large"),
+            "Definition": st.column_config.TextColumn(width="medium"),
+        })
+    st.markdown("##### Published figures we show but cannot compare")
+    st.caption("No KPI the app computes measures the same thing, so these stay as context.")
+    st.markdown("\n".join(f"- {text}" for text in fs.unmapped_figures()))
+
+with definitions_tab:
+    st.markdown("##### KPIs")
+    st.dataframe(fs.definitions_frame(), hide_index=True,
+                 column_config={"KPI": st.column_config.TextColumn(pinned=True),
+                                "Formula": st.column_config.TextColumn(width="large"),
+                                "Inputs": st.column_config.TextColumn(width="large")})
+    st.markdown("##### Input fields")
+    st.dataframe(fs.fields_frame(), hide_index=True,
+                 column_config={"Definition": st.column_config.TextColumn(width="large")})
+    st.markdown("##### Periods")
+    st.markdown(
+        "- Conversion rates and CAC have no period: they are compared as they are.\n"
+        "- Churn and retention depend on the period. Your value is converted to the benchmark's "
+        "period **by compounding** before it is compared: annual churn = 1 - (1 - monthly)^12, "
+        "annual retention = monthly retention^12.\n"
+        "- ARPA is monthly; ARR is MRR at the end of the period x 12 (a run rate).\n"
+        "- Benchmark amounts (CAC, CLV) are in USD and are not converted to your currency.")
+
+with errors_tab:
+    st.markdown("The articles this app started from contain a few errors. The app computes these "
+                "the right way:")
+    for title, text in fs.SEED_ERRORS:
+        with st.container(border=True):
+            st.markdown(f"**{title}**")
+            st.markdown(text)
+
+st.caption(fs.PRIVACY_NOTE)

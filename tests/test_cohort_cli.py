@@ -1,0 +1,169 @@
+"""The ``cohorts`` sub-command, driven through a tiny argparse harness."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from funnel_core import cli_cohorts
+
+# the reference data of test_cohorts.py (kept here so the files run on their own)
+MONTHLY_CSV = """customer_id,month,mrr
+A,2025-01,100
+A,2025-02,100
+A,2025-03,100
+A,2025-04,100
+A,2025-05,100
+A,2025-06,100
+B,2025-01,100
+B,2025-02,100
+C,2025-01,50
+C,2025-02,50
+C,2025-05,50
+C,2025-06,50
+D,2025-02,100
+D,2025-03,150
+D,2025-04,150
+D,2025-05,150
+D,2025-06,150
+E,2025-02,200
+E,2025-03,100
+E,2025-04,100
+F,2025-03,80
+H,2025-03,40
+H,2025-04,40
+G,2025-06,60
+"""
+
+# the same customers as subscriptions: an end date is the first day not paid;
+# C churns and comes back (two rows), D upgrades and E downgrades by a plan change,
+# F starts and ends in March, G pays 720 a year
+SUBSCRIPTIONS_CSV = """Customer,Start Date,End Date,Amount,Interval
+A,2025-01-05,,100,month
+B,2025-01-10,2025-03-10,100,month
+C,2025-01-15,2025-03-01,50,month
+C,2025-05-03,,50,month
+D,2025-02-01,2025-03-01,100,month
+D,2025-03-01,,150,month
+E,2025-02-10,2025-03-10,200,month
+E,2025-03-10,2025-05-10,100,monthly
+F,2025-03-05,2025-03-20,80,month
+H,2025-03-01,2025-05-01,40,month
+G,2025-06-01,,720,year
+"""
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="funnel")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cli_cohorts.add_parser(sub)
+    args = parser.parse_args(argv)
+    code = cli_cohorts.run(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def monthly_file(tmp_path: Path) -> Path:
+    path = tmp_path / "monthly.csv"
+    path.write_text(MONTHLY_CSV, encoding="utf-8")
+    return path
+
+
+def test_json_output(monthly_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["cohorts", str(monthly_file), "--format", "json"], capsys)
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert [c["cohort"] for c in data["cohorts"]] == ["2025-01", "2025-02", "2025-03",
+                                                      "2025-06"]
+    assert data["summary"]["revenue_inputs"]["month"] == "2025-06"
+    assert "NaN" not in out and "Infinity" not in out
+
+
+def test_month_option_selects_revenue_inputs(monthly_file: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["cohorts", str(monthly_file), "--format", "json",
+                            "--month", "2025-03"], capsys)
+    assert code == 0
+    ri = json.loads(out)["summary"]["revenue_inputs"]
+    assert (ri["customers_start"], ri["customers_churned"], ri["new_customers"]) == (5, 2, 2)
+    assert (ri["mrr_expansion"], ri["mrr_contraction"]) == (50, 100)
+
+
+def test_csv_output_long_form(monthly_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["cohorts", str(monthly_file), "--format", "csv"], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["cohort", "months_since_start", "logo_retention",
+                             "revenue_retention", "size"]
+    assert len(rows) == 16
+    feb_k1 = next(r for r in rows if r["cohort"] == "2025-02" and r["months_since_start"] == "1")
+    assert float(feb_k1["logo_retention"]) == 1.0
+    assert float(feb_k1["revenue_retention"]) == pytest.approx(250 / 300, abs=1e-6)
+    assert feb_k1["size"] == "2"
+
+
+def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "subs.csv"
+    path.write_text(SUBSCRIPTIONS_CSV, encoding="utf-8")
+    code, out, _ = run_cli(["cohorts", str(path)], capsys)
+    assert code == 0
+    assert "Logo retention" in out and "Revenue retention" in out
+    assert "2025-01" in out and "33%" in out
+    assert "Most common churn month" in out
+
+
+def test_bad_file_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "weird.csv"
+    path.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    code, out, err = run_cli(["cohorts", str(path), "--format", "json"], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "weird.csv" in err and "'foo'" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["cohorts", str(tmp_path / "nope.csv")], capsys)
+    assert code == 2 and "nope.csv" in err and err.count("\n") == 1
+
+
+def test_bad_month_exit_2(monthly_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["cohorts", str(monthly_file), "--month", "2031-01"], capsys)
+    assert code == 2 and "outside" in err
+    code, _, err = run_cli(["cohorts", str(monthly_file), "--month", "soon"], capsys)
+    assert code == 2 and "not a month" in err
+
+
+def test_mapping_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("who,when,howmuch\nA,2025-01,1\nA,2025-02,1\n", encoding="utf-8")
+    code, _, _ = run_cli(["cohorts", str(path)], capsys)
+    assert code == 2
+    code, out, _ = run_cli(["cohorts", str(path), "--format", "json", "--map",
+                            "who=customer_id", "--map", "when=month", "--map",
+                            "howmuch=mrr"], capsys)
+    assert code == 0 and json.loads(out)["cohorts"][0]["size"] == 1
+    code, _, err = run_cli(["cohorts", str(path), "--map", "who"], capsys)
+    assert code == 2 and "COLUMN=ROLE" in err
+
+
+def test_main_as_subprocess(monthly_file: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from funnel_core.cli_cohorts import main; sys.exit(main(sys.argv[1:]))",
+         "cohorts", str(monthly_file), "--format", "json"],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["customers"] == 8
+    bad = subprocess.run(
+        [sys.executable, "-m", "funnel_core.cli_cohorts", "cohorts", "/no/such.csv"],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().startswith("error:") and "Traceback" not in bad.stderr
