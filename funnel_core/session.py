@@ -61,6 +61,7 @@ __all__ = [
     "VERDICT_SYMBOLS", "benchmark_figure", "benchmarks_from_rows", "build_snapshot",
     "catalogue_frame", "catalogue_key", "clean_values", "context_from_parsed", "context_summary",
     "default_context", "default_state", "definitions_frame", "describe_issue", "editor_frame",
+    "error_text", "raw_preview", "mapping_candidates",
     "apply_editor_edits", "editor_edits", "full_catalogue", "headline", "issues_frame", "kpi_detail", "kpi_table",
     "merge_parsed", "not_computable", "parsed_frame", "resolve_period", "rows_from_benchmarks",
     "snapshot_from_key", "snapshot_key", "snapshot_summary", "status_text", "store_values",
@@ -343,6 +344,29 @@ def raw_preview(raw: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
     return shown
 
 
+def mapping_candidates(raw: pd.DataFrame, limit: int = 24) -> list[str]:
+    """Texts a user may want to map when nothing was recognised: the first row's cells, then
+    the first column's cells (no numbers, no duplicates), at most ``limit``."""
+    out: list[str] = []
+
+    def add(value: Any) -> None:
+        text = "" if _is_missing(value) else str(value).strip()
+        if not text or text in out:
+            return
+        try:
+            float(text.replace(",", "").replace(" ", ""))
+            return
+        except ValueError:
+            out.append(text)
+
+    if raw.shape[0]:
+        for value in raw.iloc[0].tolist():
+            add(value)
+        for value in raw.iloc[1:, 0].tolist():
+            add(value)
+    return out[:limit]
+
+
 def describe_issue(issue: Any) -> str:
     """``"file.csv, row 4, column 'value': message"`` from a ParseIssue (or any similar object)."""
     if issue is None:
@@ -359,6 +383,33 @@ def describe_issue(issue: Any) -> str:
         parts.append(f"column '{column}'")
     message = getattr(issue, "message", None) or str(issue)
     return (", ".join(parts) + ": " + message) if parts else message
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    while text.endswith(".."):
+        text = text[:-1]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def error_text(issue: Any, headline: str, todo: str) -> str:
+    """A user-facing error: bold headline, where (row, column), what is wrong, what to do.
+
+    ``"**Could not read funnel.csv.** Row 4, column 'value': '-5' is negative. Fix ..."``
+    """
+    where = []
+    row = getattr(issue, "row", None)
+    column = getattr(issue, "column", None)
+    if row is not None:
+        where.append(f"row {row}")
+    if column not in (None, ""):
+        where.append(f"column '{column}'")
+    message = getattr(issue, "message", None) or str(issue)
+    body = _sentence(message)
+    if where:
+        text = ", ".join(where)
+        body = text[0].upper() + text[1:] + ": " + body
+    return f"**{_sentence(headline)}** {body} {_sentence(todo)}"
 
 
 def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
