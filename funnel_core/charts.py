@@ -609,8 +609,8 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
     layers.append(alt.Chart(data).mark_point(filled=True, size=170, opacity=1, stroke="white",
                                              strokeWidth=1).encode(
         x=alt.X("x:Q", scale=x_scale), y=y,
-        color=alt.Color("verdict:N", scale=color, title="Verdict"),
-        shape=alt.Shape("verdict:N", scale=shape, title="Verdict"),
+        color=alt.Color("verdict:N", scale=color, title=None),
+        shape=alt.Shape("verdict:N", scale=shape, title=None),
         tooltip=tooltip))
     if not ref_data.empty:
         layers.append(alt.Chart(ref_data).mark_tick(color=theme.colors["reference"], thickness=2,
@@ -655,7 +655,7 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     unit_cur = "USD" if spec.unit == "currency" else currency
     figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
     dom = list(domain) if domain is not None else _domain(figures, spec.unit)
-    scale = alt.Scale(domain=dom, reverse=not better, nice=False, zero=False)
+    scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
     axis_title = (f"{spec.label}, {_unit_words(spec.unit, unit_cur, b.period)}"
                   f"   ← worse · better →")
     axis = alt.Axis(title=axis_title, grid=False, tickCount=6, labelFlush=True,
@@ -832,7 +832,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
     row_h = max(theme.row_height, 13 * lines + 10)
     values = [v for r in rows for v in (r["band_lo"], r["band_hi"], r["ref"], r["user"]) if v is not None]
     dom = _domain(values, spec.unit)
-    x_scale = alt.Scale(domain=dom, reverse=not better, nice=False, zero=False)
+    x_scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
     x_axis = alt.Axis(title=[f"{spec.label}, {_unit_words(spec.unit, unit_cur, period)}",
                              "← worse · better →"], grid=True, labelFlush=True, tickCount=6, titlePadding=8,
                       **_axis_format(spec.unit, unit_cur, dom))

@@ -15,7 +15,7 @@ from typing import Sequence
 from .catalogue import CatalogueError, load_catalogue
 from .compare import ComparisonReport, compare
 from .constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
-from .formatting import format_value
+from .formatting import figure_text, format_value
 from .loading import load_snapshot
 from .parsing import InputError
 from .tables import render_csv
@@ -80,10 +80,10 @@ def build_report(args: argparse.Namespace) -> ComparisonReport:
 
 # --- output formats -------------------------------------------------------------------------
 
-def _benchmark_text(item) -> str:
+def _benchmark_text(item, higher_is_better: bool | None, currency: str) -> str:
     b = item.benchmark
-    parts = [format_value(x, b.unit) for x in (b.low, b.median, b.high) if x is not None]
-    return " / ".join(parts) + (f" per {b.period}" if b.period != "none" else "")
+    text = figure_text(b, higher_is_better, currency)
+    return text + (f" per {b.period}" if b.period != "none" else "")
 
 
 def render_table(report: ComparisonReport) -> str:
@@ -94,7 +94,7 @@ def render_table(report: ComparisonReport) -> str:
         lines.append(f"note: {note}")
     for warning in report.warnings:
         lines.append(f"warning: {warning}")
-    header = f"{'KPI':<30} {'value':>16}  {'benchmark':<28} {'verdict':<8} source"
+    header = f"{'KPI':<30} {'value':>16}  {'benchmark':<36} {'verdict':<8} source (segment, year) [status]"
     lines += [header, "-" * len(header)]
     for item in report.kpis:
         kpi = item.kpi
@@ -108,9 +108,11 @@ def render_table(report: ComparisonReport) -> str:
         for i, comp in enumerate(item.comparisons):
             verdict = VERDICT_LABELS.get(comp.verdict or "", "-")
             b = comp.benchmark
-            source = f"{b.source} {b.year or ''} [{b.status}]".strip()
+            year = f", {b.year}" if b.year else ""
+            source = f"{b.label}{year} [{b.status}]"
             first = f"{kpi.spec.label:<30} {value:>16}" if i == 0 else " " * 47
-            lines.append(f"{first}  {_benchmark_text(comp):<28} {verdict:<8} {source}")
+            figure = _benchmark_text(comp, kpi.spec.higher_is_better, currency)
+            lines.append(f"{first}  {figure:<36} {verdict:<8} {source}")
     return "\n".join(lines) + "\n"
 
 

@@ -56,3 +56,37 @@ def format_number(value: float) -> str:
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+
+
+def figure_text(benchmark, higher_is_better: bool | None = True, currency: str = "USD") -> str:
+    """A published figure in words, with its kind: ``"3.0-5.0 %"``, ``"≤ 3.0 %"``,
+    ``"P25 1.0 % · median 4.0 % · P75 12.0 %"``, ``"good 3.0 % · great 6.0 %"``, ``"target ≥ 3.00x"``.
+
+    ``benchmark`` is a :class:`funnel_core.catalogue.Benchmark` (any object with ``statistic``,
+    ``low``, ``median``, ``high`` and ``unit``). For good/great of a lower-is-better KPI the
+    higher number is "good" and the lower "great".
+    """
+    unit = benchmark.unit
+    low, median, high = benchmark.low, benchmark.median, benchmark.high
+
+    def f(value: float | None) -> str:
+        return format_value(value, unit, currency)
+
+    statistic = benchmark.statistic
+    if statistic == "quartiles":
+        return f"P25 {f(low)} · median {f(median)} · P75 {f(high)}"
+    if statistic == "good_great" and low is not None and high is not None:
+        good, great = (low, high) if higher_is_better is not False else (high, low)
+        return f"good {f(good)} · great {f(great)}"
+    prefix = "target " if statistic == "target" else ""
+    if low is not None and high is not None:
+        text = f"{f(low)} – {f(high)}"
+        if median is not None:
+            text += f" (median {f(median)})"
+        return prefix + text
+    if low is not None:
+        return f"{prefix}≥ {f(low)}"
+    if high is not None:
+        return f"{prefix}≤ {f(high)}"
+    kind = {"median": "median", "average": "average"}.get(statistic, "")
+    return f"{prefix}{f(median)}" + (f" ({kind})" if kind else "")

@@ -24,6 +24,8 @@ CONVENTIONS = {
 CONTEXT_KEYS = ("period", "currency", "trial_type", "motion", "acv_band", "product_category")
 PASTE_EXAMPLE = "Website visitors\t20000\nLeads\t1400\nNew customers\t35\nMRR at start\t48000"
 IGNORE = "__ignore__"
+MAP_OPTIONS = [IGNORE] + [spec.name for spec in FIELDS]
+MAP_LABELS = {IGNORE: "Ignore this", **{spec.name: f"{spec.label} ({spec.name})" for spec in FIELDS}}
 
 st.title("Your numbers")
 st.caption("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
@@ -225,9 +227,10 @@ with paste_tab:
         try:
             parsed = _ui.cached_parse_text(*args)
         except InputError as exc:
-            st.error(f"These cells could not be read: {fs.describe_issue(exc.issue)}. Check that "
-                     "each row has a metric name and a number; your stored numbers are unchanged.",
-                     icon=":material/error:")
+            st.error(fs.error_text(exc.issue, "Could not read the pasted cells",
+                                   "Check that each row has a metric name and a number (names as "
+                                   "in the form or the template); your stored numbers are "
+                                   "unchanged"), icon=":material/error:")
         else:
             _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
                          args=args, source_note="pasted cells")
@@ -255,6 +258,7 @@ with upload_tab:
         signature = hashlib.sha1(data).hexdigest()[:10]
         convention = st.selectbox("Number format", list(CONVENTIONS), key="upload_convention",
                                   format_func=CONVENTIONS.get)
+        raw = first = None
         try:
             sheets = _ui.cached_sheets(data, name)
             sheet = None
@@ -263,36 +267,40 @@ with upload_tab:
             raw = _ui.cached_raw_table(data, name, sheet)
             first = _ui.cached_parse_bytes(data, name, sheet, convention, "")
         except InputError as exc:
-            st.error(f"**{name} could not be read.** {fs.describe_issue(exc.issue)}. Fix the file "
-                     "(or start from the template) and upload it again. Your stored numbers are "
-                     "unchanged.", icon=":material/error:")
-        else:
-            with st.expander(f"Raw table as read from {name} ({len(raw)} rows)", expanded=False):
+            todo = ("Fix the file (or start from the template) and upload it again" if raw is None
+                    else "Match its columns to fields below, or fix the file and upload it again")
+            st.error(fs.error_text(exc.issue, f"Could not read {name}",
+                                   f"{todo}. Your stored numbers are unchanged"),
+                     icon=":material/error:")
+        if raw is not None:
+            with st.expander(f"Raw table as read from {name} ({len(raw)} rows)", expanded=first is None):
                 st.dataframe(fs.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
-            mapping = {}
-            if first.unknown:
-                st.markdown("**Match the columns we did not recognise** (or leave them ignored):")
-                options = [IGNORE] + [s.name for s in FIELDS]
-                labels = {IGNORE: "Ignore this", **{s.name: f"{s.label} ({s.name})" for s in FIELDS}}
+            candidates = list(first.unknown) if first is not None else fs.mapping_candidates(raw)
+            mapping: dict[str, str | None] = {}
+            if candidates:
+                st.markdown("**Match the columns or rows we did not recognise** (or leave them "
+                            "ignored):")
                 map_cols = st.columns(3)
-                for i, source in enumerate(first.unknown):
+                for i, source in enumerate(candidates):
                     choice = map_cols[i % 3].selectbox(
-                        f"'{source}' is", options, key=f"map_{signature}_{i}",
-                        format_func=labels.get)
-                    if choice != IGNORE:
-                        mapping[str(source)] = choice
-            if mapping:
-                full = {**{str(k): v for k, v in first.mapping.items()}, **mapping}
-                args = (data, name, sheet, convention, _ui.mapping_json(full))
-            else:
-                args = (data, name, sheet, convention, "")
-            try:
-                parsed = _ui.cached_parse_bytes(*args) if mapping else first
-            except InputError as exc:
-                st.error(f"With that mapping the file could not be read: "
-                         f"{fs.describe_issue(exc.issue)}. Change the mapping and try again.",
-                         icon=":material/error:")
-            else:
+                        f"'{source}' is", MAP_OPTIONS, key=f"map_{signature}_{i}",
+                        format_func=MAP_LABELS.get)
+                    mapping[str(source)] = None if choice == IGNORE else choice
+            chosen = {k: v for k, v in mapping.items() if v is not None}
+            parsed = first
+            args = (data, name, sheet, convention, "")
+            if chosen or (first is not None and mapping):
+                # ignored names are passed too: that silences their "not recognised" warning
+                args = (data, name, sheet, convention, _ui.mapping_json(mapping))
+                try:
+                    parsed = _ui.cached_parse_bytes(*args)
+                except InputError as exc:
+                    parsed = None
+                    if first is not None or chosen:
+                        st.error(fs.error_text(exc.issue, "With this matching the file cannot be read",
+                                               "Change the matching above; your stored numbers "
+                                               "are unchanged"), icon=":material/error:")
+            if parsed is not None:
                 if parsed.mapping:
                     with st.expander("How each column or row was read"):
                         st.dataframe([{"In your file": str(k), "Read as": labels_or(v)}
@@ -311,8 +319,9 @@ with upload_tab:
             try:
                 benchmarks = load_catalogue_bytes(own.getvalue(), own.name)
             except CatalogueError as exc:
-                st.error(f"**{own.name} could not be used.** {exc}. Fix that cell and upload again; "
-                         "nothing was changed.", icon=":material/error:")
+                st.error(fs.error_text(exc, f"Could not use {own.name}",
+                                       "Fix that cell and upload the file again; nothing was "
+                                       "changed"), icon=":material/error:")
             else:
                 if not benchmarks:
                     st.warning(f"{own.name} has a valid header but no rows.")

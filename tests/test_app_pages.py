@@ -231,6 +231,18 @@ def test_upload_mapping_step_assigns_an_unknown_column() -> None:
     assert kpi_values(at)["Visitor to lead"] == "7.0 %"
 
 
+def test_upload_with_nothing_recognised_can_be_matched_by_hand() -> None:
+    at = new_app()
+    upload(at, "odd.csv", b"Hits,Contacts\n20000,1400\n")
+    assert any("odd.csv" in e.value for e in at.error), "first says nothing was recognised"
+    at.selectbox(key=[s.key for s in at.selectbox if s.label == "'Hits' is"][0]).set_value("visitors")
+    at.selectbox(key=[s.key for s in at.selectbox if s.label == "'Contacts' is"][0]).set_value("leads")
+    at.run()
+    no_exception(at)
+    button(at, "Apply these numbers").click().run()
+    assert kpi_values(at)["Visitor to lead"] == "7.0 %"
+
+
 @pytest.mark.parametrize("name, data", [
     ("broken.csv", b"\x00\x01\x02\x03garbage\x00\xff\xfe"),
     ("empty.csv", b""),
@@ -402,5 +414,5 @@ def test_bad_user_catalogue_names_row_and_column() -> None:
     at.run()
     no_exception(at)
     errors = " ".join(e.value for e in at.error)
-    assert "bad.csv, row 2, column 'median'" in errors
+    assert "bad.csv" in errors and "Row 2, column 'median'" in errors
     assert at.session_state["user_catalogue"] is None

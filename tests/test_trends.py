@@ -407,7 +407,8 @@ def test_trend_chart_validates_and_has_no_nan():
     text = no_nan(spec)
     assert "NaN" not in text
     assert "Best: 3.0 %" in text
-    assert band.benchmark.source.split(" (")[0] in text   # the source is named
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert band.benchmark.source.split(" (")[0] in subtitle   # the source is named
     assert '"format": ".0%"' in text or '"format": ".1%"' in text   # a % axis
     values = [d for ds in spec.get("datasets", {}).values() for d in ds]
     assert all(d.get("period") != "2025-02" for d in values if "value_text" in d)
@@ -432,7 +433,8 @@ def test_trend_chart_single_period_and_no_benchmark():
 def test_value_axis_format():
     assert value_axis_format("fraction", [0.03, 0.06]) == ".0%"
     assert value_axis_format("fraction", [0.01, 0.03]) == ".1%"
-    assert value_axis_format("fraction", [0.988, 0.991], zero=False) == ".1%"
+    assert value_axis_format("fraction", [0.988, 0.991], zero=False) == ".2%"
+    assert value_axis_format("fraction", [0.98, 1.0], zero=False) == ".1%"
     assert value_axis_format("currency", [100.0], "USD") == "$,.0f"
     assert value_axis_format("currency", [100.0], "EUR") == ",.0f"
 
