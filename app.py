@@ -31,6 +31,6 @@ navigation = st.navigation(
     }
 )
 
-# The results page shows the context selectors in its own header, right above the table.
-_ui.sidebar(show_context=navigation.url_path != "results")
+# The results page shows the segment selectors in its own header, right above the table.
+_ui.sidebar(show_segment=navigation.url_path != "results")
 navigation.run()

@@ -34,16 +34,9 @@ import pandas as pd
 
 from .catalogue import Benchmark
 from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
-from .constants import (
-    NO_PERIOD,
-    POINT_IN_LINE_TOLERANCE,
-    STATISTICS,
-    STATUS_LABELS,
-    VERDICT_LABELS,
-)
+from .constants import POINT_IN_LINE_TOLERANCE, STATUS_LABELS, VERDICT_LABELS
 from .formatting import currency_symbol, format_value
-from .funnel import FocusArea, FunnelStep, benchmark_funnel, focus_areas, reference_rate
-from .kpis import KPIS_BY_ID
+from .funnel import FocusArea, benchmark_funnel, focus_areas
 
 __all__ = [
     "NamedChart",
@@ -260,7 +253,10 @@ def benchmark_figure_text(benchmark: Benchmark, currency: str = "USD") -> str:
         return f"{text} (central {_fmt(mid, unit, cur)})" if mid is not None else text
     if mid is not None and low is None and high is None:
         return f"{_fmt(mid, unit, cur)} {word}"
-    bound_text = f"≥ {_fmt(low, unit, cur)}" if low is not None else f"≤ {_fmt(high, unit, cur)}"  # type: ignore[arg-type]
+    if low is not None:
+        bound_text = f"≥ {_fmt(low, unit, cur)}"
+    else:
+        bound_text = f"≤ {_fmt(high, unit, cur)}"  # type: ignore[arg-type]
     if mid is not None:
         return f"{_fmt(mid, unit, cur)} {word}, up to {_fmt(high, unit, cur)}" if high is not None \
             else f"{_fmt(mid, unit, cur)} {word}, from {_fmt(low, unit, cur)}"  # type: ignore[arg-type]
@@ -285,7 +281,7 @@ def _footnote(number: int, b: Benchmark, currency: str) -> str:
 
 
 def _chars_per_line(theme: Theme, size: float) -> int:
-    return max(40, int((theme.width - 40) / (size * 0.52)))
+    return max(40, int((theme.width - 40) / (size * 0.49)))
 
 
 def _wrap(lines: Iterable[str], theme: Theme, size: float, indent: str = "    ") -> list[str]:
@@ -344,13 +340,16 @@ def _finite(value: Any) -> bool:
 
 
 def _frame(rows: Sequence[Mapping[str, Any]], numeric: Sequence[str]) -> pd.DataFrame:
-    """A data frame of ``rows`` keeping only rows whose ``numeric`` fields are finite numbers."""
+    """A data frame of ``rows`` whose ``numeric`` fields are all finite numbers.
+
+    Rows with a missing or non-finite ``numeric`` field are left out; a column that is ``None``
+    in any kept row is dropped (the layer using this frame does not need it), so no NaN, inf or
+    null reaches the chart's data.
+    """
     kept = [dict(r) for r in rows if all(_finite(r.get(k)) for k in numeric)]
-    for r in kept:
-        for k, v in r.items():
-            if v is None:
-                r[k] = ""
-    return pd.DataFrame(kept)
+    drop = {k for r in kept for k, v in r.items()
+            if v is None or (isinstance(v, float) and not math.isfinite(v))}
+    return pd.DataFrame([{k: v for k, v in r.items() if k not in drop} for r in kept])
 
 
 def _title(text: str, subtitle: Sequence[str], theme: Theme) -> alt.TitleParams:
@@ -449,7 +448,10 @@ def _minimum_half_width(unit: str) -> float:
     return {"fraction": 0.005, "points": 5.0, "ratio": 0.1, "months": 1.0}.get(unit, 1.0)
 
 
-def _normaliser(b: Benchmark, higher_is_better: bool) -> tuple[float, float, float, tuple[float, float] | None, float | None]:
+_Normalised = tuple[float, float, float, "tuple[float, float] | None", "float | None"]
+
+
+def _normaliser(b: Benchmark, higher_is_better: bool) -> _Normalised:
     """Centre, half-width, sign, band (normalised) and reference position (normalised).
 
     A range (low..high) maps to -1..+1; a single figure to +-10 % around it (the in-line zone
@@ -582,8 +584,8 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
     labels = [r["row"] for r in rows]
     n = len(rows)
     row_h = theme.row_height
-    text_w = 215
-    label_w = 190
+    text_w = 205
+    label_w = 205
     plot_w = max(150, theme.width - 32 - label_w - 6 - text_w)
     y_scale = alt.Scale(domain=labels, paddingInner=0.35)
     y = alt.Y("row:N", sort=labels, scale=y_scale,
@@ -644,8 +646,9 @@ def _text_colors(theme: Theme) -> alt.Scale:
 # --------------------------------------------------------------------------------------------
 
 def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: Theme,
-                  currency: str, domain: Sequence[float] | None, row_title: alt.TitleParams | None,
-                  width: int) -> alt.LayerChart:
+                  currency: str, width: int) -> alt.LayerChart:
+    """One bullet: band (range, quartiles, good-great or the ±10 % in-line zone), the user's
+    verdict-shaped value with its label, then the median tick or threshold rule on top."""
     spec = item.kpi.spec
     b = comparison.benchmark
     value = comparison.user_value
@@ -654,7 +657,7 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     verdict = comparison.verdict or "none"
     unit_cur = "USD" if spec.unit == "currency" else currency
     figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
-    dom = list(domain) if domain is not None else _domain(figures, spec.unit)
+    dom = _domain(figures, spec.unit)
     scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
     axis_title = (f"{spec.label}, {_unit_words(spec.unit, unit_cur, b.period)}"
                   f"   ← worse · better →")
@@ -679,9 +682,9 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
         ])
         edge = edge[edge["label"] != ""]
         if not edge.empty:
-            layers.append(alt.Chart(edge).mark_text(baseline="bottom", fontSize=10,
+            layers.append(alt.Chart(edge).mark_text(baseline="top", fontSize=10,
                                                     color=theme.colors["muted"]).encode(
-                x=alt.X("x:Q", scale=scale), y=alt.value(base_y - band_half - 2), text="label:N"))
+                x=alt.X("x:Q", scale=scale), y=alt.value(base_y + band_half + 2), text="label:N"))
     elif b.median is not None and b.low is None and b.high is None:
         tol = abs(b.median) * POINT_IN_LINE_TOLERANCE
         band = pd.DataFrame([{"lo": b.median - tol, "hi": b.median + tol,
@@ -705,7 +708,7 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     user_align = _label_align(value, dom, not better)
     layers.append(alt.Chart(you).mark_text(baseline="top", fontWeight="bold", align=user_align,
                                            fontSize=theme.font_sizes["mark_label"]).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.value(base_y + band_half + 6), text="label:N",
+        x=alt.X("x:Q", scale=scale), y=alt.value(base_y + band_half + 15), text="label:N",
         color=alt.Color("verdict:N", scale=color, legend=None)))
     # 3. reference: median tick or threshold rule
     ref_value, ref_text = None, None
@@ -715,7 +718,8 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
                    f"{_fmt(b.median, spec.unit, unit_cur)}"
     elif (b.low is None) != (b.high is None):
         ref_value = b.low if b.low is not None else b.high
-        ref_text = f"{b.statistic} {'≥' if b.low is not None else '≤'} {_fmt(ref_value, spec.unit, unit_cur)}"  # type: ignore[arg-type]
+        sign = "≥" if b.low is not None else "≤"
+        ref_text = f"{b.statistic} {sign} {_fmt(ref_value, spec.unit, unit_cur)}"  # type: ignore[arg-type]
     if ref_value is not None:
         ref = pd.DataFrame([{"x": ref_value, "what": "Benchmark", "text": ref_text}])
         dash = [] if b.median is not None else [4, 3]
@@ -726,10 +730,7 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
         layers.append(alt.Chart(ref).mark_text(baseline="bottom", align=_label_align(ref_value, dom, not better),
                                                fontSize=theme.font_sizes["mark_label"]).encode(
             x=alt.X("x:Q", scale=scale), y=alt.value(base_y - band_half - 6), text="text:N"))
-    chart = alt.layer(*layers).properties(width=width, height=base_y * 2 + 8)
-    if row_title is not None:
-        chart = chart.properties(title=row_title)
-    return chart
+    return alt.layer(*layers).properties(width=width, height=base_y * 2 + 12)
 
 
 def _label_align(value: float, dom: Sequence[float], reversed_: bool) -> str:
@@ -786,10 +787,13 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
                 f"{_comparison_line(comparison, currency)} [{number}]"]
     if comparison.conversion_note:
         subtitle.append(f"Your value: {comparison.conversion_note}")
-    body = _bullet_layer(item, comparison, theme, currency, None, None, theme.width - 40)
+    body = _bullet_layer(item, comparison, theme, currency, theme.width - 32 - 8)
     title = f"{item.kpi.spec.label}: {_fmt(comparison.user_value, item.kpi.spec.unit, currency)}" \
             f"{' ' + _period_words(b.period) if _period_words(b.period) else ''}"
     return _finish(body, title, subtitle, sources.lines(as_of), theme)
+
+
+_PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
 
 
 def _row_label(text: str, width: int = 36) -> str:
@@ -833,7 +837,8 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
     values = [v for r in rows for v in (r["band_lo"], r["band_hi"], r["ref"], r["user"]) if v is not None]
     dom = _domain(values, spec.unit)
     x_scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
-    x_axis = alt.Axis(title=[f"{spec.label}, {_unit_words(spec.unit, unit_cur, period)}",
+    kpi_label = spec.label if period == item.kpi.period else _PERIOD_SUFFIX.sub("", spec.label)
+    x_axis = alt.Axis(title=[f"{kpi_label}, {_unit_words(spec.unit, unit_cur, period)}",
                              "← worse · better →"], grid=True, labelFlush=True, tickCount=6, titlePadding=8,
                       **_axis_format(spec.unit, unit_cur, dom))
     y_scale = alt.Scale(domain=labels, paddingInner=0.3)
@@ -878,11 +883,13 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
         user = rows[0]["user"]
         heading = f"{_period_words(period).capitalize() or 'No period'}: you {_fmt(user, spec.unit, currency)}"
         note = next((c.conversion_note for c in comps if c.conversion_note), None)
+        extra: dict[str, Any] = {}
+        if note:
+            extra["subtitle"] = _wrap([note], theme, theme.font_sizes["axis_label"], indent="")
         panel = panel.properties(title=alt.TitleParams(
-            heading, subtitle=_wrap([note], theme, theme.font_sizes["axis_label"], indent="") if note else [],
-            anchor="start", frame="bounds", fontSize=theme.font_sizes["axis_title"] + 1,
+            heading, anchor="start", frame="bounds", fontSize=theme.font_sizes["axis_title"] + 1,
             color=theme.colors["text"], subtitleColor=theme.colors["muted"],
-            subtitleFontSize=theme.font_sizes["axis_label"], offset=6))
+            subtitleFontSize=theme.font_sizes["axis_label"], offset=6, **extra))
     return panel
 
 
@@ -940,11 +947,12 @@ def _count_text(value: float) -> str:
 def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
     """The user's funnel beside the benchmark funnel from the same visitors (log scale).
 
-    Returns ``None`` when fewer than two funnel stages are given (nothing to compare).
+    Returns ``None`` when fewer than two funnel stages are given or there are no visitors
+    (nothing to compare). Zero counts further down switch to a symmetric log scale.
     """
     theme = load_theme()
     steps = benchmark_funnel(report)
-    if len(steps) < 2:
+    if len(steps) < 2 or steps[0].user_count <= 0:
         return None
     currency = report.snapshot.context.currency
     sources = _Sources(currency)
@@ -982,7 +990,7 @@ def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.
     use_log = len(positive) == len(counts) and bool(positive)
     if use_log:
         lo = 10.0 ** math.floor(math.log10(min(positive)))
-        hi = 10.0 ** math.ceil(math.log10(max(positive) * 8))
+        hi = 10.0 ** math.ceil(math.log10(max(positive) * 4))
         x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
         ticks = [10.0 ** k for k in range(int(round(math.log10(lo))), int(round(math.log10(hi))) + 1)]
         scale_note = "Log scale: each gridline is 10× the one before, so small stages stay visible."
@@ -1012,8 +1020,8 @@ def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.
     body = alt.layer(bars, text).properties(width=theme.width - 32 - 190,
                                             height=int(theme.row_height * 1.7 * len(steps)))
     visitors = steps[0].user_count
-    subtitle = [f"The benchmark funnel applies each step's benchmark rate to your "
-                f"{_count_text(visitors)} visitors. Labels: count · step conversion rate [source].",
+    subtitle = [f"Grey bars: what your {_count_text(visitors)} visitors would become at each "
+                "step's benchmark rate. Labels: count · conversion from the stage above [source].",
                 scale_note]
     return _finish(body, "Your funnel against benchmark conversion rates", subtitle,
                    sources.lines(as_of, step_lines), theme)
@@ -1084,9 +1092,11 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         x=x, y=alt.Y("top:Q", scale=y_scale), text="label:N")
     body = alt.layer(bars, labels).properties(width=theme.width - 110, height=300)
     change = (end - start) / start if start else None
-    period = snapshot.context.period + (f" {snapshot.label}" if snapshot.label else "")
+    over = f"over the {snapshot.context.period}" + (f" {snapshot.label}" if snapshot.label else "")
+    change_text = f" ({'+' if change >= 0 else '−'}{format_value(abs(change), 'fraction')})" \
+        if change is not None else ""
     subtitle = [f"{_fmt(start, 'currency', currency)} at start → {_fmt(end, 'currency', currency)} "
-                f"at end" + (f" ({change:+.1%})" if change is not None else "") + f" · {period}"]
+                f"at end{change_text} {over}."]
     if truncated:
         subtitle.append(f"The axis starts at {_fmt(domain[0], 'currency', currency)}, not zero, "
                         "so the movements are visible.")
@@ -1120,7 +1130,8 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
         customers = a.extra_customers_per_month
         what = "kept" if a.kind == "churn" else "won"
         if use_mrr:
-            label = f"+{_fmt(value, 'currency', currency)} · {customers:,.1f} customers {what}"  # type: ignore[arg-type]
+            money = _fmt(value, "currency", currency)  # type: ignore[arg-type]
+            label = f"+{money} · {customers:,.1f} customers {what}"
         else:
             label = f"+{customers:,.1f} customers {what}"
         rows.append({
@@ -1132,7 +1143,7 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
     data = _frame(rows, ["value"])
     order = [r["kpi"] for r in rows]
     top = max(float(v) for v in data["value"]) if not data.empty else 1.0
-    x_scale = alt.Scale(domain=[0, (top or 1.0) * 1.9], nice=False)
+    x_scale = alt.Scale(domain=[0, (top or 1.0) * 2.1], nice=False)
     x_axis = alt.Axis(title=("Extra MRR per month" if use_mrr else "Extra customers per month"),
                       grid=True, tickCount=5,
                       **(_axis_format("currency", currency, [0, top]) if use_mrr else {"format": ",.3~g"}))
@@ -1155,10 +1166,13 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
     if period != "month":
         subtitle.append(f"Per-{period} figures are shown per month (divided by "
                         f"{ {'quarter': 3, 'year': 12}[period] }).")
-    if not use_mrr:
-        subtitle.append(f"MRR not estimated: {areas[0].mrr_reason}.")
-    subtitle.append("Hover a bar for the calculation.")
-    return _finish(body, "Where to focus", subtitle, sources.lines(as_of), theme)
+    if use_mrr:
+        arpa = _fmt(areas[0].arpa, "currency", currency)  # type: ignore[arg-type]
+        how = (f"Calculation: extra customers × ARPA {arpa} "
+               "(MRR at end / paying accounts at end); hover a bar for the full arithmetic.")
+    else:
+        how = f"MRR not estimated: {areas[0].mrr_reason}. Hover a bar for the full arithmetic."
+    return _finish(body, "Where to focus", subtitle, sources.lines(as_of, [how]), theme)
 
 
 def _benchmark_of(report: ComparisonReport, area: FocusArea) -> Benchmark:

@@ -89,7 +89,7 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     return alt.layer(cells, text).properties(
         title=_title(f"Cohort {metric} retention", result,
                      f"{label}; later months are blank until observed"),
-        width=alt.Step(24 if n_months > 18 else 36),
+        width=alt.Step(28 if n_months > 18 else 36),
         height=alt.Step(16 if n_cohorts > 18 else 22),
     )
 
@@ -139,7 +139,7 @@ def retention_curves(result: CohortResult,
                  alt.Tooltip("value:Q", title=y_title, format=".1%")],
     )
     avg_label = alt.Chart(avg.tail(1)).mark_text(
-        align="left", dx=6, fontWeight="bold", color=AVERAGE_COLOUR,
+        align="right", dx=-2, dy=-14, fontWeight="bold", color=AVERAGE_COLOUR,
     ).encode(x=x, y=y, text="series:N")
     layers: list[alt.Chart] = [lines, average, avg_label]
     extra = "Thin lines: one per start-month cohort; bold: all cohorts, customer-weighted"

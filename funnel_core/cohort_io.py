@@ -565,14 +565,51 @@ def _parse_one_date(value: object, *, excel: bool = False) -> _Date | _Ambiguous
 
 @dataclass
 class _DateColumn:
-    """A date column as per-row arrays."""
+    """A date column: per-distinct-value results and the row codes.
 
-    month: np.ndarray      # int32 Period ordinal, undefined where not ok
-    day: np.ndarray        # int32 days since 1970-01-01
-    has_day: np.ndarray    # bool
-    missing: np.ndarray    # bool: empty cell
-    bad: np.ndarray        # bool: not a date
+    Row arrays are gathered on first use (``u_x[codes]``; code -1, an empty cell, picks
+    the last slot), so the monthly layout never builds the day arrays it does not need.
+    """
+
+    codes: np.ndarray
+    u_month: np.ndarray    # int32 Period ordinal
+    u_day: np.ndarray      # int32 days since 1970-01-01
+    u_has_day: np.ndarray  # bool: the value had a day (not only a month)
+    u_missing: np.ndarray  # bool: empty cell
+    u_bad: np.ndarray      # bool: not a date
     raw: Callable[[int], object]  # original value of row i (for messages)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def _rows(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            per_value = getattr(self, "u_" + name)
+            if per_value.dtype == bool and not per_value[:-1].any() and (
+                    not per_value[-1] or len(self.codes) == 0 or self.codes.min() >= 0):
+                rows = np.zeros(len(self.codes), dtype=bool)  # the usual case: none
+            else:
+                rows = per_value[self.codes]
+            self._cache[name] = rows
+        return self._cache[name]
+
+    @property
+    def month(self) -> np.ndarray:
+        return self._rows("month")
+
+    @property
+    def day(self) -> np.ndarray:
+        return self._rows("day")
+
+    @property
+    def has_day(self) -> np.ndarray:
+        return self._rows("has_day")
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self._rows("missing")
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self._rows("bad")
 
 
 def _empty_bool(n: int) -> np.ndarray:
@@ -621,18 +658,18 @@ def _arrow_kind(col: Any) -> str:
     return "other"
 
 
-def _date_column(cols: Sequence[Any], *, excel: bool) -> tuple[list[_DateColumn], str | None,
-                                                               bool]:
+def _date_column(cols: Sequence[Any], *, excel: bool
+                 ) -> tuple[list[_DateColumn], str | None, str | None]:
     """Parse one or more date columns with one shared day/month order.
 
     Each distinct value is parsed once; rows get the result by their code.
 
     Returns
     -------
-    (columns, order, assumed)
+    (columns, order, note)
         ``order`` is ``"day_first"``/``"month_first"``/``None`` (no ambiguous dates);
-        ``assumed`` is True when the order could not be told from the values (day first
-        was used) or when the file mixes both orders.
+        ``note`` is a warning when the order could not be told from the values (day
+        first was used) or when the file mixes both orders, else None.
     """
     prepared: list[tuple[str, Any, Any]] = []
     ambiguous: list[_Ambiguous] = []
@@ -646,30 +683,39 @@ def _date_column(cols: Sequence[Any], *, excel: bool) -> tuple[list[_DateColumn]
     # first) settle the order of the ambiguous ones (01/02/2025); default day first
     evidence, mixed = _numeric_order_evidence(prepared)
     order: str | None = evidence
-    assumed = False
+    note: str | None = None
+    first = "month" if order == "month_first" else "day"
+    example = "2 Jan" if order == "month_first" else "1 Feb"
     if ambiguous and order is None:
         order = "day_first"
         # dotted dates (01.02.2025) are day first by convention: no need to warn
-        assumed = any(a.sep != "." for a in ambiguous)
-    if mixed:
-        assumed = True
+        if any(a.sep != "." for a in ambiguous):
+            note = ("dates such as 01/02/2025 fit both day/month and month/day order and "
+                    "nothing in the file tells which; they were read day first "
+                    "(01/02/2025 = 1 Feb 2025). Use ISO dates (2025-02-01) to be sure.")
+    elif mixed:
+        note = ("the dates mix day/month (13/01/2025) and month/day (01/13/2025) order; "
+                f"ambiguous ones were read {first} first (01/02/2025 = {example} 2025), "
+                "as most dates are. Check the file or use ISO dates (2025-02-01).")
 
     out: list[_DateColumn] = []
     for _, payload, col in prepared:
         codes, uniques, parsed = payload
-        n_u = len(uniques)
         for i, amb in parsed.ambiguous.items():
             p = amb.resolve(day_first=(order != "month_first"))
             if p is not None:
                 parsed.month[i], parsed.day[i], parsed.has_day[i] = p
                 parsed.ok[i] = True
-        u_missing = np.append(parsed.blank, True)  # code -1 -> last slot: missing
-        u_bad = np.append(~parsed.ok & ~parsed.blank, False)
-        idx = np.where(codes < 0, n_u, codes)
-        out.append(_DateColumn(np.append(parsed.month, 0)[idx], np.append(parsed.day, 0)[idx],
-                               np.append(parsed.has_day, False)[idx], u_missing[idx],
-                               u_bad[idx], _raw_getter(col, codes, uniques)))
-    return out, order, assumed
+        # one extra slot at the end for code -1 (an empty cell)
+        out.append(_DateColumn(
+            codes=codes,
+            u_month=np.append(parsed.month, np.int32(0)),
+            u_day=np.append(parsed.day, np.int32(0)),
+            u_has_day=np.append(parsed.has_day, False),
+            u_missing=np.append(parsed.blank, True),
+            u_bad=np.append(~parsed.ok & ~parsed.blank, False),
+            raw=_raw_getter(col, codes, uniques)))
+    return out, order, note
 
 
 @dataclass
@@ -869,8 +915,7 @@ def _amount_column(col: Any, *, decimal_comma_default: bool) -> _AmountColumn:
             u_bad[i] = True
         else:
             u_val[i] = v
-    idx = np.where(codes < 0, n_u, codes)
-    return _AmountColumn(u_val[idx], u_missing[idx], u_bad[idx],
+    return _AmountColumn(u_val[codes], u_missing[codes], u_bad[codes],
                          _raw_getter(col, codes, uniques))
 
 
@@ -937,6 +982,8 @@ class _Issues:
         :data:`MAX_ROW_ISSUES` rows only). Errors mark the rows as skipped. Returns the
         number of rows flagged.
         """
+        if not mask.any():
+            return 0
         mask = mask & ~self.skip
         idx = np.flatnonzero(mask)
         if not len(idx):
@@ -1134,7 +1181,7 @@ def _read_csv(src: _Source, filename: str, roles_hint: Mapping[str, str] | None)
         invalid.append((row.number, row.text, row.expected_columns, row.actual_columns))
         return "skip"
 
-    def attempt(force_text: bool, threads: bool, enc: str) -> Any:
+    def attempt(force_text: bool, threads: bool, enc: str, newlines: bool = False) -> Any:
         invalid.clear()
         # ids and dates are always read as text (1.2025 is a month, 00123 an id);
         # amounts are left to pyarrow's fast number parsing
@@ -1148,39 +1195,59 @@ def _read_csv(src: _Source, filename: str, roles_hint: Mapping[str, str] | None)
                                           encoding=enc, use_threads=threads,
                                           block_size=4 << 20),
             parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid,
-                                            newlines_in_values=False),
+                                            newlines_in_values=newlines),
             convert_options=pcsv.ConvertOptions(
                 include_columns=needed, column_types=types, auto_dict_encode=True,
                 auto_dict_max_cardinality=2**31 - 1, strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
         )
 
-    enc = "utf8" if encoding == "utf-8" else encoding
+    def has_binary(t: Any) -> bool:
+        return any(pa.types.is_binary(t.column(c).type)
+                   or (pa.types.is_dictionary(t.column(c).type)
+                       and pa.types.is_binary(t.column(c).type.value_type))
+                   for c in needed)
+
+    # UTF-8 first (unless the start of the file is clearly not), then Windows-1252 (an
+    # Excel export); per encoding, numbers as pyarrow infers them, then all as text
+    encodings = ["utf8", "cp1252"] if encoding == "utf-8" else [encoding]
     table = None
+    enc = encodings[0]
+    used_force_text = False
     last_error: Exception | None = None
-    for force_text in (False, True):
-        try:
-            table = attempt(force_text, True, enc)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            last_error = exc
-            continue
-        if any(pa.types.is_binary(table.column(c).type)
-               or (pa.types.is_dictionary(table.column(c).type)
-                   and pa.types.is_binary(table.column(c).type.value_type))
-               for c in needed) and enc == "utf8":
-            enc = "cp1252"  # not valid UTF-8: a Windows/Excel export
+    for enc in encodings:
+        for force_text in (False, True):
             try:
                 table = attempt(force_text, True, enc)
+                used_force_text = force_text
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                last_error = exc
-                table = None
+                last_error, table = exc, None
+                if "utf8" in str(exc).lower().replace("-", ""):
+                    break  # try the next encoding
                 continue
-        break
+            if has_binary(table):
+                last_error, table = ValueError("the file is not valid UTF-8"), None
+                break
+            break
+        if table is not None:
+            break
     if table is None:
         raise CohortInputError(filename, f"cannot read the CSV: {last_error}")
     if invalid:
-        if any(num is None for num, *_ in invalid):
-            table = attempt(True, False, enc)  # single-threaded: line numbers are known
+        # quoted values with line breaks look like short rows to the fast parser: read
+        # again allowing them; if every row is then fine, keep that reading
+        first_invalid = list(invalid)
+        try:
+            retry = attempt(used_force_text, True, enc, newlines=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            retry = None
+        if retry is not None and not invalid:
+            table = retry
+        else:
+            invalid[:] = first_invalid
+            if any(num is None for num, *_ in invalid):
+                # single-threaded, the parser knows the line numbers
+                table = attempt(used_force_text, False, enc)
     bad_rows: list[RowIssue] = []
     row_numbers = None
     if invalid:
@@ -1356,12 +1423,12 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
     # --- amounts and dates -----------------------------------------------------------
     amount, amount_col = _mrr_values(raw, roles, issues)
     if layout == "monthly":
-        dates, order, assumed = _date_column([cols[roles["month"]]], excel=raw.excel)
+        dates, order, date_note = _date_column([cols[roles["month"]]], excel=raw.excel)
     else:
         date_cols = [cols[roles["start_date"]]]
         if "end_date" in roles:
             date_cols.append(cols[roles["end_date"]])
-        dates, order, assumed = _date_column(date_cols, excel=raw.excel)
+        dates, order, date_note = _date_column(date_cols, excel=raw.excel)
 
     # --- blank rows (every used cell empty) are dropped silently ----------------------
     blank = (cust < 0) & amount.missing
@@ -1414,11 +1481,8 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
                         "starts after the export date",
                         lambda i: f"starts after the export date ({month_label(as_of_month)})")
 
-    if assumed:
-        issues.note("dates such as 01/02/2025 fit both day/month and month/day order; they "
-                    f"were read {'month' if order == 'month_first' else 'day'} first "
-                    f"(01/02/2025 = {'2 Jan' if order == 'month_first' else '1 Feb'} 2025). "
-                    "Use ISO dates (2025-02-01) to be sure.")
+    if date_note:
+        issues.note(date_note)
 
     good = ~issues.skip
     n_blank = int(blank.sum())
@@ -1435,26 +1499,34 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
                                column=first.column if first else None)
 
     # --- keep the good rows; customer codes become 0..C-1 in label order -------------
-    cust_g = cust[good]
+    all_good = bool(good.all())
+
+    def keep(a: np.ndarray) -> np.ndarray:
+        return a if all_good else a[good]
+
+    cust_g = keep(cust)
     present = np.zeros(len(labels), dtype=bool)
     present[cust_g] = True
-    remap = (np.cumsum(present) - 1).astype(np.int32)
-    cust_g = remap[cust_g]
-    customers = labels[present]
+    if present.all():
+        customers = labels.copy()
+    else:
+        remap = (np.cumsum(present) - 1).astype(np.int32)
+        cust_g = remap[cust_g]
+        customers = labels[present]
     customers.name = "customer"
-    mrr_g = amount.value[good]
+    mrr_g = keep(amount.value)
 
     if layout == "monthly":
-        month_g = dates[0].month[good]
+        month_g = keep(dates[0].month)
         first_month, last_month = int(month_g.min()), int(month_g.max())
         complete_through = last_month
     else:
         s = dates[0]
-        start_m = s.month[good]
+        start_m = keep(s.month)
         if len(dates) > 1:
             e = dates[1]
-            has_end = (~(e.missing | e.bad))[good]
-            end_m = e.month[good]
+            has_end = keep(~(e.missing | e.bad))
+            end_m = keep(e.month)
         else:
             has_end = np.zeros(len(start_m), dtype=bool)
             end_m = start_m
@@ -1511,8 +1583,8 @@ def _customer_codes(col: Any) -> tuple[np.ndarray, pd.Index]:
     else:
         cleaned = pd.Series([_clean_id(u) for u in uniques], dtype=object)
     u_codes, labels = pd.factorize(cleaned, use_na_sentinel=True)
-    lut = np.append(u_codes.astype(np.int32), np.int32(-1))
-    return lut[np.where(codes < 0, len(u_codes), codes)], pd.Index(labels)
+    lut = np.append(u_codes.astype(np.int32), np.int32(-1))  # code -1 stays -1
+    return lut[codes], pd.Index(labels)
 
 
 def _codes_uniques_arrow_labels(col: Any) -> tuple[np.ndarray, pd.Index | list[object]]:
@@ -1598,12 +1670,8 @@ def _aggregate(cust: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_customers
         # already one row per (customer, month) in order: keep the paying rows
         paying = mrr > 0
         if paying.all():
-            return pd.DataFrame({"customer": cust.astype(np.int32, copy=False),
-                                 "month": month.astype(np.int32, copy=False),
-                                 "mrr": mrr.astype(np.float64, copy=False)})
-        return pd.DataFrame({"customer": cust[paying].astype(np.int32, copy=False),
-                             "month": month[paying].astype(np.int32, copy=False),
-                             "mrr": mrr[paying].astype(np.float64, copy=False)})
+            return _frame(cust, month, mrr)
+        return _frame(cust[paying], month[paying], mrr[paying])
     if cells <= _DENSE_CELLS_LIMIT:
         sums = np.bincount(key, weights=mrr, minlength=cells)
         nz = np.flatnonzero(sums > 0)
@@ -1617,11 +1685,14 @@ def _aggregate(cust: np.ndarray, month: np.ndarray, mrr: np.ndarray, n_customers
         nz = k_sorted[starts][nz_mask]
         values = values[nz_mask]
     out_cust, out_month = np.divmod(nz, T)
-    return pd.DataFrame({
-        "customer": out_cust.astype(np.int32),
-        "month": (out_month + first_month).astype(np.int32),
-        "mrr": values.astype(np.float64, copy=False),
-    })
+    return _frame(out_cust, out_month + first_month, values)
+
+
+def _frame(cust: np.ndarray, month: np.ndarray, mrr: np.ndarray) -> pd.DataFrame:
+    """The monthly frame from fresh arrays (no copy, one block per column)."""
+    return pd.DataFrame({"customer": cust.astype(np.int32, copy=False),
+                         "month": month.astype(np.int32, copy=False),
+                         "mrr": mrr.astype(np.float64, copy=False)}, copy=False)
 
 
 __all__ = [

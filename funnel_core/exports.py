@@ -99,6 +99,16 @@ PNG_SCALE = 2
 
 PRODUCT_NAME = "SaaS funnel benchmark"
 
+#: The line above the numbered sources of the HTML and PDF reports.
+SOURCES_INTRO = (
+    "Benchmarks are published third-party figures, numbered as on the charts, each with its "
+    "verification status; benchmark amounts are in USD. Churn and retention are converted "
+    "between periods by compounding, never by multiplying."
+)
+
+#: Verdict glyphs, as on the charts (colour is never the only cue).
+VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "◊", "worse": "▼"}
+
 
 class NamedChartLike(Protocol):
     """What :func:`funnel_core.charts.chart_catalog` returns for each chart."""
@@ -110,11 +120,13 @@ class NamedChartLike(Protocol):
 
 @dataclass(frozen=True)
 class _AnnotatedChart:
-    """A chart ready for export (title, sources and date guaranteed)."""
+    """A chart ready for export (title, sources and date guaranteed) with its Vega-Lite spec."""
 
     name: str
     title: str
     chart: Any
+    spec: dict = field(repr=False, compare=False)
+    digest: str = field(repr=False, compare=False)
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -224,7 +236,7 @@ def download_name(key: str, report: ComparisonReport | None = None, *, chart_nam
 
 
 def _slug(text: str) -> str:
-    slug = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    slug = "".join(ch.lower() if ch.isascii() and (ch.isalnum() or ch == "_") else "-" for ch in text)
     while "--" in slug:
         slug = slug.replace("--", "-")
     return slug.strip("-")[:60] or "chart"
@@ -363,7 +375,7 @@ def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str) 
 
 @dataclass(frozen=True)
 class Footnote:
-    """One numbered source."""
+    """One numbered benchmark source (numbered per benchmark, like the charts' footers)."""
 
     number: int
     source: str
@@ -373,6 +385,8 @@ class Footnote:
     url: str
     user_supplied: bool
     origin: str
+    figure: str = ""
+    segment: str = ""
 
     @property
     def year_text(self) -> str:
@@ -469,18 +483,20 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
     rows: list[TableRow] = []
     not_computable: list[tuple[str, str]] = []
     footnotes: list[Footnote] = []
-    note_index: dict[tuple, int] = {}
+    note_index: dict[tuple[str, str], int] = {}
     ranked: list[tuple[int, float, KpiComparison, BenchmarkComparison]] = []
 
     def footnote_for(comp: BenchmarkComparison) -> int:
+        # one number per benchmark, in order of first use: the numbering of the charts
         b = comp.benchmark
-        key = (b.source, b.year, b.url, b.status, b.origin)
+        key = (b.origin, b.id)
         if key not in note_index:
             note_index[key] = len(footnotes) + 1
             footnotes.append(Footnote(
                 number=len(footnotes) + 1, source=b.source, year=b.year, status=b.status,
                 status_label=STATUS_LABELS.get(b.status, b.status), url=b.url or "",
-                user_supplied=b.origin != "published", origin=b.origin))
+                user_supplied=b.origin != "published", origin=b.origin,
+                figure=benchmark_figure_text(comp), segment=b.segment))
         return note_index[key]
 
     comparisons = 0
@@ -582,7 +598,7 @@ def clear_render_cache() -> None:
     """Forget every rendered chart and the remembered chart list (benchmarks time real renders)."""
     _CACHE.clear()
     with _MEMO_LOCK:
-        _MEMO.update(report=None, day=None, charts=None)
+        _MEMO.update(report=None, day=None, named={}, annotated={})
 
 
 def _vl_version() -> str:
@@ -591,11 +607,19 @@ def _vl_version() -> str:
     return vl_version_for_vl_convert()
 
 
-def _spec_of(chart: Any) -> tuple[dict[str, Any], str]:
-    """The Vega-Lite spec of ``chart`` and its digest (the cache key)."""
+def _spec_digest(chart: Any) -> tuple[dict[str, Any], str, str]:
+    """The Vega-Lite spec of ``chart``, its digest (the cache key) and its JSON text."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    text = json.dumps(spec, sort_keys=True, default=str, allow_nan=False)
-    return spec, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = json.dumps(spec, sort_keys=True, default=str, ensure_ascii=False)
+    return spec, hashlib.sha256(text.encode("utf-8")).hexdigest(), text
+
+
+def _spec_of(chart: Any) -> tuple[dict[str, Any], str]:
+    """The Vega-Lite spec and digest of an Altair chart, a spec dict or an exported chart."""
+    if isinstance(chart, _AnnotatedChart):
+        return chart.spec, chart.digest
+    spec, digest, _ = _spec_digest(chart)
+    return spec, digest
 
 
 def _svg_text(spec: dict[str, Any], digest: str) -> str:
@@ -666,11 +690,45 @@ def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
     return page.encode("utf-8")
 
 
-def _chart_catalog(report: ComparisonReport, as_of: _dt.date | str | None) -> list[NamedChartLike]:
+def _chart_catalog(report: ComparisonReport, as_of: _dt.date | None) -> list[NamedChartLike]:
     """The charts of the results page (imported lazily: Altair is heavy)."""
     from .charts import chart_catalog
 
     return list(chart_catalog(report, as_of=as_of))
+
+
+#: The key charts in :func:`funnel_core.charts.chart_catalog` order: (name, builder function).
+_KEY_BUILDERS: tuple[tuple[str, str], ...] = (
+    ("overview", "overview_chart"),
+    ("funnel", "funnel_chart"),
+    ("focus", "focus_chart"),
+    ("mrr-bridge", "mrr_bridge_chart"),
+)
+
+
+def _key_chart_catalog(report: ComparisonReport, as_of: _dt.date | None) -> list[NamedChartLike]:
+    """The key charts only, without building the per-KPI bullet charts (most of the cost).
+
+    Uses the public builders of :mod:`funnel_core.charts`; each chart's title is read from
+    the chart itself. Falls back to the full catalogue, filtered, if a builder is missing.
+    A test checks this gives exactly what the full catalogue gives.
+    """
+    from . import charts as charts_module
+
+    builders = [getattr(charts_module, fn, None) for _, fn in _KEY_BUILDERS]
+    if any(b is None for b in builders):
+        return [c for c in _chart_catalog(report, as_of) if is_key_chart(c.name)]
+    out: list[NamedChartLike] = []
+    for (name, _), builder in zip(_KEY_BUILDERS, builders):
+        chart = builder(report, as_of=as_of)
+        if chart is None:
+            continue
+        title = _title_dict(chart) or {}
+        text = title.get("text", name)
+        if isinstance(text, (list, tuple)):
+            text = " ".join(str(t) for t in text)
+        out.append(_AnnotatedChart(name, str(text), chart, {}, ""))
+    return out
 
 
 def _report_sources(report: ComparisonReport) -> list[str]:
@@ -702,43 +760,38 @@ def _title_dict(chart: Any) -> dict[str, Any] | None:
 def _annotate(named: NamedChartLike, report: ComparisonReport, date: str) -> _AnnotatedChart:
     """Make sure a chart carries a title, its source(s) and the date before it leaves the app.
 
-    :mod:`funnel_core.charts` puts them on; this only adds what is missing, so an export is
-    never a bare chart without provenance.
+    :mod:`funnel_core.charts` puts them on; this only adds what is missing (as subtitle
+    lines), so an export is never a bare chart without provenance.
     """
-    import altair as alt
-
     chart = named.chart
-    try:
-        spec_text = chart.to_json(validate=False)
-    except Exception:  # noqa: BLE001
-        spec_text = ""
-    lowered = spec_text.lower()
-    title = _title_dict(chart)
+    spec, digest, text = _spec_digest(chart)
+    lowered = text.lower()
     extra: list[str] = []
     if "source" not in lowered:
         sources = _report_sources(report)
         if sources:
             shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
             extra.append(f"Sources: {shown}")
-    if date not in spec_text:
+        else:
+            extra.append("Source: your inputs")
+    if date not in text:
         extra.append(f"As of {date}")
+    title = _title_dict(chart)
     if title is not None and not extra:
-        return _AnnotatedChart(named.name, named.title, chart)
+        return _AnnotatedChart(named.name, named.title, chart, spec, digest)
+    import altair as alt
+
     if title is None:
         title = {"text": named.title, "anchor": "start"}
     subtitle = title.get("subtitle")
-    if subtitle is None:
-        lines: list[str] = []
-    elif isinstance(subtitle, str):
-        lines = [subtitle]
-    else:
-        lines = list(subtitle)
+    lines = [] if subtitle is None else [subtitle] if isinstance(subtitle, str) else list(subtitle)
     title["subtitle"] = lines + extra
     try:
-        annotated = chart.properties(title=alt.TitleParams(**title))
+        chart = chart.properties(title=alt.TitleParams(**title))
     except Exception:  # noqa: BLE001 - keep the chart as it is rather than fail the download
-        annotated = chart
-    return _AnnotatedChart(named.name, named.title, annotated)
+        return _AnnotatedChart(named.name, named.title, chart, spec, digest)
+    spec, digest, _ = _spec_digest(chart)
+    return _AnnotatedChart(named.name, named.title, chart, spec, digest)
 
 
 def is_key_chart(name: str) -> bool:
@@ -751,40 +804,70 @@ def is_key_chart(name: str) -> bool:
 
 
 _MEMO_LOCK = threading.Lock()
-_MEMO: dict[str, Any] = {"report": None, "day": None, "charts": None}
+_MEMO: dict[str, Any] = {"report": None, "day": None, "named": {}, "annotated": {}}
+
+
+def _named_charts(report: ComparisonReport, day: _dt.date, key_only: bool) -> list[NamedChartLike]:
+    """The catalogue (or its key charts), remembered for the last report and date."""
+    with _MEMO_LOCK:
+        ref = _MEMO["report"]
+        if not (ref is not None and ref() is report and _MEMO["day"] == day):
+            try:
+                _MEMO.update(report=weakref.ref(report), day=day, named={}, annotated={})
+            except TypeError:  # pragma: no cover - an object without weak references
+                _MEMO.update(report=None, day=None, named={}, annotated={})
+        named: dict[str, list[NamedChartLike]] = _MEMO["named"]
+        if "all" in named:
+            full = named["all"]
+            return [c for c in full if is_key_chart(c.name)] if key_only else full
+        if key_only and "key" in named:
+            return named["key"]
+    built = _key_chart_catalog(report, day) if key_only else _chart_catalog(report, day)
+    with _MEMO_LOCK:
+        named["all" if not key_only else "key"] = built
+    return built
 
 
 def report_charts(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
-                  key_only: bool = False) -> list[_AnnotatedChart]:
+                  key_only: bool = False,
+                  charts: Sequence[NamedChartLike] | None = None) -> list[_AnnotatedChart]:
     """The results page's charts, each guaranteed to carry its title, sources and date.
 
     Parameters
     ----------
     report : the comparison.
     as_of : date printed on the charts (today by default).
-    key_only : only the charts of the report and workbook (see :func:`is_key_chart`).
+    key_only : only the charts of the report and workbook (see :func:`is_key_chart`); the
+        per-KPI bullet charts are then not even built.
+    charts : the charts of :func:`funnel_core.charts.chart_catalog` when the caller has built
+        them already (the app shows them anyway); built here otherwise.
 
     Returns
     -------
     list
-        Objects with ``name`` (file-safe slug), ``title`` and ``chart`` (Altair). The last
-        report's charts are remembered, so several downloads of one report build them once.
+        Objects with ``name`` (file-safe slug), ``title``, ``chart`` (Altair) and ``spec``
+        (its Vega-Lite dict). The last report's charts are remembered, so several downloads
+        of one report build them once.
     """
     day = as_of_value(as_of) or _dt.date.today()
+    date = day.isoformat()
+    if charts is not None:
+        chosen = [c for c in charts if not key_only or is_key_chart(c.name)]
+        return [c if isinstance(c, _AnnotatedChart) and c.digest else _annotate(c, report, date)
+                for c in chosen]
+    named = _named_charts(report, day, key_only)
     with _MEMO_LOCK:
-        ref = _MEMO["report"]
-        charts = _MEMO["charts"] if ref is not None and ref() is report and _MEMO["day"] == day else None
-    if charts is None:
-        date = day.isoformat()
-        charts = [_annotate(n, report, date) for n in _chart_catalog(report, day)]
-        with _MEMO_LOCK:
-            try:
-                _MEMO.update(report=weakref.ref(report), day=day, charts=charts)
-            except TypeError:  # pragma: no cover - an object without weak references
-                _MEMO.update(report=None, day=None, charts=None)
-    if key_only:
-        return [c for c in charts if is_key_chart(c.name)]
-    return list(charts)
+        annotated: dict[tuple[str, str], _AnnotatedChart] = _MEMO["annotated"]
+    out = []
+    for chart in named:
+        key = (chart.name, chart.title)
+        done = annotated.get(key)
+        if done is None:
+            done = _annotate(chart, report, date)
+            with _MEMO_LOCK:
+                annotated[key] = done
+        out.append(done)
+    return out
 
 
 def _overview(charts: Sequence[_AnnotatedChart]) -> _AnnotatedChart:
@@ -812,19 +895,22 @@ def _readme(report: ComparisonReport, charts: Sequence[_AnnotatedChart], date: s
         status = f"status {note.status}: {note.status_label.lower()}"
         origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""
         link = f" {note.url}" if is_web_link(note.url) else ""
-        lines.append(f"[{note.number}] {note.source}{year} ({status}{origin}){link}")
+        lines.append(f"[{note.number}] {note.source}{year}: {note.figure}; {note.segment} "
+                     f"({status}{origin}){link}")
     lines += ["", "Status V: verified in the source's own publication; S: seen only where a secondary",
               "page quotes the source; U: source not verified. Benchmark amounts are in USD.", ""]
     return "\r\n".join(lines)
 
 
-def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+               charts: Sequence[NamedChartLike] | None = None) -> bytes:
     """Every chart as ``<name>.png``, ``<name>.svg`` and ``<name>.html`` plus ``README.txt``.
 
     Parameters
     ----------
     report : the comparison.
     as_of : date printed on the charts and in the README (today by default).
+    charts : the charts when already built (see :func:`report_charts`).
 
     Returns
     -------
@@ -832,7 +918,7 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None) ->
         A ZIP archive.
     """
     date = as_of_date(as_of)
-    charts = report_charts(report, date)
+    charts = report_charts(report, date, charts=charts)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", _readme(report, charts, date))
@@ -842,9 +928,9 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None) ->
             while name in used:
                 name += "-2"
             used.add(name)
-            archive.writestr(f"{name}.png", chart_png(chart.chart))
-            archive.writestr(f"{name}.svg", chart_svg(chart.chart))
-            archive.writestr(f"{name}.html", chart_html(chart.chart, chart.title))
+            archive.writestr(f"{name}.png", chart_png(chart))
+            archive.writestr(f"{name}.svg", chart_svg(chart))
+            archive.writestr(f"{name}.html", chart_html(chart, chart.title))
     return buffer.getvalue()
 
 
@@ -869,14 +955,17 @@ def comparison_csv(report: ComparisonReport) -> bytes:
 
 
 def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = None,
-                    include_charts: bool = True) -> bytes:
+                    include_charts: bool = True, *,
+                    charts: Sequence[NamedChartLike] | None = None) -> bytes:
     """The comparison as an Excel workbook: Inputs, KPIs, Definitions and Charts sheets.
 
     Parameters
     ----------
     report : the comparison.
     as_of : report date (today by default).
-    include_charts : embed the charts as PNG images in a "Charts" sheet.
+    include_charts : embed the key charts (overview, funnel, focus, MRR bridge; see
+        :func:`is_key_chart`) as PNG images in a "Charts" sheet.
+    charts : the charts when already built (see :func:`report_charts`).
 
     Returns
     -------
@@ -885,11 +974,12 @@ def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = Non
     """
     from .xlsx_export import build_workbook
 
-    charts = report_charts(report, as_of, key_only=True) if include_charts else None
-    return build_workbook(report, as_of_date(as_of), charts)
+    chosen = report_charts(report, as_of, key_only=True, charts=charts) if include_charts else None
+    return build_workbook(report, as_of_date(as_of), chosen)
 
 
-def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+                charts: Sequence[NamedChartLike] | None = None) -> bytes:
     """The board-ready report as one self-contained HTML file that prints cleanly to A4.
 
     Charts are embedded as SVG data URIs; the stylesheet is inlined; no network access is
@@ -898,16 +988,18 @@ def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None) -
     from .report_html import render_report_html
 
     date = as_of_date(as_of)
-    charts = report_charts(report, date, key_only=True)
-    return render_report_html(summarize(report, date), charts).encode("utf-8")
+    chosen = report_charts(report, date, key_only=True, charts=charts)
+    return render_report_html(summarize(report, date), chosen).encode("utf-8")
 
 
-def report_pdf(report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+def report_pdf(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+               charts: Sequence[NamedChartLike] | None = None) -> bytes:
     """The board-ready report as an A4 PDF (fpdf2; charts as PNG images)."""
     from .report_pdf import render_report_pdf
 
     date = as_of_date(as_of)
-    return render_report_pdf(summarize(report, date), report_charts(report, date, key_only=True))
+    chosen = report_charts(report, date, key_only=True, charts=charts)
+    return render_report_pdf(summarize(report, date), chosen)
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -950,7 +1042,7 @@ def write_report(report: ComparisonReport, path: str | Path, *,
     elif extension == ".zip":
         data = charts_zip(report, as_of)
     else:
-        chart = _overview(report_charts(report, as_of, key_only=True)).chart
+        chart = _overview(report_charts(report, as_of, key_only=True))
         data = chart_png(chart) if extension == ".png" else chart_svg(chart)
     if target.parent and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

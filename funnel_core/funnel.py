@@ -421,7 +421,8 @@ def _activation_gain(report: ComparisonReport, primary: BenchmarkComparison) -> 
         return None
     text = (f"{_pct(downstream)} activated-to-paid ({_count(paid)} {paid_text} / "
             f"{_count(activated)} activated users)")
-    return _Gain(signups, "sign-ups", downstream, text, activated / signups, primary.reference)  # type: ignore[arg-type]
+    target: float = primary.reference  # type: ignore[assignment]
+    return _Gain(signups, "sign-ups", downstream, text, activated / signups, target)
 
 
 def _churn_gain(report: ComparisonReport, item: KpiComparison, primary: BenchmarkComparison) -> _Gain | None:
@@ -515,6 +516,8 @@ def focus_areas(report: ComparisonReport) -> list[FocusArea]:
         if delta <= 0:
             continue
         extra = gain.base_count * delta * (gain.downstream if gain.downstream is not None else 1.0)
+        if not extra > 0:  # e.g. no new customers yet: nothing to size
+            continue
         extra_mrr = extra * arpa if arpa is not None else None
         items.append(FocusArea(
             kpi_id=kpi_id, label=item.kpi.spec.label, kind=kind, user_rate=gain.user_rate,

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .constants import VERDICT_LABELS, VERDICTS
-from .exports import PRODUCT_NAME, ReportSummary, chart_svg, is_web_link
+from .exports import (
+    PRODUCT_NAME,
+    SOURCES_INTRO,
+    VERDICT_GLYPHS,
+    ReportSummary,
+    chart_svg,
+    is_web_link,
+)
 
 __all__ = ["render_report_html", "REPORT_CSS_PATH"]
 
@@ -65,7 +72,8 @@ def _header(summary: ReportSummary) -> str:
 def _headline(summary: ReportSummary) -> str:
     tiles = "".join(
         f'<div class="tile {v.replace("_", "-")}"><span class="count">{summary.kpi_counts[v]}</span>'
-        f'<span class="what">{e(VERDICT_LABELS[v])}</span></div>'
+        f'<span class="what"><span aria-hidden="true">{VERDICT_GLYPHS[v]}</span> '
+        f'{e(VERDICT_LABELS[v])}</span></div>'
         for v in VERDICTS
     )
     gaps = ""
@@ -86,7 +94,7 @@ def _charts(charts: Sequence[Any]) -> str:
         return ""
     figures = "".join(
         f'<figure class="chart" id="chart-{e(c.name)}">'
-        f'<img src="{_svg_data_uri(c.chart)}" alt="{e(c.title)}">'
+        f'<img src="{_svg_data_uri(c)}" alt="{e(c.title)}">'
         "</figure>"
         for c in charts
     )
@@ -101,6 +109,7 @@ def _table(summary: ReportSummary) -> str:
         verdict = ""
         if row.verdict:
             verdict = (f'<span class="verdict {row.verdict.replace("_", "-")}">'
+                       f'<span aria-hidden="true">{VERDICT_GLYPHS[row.verdict]}</span> '
                        f"{e(VERDICT_LABELS[row.verdict])}</span>")
         converted = f'<br><span class="conv">= {e(row.converted)}</span>' if row.converted else ""
         more = f' <span class="more">+{row.more} more</span>' if row.more else ""
@@ -160,8 +169,12 @@ def _sources(summary: ReportSummary) -> str:
         if is_web_link(note.url):
             link = (f' &middot; <a href="{e(note.url.strip())}" rel="noopener noreferrer">'
                     f"{e(note.url.strip())}</a>")
-        items.append(f'<li id="src-{note.number}">{e(note.source)}{year} &middot; {status}{origin}{link}</li>')
-    return f'<section class="sources"><h2>Sources</h2><ol class="footnotes">{"".join(items)}</ol></section>'
+        what = f" &middot; {e(note.figure)}" if note.figure else ""
+        segment = f"; {e(note.segment)}" if note.segment else ""
+        items.append(f'<li id="src-{note.number}"><span class="source">{e(note.source)}{year}</span>'
+                     f"{what}{segment} &middot; {status}{origin}{link}</li>")
+    return (f'<section class="sources"><h2>Sources</h2><p class="small">{e(SOURCES_INTRO)}</p>'
+            f'<ol class="footnotes">{"".join(items)}</ol></section>')
 
 
 def render_report_html(summary: ReportSummary, charts: Sequence[Any]) -> str:
@@ -180,12 +193,7 @@ def render_report_html(summary: ReportSummary, charts: Sequence[Any]) -> str:
     title = f"{summary.title} ({summary.date})"
     if summary.snapshot_label:
         title = f"{summary.title}: {summary.snapshot_label} ({summary.date})"
-    footer = (
-        f'<footer class="report-footer">Prepared with {e(PRODUCT_NAME)} on {e(summary.date)}. '
-        "Benchmarks are published third-party figures, shown with their source and verification "
-        "status; amounts in benchmarks are in USD. Churn and retention are converted between "
-        "periods by compounding.</footer>"
-    )
+    footer = f'<footer class="report-footer">Prepared with {e(PRODUCT_NAME)} on {e(summary.date)}.</footer>'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -194,9 +202,9 @@ def render_report_html(summary: ReportSummary, charts: Sequence[Any]) -> str:
         '<body><main class="report">'
         + _header(summary)
         + _headline(summary)
-        + _charts(charts)
         + _table(summary)
         + _issues(summary)
+        + _charts(charts)
         + _sources(summary)
         + footer
         + "</main></body></html>\n"

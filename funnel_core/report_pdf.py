@@ -1,8 +1,8 @@
 """The board-ready report as an A4 PDF, written with fpdf2 (no browser).
 
-Same content as the HTML report: header and context, verdict counts and the biggest gaps,
-the charts (PNG, rendered at 2x), a compact KPI table, warnings and KPIs that could not be
-computed, and numbered source footnotes with links.
+Same content and order as the HTML report: header and context, verdict counts and the
+biggest gaps, a compact KPI table, warnings and KPIs that could not be computed, the charts
+(PNG, rendered at 2x, never split across pages), and numbered source footnotes with links.
 
 Fonts: a Unicode TrueType font is used when one is installed (DejaVu Sans or Liberation
 Sans, from the system or from a Python package). Without one the PDF falls back to the core
@@ -27,7 +27,15 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from .constants import VERDICT_LABELS, VERDICTS
-from .exports import PNG_SCALE, PRODUCT_NAME, ReportSummary, chart_png, is_web_link
+from .exports import (
+    PNG_SCALE,
+    PRODUCT_NAME,
+    SOURCES_INTRO,
+    VERDICT_GLYPHS,
+    ReportSummary,
+    chart_png,
+    is_web_link,
+)
 
 __all__ = ["render_report_pdf", "find_unicode_font", "latin1"]
 
@@ -37,15 +45,16 @@ MUTED = (95, 107, 122)
 LINE = (217, 222, 229)
 SOFT = (244, 246, 248)
 COLOURS = {
-    "better": ((26, 127, 55), (220, 242, 227)),
+    "better": ((0, 90, 142), (221, 235, 246)),
     "in_line": ((75, 85, 99), (238, 240, 243)),
-    "worse": ((180, 70, 27), (251, 227, 214)),
+    "worse": ((169, 67, 0), (251, 227, 214)),
 }
 
 MARGIN = 14.0
 PAGE_W = 210.0
 CONTENT_W = PAGE_W - 2 * MARGIN
-MAX_CHART_H = 105.0
+#: Usable height of a page for one chart (A4 minus margins, footer and a little air).
+MAX_CHART_H = 297.0 - MARGIN - 16.0 - 6.0
 PX_TO_MM = 25.4 / 96
 
 _FONT_DIRS = (
@@ -168,6 +177,11 @@ class _ReportPDF(FPDF):
         value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
         return value if self.unicode else latin1(value)
 
+    def verdict(self, verdict: str) -> str:
+        """The verdict word, with its chart glyph when the font has it."""
+        label = VERDICT_LABELS[verdict]
+        return f"{VERDICT_GLYPHS[verdict]} {label}" if self.unicode else label
+
     def font(self, size: float, style: str = "", colour: tuple[int, int, int] = INK) -> None:
         self.set_font(self.family, style, size)
         self.set_text_color(*colour)
@@ -181,7 +195,8 @@ class _ReportPDF(FPDF):
     def heading(self, text: str) -> None:
         if self.will_page_break(22):
             self.add_page()
-        self.ln(3)
+        elif self.get_y() > self.t_margin + 1:
+            self.ln(3)
         self.font(12, "B", ACCENT)
         self.cell(0, 7, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(0.5)
@@ -250,7 +265,7 @@ def _headline(pdf: _ReportPDF, summary: ReportSummary) -> None:
         pdf.cell(tile_w, 8, str(summary.kpi_counts[verdict]), align="C")
         pdf.set_xy(x, top + 10.5)
         pdf.font(7.5, "B", ink)
-        pdf.cell(tile_w, 4, pdf.t(VERDICT_LABELS[verdict]), align="C")
+        pdf.cell(tile_w, 4, pdf.t(pdf.verdict(verdict)), align="C")
     left = MARGIN + 3 * tile_w + 2 * gap + 6
     width = MARGIN + CONTENT_W - left
     pdf.set_xy(left, top)
@@ -273,22 +288,56 @@ def _headline(pdf: _ReportPDF, summary: ReportSummary) -> None:
     pdf.set_xy(MARGIN, max(pdf.get_y(), top + tile_h) + 2)
 
 
+@dataclass
+class _Placed:
+    title: str
+    data: bytes
+    width: float
+    height: float
+
+
+def _fits(pdf: _ReportPDF, height: float, extra: float = 0.0) -> float | None:
+    """The height a chart gets at the current position, or ``None`` if it needs a new page.
+
+    A chart may shrink to 85 % of its size to stay on the page; it is never split.
+    """
+    room = pdf.page_break_trigger - pdf.get_y() - 2 - extra
+    if height <= room:
+        return height
+    if room >= 0.85 * height:
+        return room
+    return None
+
+
 def _charts(pdf: _ReportPDF, charts: Sequence[Any]) -> None:
     if not charts:
         return
-    pdf.heading("Charts")
+    queue: list[_Placed] = []
     for chart in charts:
-        data = chart_png(chart.chart, scale=PNG_SCALE)
+        data = chart_png(chart, scale=PNG_SCALE)
         px_w, px_h = _png_size(data)
         width = px_w / PNG_SCALE * PX_TO_MM
         height = px_h / PNG_SCALE * PX_TO_MM
-        shrink = min(1.0, CONTENT_W / width, MAX_CHART_H / height)
-        width, height = width * shrink, height * shrink
-        if pdf.will_page_break(height + 2):
+        shrink = min(1.0, CONTENT_W / width, (MAX_CHART_H - 12) / height)
+        queue.append(_Placed(chart.title, data, width * shrink, height * shrink))
+    heading_h = 12.0
+    # keep the heading with a chart: if none fits under it, start the section on a new page
+    if all(_fits(pdf, c.height, heading_h) is None for c in queue):
+        pdf.add_page()
+    pdf.heading("Charts")
+    while queue:
+        # in order, except that a later chart may fill the space left at the bottom of a
+        # page rather than leave it blank (charts are independent figures)
+        index = next((i for i, c in enumerate(queue) if _fits(pdf, c.height) is not None), None)
+        if index is None:
             pdf.add_page()
+            index = 0
+        chart = queue.pop(index)
+        height = _fits(pdf, chart.height) or chart.height
+        width = chart.width * height / chart.height
         x = MARGIN + (CONTENT_W - width) / 2
-        pdf.image(io.BytesIO(data), x=x, y=pdf.get_y(), w=width, h=height, alt_text=pdf.t(chart.title),
-                  title=pdf.t(chart.title))
+        pdf.image(io.BytesIO(chart.data), x=x, y=pdf.get_y(), w=width, h=height,
+                  alt_text=pdf.t(chart.title), title=pdf.t(chart.title))
         pdf.set_y(pdf.get_y() + height + 4)
 
 
@@ -306,7 +355,7 @@ def _table(pdf: _ReportPDF, summary: ReportSummary) -> None:
         cell_fill_color=(248, 249, 251),
         cell_fill_mode="ROWS",
         text_align=("LEFT", "RIGHT", "LEFT", "LEFT", "RIGHT", "LEFT"),
-        line_height=3.9,
+        line_height=3.7,
         padding=(0.8, 1.2, 0.8, 1.2),
         headings_style=heading_style,
         borders_layout="HORIZONTAL_LINES",
@@ -328,7 +377,7 @@ def _table(pdf: _ReportPDF, summary: ReportSummary) -> None:
             row.cell(pdf.t(bench))
             if item.verdict:
                 ink, fill = COLOURS[item.verdict]
-                row.cell(pdf.t(VERDICT_LABELS[item.verdict]),
+                row.cell(pdf.t(pdf.verdict(item.verdict)),
                          style=FontFace(emphasis="BOLD", color=ink, fill_color=fill))
             else:
                 row.cell("")
@@ -357,49 +406,50 @@ def _issues(pdf: _ReportPDF, summary: ReportSummary) -> None:
         pdf.bullets(summary.notes)
 
 
+def _write(pdf: _ReportPDF, height: float, text: str, link: str = "") -> None:
+    """``pdf.write`` that moves a word that does not fit to the next line instead of cutting it."""
+    if not text:
+        return
+    first = text.lstrip().split(" ", 1)[0]
+    if first and not link and pdf.get_x() + pdf.get_string_width(first) > pdf.w - pdf.r_margin:
+        pdf.ln(height)
+        text = text.lstrip()
+    pdf.write(height, text, link=link)
+
+
 def _sources(pdf: _ReportPDF, summary: ReportSummary) -> None:
     if not summary.footnotes:
         return
     pdf.heading("Sources")
-    line = 3.7
+    pdf.font(7.5, "", MUTED)
+    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(SOURCES_INTRO), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.ln(1.2)
+    line = 3.4
     for note in summary.footnotes:
         if pdf.will_page_break(2 * line):
             pdf.add_page()
-        year = note.year_text
         pdf.set_x(MARGIN)
         pdf.font(7.5, "B", INK)
         pdf.cell(7, line, f"[{note.number}]")
-        left = MARGIN + 7
-        pdf.set_left_margin(left)
+        pdf.set_left_margin(MARGIN + 7)
         pdf.font(7.5, "", INK)
-        pdf.write(line, pdf.t(f"{note.source}{year}. "))
+        _write(pdf, line, pdf.t(f"{note.source}{note.year_text}. "))
+        pdf.font(7.5, "", MUTED)
+        details = "; ".join(x for x in (note.figure, note.segment) if x)
+        if details:
+            _write(pdf, line, pdf.t(details[0].upper() + details[1:] + ". "))
         if note.status == "U":
             pdf.font(7.5, "B", COLOURS["worse"][0])
-        else:
-            pdf.font(7.5, "", MUTED)
-        pdf.write(line, pdf.t(f"Status {note.status}: {note.status_label.lower()}."))
+        _write(pdf, line, pdf.t(f"Status {note.status}: {note.status_label.lower()}."))
         if note.user_supplied:
             pdf.font(7.5, "I", MUTED)
-            pdf.write(line, pdf.t(f" From your catalogue {note.origin}."))
+            _write(pdf, line, pdf.t(f" From your catalogue {note.origin}."))
         if is_web_link(note.url):
             pdf.font(7.5, "", ACCENT)
-            pdf.write(line, " ")
-            pdf.write(line, pdf.t(note.url.strip()), link=note.url.strip())
-        pdf.ln(line + 0.8)
+            _write(pdf, line, " ")
+            _write(pdf, line, pdf.t(note.url.strip()), link=note.url.strip())
+        pdf.ln(line + 0.6)
         pdf.set_left_margin(MARGIN)
-
-
-def _footer_note(pdf: _ReportPDF, summary: ReportSummary) -> None:
-    pdf.ln(3)
-    pdf.set_draw_color(*LINE)
-    pdf.line(MARGIN, pdf.get_y(), MARGIN + CONTENT_W, pdf.get_y())
-    pdf.ln(1.5)
-    pdf.font(7, "", MUTED)
-    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(
-        f"Prepared with {PRODUCT_NAME} on {summary.date}. Benchmarks are published third-party "
-        "figures, shown with their source and verification status; amounts in benchmarks are in "
-        "USD. Churn and retention are converted between periods by compounding."),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
@@ -430,11 +480,11 @@ def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
     pdf.set_author(pdf.t(PRODUCT_NAME))
     pdf.set_creator(pdf.t(PRODUCT_NAME))
     pdf.add_page()
+    # page 1 is the executive summary: verdicts, biggest gaps, then the KPI table
     _header(pdf, summary)
     _headline(pdf, summary)
-    _charts(pdf, charts)
     _table(pdf, summary)
     _issues(pdf, summary)
+    _charts(pdf, charts)
     _sources(pdf, summary)
-    _footer_note(pdf, summary)
     return bytes(pdf.output())

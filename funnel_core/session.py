@@ -78,15 +78,26 @@ PRIVACY_NOTE = ("Your numbers stay in this browser session; nothing is stored on
 #: Text used in selectors for "not said" (every benchmark applies).
 NOT_SAID = "Not said (show all)"
 
-#: Options of each context selector: key -> {value: label}. ``None`` = not said.
-CONTEXT_OPTIONS: dict[str, dict[str | None, str]] = {
+#: Options of each context selector: key -> {value: label}. :data:`ANY` (``"any"``) stands for
+#: ``None`` ("not said") in selectors; see :func:`context_to_widget` and :func:`context_from_widget`.
+CONTEXT_OPTIONS: dict[str, dict[str, str]] = {
     "period": {p: PERIOD_LABELS[p] for p in PERIODS},
-    "trial_type": {None: NOT_SAID, **TRIAL_TYPES},
-    "motion": {None: NOT_SAID, **MOTIONS},
-    "acv_band": {None: NOT_SAID, **ACV_BANDS},
-    "product_category": {None: NOT_SAID, **PRODUCT_CATEGORIES},
+    "trial_type": {ANY: NOT_SAID, **TRIAL_TYPES},
+    "motion": {ANY: NOT_SAID, **MOTIONS},
+    "acv_band": {ANY: NOT_SAID, **ACV_BANDS},
+    "product_category": {ANY: NOT_SAID, **PRODUCT_CATEGORIES},
     "currency": {c: f"{c} ({s})" if s != c else c for c, s in CURRENCIES.items()},
 }
+
+def context_to_widget(value: str | None) -> str:
+    """The selector value of a stored context value (``None`` -> ``"any"``)."""
+    return ANY if value is None else value
+
+
+def context_from_widget(value: str | None) -> str | None:
+    """The stored context value of a selector value (``"any"`` -> ``None``)."""
+    return None if value in (None, ANY) else value
+
 
 #: Label of each context key.
 CONTEXT_LABELS: dict[str, str] = {
@@ -412,6 +423,26 @@ def error_text(issue: Any, headline: str, todo: str) -> str:
     return f"**{_sentence(headline)}** {body} {_sentence(todo)}"
 
 
+def issues_markdown(issues: Iterable[Any]) -> str:
+    """Row-level problems as a Markdown list: ``- **Error** · row 6, column 'B': message``."""
+    lines = []
+    for issue in issues:
+        level = str(getattr(issue, "level", "warning")).capitalize()
+        where = []
+        if getattr(issue, "row", None) is not None:
+            where.append(f"row {issue.row}")
+        if getattr(issue, "column", None) not in (None, ""):
+            where.append(f"column '{issue.column}'")
+        message = getattr(issue, "message", str(issue))
+        lines.append(f"- **{level}**" + (f" · {', '.join(where)}" if where else "") + f": {message}")
+    return "\n".join(lines)
+
+
+def ignore_mapping(names: Iterable[str]) -> dict[str, None]:
+    """A parser mapping that ignores ``names`` (silences their "not recognised" warning)."""
+    return {str(n): None for n in names}
+
+
 def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
     """Row-level problems as a table: Level, Where, Problem."""
     rows = []
@@ -481,12 +512,23 @@ def apply_editor_edits(values: Mapping[str, float], edits: Mapping[str, Mapping[
 # --------------------------------------------------------------------------------------
 
 def _field_text(name: str, value: float, currency: str) -> str:
+    """An input value as typed, to check it was read right (money keeps its cents)."""
     kind = FIELDS_BY_NAME[name].kind
     if kind == "money":
-        return format_value(value, "currency", currency)
+        text = format_number(value)
+        if text.startswith("-"):
+            text = text[1:]
+        symbol = CURRENCIES.get(currency, currency)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{symbol}{text}" if symbol in ("$", "£", "€") else f"{sign}{text} {symbol}"
     if kind == "fraction":
         return format_value(value, "fraction")
     return format_number(value)
+
+
+def count_text(value: float) -> str:
+    """A count of people for sentences: one decimal below 10 (``7.5``), whole above (``56``)."""
+    return f"{value:,.1f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
 def context_summary(context: Mapping[str, Any] | None, *, include_unsaid: bool = False) -> str:
@@ -567,12 +609,19 @@ def verdict_text(verdict: str | None) -> str:
 
 def status_text(status: str) -> str:
     """``"V · verified"``, ``"S · seen quoted"``, ``"U · source not verified"``."""
-    short = {"V": "verified", "S": "seen quoted by others", "U": "source not verified"}
+    short = {"V": "verified", "S": "seen quoted", "U": "source not verified"}
     return f"{status} · {short.get(status, STATUS_LABELS.get(status, status))}"
 
 
 def period_text(period: str) -> str:
+    """``"per month"``; ``"no period"`` for figures that do not depend on the period length."""
     return "no period" if period == NO_PERIOD else f"per {period}"
+
+
+def measured_text(period: str) -> str:
+    """How a KPI value is measured, for sentences."""
+    return ("the same whatever the period length" if period == NO_PERIOD
+            else f"measured per {period}")
 
 
 def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
@@ -623,41 +672,53 @@ def _majority(item: KpiComparison) -> str | None:
 
 
 KPI_TABLE_COLUMNS = (
-    "KPI", "Your value", "Verdict", "Benchmark", "Your value in its period", "Statistic",
-    "Period", "Segment", "Source", "Year", "Status", "Link", "kpi_id",
+    "KPI", "Your value", "Verdict", "Benchmark", "Segment", "Source", "Status", "Link",
+    "Your value in its period", "Statistic", "kpi_id",
 )
 
 
+def source_text(b: Benchmark) -> str:
+    """``"HubSpot sales survey (2023)"``; a user's own row says which file it came from."""
+    text = b.source or ("Your targets" if b.origin != "published" else "")
+    if b.year and str(b.year) not in text:
+        text += f" ({b.year})"
+    if b.origin != "published":
+        text += f" · your file {b.origin}"
+    return text
+
+
 def kpi_table(report: ComparisonReport) -> pd.DataFrame:
-    """One row per computed KPI and matching benchmark (KPIs without a benchmark get one row)."""
+    """One row per computed KPI and matching benchmark (KPIs without a benchmark get one row).
+
+    ``Benchmark`` is the published figure with its period (``"at most 3.0 % per month"``).
+    """
     currency = report.snapshot.context.currency
     rows = []
     for item in report.computed():
         kpi = item.kpi
         value = format_value(kpi.value, kpi.spec.unit, currency)
-        if kpi.period not in (NO_PERIOD,) and kpi.spec.unit in ("fraction",):
-            value += f" ({period_text(kpi.period)})"
+        if kpi.period != NO_PERIOD and kpi.spec.unit == "fraction":
+            value += f" {period_text(kpi.period)}"
         base = {"KPI": kpi.spec.label, "Your value": value, "kpi_id": kpi.id}
         if not item.comparisons:
-            rows.append({**base, "Verdict": "– no published benchmark", "Benchmark": "",
-                         "Your value in its period": "", "Statistic": "", "Period": "",
-                         "Segment": "", "Source": "", "Year": "", "Status": "", "Link": None})
+            rows.append({**base, "Verdict": "– no benchmark", "Benchmark": "", "Segment": "",
+                         "Source": "", "Status": "", "Link": None, "Your value in its period": "",
+                         "Statistic": ""})
             continue
         for comp in item.comparisons:
             b = comp.benchmark
             verdict = verdict_text(comp.verdict)
-            if comp.verdict is None and comp.reason:
-                verdict = "– " + comp.reason
             converted = ""
             if comp.user_value is not None and (comp.conversion_note or "").startswith("converted"):
-                converted = format_value(comp.user_value, b.unit, currency)
-            source = b.source if b.origin == "published" else f"{b.source or 'Your targets'} (your file {b.origin})"
-            rows.append({**base, "Verdict": verdict, "Benchmark": benchmark_figure(b, currency),
+                converted = format_value(comp.user_value, b.unit, currency) + f" {period_text(b.period)}"
+            figure = benchmark_figure(b, currency)
+            if b.period != NO_PERIOD:
+                figure += f" {period_text(b.period)}"
+            rows.append({**base, "Verdict": verdict, "Benchmark": figure,
+                         "Segment": b.segment or "any", "Source": source_text(b),
+                         "Status": status_text(b.status), "Link": b.url or None,
                          "Your value in its period": converted,
-                         "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
-                         "Period": period_text(b.period), "Segment": b.segment or "any",
-                         "Source": source, "Year": str(b.year) if b.year else "",
-                         "Status": status_text(b.status), "Link": b.url or None})
+                         "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0]})
     return pd.DataFrame(rows, columns=list(KPI_TABLE_COLUMNS))
 
 
@@ -741,8 +802,10 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
     rows = []
     for b in benchmarks:
         rows.append({
-            "KPI": labels.get(b.kpi, b.kpi), "Figure": benchmark_figure(b), "Statistic":
-            STATISTICS.get(b.statistic, b.statistic).split(" (")[0], "Period": period_text(b.period),
+            "KPI": labels.get(b.kpi, b.kpi),
+            "Figure": benchmark_figure(b) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
+            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
+            "Period": period_text(b.period),
             "Segment": b.segment, "ACV band": _filter_text(b.acv_band, ACV_BANDS),
             "Trial type": _filter_text(b.trial_type, TRIAL_TYPES),
             "Motion": _filter_text(b.motion, MOTIONS),

@@ -44,6 +44,9 @@ COLORS: dict[str, str] = {
 _STAR = ("M0,-1L0.29,-0.4L0.95,-0.31L0.47,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.47,0.15"
          "L-0.95,-0.31L-0.29,-0.4Z")
 
+#: Tick count asked of the value axis (the % format has enough decimals for this many).
+_TICKS = 6
+
 _FONT = "Liberation Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
@@ -66,7 +69,7 @@ def value_axis_format(unit: str, values: list[float], currency: str = DEFAULT_CU
         if zero:
             low, high = min(low, 0.0), max(high, 0.0)
         span = (high - low) or abs(high) or 1.0
-        step_pct = span * 100 / 5
+        step_pct = span * 100 / _TICKS
         decimals = max(0, min(3, -math.floor(math.log10(step_pct))))
         return f".{decimals}%"
     if unit == "currency":
@@ -146,7 +149,8 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
     x = alt.X("period:O", sort=periods, title=None,
               scale=alt.Scale(domain=periods),
               axis=alt.Axis(labelAngle=0 if len(periods) <= 8 else -45, labelOverlap=True))
-    y_axis = alt.Axis(format=axis_format, title=_axis_title(trend, currency), grid=True)
+    y_axis = alt.Axis(format=axis_format, title=_axis_title(trend, currency), grid=True,
+                      tickCount=_TICKS)
     y_scale = alt.Scale(zero=zero, nice=True)
 
     layers: list[alt.Chart] = []

@@ -1030,7 +1030,7 @@ def history_display_frame(history: pd.DataFrame, currency: str = DEFAULT_CURRENC
 
 def trailing_display_frame(figures: Sequence[TrailingFigure],
                            currency: str = DEFAULT_CURRENCY) -> pd.DataFrame:
-    """Trailing figures as text: Figure, Value, Periods used, How, Calculation."""
+    """Trailing figures as text: Figure, Value, Periods used, Calculation, How."""
     rows = []
     for figure in figures:
         rows.append({
@@ -1038,10 +1038,10 @@ def trailing_display_frame(figures: Sequence[TrailingFigure],
             "Value": format_value(figure.value, figure.unit, currency) if figure.value is not None
             else "n/a",
             "Periods used": figure.note,
-            "How": figure.method,
             "Calculation": figure.calculation or (figure.reason or ""),
+            "How": figure.method,
         })
-    return pd.DataFrame(rows, columns=["Figure", "Value", "Periods used", "How", "Calculation"])
+    return pd.DataFrame(rows, columns=["Figure", "Value", "Periods used", "Calculation", "How"])
 
 
 def history_csv(history: pd.DataFrame) -> bytes:

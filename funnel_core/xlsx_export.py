@@ -32,7 +32,7 @@ LINK_FONT = Font(color="0563C1", underline="single")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 VERDICT_FILLS = {
-    "better": PatternFill("solid", fgColor="DCF2E3"),
+    "better": PatternFill("solid", fgColor="DDEBF6"),
     "in_line": PatternFill("solid", fgColor="EEF0F3"),
     "worse": PatternFill("solid", fgColor="FBE3D6"),
 }
@@ -268,7 +268,7 @@ def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
     ws.column_dimensions["A"].width = 12
     row = 3
     for chart in charts:
-        data = chart_png(chart.chart)
+        data = chart_png(chart)
         image = XlImage(io.BytesIO(data))
         # rendered at 2x for sharpness, displayed at 1x
         image.width, image.height = image.width / 2, image.height / 2

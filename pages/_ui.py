@@ -74,14 +74,14 @@ def set_context_value(key: str, value: Any) -> None:
 
 
 def _context_changed(widget_key: str, ctx_key: str) -> None:
-    set_context_value(ctx_key, st.session_state[widget_key])
+    set_context_value(ctx_key, fs.context_from_widget(st.session_state[widget_key]))
 
 
 def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_form: bool = False,
                      label: str | None = None, help: str | None = None) -> None:
     """A selectbox over :data:`fs.CONTEXT_OPTIONS` that shows and (outside forms) edits the context."""
     options = fs.CONTEXT_OPTIONS[ctx_key]
-    sync_widget(widget_key, context().get(ctx_key))
+    sync_widget(widget_key, fs.context_to_widget(context().get(ctx_key)))
     kwargs: dict[str, Any] = {}
     if not in_form:
         kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}
@@ -233,10 +233,26 @@ def build_chart(report: ComparisonReport, name: str) -> Any:
     raise KeyError(name)
 
 
+def for_screen(chart: Any) -> Any:
+    """The same chart with a numeric ``padding`` written as the equivalent per-side dict.
+
+    Streamlit's chart element adds its own padding to the spec's and fails ("Cannot create
+    property 'bottom' on number") when the spec gives one number; the picture is unchanged.
+    """
+    if chart is None:
+        return None
+    padding = getattr(chart, "padding", None)
+    if isinstance(padding, (int, float)) and not isinstance(padding, bool):
+        side = padding
+        return chart.properties(padding={"left": side, "top": side, "right": side, "bottom": side})
+    return chart
+
+
 @st.cache_resource(max_entries=128, show_spinner=False)
 def chart_for(name: str, snapshot_key: str, catalogue_key: str) -> Any:
-    """:func:`build_chart`, cached per snapshot (Altair charts are not mutated when drawn)."""
-    return build_chart(_report_for(snapshot_key, catalogue_key), name)
+    """:func:`build_chart` ready for the screen, cached per snapshot (Altair charts are not
+    mutated when drawn, so sharing them is safe)."""
+    return for_screen(build_chart(_report_for(snapshot_key, catalogue_key), name))
 
 
 def chart(name: str) -> Any:
@@ -261,11 +277,14 @@ def focus() -> list[Any]:
 # sidebar
 # --------------------------------------------------------------------------------------
 
-def sidebar(show_context: bool = True) -> None:
+SEGMENT_KEYS = ("trial_type", "motion", "acv_band", "product_category")
+
+
+def sidebar(show_segment: bool = True) -> None:
     """The frame shown on every page: snapshot summary, compared period, company context.
 
-    ``show_context=False`` leaves the context selectors out (the results page shows them
-    in its own header).
+    ``show_segment=False`` leaves the four segment selectors out (the results page shows them
+    right above its table); period and currency stay.
     """
     with st.sidebar:
         summary = fs.snapshot_summary(periods(), st.session_state.get("selected_period"),
@@ -282,11 +301,12 @@ def sidebar(show_context: bool = True) -> None:
         else:
             st.caption("No numbers yet. Type, paste or upload them on **Your numbers**, or load "
                        "the fictional example company.")
-        if show_context:
-            st.markdown("#### Your company")
+        st.markdown("#### Your company")
+        keys = ("period", "currency") + (SEGMENT_KEYS if show_segment else ())
+        if show_segment:
             st.caption("These pick which published benchmarks apply.")
-            for key in ("period", "currency", "trial_type", "motion", "acv_band", "product_category"):
-                context_selector(key, f"sb_{key}")
+        for key in keys:
+            context_selector(key, f"sb_{key}")
         rows = st.session_state.get("user_catalogue")
         if rows:
             origin = rows[0].get("origin", "your file")

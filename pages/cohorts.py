@@ -166,6 +166,14 @@ def _downloads(chart: Any, name: str, key: str) -> None:
                             on_click="ignore")
 
 
+def _chart_height(chart: Any, plot: int = 360, extra: int = 0) -> int:
+    """Room for the plot, the title lines, the axis and ``extra`` (a legend below)."""
+    title = getattr(chart, "title", None)
+    subtitle = getattr(title, "subtitle", None)
+    lines = len(subtitle) if isinstance(subtitle, (list, tuple)) else (1 if subtitle else 0)
+    return plot + 24 + 16 * lines + 70 + extra
+
+
 def _flash(message: str, kind: str = "success") -> None:
     st.session_state["_flash"] = (kind, message)
 
@@ -360,7 +368,7 @@ cols[2].metric("Most customers leave at",
                      f"{'s' if churn_month != 1 else ''}, then not again), more than in any "
                      "other month.") if churn_month is not None else None,
                border=True)
-cols[3].metric(f"{share.latest_month} MRR from older cohorts",
+cols[3].metric("MRR from older cohorts",
                format_value(share.share, "fraction"), help=share.describe() + ".", border=True)
 
 # --- charts --------------------------------------------------------------------------------
@@ -393,12 +401,14 @@ if metric == "logo" and available:
 elif metric == "revenue":
     st.caption("Published benchmarks are drawn on customer (logo) retention only.")
 curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=metric)
-st.altair_chart(curves, width="stretch", key="cohort_curves_chart")
+curve_count = sum(1 for i in chosen if by_id[i].kind == "curve")
+st.altair_chart(curves, width="stretch", key="cohort_curves_chart",
+                height=_chart_height(curves, extra=30 + 18 * curve_count if curve_count else 0))
 _downloads(curves, f"retention_curves_{metric}", "cohort_curves")
 
 st.subheader("MRR by cohort over time")
 area = mrr_by_cohort_area(result)
-st.altair_chart(area, width="stretch", key="cohort_area_chart")
+st.altair_chart(area, width="stretch", key="cohort_area_chart", height=_chart_height(area))
 _downloads(area, "mrr_by_cohort", "cohort_area")
 
 # --- revenue numbers into the comparison -------------------------------------------------
@@ -416,7 +426,13 @@ inputs = revenue_inputs_for_month(export, month)
 periods = dict(st.session_state.get("periods") or {})
 match = trends.matching_period(periods, month)
 targets = [NEW_PERIOD, *periods]
-default_target = match if match else (next(iter(periods)) if len(periods) == 1 else NEW_PERIOD)
+only = next(iter(periods)) if len(periods) == 1 else None
+if match:
+    default_target = match
+elif only is not None and trends.parse_period_label(only) is None:
+    default_target = only  # one undated period ("Current period"): most likely the same month
+else:
+    default_target = NEW_PERIOD
 target = right.selectbox(
     "Put them into", targets, index=targets.index(default_target),
     format_func=lambda t: f"a new period {month}" if t == NEW_PERIOD else f"period {t}",

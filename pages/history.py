@@ -85,8 +85,37 @@ def _downloads(chart: Any, name: str, key: str) -> None:
                             on_click="ignore")
 
 
-def _metric_delta_color(higher_is_better: bool | None) -> str:
-    return {True: "normal", False: "inverse"}.get(higher_is_better, "off")  # type: ignore[arg-type]
+def _change_value(change: trends.Change | None, unit: str, currency: str) -> str:
+    """The absolute part of a change (``"-0.9 pp"``), short enough for a metric tile."""
+    if change is None:
+        return "n/a"
+    return trends.change_text(trends.Change(change.against, change.absolute, None, None), unit,
+                              currency)
+
+
+def _change_delta(change: trends.Change | None) -> str | None:
+    """``"better, -45.0 %"``: the direction first, so the tile's colour follows it."""
+    if change is None:
+        return None
+    relative = f"{change.relative * 100:+,.1f} %" if change.relative is not None else ""
+    if change.improved is None:
+        return relative or None
+    word = "better" if change.improved else "worse"
+    return f"{word}, {relative}" if relative else word
+
+
+def _change_color(change: trends.Change | None) -> str:
+    if change is None or change.improved is None:
+        return "off"
+    return "normal" if change.improved else "inverse"
+
+
+def _chart_height(chart: Any) -> int:
+    """Room for the plot (300 px), the title lines and the axis labels."""
+    title = getattr(chart, "title", None)
+    subtitle = getattr(title, "subtitle", None)
+    lines = len(subtitle) if isinstance(subtitle, (list, tuple)) else (1 if subtitle else 0)
+    return 300 + 24 + 16 * lines + 90
 
 
 # --------------------------------------------------------------------------------------
@@ -153,7 +182,6 @@ unit = trend.unit
 value = trend.value_at(selected_period)
 previous = trend.change_vs_previous(selected_period)
 year_ago = trend.change_vs_year_ago(selected_period)
-delta_color = _metric_delta_color(trend.higher_is_better)
 cols = st.columns(4)
 cols[0].metric(f"{selected_period}", format_value(value, unit, currency),
                help=trend.reasons[trend.index_of(selected_period)] or None, border=True)
@@ -163,18 +191,14 @@ cols[1].metric(best_label, trend.best_period or "n/a",
                if trend.best_value is not None else None,
                delta_color="off", delta_arrow="off", help=trend.best_note(), border=True)
 cols[2].metric("vs previous period" + (f" ({previous.against})" if previous else ""),
-               trends.change_text(previous, unit, currency) if previous else "n/a",
-               delta=("better" if previous.improved else "worse")
-               if previous and previous.improved is not None else None,
-               delta_color="normal" if (previous and previous.improved) else "inverse",
+               _change_value(previous, unit, currency),
+               delta=_change_delta(previous), delta_color=_change_color(previous),
                delta_arrow="off", border=True,
                help="Not available: the previous period is not in your data or has no value."
                if previous is None else None)
 cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else ""),
-               trends.change_text(year_ago, unit, currency) if year_ago else "n/a",
-               delta=("better" if year_ago.improved else "worse")
-               if year_ago and year_ago.improved is not None else None,
-               delta_color="normal" if (year_ago and year_ago.improved) else "inverse",
+               _change_value(year_ago, unit, currency),
+               delta=_change_delta(year_ago), delta_color=_change_color(year_ago),
                delta_arrow="off", border=True,
                help="Needs the same month 12 months back (or the same quarter 4 quarters back) "
                     "in your data, with period labels such as 2025-06 or 2025-Q2."
@@ -183,7 +207,7 @@ cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else "
 # --- trend chart ---------------------------------------------------------------------------
 band = trends.benchmark_band(snapshots, kpi_id, _catalogue())
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart, width="stretch", height=_chart_height(chart), key="history_chart")
 _downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
 
 # --- per-period table ---------------------------------------------------------------------

@@ -69,8 +69,12 @@ def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str) -> No
 
 
 def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: tuple,
-                 source_note: str) -> None:
-    """What was understood, the unknown rows and the row-level issues, then the Apply button."""
+                 source_note: str, unknown: list[str] | None = None) -> None:
+    """What was understood, the unknown rows and the row-level issues, then the Apply button.
+
+    ``unknown``: names not recognised in a first reading (then ignored in ``parsed``).
+    """
+    unknown = list(parsed.unknown) if unknown is None else unknown
     currency = _ui.context().get("currency") or "USD"
     found = sum(1 for label in parsed.periods for _ in parsed.values.get(label, {}))
     errors = [i for i in parsed.issues if getattr(i, "level", "") == "error"]
@@ -89,15 +93,15 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
     if context_found:
         st.caption("Context found in the data (it will replace the selectors): "
                    + ", ".join(f"{k} = {v}" for k, v in context_found.items()))
-    if parsed.unknown:
-        st.warning("Not recognised, so not used: " + ", ".join(f"`{u}`" for u in parsed.unknown)
+    if unknown and kind == "text":
+        st.warning("Not recognised, so not used: " + ", ".join(f"`{u}`" for u in unknown)
                    + (". Assign them to a field in the mapping step above, or ignore them."
                       if kind == "bytes" else ". Use the names from the form (or the template) for "
                       "these rows, or upload the file to map them by hand."),
                    icon=":material/help:")
     if parsed.issues:
-        st.markdown("**Problems found in some rows** (those cells were skipped):")
-        st.dataframe(fs.issues_frame(parsed.issues), hide_index=True)
+        st.markdown("**Check these rows** (errors: the cell was skipped; warnings: read, but check "
+                    "it):\n\n" + fs.issues_markdown(parsed.issues))
     if found == 0:
         st.error("No number could be read, so there is nothing to apply. Check that each row has a "
                  "metric name and a value (or a header row with metric names), then try again.")
@@ -118,7 +122,8 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
 def _form_apply() -> None:
     """Callback of the form's submit button: store the typed numbers and the context."""
     values = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
-    new_context = {key: st.session_state.get(f"fctx_{key}") for key in CONTEXT_KEYS}
+    new_context = {key: fs.context_from_widget(st.session_state.get(f"fctx_{key}"))
+                   for key in CONTEXT_KEYS}
     label = _ui.compared_period() or fs.CURRENT_PERIOD
     try:
         new_periods = fs.store_values(_ui.periods(), label, values)
@@ -190,8 +195,6 @@ with form_tab:
     values = _ui.current_values()
     for spec in FIELDS:
         _ui.sync_widget(f"f_{spec.name}", values.get(spec.name))
-    for key in CONTEXT_KEYS:
-        _ui.sync_widget(f"fctx_{key}", _ui.context().get(key))
     with st.form("numbers_form", border=False):
         st.markdown(f"Editing **{editing}**. Every field is optional.")
         ctx_cols = st.columns(3)
@@ -223,9 +226,11 @@ with paste_tab:
                                               "Detect automatically works unless every number "
                                               "is ambiguous, like 1,234.")
     if text and text.strip():
-        args = (text, convention, "")
         try:
-            parsed = _ui.cached_parse_text(*args)
+            first = _ui.cached_parse_text(text, convention, "")
+            # read again with the unknown names ignored: they are listed once, not twice
+            args = (text, convention, _ui.mapping_json(fs.ignore_mapping(first.unknown)))
+            parsed = _ui.cached_parse_text(*args) if first.unknown else first
         except InputError as exc:
             st.error(fs.error_text(exc.issue, "Could not read the pasted cells",
                                    "Check that each row has a metric name and a number (names as "
@@ -233,7 +238,7 @@ with paste_tab:
                                    "unchanged"), icon=":material/error:")
         else:
             _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
-                         args=args, source_note="pasted cells")
+                         args=args, source_note="pasted cells", unknown=list(first.unknown))
 
 # --- upload -----------------------------------------------------------------------------
 with upload_tab:
@@ -256,14 +261,15 @@ with upload_tab:
         data = uploaded.getvalue()
         name = uploaded.name
         signature = hashlib.sha1(data).hexdigest()[:10]
-        convention = st.selectbox("Number format", list(CONVENTIONS), key="upload_convention",
-                                  format_func=CONVENTIONS.get)
+        pick = st.columns(3)
+        convention = pick[0].selectbox("Number format", list(CONVENTIONS), key="upload_convention",
+                                       format_func=CONVENTIONS.get)
         raw = first = None
         try:
             sheets = _ui.cached_sheets(data, name)
             sheet = None
             if len(sheets) > 1:
-                sheet = st.selectbox("Sheet", sheets, key=f"sheet_{signature}")
+                sheet = pick[1].selectbox("Sheet", sheets, key=f"sheet_{signature}")
             raw = _ui.cached_raw_table(data, name, sheet)
             first = _ui.cached_parse_bytes(data, name, sheet, convention, "")
         except InputError as exc:
@@ -369,24 +375,27 @@ if _ui.current_values():
 _ui.period_selector("numbers_period", label="Period shown and compared")
 values = _ui.current_values()
 if not values:
-    st.caption("Nothing stored yet. You can also type numbers straight into the Value column.")
-show_empty = st.toggle("Show empty fields", value=not values, key="editor_show_empty")
-frame = fs.editor_frame(values)
-if not show_empty:
-    frame = frame[frame["Value"].notna()].reset_index(drop=True)
-editor_key = f"editor_{st.session_state.get('_editor_rev', 0)}_{int(show_empty)}"
-st.data_editor(
-    frame, key=editor_key, hide_index=True, disabled=["Stage", "Field", "Name"],
-    height=min(38 + 35 * max(len(frame), 1), 1040),
-    column_config={
-        "Stage": st.column_config.TextColumn("Stage", width="medium"),
-        "Field": st.column_config.TextColumn("Field", width="medium"),
-        "Name": st.column_config.TextColumn("Field name", width="small"),
-        "Value": st.column_config.NumberColumn("Value", min_value=0, format="localized",
-                                               help="Edit a value; clear a cell to remove it."),
-    },
-    on_change=_editor_changed, args=(editor_key, list(frame["Name"])),
-)
-if values:
+    st.caption("Nothing stored yet. Fill in the form, paste cells or upload a file above, or load "
+               "the fictional example company.")
+else:
+    st.caption("Every stored number, editable: change a value or clear a cell and it is stored at "
+               "once.")
+    show_empty = st.toggle("Show empty fields", value=False, key="editor_show_empty")
+    frame = fs.editor_frame(values)
+    if not show_empty:
+        frame = frame[frame["Value"].notna()].reset_index(drop=True)
+    editor_key = f"editor_{st.session_state.get('_editor_rev', 0)}_{int(show_empty)}"
+    st.data_editor(
+        frame, key=editor_key, hide_index=True, disabled=["Stage", "Field", "Name"], placeholder="–",
+        height=min(38 + 35 * max(len(frame), 1), 1040),
+        column_config={
+            "Stage": st.column_config.TextColumn("Stage", width="medium"),
+            "Field": st.column_config.TextColumn("Field", width="medium"),
+            "Name": st.column_config.TextColumn("Field name", width="small"),
+            "Value": st.column_config.NumberColumn("Value", min_value=0, format="localized",
+                                                   help="Edit a value; clear a cell to remove it."),
+        },
+        on_change=_editor_changed, args=(editor_key, list(frame["Name"])),
+    )
     st.page_link(_ui.RESULTS_PAGE, label="See your numbers against the benchmarks",
                  icon=":material/arrow_forward:")

@@ -21,15 +21,15 @@ snapshot = report.snapshot
 currency = snapshot.context.currency
 period_label = _ui.compared_period()
 source = st.session_state.get("source_note")
-st.markdown(f"Comparing **{period_label}** · {fs.context_summary(_ui.context())}"
-            + (f" · from {source}" if source else ""))
+st.markdown(f"Compared: **{period_label}** · {fs.context_summary(_ui.context())}"
+            + (f"  \nNumbers from {source}" if source else ""))
 
 # --- segment: which benchmarks apply --------------------------------------------------------
 with st.container(border=True):
     st.markdown("**Your segment** picks which published figures apply. Leave a selector on "
                 "*Not said* to see every figure; the table names the segment of each one.")
-    seg_cols = st.columns(6)
-    for i, key in enumerate(("trial_type", "motion", "acv_band", "product_category", "period", "currency")):
+    seg_cols = st.columns(4)
+    for i, key in enumerate(_ui.SEGMENT_KEYS):
         _ui.context_selector(key, f"rs_{key}", container=seg_cols[i])
 
 # --- headline ---------------------------------------------------------------------------------
@@ -70,8 +70,9 @@ def _focus_list(limit: int | None = None) -> None:
                    "benchmark with the inputs needed to size the gap, so there is nothing to rank.")
         return
     for rank, area in enumerate(areas[:limit] if limit else areas, start=1):
-        gain = (f"+{area.extra_customers:,.1f} customers per {area.period}"
-                if area.kind == "conversion" else f"{area.extra_customers:,.1f} customers kept per month")
+        count = fs.count_text(area.extra_customers)
+        gain = (f"+{count} customers per {area.period}" if area.kind == "conversion"
+                else f"{count} customers kept per month")
         if area.extra_mrr is not None:
             gain += f", about {format_value(area.extra_mrr, 'currency', currency)} MRR"
         st.markdown(f"**{rank}. {area.label}**: {format_value(area.user_rate, 'fraction')} → "
@@ -102,26 +103,28 @@ with table_tab:
             mask = table["Verdict"].str[:1].isin([v[:1] for v in verdicts])
             table = table[mask]
         st.dataframe(
-            table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 720),
-            column_order=["KPI", "Your value", "Verdict", "Benchmark", "Your value in its period",
-                          "Statistic", "Period", "Segment", "Source", "Year", "Status", "Link"],
+            table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 880),
+            column_order=["KPI", "Your value", "Verdict", "Benchmark", "Segment", "Status", "Source",
+                          "Link", "Your value in its period", "Statistic"],
             column_config={
-                "KPI": st.column_config.TextColumn("KPI", pinned=True, width="medium"),
-                "Your value": st.column_config.TextColumn("Your value", width="small"),
-                "Verdict": st.column_config.TextColumn("Verdict", width="small",
-                                                       help="▲ better · ● in line · ▼ worse, on "
-                                                            "the good side for this KPI"),
-                "Benchmark": st.column_config.TextColumn("Published figure", width="medium"),
-                "Your value in its period": st.column_config.TextColumn(
-                    "Yours, in its period", width="small",
-                    help="Your value converted to the benchmark's period by compounding"),
-                "Segment": st.column_config.TextColumn("Segment it is for", width="medium"),
-                "Source": st.column_config.TextColumn("Source", width="large"),
+                "KPI": st.column_config.TextColumn("KPI", pinned=True, width=140),
+                "Your value": st.column_config.TextColumn("Your value", width=105),
+                "Verdict": st.column_config.TextColumn(
+                    "Verdict", width=100,
+                    help="▲ better · ● in line · ▼ worse, always on the good side for this KPI "
+                         "(for churn and CAC, lower is better)"),
+                "Benchmark": st.column_config.TextColumn("Published figure", width=190),
+                "Segment": st.column_config.TextColumn("Segment it is for", width=170),
+                "Source": st.column_config.TextColumn("Source", width=250),
                 "Status": st.column_config.TextColumn(
-                    "Status", width="medium",
-                    help="V verified in the source's own publication · S seen quoted by others · "
-                         "U source not verified"),
-                "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width="small"),
+                    "Status", width=150,
+                    help="V verified in the source's own publication · S seen only where another "
+                         "page quotes the source · U source not verified"),
+                "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width=70),
+                "Your value in its period": st.column_config.TextColumn(
+                    "Yours, in its period", width=150,
+                    help="Your value converted to the benchmark's period by compounding"),
+                "Statistic": st.column_config.TextColumn("Statistic", width=110),
             })
         st.caption("Status: **V** verified in the source's own publication · **S** seen only "
                    "where another page quotes the source · **U** source not verified. "
@@ -135,37 +138,38 @@ with detail_tab:
         kpi_id = st.selectbox("KPI", list(labels), format_func=labels.get, key="detail_kpi")
         item = report.get(kpi_id)
         detail = fs.kpi_detail(item, currency)
-        left, right = st.columns([2, 3], gap="large")
+        st.markdown(f"#### {detail.label}: {detail.value}")
+        st.markdown(f"{detail.description} {fs.direction_text(detail.higher_is_better).capitalize()}; "
+                    f"{fs.measured_text(item.kpi.period)}.")
+        left, right = st.columns(2)
         with left:
-            st.markdown(f"#### {detail.label}: {detail.value}")
-            st.markdown(f"{detail.description} ({fs.direction_text(detail.higher_is_better)}; "
-                        f"{detail.period}).")
             st.markdown("**Formula**")
             st.code(detail.formula, language=None, wrap_lines=True)
+        with right:
             st.markdown("**With your numbers**")
             st.code(detail.calculation, language=None, wrap_lines=True)
-            for w in detail.warnings:
-                st.warning(w, icon=":material/warning:")
-        with right:
-            placed = [c for c in item.comparisons if c.user_value is not None]
-            if not item.comparisons:
-                st.info("No published benchmark for this KPI matches your segment.")
-            elif not placed:
-                st.info("Your value cannot be placed against these figures: "
-                        + "; ".join(c.reason or "" for c in item.comparisons))
-            else:
-                primary = fs.primary_for(item)
-                ids = [c.benchmark.id for c in placed]
-                names = {c.benchmark.id: f"{c.benchmark.source} · {c.benchmark.segment}" for c in placed}
-                chosen = ids[0]
-                if len(ids) > 1:
-                    chosen = st.selectbox(
-                        f"Benchmark ({len(ids)} match your segment)", ids, format_func=names.get,
-                        index=ids.index(primary.benchmark.id) if primary is not None else 0,
-                        key=f"detail_bench_{kpi_id}")
-                chart = _ui.chart(f"bullet1-{kpi_id}|{chosen}")
-                if chart is not None:
-                    st.altair_chart(chart, theme=None)
+        for w in detail.warnings:
+            st.warning(w, icon=":material/warning:")
+        placed = [c for c in item.comparisons if c.user_value is not None]
+        if not item.comparisons:
+            st.info("No published benchmark for this KPI matches your segment.")
+        elif not placed:
+            st.info("Your value cannot be placed against these figures: "
+                    + "; ".join(c.reason or "" for c in item.comparisons))
+        else:
+            primary = fs.primary_for(item)
+            ids = [c.benchmark.id for c in placed]
+            names = {c.benchmark.id: f"{c.benchmark.source} · {c.benchmark.segment}" for c in placed}
+            chosen = ids[0]
+            if len(ids) > 1:
+                chosen = st.selectbox(
+                    f"Draw against ({len(ids)} benchmarks match your segment)", ids,
+                    format_func=names.get,
+                    index=ids.index(primary.benchmark.id) if primary is not None else 0,
+                    key=f"detail_bench_{kpi_id}")
+            chart = _ui.chart(f"bullet1-{kpi_id}|{chosen}")
+            if chart is not None:
+                st.altair_chart(chart, theme=None)
         if detail.benchmarks:
             st.markdown("**Every matching benchmark, and how your value was matched to it**")
             st.dataframe(
@@ -191,6 +195,15 @@ with funnel_tab:
 
 with revenue_tab:
     if revenue_tab.open:
+        revenue = [report.get(k) for k in ("mrr_end", "arr", "arpa", "net_revenue_retention",
+                                           "gross_revenue_retention", "quick_ratio")]
+        shown = [k for k in revenue if k.kpi.computable]
+        if shown:
+            cols = st.columns(len(shown))
+            for col, k in zip(cols, shown):
+                col.metric(k.kpi.spec.label, format_value(k.kpi.value, k.kpi.spec.unit, currency),
+                           help=f"{k.kpi.spec.formula} ({fs.measured_text(k.kpi.period)})",
+                           border=True)
         chart = _ui.chart("mrr-bridge")
         if chart is not None:
             st.altair_chart(chart, theme=None)

@@ -31,7 +31,7 @@ catalogue_tab, definitions_tab, errors_tab = st.tabs(
 with catalogue_tab:
     legend = st.columns(3)
     for col, (code, text) in zip(legend, STATUS_LABELS.items()):
-        col.markdown(f"**{fs.status_text(code)}**  \n{text}.")
+        col.markdown(f"**{code}** · {text}.")
     frame = _catalogue_table(fs.catalogue_key(st.session_state.get("user_catalogue")))
     filters = st.columns([2, 1])
     kpis = filters[0].multiselect("KPI", sorted(frame["KPI"].unique()), key="src_kpi",
@@ -46,14 +46,17 @@ with catalogue_tab:
                "figure marked U is shown, but labelled *source not verified*.")
     st.dataframe(
         shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 640),
-        column_order=["KPI", "Figure", "Statistic", "Period", "Segment", "Source", "Year", "Status",
-                      "Link", "Sample", "ACV band", "Trial type", "Motion", "Product category",
+        column_order=["KPI", "Figure", "Segment", "Status", "Source", "Link", "Year", "Sample",
+                      "Statistic", "ACV band", "Trial type", "Motion", "Product category",
                       "Definition", "Note", "Origin"],
         column_config={
-            "KPI": st.column_config.TextColumn(pinned=True, width="medium"),
-            "Figure": st.column_config.TextColumn(width="medium"),
-            "Source": st.column_config.TextColumn(width="large"),
-            "Link": st.column_config.LinkColumn(display_text="open ↗", width="small"),
+            "KPI": st.column_config.TextColumn(pinned=True, width=140),
+            "Figure": st.column_config.TextColumn(width=190),
+            "Segment": st.column_config.TextColumn("Segment it is for", width=190),
+            "Status": st.column_config.TextColumn(width=150),
+            "Source": st.column_config.TextColumn(width=280),
+            "Link": st.column_config.LinkColumn(display_text="open ↗", width=70),
+            "Year": st.column_config.TextColumn(width=60),
             "Note": st.column_config.TextColumn(width="large"),
             "Definition": st.column_config.TextColumn(width="medium"),
         })

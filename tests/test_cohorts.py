@@ -379,6 +379,21 @@ def test_german_headers_semicolon_decimal_comma() -> None:
     assert ex.to_frame()["mrr"].tolist() == [1234.5, 99.9]
 
 
+def test_windows_1252_export_with_accents_late_in_the_file() -> None:
+    text = "Kunde;Monat;Betrag\n" + "Müller;2025-01;10\n" * 30000 + "Gödel;2025-02;5\n"
+    ex = read_export(text.encode("cp1252"), "win.csv")
+    assert list(ex.customers) == ["Müller", "Gödel"]
+
+
+def test_monthly_frame_dtypes() -> None:
+    ex = _read(MONTHLY_CSV)
+    m = ex.monthly
+    assert [str(t) for t in m.dtypes] == ["int32", "int32", "float64"]
+    assert (m["mrr"] > 0).all()
+    assert m.equals(m.sort_values(["customer", "month"]))  # sorted by customer, month
+    assert ex.n_months == 6 and ex.month_label(ex.first_month) == "2025-01"
+
+
 def test_polish_and_french_headers() -> None:
     pl = _read("Klient,Data rozpoczęcia,Data zakończenia,Kwota\nX,2025-01-01,,10\n")
     assert pl.layout == "subscriptions"
@@ -552,3 +567,20 @@ def test_charts_build_and_validate(monthly: CohortResult) -> None:
     assert area.to_dict()["mark"]["type"] == "area"
     with pytest.raises(ValueError):
         cohort_heatmap(monthly, metric="nope")  # type: ignore[arg-type]
+
+
+def test_mixed_date_orders_warn() -> None:
+    ex = _read("customer,month,mrr\nA,13/01/2025,1\nA,02/14/2025,1\nA,25/03/2025,1\n"
+               "A,04/05/2025,1\n")
+    assert ex.date_order == "day_first"  # two day-first values against one month-first
+    assert [str(m) for m in ex.to_frame()["month"]] == ["2025-01", "2025-02", "2025-03",
+                                                        "2025-05"]
+    assert any("mix" in i.message for i in ex.issues if i.severity == "warning")
+
+
+def test_quoted_line_breaks_in_other_columns() -> None:
+    text = ('customer,note,month,mrr\nA,"two\nlines",2025-01,10\nB,plain,2025-01,5\n'
+            ',x,2025-01,1\n')
+    ex = _read(text)
+    assert sorted(ex.customers) == ["A", "B"]
+    assert [i.row for i in ex.issues if i.severity == "error"] == [4]  # the 3rd record
