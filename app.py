@@ -5,9 +5,15 @@ only: see :mod:`funnel_core.session`), the navigation and the sidebar; each page
 ``pages/``.
 """
 
+import logging
+import os
+import time
+
 import streamlit as st
 
 from pages import _ui
+
+_started = time.perf_counter()
 
 st.set_page_config(
     page_title="SaaS funnel benchmarks",
@@ -34,3 +40,7 @@ navigation = st.navigation(
 # The results page shows the segment selectors in its own header, right above the table.
 _ui.sidebar(show_segment=navigation.url_path != "results")
 navigation.run()
+
+if os.environ.get("FUNNEL_LOG_TIMING"):  # FUNNEL_LOG_TIMING=1 streamlit run app.py: script time per run
+    logging.getLogger("funnel.timing").warning(
+        "%s: %.0f ms", navigation.url_path or "numbers", (time.perf_counter() - _started) * 1000)

@@ -796,7 +796,7 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
 _PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
 
 
-def _row_label(text: str, width: int = 36) -> str:
+def _row_label(text: str, width: int = 34) -> str:
     """Wrap a row label onto at most three lines (joined by ``\\n``; the axis splits them)."""
     lines = textwrap.wrap(text, width=width, break_on_hyphens=False) or [text]
     if len(lines) > 3:
@@ -810,7 +810,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
     spec = item.kpi.spec
     better = spec.higher_is_better if spec.higher_is_better is not None else True
     unit_cur = "USD" if spec.unit == "currency" else currency
-    text_w, label_w = 165, 215
+    text_w, label_w = 185, 200
     rows: list[dict[str, Any]] = []
     for c in comps:
         b = c.benchmark
@@ -822,7 +822,12 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
             lo, hi = b.median - tol, b.median + tol
         else:
             lo = hi = None
-        ref = b.median if b.median is not None else (b.low if b.low is not None else b.high)
+        if b.median is not None:
+            ref = b.median
+        elif (b.low is None) != (b.high is None):  # one-sided threshold or target
+            ref = b.low if b.low is not None else b.high
+        else:
+            ref = None
         verdict = c.verdict or "none"
         row = _tooltip_values(item, c, currency)
         row.update({

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .catalogue import Benchmark, load_catalogue
 from .constants import NO_PERIOD, POINT_IN_LINE_TOLERANCE, STATUS_LABELS, VERDICTS
@@ -94,6 +94,8 @@ class KpiComparison:
 
     kpi: KpiResult
     comparisons: tuple[BenchmarkComparison, ...]
+    #: the user's benchmark selectors (trial type, motion, ACV band, category; None = not said)
+    selectors: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -155,10 +157,17 @@ def sanitize(obj: Any) -> Any:
 
 
 def _bounds(b: Benchmark) -> tuple[float | None, float | None]:
-    """The interval a value must fall in to be "in line"; ``None`` is an open end."""
-    if b.low is None and b.high is None and b.median is not None:
+    """The interval a value must fall in to be "in line"; ``None`` is an open end.
+
+    A published median or average without a range gets +-10 % around it. One with only one
+    bound ("about 15 %, up to 25 %") gets the tolerance on the other side, so it never turns into
+    a one-sided threshold.
+    """
+    if b.median is not None and b.statistic not in ("threshold", "target"):
         spread = abs(b.median) * POINT_IN_LINE_TOLERANCE
-        return b.median - spread, b.median + spread
+        low = b.low if b.low is not None else b.median - spread
+        high = b.high if b.high is not None else b.median + spread
+        return low, high
     return b.low, b.high
 
 
@@ -251,7 +260,7 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
     items = []
     for result in compute_kpis(snapshot):
         comparisons = tuple(compare_one(result, b) for b in by_kpi.get(result.id, []))
-        items.append(KpiComparison(result, comparisons))
+        items.append(KpiComparison(result, comparisons, selectors))
     warnings = tuple(w.message for w in input_warnings(snapshot))
     return ComparisonReport(snapshot, tuple(items), warnings)
 
@@ -262,22 +271,33 @@ _STATUS_RANK = {"V": 0, "S": 1, "U": 2}
 def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
     """The one benchmark a single-figure view (overview chart, funnel, focus list) uses.
 
-    Preference: comparisons with a verdict; then user catalogue rows (board targets); then
-    segment-specific over "any"; then verification status V > S > U; then the newest year;
+    Preference: comparisons with a verdict; then user catalogue rows (board targets); then rows
+    made for the segment the user chose; then rows for all segments over rows for a segment the
+    user did not say they are in; then verification status V > S > U; then the newest year;
     then catalogue order. Every other benchmark stays visible in the table.
     """
     candidates = [c for c in item.comparisons if c.user_value is not None]
     if not candidates:
         return None
+    selectors = item.selectors
 
-    def specificity(c: BenchmarkComparison) -> int:
+    def segment_fit(c: BenchmarkComparison) -> tuple[int, int]:
         b = c.benchmark
-        return sum(1 for dim in (b.acv_band, b.trial_type, b.motion, b.product_category) if dim != ("any",))
+        chosen = unchosen = 0
+        for name in ("acv_band", "trial_type", "motion", "product_category"):
+            values = getattr(b, name)
+            if values == ("any",):
+                continue
+            if selectors.get(name):
+                chosen += 1
+            else:
+                unchosen += 1
+        return -chosen, unchosen
 
     def key(indexed: tuple[int, BenchmarkComparison]) -> tuple:
         index, c = indexed
         b = c.benchmark
-        return (c.verdict is None, b.origin == "published", -specificity(c),
+        return (c.verdict is None, b.origin == "published", *segment_fit(c),
                 _STATUS_RANK.get(b.status, 3), -(b.year or 0), index)
 
     return min(enumerate(candidates), key=key)[1]

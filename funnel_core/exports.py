@@ -31,6 +31,7 @@ import html
 import io
 import json
 import math
+import os
 import threading
 import weakref
 import zipfile
@@ -634,6 +635,17 @@ def _svg_text(spec: dict[str, Any], digest: str) -> str:
     return text
 
 
+def _prerender_svgs(charts: Sequence[_AnnotatedChart]) -> None:
+    """Render the SVGs of many charts on a few threads (vl-convert runs them in parallel)."""
+    workers = min(4, os.cpu_count() or 1, len(charts))
+    if workers < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chart-svg") as pool:
+        list(pool.map(lambda c: _svg_text(c.spec, c.digest), charts))
+
+
 def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
     """Render an Altair chart to PNG without a browser (vl-convert).
 
@@ -919,6 +931,7 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
     """
     date = as_of_date(as_of)
     charts = report_charts(report, date, charts=charts)
+    _prerender_svgs(charts)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", _readme(report, charts, date))

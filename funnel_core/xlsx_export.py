@@ -8,8 +8,11 @@ with :func:`funnel_core.exports.safe_cell`.
 
 from __future__ import annotations
 
+import contextlib
 import io
-from typing import Any, Sequence
+import math
+import threading
+from typing import Any, Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlImage
@@ -297,5 +300,34 @@ def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | 
     wb.properties.title = f"{PRODUCT_NAME} ({date})"
     wb.properties.creator = PRODUCT_NAME
     buffer = io.BytesIO()
-    wb.save(buffer)
+    with _exact_floats():
+        wb.save(buffer)
     return buffer.getvalue()
+
+
+_SAVE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _exact_floats() -> Iterator[None]:
+    """Write floats with all 17 significant digits while saving.
+
+    openpyxl writes numbers with ``%.16g``, which can change the last bit of a double
+    (0.014285714285714285 becomes 0.01428571428571429); ``repr`` round-trips exactly, so the
+    workbook re-reads to the very numbers the results page shows. Scoped to our own saves.
+    """
+    from openpyxl.cell import _writer
+
+    with _SAVE_LOCK:
+        original = _writer.safe_string
+
+        def exact(value: Any) -> str:
+            if isinstance(value, float) and math.isfinite(value):
+                return float.__repr__(value)
+            return original(value)
+
+        _writer.safe_string = exact
+        try:
+            yield
+        finally:
+            _writer.safe_string = original

@@ -35,9 +35,26 @@ _MISSING = object()
 # --------------------------------------------------------------------------------------
 
 def init_state() -> None:
-    """Create every data key once per session (app.py calls this on every run)."""
+    """Create every data key once per session (app.py and every page call this on every run)."""
     for key, value in fs.default_state().items():
         st.session_state.setdefault(key, value)
+    _leave_legacy_multipage_mode()
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """Rerun through ``app.py`` when Streamlit ran a page file on its own.
+
+    Because the pages live in a folder called ``pages/``, Streamlit starts each server process
+    in its old multipage mode (every ``pages/*.py`` is a page of its own, without ``app.py``)
+    until ``st.navigation`` is called once. A first visitor who opens ``/results`` on a fresh
+    server would get the page without the frame (no sidebar, a navigation listing every file).
+    The flag is Streamlit's own; switching it off is exactly what ``st.navigation`` does.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def periods() -> dict[str, dict[str, float]]:
@@ -233,19 +250,44 @@ def build_chart(report: ComparisonReport, name: str) -> Any:
     raise KeyError(name)
 
 
-def for_screen(chart: Any) -> Any:
-    """The same chart with a numeric ``padding`` written as the equivalent per-side dict.
+_PREVALIDATED: dict[type, type] = {}
 
-    Streamlit's chart element adds its own padding to the spec's and fails ("Cannot create
-    property 'bottom' on number") when the spec gives one number; the picture is unchanged.
+
+def _prevalidated(chart: Any) -> Any:
+    """The same chart whose ``to_dict`` skips the JSON-schema validation.
+
+    ``st.altair_chart`` calls ``to_dict()`` on every rerun, and validating a layered chart costs
+    20-40 ms each time. The chart was validated when it was built; the spec is identical.
+    """
+    cls = type(chart)
+    fast = _PREVALIDATED.get(cls)
+    if fast is None:
+        def to_dict(self: Any, *args: Any, **kwargs: Any) -> Any:
+            kwargs["validate"] = False
+            return cls.to_dict(self, *args, **kwargs)
+
+        fast = type(f"Prevalidated{cls.__name__}", (cls,), {"to_dict": to_dict})
+        _PREVALIDATED[cls] = fast
+    clone = object.__new__(fast)
+    clone.__dict__.update(chart.__dict__)
+    return clone
+
+
+def for_screen(chart: Any) -> Any:
+    """The chart ready for ``st.altair_chart``; the picture is the same as the export's.
+
+    - A numeric ``padding`` is written as the equivalent per-side dict: Streamlit's chart
+      element adds its own padding to the spec's and fails ("Cannot create property 'bottom'
+      on number") when the spec gives one number.
+    - Validation is skipped on redraws (see :func:`_prevalidated`).
     """
     if chart is None:
         return None
     padding = getattr(chart, "padding", None)
     if isinstance(padding, (int, float)) and not isinstance(padding, bool):
         side = padding
-        return chart.properties(padding={"left": side, "top": side, "right": side, "bottom": side})
-    return chart
+        chart = chart.properties(padding={"left": side, "top": side, "right": side, "bottom": side})
+    return _prevalidated(chart)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -320,10 +362,10 @@ def no_numbers_yet(where: str) -> None:
     st.info(f"No numbers yet, so there is nothing to {where}. Enter, paste or upload your funnel "
             "numbers first, or look around with the fictional example company.",
             icon=":material/info:")
-    cols = st.columns([1, 1, 3])
-    cols[0].page_link(NUMBERS_PAGE, label="Enter your numbers", icon=":material/edit_note:")
-    cols[1].button("Load example company", on_click=load_example, key=f"example_{where}",
-                   icon=":material/science:")
+    with st.container(horizontal=True):
+        st.page_link(NUMBERS_PAGE, label="Enter your numbers", icon=":material/edit_note:")
+        st.button("Load example company", on_click=load_example, key=f"example_{where}",
+                  icon=":material/science:")
 
 
 def benchmark_dict_rows(benchmarks: list[Benchmark]) -> list[dict[str, Any]]:

@@ -158,3 +158,19 @@ def test_primary_comparison_prefers_user_targets_then_specific_verified_figures(
 
 def test_shipped_catalogue_loads_for_comparison():
     assert len(load_catalogue()) > 40
+
+
+def test_median_with_only_an_upper_bound_is_not_a_threshold():
+    # Totango: "about 15 % pay (up to 25 %)": 20 % is in line, not worse.
+    b = bench(kpi="trial_to_paid_rate", statistic="average", median=0.15, high=0.25, period="none")
+    assert verdict_for(0.20, b, True)[0] == "in_line"
+    assert verdict_for(0.10, b, True)[0] == "worse"
+    assert verdict_for(0.30, b, True)[0] == "better"
+
+
+def test_primary_benchmark_without_a_chosen_segment_prefers_all_segment_figures():
+    snapshot = Snapshot({"customers_start": 100, "customers_churned": 3})
+    item = compare(snapshot).get("customer_churn_rate")
+    assert primary_comparison(item).benchmark.acv_band == ("any",)
+    item = compare(snapshot.with_context(acv_band="enterprise")).get("customer_churn_rate")
+    assert "enterprise" in primary_comparison(item).benchmark.acv_band

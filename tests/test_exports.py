@@ -456,7 +456,7 @@ def test_report_pdf_is_a_pdf(pdf_bytes):
 def test_report_pdf_text(report, pdf_bytes, tmp_path):
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf_bytes)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     summary = exports.summarize(report, AS_OF)
     c = summary.kpi_counts

@@ -539,3 +539,13 @@ def test_older_cohort_share_and_retention_chart():
         text = no_nan(chart.to_dict())
         if metric == "logo":
             assert "Recurly Research" in text and "(1 - churn)^k" in text
+
+
+def test_trend_modules_do_not_load_streamlit():
+    import subprocess
+    import sys
+
+    code = ("import sys, funnel_core.trends, funnel_core.trend_charts;"
+            "print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
