@@ -128,8 +128,8 @@ def _table(summary: ReportSummary) -> str:
         )
     return (
         '<section class="kpis"><h2>KPIs against their main benchmark</h2>'
-        '<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col">Your value</th>'
-        '<th scope="col">Main benchmark</th><th scope="col">Verdict</th><th scope="col">Gap</th>'
+        '<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Your value</th>'
+        '<th scope="col">Main benchmark</th><th scope="col">Verdict</th><th scope="col" class="num">Gap</th>'
         '<th scope="col">Source</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
         f'<p class="small">Gaps of rates are in percentage points (pp), measured to the median when '
