@@ -149,6 +149,14 @@ def markdown(info: dict[str, str], rows: list[tuple[str, int, float, float, str]
         "|---|---|",
     ]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
+    try:
+        load = float(info.get("load average (1/5/15 min) at start", "0").split(" / ")[0])
+    except ValueError:
+        load = 0.0
+    if load > 0.5 * (os.cpu_count() or 1):
+        lines += ["", f"The machine was shared with other work while measuring (load average "
+                      f"{load:.1f} on {os.cpu_count()} CPUs at the start), so the times are on the "
+                      "high side; medians and maxima are both shown."]
     lines += [
         "",
         "Report used: every input field filled, EUR, SMB / no-card trial / self-serve, shipped "
@@ -167,7 +175,7 @@ def markdown(info: dict[str, str], rows: list[tuple[str, int, float, float, str]
         "Notes",
         "",
         "- PNG export renders the Vega-Lite spec to SVG with vl-convert, then rasterises it at "
-        "scale 2; the SVG is cached, so PNG + SVG + HTML of one chart render it once.",
+        "scale 2; the SVG is cached, so the PNG and the SVG of one chart render it once (the HTML page embeds the spec and renders in the browser).",
         "- Rendered charts are kept in a bounded in-process cache (64 MB, by spec digest), so a "
         "second download of the same report (PDF after XLSX) skips rendering.",
         "- The first vl-convert call of a process loads its JavaScript engine (about 1 s) and the "

@@ -18,8 +18,17 @@ sources of a user catalogue) is neutralised against spreadsheet formula injectio
 XLSX (:func:`safe_cell`) and HTML-escaped in HTML. Numbers are written as numbers with full
 precision; NaN and infinities become empty cells.
 
+Charts
+------
+The report (HTML, PDF), the workbook and the single PNG/SVG of :func:`write_report` use the
+key charts (overview, funnel, focus, MRR bridge; :func:`is_key_chart`); the ZIP has every
+chart of :func:`funnel_core.charts.chart_catalog`, including one bullet chart per KPI.
+Rendered charts are cached by spec digest (bounded, thread-safe), and the last report's chart
+list is remembered, so a second download of the same report is quick. Functions taking
+``charts=`` accept the list the app already built with ``chart_catalog``.
+
 All byte-returning functions are meant to be called lazily, only when a download is asked
-for: rendering charts takes a few tens of milliseconds each.
+for: rendering a chart takes 0.1-0.7 s (see docs/PERFORMANCE_exports.md).
 """
 
 from __future__ import annotations
@@ -46,7 +55,6 @@ from .constants import (
     MOTIONS,
     PERIOD_LABELS,
     PRODUCT_CATEGORIES,
-    STATISTICS,
     STATUS_LABELS,
     TRIAL_TYPES,
     VERDICT_LABELS,
@@ -60,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "EXPORTS",
+    "PNG_SCALE",
     "REPORT_EXTENSIONS",
     "NamedChartLike",
     "ReportSummary",
@@ -67,9 +76,11 @@ __all__ = [
     "chart_png",
     "chart_svg",
     "charts_zip",
+    "clear_render_cache",
     "comparison_csv",
     "comparison_xlsx",
     "download_name",
+    "is_key_chart",
     "report_charts",
     "report_html",
     "report_pdf",
@@ -901,13 +912,30 @@ def _readme(report: ComparisonReport, charts: Sequence[_AnnotatedChart], date: s
               "for print and design tools) and .html (interactive, works offline).", "", "Charts:"]
     for chart in charts:
         lines.append(f"- {chart.name}: {chart.title}")
-    lines += ["", "Benchmark sources (numbers as in the report):"]
-    for note in summary.footnotes:
-        year = note.year_text
+    lines += ["", "Benchmark sources. [1]-[{n}]: the main benchmark of each KPI, numbered as on the".format(
+        n=len(summary.footnotes)),
+              "overview chart and in the report; then every other benchmark the charts compare with.",
+              "Each chart also names its own sources in its footer.", ""]
+    notes = list(summary.footnotes)
+    seen = {(n.origin, n.source, n.figure, n.segment) for n in notes}
+    for item in report.kpis:
+        for comp in item.comparisons:
+            if comp.user_value is None:
+                continue
+            b = comp.benchmark
+            key = (b.origin, b.source, benchmark_figure_text(comp), b.segment)
+            if key in seen:
+                continue
+            seen.add(key)
+            notes.append(Footnote(len(notes) + 1, b.source, b.year, b.status,
+                                  STATUS_LABELS.get(b.status, b.status), b.url or "",
+                                  b.origin != "published", b.origin, benchmark_figure_text(comp),
+                                  b.segment))
+    for note in notes:
         status = f"status {note.status}: {note.status_label.lower()}"
         origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""
-        link = f" {note.url}" if is_web_link(note.url) else ""
-        lines.append(f"[{note.number}] {note.source}{year}: {note.figure}; {note.segment} "
+        link = f" {note.url.strip()}" if is_web_link(note.url) else ""
+        lines.append(f"[{note.number}] {note.source}{note.year_text}: {note.figure}; {note.segment} "
                      f"({status}{origin}){link}")
     lines += ["", "Status V: verified in the source's own publication; S: seen only where a secondary",
               "page quotes the source; U: source not verified. Benchmark amounts are in USD.", ""]
@@ -1061,14 +1089,3 @@ def write_report(report: ComparisonReport, path: str | Path, *,
         target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
-
-
-def iter_sources(report: ComparisonReport) -> Iterable[str]:
-    """Every distinct ``source (year)`` the report compares with (for captions, README)."""
-    seen: set[str] = set()
-    for item in report.kpis:
-        for comp in item.comparisons:
-            text = source_short(comp)
-            if text not in seen:
-                seen.add(text)
-                yield text

@@ -57,15 +57,18 @@ from .kpis import KPIS
 from .model import Context, Snapshot, SnapshotError
 
 __all__ = [
-    "CURRENT_PERIOD", "CONTEXT_OPTIONS", "NOT_SAID", "PRIVACY_NOTE", "SEED_ERRORS",
-    "VERDICT_SYMBOLS", "benchmark_figure", "benchmarks_from_rows", "build_snapshot",
-    "catalogue_frame", "catalogue_key", "clean_values", "context_from_parsed", "context_summary",
-    "default_context", "default_state", "definitions_frame", "describe_issue", "editor_frame",
-    "error_text", "raw_preview", "mapping_candidates",
-    "apply_editor_edits", "editor_edits", "full_catalogue", "headline", "issues_frame", "kpi_detail", "kpi_table",
-    "merge_parsed", "not_computable", "parsed_frame", "resolve_period", "rows_from_benchmarks",
-    "snapshot_from_key", "snapshot_key", "snapshot_summary", "status_text", "store_values",
-    "verdict_text",
+    "CONTEXT_LABELS", "CONTEXT_OPTIONS", "CURRENT_PERIOD", "EDITOR_COLUMNS", "KPI_TABLE_COLUMNS",
+    "NOT_SAID", "PRIVACY_NOTE", "SEED_ERRORS", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail",
+    "all_warnings", "apply_editor_edits", "benchmark_figure", "benchmarks_from_rows", "build_snapshot",
+    "catalogue_frame", "catalogue_key", "clean_values", "context_from_parsed",
+    "context_from_widget", "context_object", "context_summary", "context_to_widget", "count_text",
+    "default_context", "default_state", "definitions_frame", "describe_issue", "direction_text",
+    "editor_edits", "editor_frame", "error_text", "fields_frame", "full_catalogue", "headline",
+    "ignore_mapping", "issues_frame", "issues_markdown", "kpi_detail", "kpi_table",
+    "mapping_candidates", "measured_text", "merge_parsed", "not_computable", "parsed_frame",
+    "parsed_periods_frame", "period_text", "primary_for", "raw_preview", "resolve_period",
+    "rows_from_benchmarks", "snapshot_from_key", "snapshot_key", "snapshot_summary",
+    "source_text", "status_text", "store_values", "unmapped_figures", "verdict_text",
 ]
 
 #: Label of the one period entered through the form or a one-column file.
@@ -722,6 +725,14 @@ def kpi_table(report: ComparisonReport) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(KPI_TABLE_COLUMNS))
 
 
+def all_warnings(report: ComparisonReport) -> list[str]:
+    """Implausible-input warnings of the snapshot, then those of single KPIs, without repeats."""
+    out = list(report.warnings)
+    for item in report.kpis:
+        out += [w for w in item.kpi.warnings if w not in out]
+    return out
+
+
 def not_computable(report: ComparisonReport) -> list[tuple[str, str]]:
     """``(KPI label, reason)`` for every KPI that could not be computed."""
     return [(k.kpi.spec.label, k.kpi.reason or "not computable") for k in report.kpis
@@ -740,6 +751,7 @@ class BenchmarkLine:
     source: str
     status: str
     url: str
+    segment: str = "any"
 
 
 @dataclass(frozen=True)
@@ -766,11 +778,12 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
         b = comp.benchmark
         note = comp.conversion_note or comp.reason or ""
         lines.append(BenchmarkLine(
-            label=b.label, figure=f"{benchmark_figure(b, currency)} ({period_text(b.period)})",
+            label=b.label,
+            figure=benchmark_figure(b, currency) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
             verdict=verdict_text(comp.verdict),
             user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
             note=note, source=f"{b.source}{', ' + str(b.year) if b.year else ''}",
-            status=status_text(b.status), url=b.url or ""))
+            status=status_text(b.status), url=b.url or "", segment=b.segment or "any"))
     return KpiDetail(
         id=kpi.id, label=kpi.spec.label,
         value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable",

@@ -13,7 +13,6 @@ from typing import Any
 import streamlit as st
 
 from funnel_core import session as fs
-from funnel_core.catalogue import Benchmark
 from funnel_core.compare import ComparisonReport, compare
 from funnel_core.model import Snapshot, SnapshotError
 from funnel_core.parsing import InputError, ParsedInput, list_sheets, parse_bytes, parse_text, read_raw_table
@@ -183,14 +182,14 @@ def mapping_json(mapping: dict[str, str | None] | None) -> str:
 def load_example() -> None:
     """Callback of "Load example company": the fictional example read through the parser."""
     try:
-        parsed = parse_bytes(EXAMPLE_PATH.read_bytes(), EXAMPLE_PATH.name)
+        # its first row is a note saying the company is made up: not a metric
+        parsed = parse_bytes(EXAMPLE_PATH.read_bytes(), EXAMPLE_PATH.name, mapping={"note": None})
         new_periods, selected = fs.merge_parsed({}, parsed, replace=True)
         new_context, _ = fs.context_from_parsed(fs.default_context(), parsed)
     except (InputError, SnapshotError, OSError) as exc:  # shipped file: should never happen
         flash(f"The example company could not be loaded: {exc}", "error")
         return
     apply_numbers(new_periods, selected, new_context, EXAMPLE_NOTE)
-    flash("Loaded the fictional example company. Replace its numbers with yours at any time.")
 
 
 # --------------------------------------------------------------------------------------
@@ -367,6 +366,3 @@ def no_numbers_yet(where: str) -> None:
         st.button("Load example company", on_click=load_example, key=f"example_{where}",
                   icon=":material/science:")
 
-
-def benchmark_dict_rows(benchmarks: list[Benchmark]) -> list[dict[str, Any]]:
-    return fs.rows_from_benchmarks(benchmarks)

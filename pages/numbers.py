@@ -76,7 +76,7 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
     """
     unknown = list(parsed.unknown) if unknown is None else unknown
     currency = _ui.context().get("currency") or "USD"
-    found = sum(1 for label in parsed.periods for _ in parsed.values.get(label, {}))
+    found = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
     errors = [i for i in parsed.issues if getattr(i, "level", "") == "error"]
     if parsed.layout == "wide" and len(parsed.periods) > 1:
         st.markdown(f"**Understood {found} numbers over {len(parsed.periods)} periods** "
@@ -93,12 +93,10 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
     if context_found:
         st.caption("Context found in the data (it will replace the selectors): "
                    + ", ".join(f"{k} = {v}" for k, v in context_found.items()))
-    if unknown and kind == "text":
+    if unknown and kind == "text":  # a file's unknown names get the matching step instead
         st.warning("Not recognised, so not used: " + ", ".join(f"`{u}`" for u in unknown)
-                   + (". Assign them to a field in the mapping step above, or ignore them."
-                      if kind == "bytes" else ". Use the names from the form (or the template) for "
-                      "these rows, or upload the file to map them by hand."),
-                   icon=":material/help:")
+                   + ". Use the names from the form (or the template) for these rows, or upload "
+                   "the file to match them to fields by hand.", icon=":material/help:")
     if parsed.issues:
         st.markdown("**Check these rows** (errors: the cell was skipped; warnings: read, but check "
                     "it):\n\n" + fs.issues_markdown(parsed.issues))
@@ -113,10 +111,10 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
                  "numbers are unchanged.")
         return
     replace = _replace_choice(replace_key)
+    help_text = ("Rows with errors are skipped; everything else is stored." if errors
+                 else "Stores them as your snapshot; the previous numbers stay until you click.")
     st.button("Apply these numbers", key=button_key, type="primary", icon=":material/check:",
-              on_click=_apply_parsed, args=(kind, args, replace, source_note),
-              help="Stores them as your snapshot; the previous numbers stay until you click." if not errors else
-              "Rows with problems are skipped; everything else is stored.")
+              on_click=_apply_parsed, args=(kind, args, replace, source_note), help=help_text)
 
 
 def _form_apply() -> None:
@@ -159,7 +157,7 @@ def _clear_all() -> None:
     _ui.flash("All numbers were cleared.", "info")
 
 
-def labels_or(value) -> str:
+def _labels_or(value) -> str:
     if value is None:
         return "ignored"
     spec = next((s for s in FIELDS if s.name == value), None)
@@ -182,9 +180,12 @@ with top[1]:
               help="Fills in a made-up company (Northwind Notes) so you can look around. "
                    "Its numbers are fictional.", width="stretch")
 with top[0]:
-    if st.session_state.get("source_note", "") and str(st.session_state["source_note"]).startswith("Example company"):
+    if str(st.session_state.get("source_note") or "").startswith("Example company"):
         st.info("You are looking at a **fictional example company**. Replace its numbers with "
                 "yours in any of the tabs below.", icon=":material/science:")
+    if has_numbers:
+        st.page_link(_ui.RESULTS_PAGE, label="See your numbers against the benchmarks",
+                     icon=":material/arrow_forward:")
 
 form_tab, paste_tab, upload_tab = st.tabs([":material/edit: Form", ":material/content_paste: Paste",
                                            ":material/upload_file: Upload a file"])
@@ -245,10 +246,10 @@ with upload_tab:
     up_cols = st.columns([3, 1])
     with up_cols[1]:
         st.markdown("**Start from the template**")
-        st.download_button("Template (CSV)", template_csv(), "funnel-numbers-template.csv",
+        st.download_button("Template (CSV)", template_csv, "funnel-numbers-template.csv",
                            "text/csv", icon=":material/download:", width="stretch",
                            on_click="ignore")
-        st.download_button("Template (Excel)", template_xlsx(), "funnel-numbers-template.xlsx",
+        st.download_button("Template (Excel)", template_xlsx, "funnel-numbers-template.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", width="stretch", on_click="ignore")
     with up_cols[0]:
@@ -309,7 +310,7 @@ with upload_tab:
             if parsed is not None:
                 if parsed.mapping:
                     with st.expander("How each column or row was read"):
-                        st.dataframe([{"In your file": str(k), "Read as": labels_or(v)}
+                        st.dataframe([{"In your file": str(k), "Read as": _labels_or(v)}
                                       for k, v in parsed.mapping.items()], hide_index=True)
                 _show_parsed(parsed, replace_key="upload_replace", button_key="upload_apply",
                              kind="bytes", args=args, source_note=name)
@@ -317,7 +318,7 @@ with upload_tab:
     with st.expander("Use your own targets (board targets, last year's numbers)", icon=":material/flag:"):
         st.markdown("Upload a benchmark catalogue in the same columns as the published one. Your "
                     "rows are shown next to the published figures, marked as your file.")
-        st.download_button("Catalogue template (CSV)", TEMPLATE_PATH.read_bytes(),
+        st.download_button("Catalogue template (CSV)", TEMPLATE_PATH.read_bytes,
                            "benchmark-catalogue-template.csv", "text/csv", on_click="ignore",
                            icon=":material/download:")
         own = st.file_uploader("Your catalogue (CSV or Excel)", type=["csv", "xlsx"], key="catalogue_file")

@@ -48,9 +48,7 @@ st.caption(f"Across all {head['comparisons']} comparisons with published figures
            f"several): {head['better']} better, {head['in_line']} in line, {head['worse']} worse. "
            "Sources that disagree are all shown; nothing is averaged away.")
 
-warnings = list(report.warnings)
-for item in report.kpis:
-    warnings += [w for w in item.kpi.warnings if w not in warnings]
+warnings = fs.all_warnings(report)
 if warnings:
     st.warning("**Check these inputs** (the KPIs are still computed):\n\n"
                + "\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
@@ -81,7 +79,7 @@ def _focus_list(limit: int | None = None) -> None:
 
 
 with overview_tab:
-    if overview_tab.open is not False:
+    if overview_tab.open:
         chart = _ui.chart("overview")
         if chart is not None:
             st.altair_chart(chart, theme=None)
@@ -110,14 +108,14 @@ with table_tab:
                 "KPI": st.column_config.TextColumn("KPI", pinned=True, width=140),
                 "Your value": st.column_config.TextColumn("Your value", width=105),
                 "Verdict": st.column_config.TextColumn(
-                    "Verdict", width=100,
+                    "Verdict", width=112,
                     help="▲ better · ● in line · ▼ worse, always on the good side for this KPI "
                          "(for churn and CAC, lower is better)"),
                 "Benchmark": st.column_config.TextColumn("Published figure", width=190),
-                "Segment": st.column_config.TextColumn("Segment it is for", width=170),
+                "Segment": st.column_config.TextColumn("Segment it is for", width=160),
                 "Source": st.column_config.TextColumn("Source", width=250),
                 "Status": st.column_config.TextColumn(
-                    "Status", width=150,
+                    "Status", width=165,
                     help="V verified in the source's own publication · S seen only where another "
                          "page quotes the source · U source not verified"),
                 "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width=70),
@@ -174,11 +172,18 @@ with detail_tab:
             st.markdown("**Every matching benchmark, and how your value was matched to it**")
             st.dataframe(
                 [{"Figure": b.figure, "Verdict": b.verdict, "Your value there": b.user_value,
-                  "Conversion / note": b.note, "Source": b.source, "Status": b.status,
-                  "Link": b.url or None} for b in detail.benchmarks],
+                  "Segment": b.segment, "Status": b.status, "Source": b.source,
+                  "Link": b.url or None, "Conversion / note": b.note} for b in detail.benchmarks],
                 hide_index=True,
-                column_config={"Link": st.column_config.LinkColumn("Link", display_text="open ↗"),
-                               "Conversion / note": st.column_config.TextColumn(width="large")})
+                column_config={
+                    "Figure": st.column_config.TextColumn(width=190),
+                    "Verdict": st.column_config.TextColumn(width=112),
+                    "Your value there": st.column_config.TextColumn(width=120),
+                    "Segment": st.column_config.TextColumn("Segment it is for", width=160),
+                    "Status": st.column_config.TextColumn(width=165),
+                    "Source": st.column_config.TextColumn(width=260),
+                    "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width=70),
+                    "Conversion / note": st.column_config.TextColumn(width="large")})
 
 with funnel_tab:
     if funnel_tab.open:

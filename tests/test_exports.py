@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 from xml.etree import ElementTree
 
 import altair as alt
@@ -569,3 +568,18 @@ def test_render_cache_is_bounded_and_reused(key_charts):
     cache.put(("b", "png", 2.0), b"y" * 20)
     cache.put(("c", "png", 2.0), b"z" * 80)  # too big for a quarter of the budget: not kept
     assert cache.get(("c", "png", 2.0)) is None and cache.get(("a", "png", 2.0)) == b"x" * 20
+
+
+def test_downloads_accept_the_charts_the_app_already_built(report):
+    """The app shows chart_catalog's charts anyway; passing them avoids building them twice."""
+    from funnel_core.charts import chart_catalog
+
+    built = chart_catalog(report, as_of=AS_OF)
+    page = exports.report_html(report, AS_OF, charts=built).decode("utf-8")
+    key = [c for c in built if exports.is_key_chart(c.name)]
+    assert page.count('src="data:image/svg+xml;base64,') == len(key)
+    assert exports.report_pdf(report, AS_OF, charts=built).startswith(b"%PDF-")
+    archive = zipfile.ZipFile(io.BytesIO(exports.charts_zip(report, AS_OF, charts=built[:2])))
+    assert sorted(archive.namelist()) == sorted(
+        ["README.txt"] + [f"{c.name}.{x}" for c in built[:2] for x in ("png", "svg", "html")])
+    assert f"<title>{built[0].title}</title>".encode() in archive.read(f"{built[0].name}.html")
