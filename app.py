@@ -31,6 +31,10 @@ navigation = st.navigation(
             st.Page(_ui.RESULTS_PAGE, title="Benchmarks", icon=":material/leaderboard:"),
             st.Page(_ui.DOWNLOADS_PAGE, title="Downloads", icon=":material/download:"),
         ],
+        "Your history": [
+            st.Page("pages/history.py", title="Trends across periods", icon=":material/timeline:"),
+            st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:"),
+        ],
         "Reference": [
             st.Page(_ui.SOURCES_PAGE, title="Sources & definitions", icon=":material/menu_book:"),
         ],

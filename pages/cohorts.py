@@ -29,6 +29,9 @@ from funnel_core.constants import FIELDS_BY_NAME
 from funnel_core.formatting import format_value
 from funnel_core.model import SnapshotError
 from funnel_core.trend_charts import retention_with_benchmarks
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
 FILE_KEY = "cohort_file"          # {"name", "data", "digest"} of the export in use
 MAPPING_KEY = "cohort_mapping"    # {"digest", "mapping": {source column: role}}

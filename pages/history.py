@@ -15,6 +15,9 @@ from funnel_core import trends
 from funnel_core.formatting import format_value
 from funnel_core.model import SnapshotError
 from funnel_core.trend_charts import trend_chart
+from pages import _ui
+
+_ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
 _MISSING = object()
 PERIOD_KEY = "history_period"
