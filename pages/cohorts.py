@@ -395,7 +395,7 @@ metric = st.segmented_control("Retention measured by", ["logo", "revenue"], defa
 
 st.subheader("Cohort heatmap")
 heatmap = cohort_heatmap(result, metric=metric)
-st.altair_chart(heatmap, width="content", key="cohort_heatmap_chart")
+st.altair_chart(heatmap, theme=None, width="content", key="cohort_heatmap_chart")
 _downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
 st.subheader("Retention curves")
@@ -418,13 +418,13 @@ elif metric == "revenue":
     st.caption("Published benchmarks are drawn on customer (logo) retention only.")
 curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=metric)
 curve_count = sum(1 for i in chosen if by_id[i].kind == "curve")
-st.altair_chart(curves, width="stretch", key="cohort_curves_chart",
+st.altair_chart(curves, theme=None, width="stretch", key="cohort_curves_chart",
                 height=_chart_height(curves, extra=30 + 18 * curve_count if curve_count else 0))
 _downloads(curves, f"retention_curves_{metric}", "cohort_curves")
 
 st.subheader("MRR by cohort over time")
 area = mrr_by_cohort_area(result)
-st.altair_chart(area, width="stretch", key="cohort_area_chart", height=_chart_height(area))
+st.altair_chart(area, theme=None, width="stretch", key="cohort_area_chart", height=_chart_height(area))
 _downloads(area, "mrr_by_cohort", "cohort_area")
 
 # --- revenue numbers into the comparison -------------------------------------------------

@@ -210,7 +210,7 @@ cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else "
 # --- trend chart ---------------------------------------------------------------------------
 band = trends.benchmark_band(snapshots, kpi_id, _catalogue())
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
-st.altair_chart(chart, width="stretch", height=_chart_height(chart), key="history_chart")
+st.altair_chart(chart, theme=None, width="stretch", height=_chart_height(chart), key="history_chart")
 _downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
 
 # --- per-period table ---------------------------------------------------------------------

@@ -145,3 +145,19 @@ def test_upload_chart_context_change_and_download(app_url, browser, tmp_path):
     assert "saastr_bvp_churn_vsb_2017" not in text  # another segment's figure is not
     page.screenshot(path=str(SHOTS / "browser-downloads.png"), full_page=True)
     assert not errors, errors
+
+
+def test_cohort_export_upload_draws_the_heatmap(app_url, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_role("link", name="Cohorts").first.click()
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+    uploader.wait_for(state="attached", timeout=30_000)
+    uploader.set_input_files(str(ROOT / "tests" / "data" / "billing_export.csv"))
+    page.get_by_text("Cohort heatmap").first.wait_for(timeout=60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+    chart.first.wait_for(state="visible", timeout=60_000)
+    page.screenshot(path=str(SHOTS / "browser-cohorts.png"), full_page=True)
+    assert not errors, errors
