@@ -430,23 +430,7 @@ def _missing_layout_message(columns: Sequence[str], roles: Mapping[str, str]) ->
 # date parsing (done once per distinct value)
 # ---------------------------------------------------------------------------------------
 
-_MONTH_NAMES: dict[str, int] = {}
-for _num, _names in enumerate((
-    "january jan januar janner jaenner janvier janv styczen stycznia sty",
-    "february feb februar fevrier fevr luty lutego lut",
-    "march mar marz maerz mrz mars marzec marca",
-    "april apr avril avr kwiecien kwietnia kwi",
-    "may mai maj maja",
-    "june jun juni juin czerwiec czerwca cze",
-    "july jul juli juillet juil lipiec lipca lip",
-    "august aug aout sierpien sierpnia sie",
-    "september sep sept septembre wrzesien wrzesnia wrz",
-    "october oct oktober okt octobre pazdziernik pazdziernika paz",
-    "november nov novembre listopad listopada lis",
-    "december dec dezember dez decembre grudzien grudnia gru",
-), start=1):
-    for _n in _names.split():
-        _MONTH_NAMES[_n] = _num
+from .parsing import MONTH_NAMES as _MONTH_NAMES  # one table of month names in en/de/fr/pl
 
 _RE_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[T\s].*)?$")
 _RE_DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[T\s].*)?$")

@@ -257,9 +257,9 @@ class PeriodLabel:
     granularity: str | None
 
 
-_MONTH_NAMES: dict[str, int] = {}
+MONTH_NAMES: dict[str, int] = {}
 for _num, _names in enumerate((
-    "january jan januar janvier janv janv styczen stycznia sty jaenner jaenner",
+    "january jan januar janner jaenner janvier janv styczen stycznia sty",
     "february feb februar fevrier fevr fev luty lutego lut",
     "march mar marz maerz mrz mars marzec marca",
     "april apr avril avr kwiecien kwietnia kwi",
@@ -273,7 +273,7 @@ for _num, _names in enumerate((
     "december dec dez dezember decembre grudzien grudnia gru",
 ), start=1):
     for _name in _names.split():
-        _MONTH_NAMES[_name] = _num
+        MONTH_NAMES[_name] = _num
 
 _QUARTER_WORDS = r"(?:q|quarter|quartal|qtr|kw|kwartal|trimestre|trim|t)"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -413,8 +413,8 @@ def _parse_month_name(label: str, s: str) -> PeriodLabel | None:
     for token in tokens:
         if token.isdigit():
             numbers.append(token)
-        elif token in _MONTH_NAMES and month is None:
-            month = _MONTH_NAMES[token]
+        elif token in MONTH_NAMES and month is None:
+            month = MONTH_NAMES[token]
         elif token in ("r", "de", "du", "of", "rok", "roku", "fy"):
             continue
         else:

@@ -366,3 +366,15 @@ def no_numbers_yet(where: str) -> None:
         st.button("Load example company", on_click=load_example, key=f"example_{where}",
                   icon=":material/science:")
 
+
+def chart_downloads(chart: Any, name: str, key: str) -> None:
+    """PNG and SVG buttons for one chart; the image is rendered only when a button is clicked."""
+    from funnel_core import exports
+
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
+                            mime="image/png", key=f"{key}_png", icon=":material/image:",
+                            on_click="ignore")
+    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
+                            mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
+                            on_click="ignore")

@@ -154,19 +154,6 @@ def file_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
 # small widgets
 # --------------------------------------------------------------------------------------
 
-def _downloads(chart: Any, name: str, key: str) -> None:
-    """PNG and SVG buttons; the image is rendered only when a button is clicked."""
-    try:
-        from funnel_core import exports
-    except ImportError:
-        return
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
-                            mime="image/png", key=f"{key}_png", icon=":material/image:",
-                            on_click="ignore")
-    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
-                            mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
-                            on_click="ignore")
 
 
 def _chart_height(chart: Any, plot: int = 360, extra: int = 0) -> int:
@@ -396,7 +383,7 @@ metric = st.segmented_control("Retention measured by", ["logo", "revenue"], defa
 st.subheader("Cohort heatmap")
 heatmap = cohort_heatmap(result, metric=metric)
 st.altair_chart(heatmap, theme=None, width="content", key="cohort_heatmap_chart")
-_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
+_ui.chart_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
 st.subheader("Retention curves")
 context = dict(st.session_state.get("context") or {})
@@ -420,12 +407,12 @@ curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=me
 curve_count = sum(1 for i in chosen if by_id[i].kind == "curve")
 st.altair_chart(curves, theme=None, width="stretch", key="cohort_curves_chart",
                 height=_chart_height(curves, extra=30 + 18 * curve_count if curve_count else 0))
-_downloads(curves, f"retention_curves_{metric}", "cohort_curves")
+_ui.chart_downloads(curves, f"retention_curves_{metric}", "cohort_curves")
 
 st.subheader("MRR by cohort over time")
 area = mrr_by_cohort_area(result)
 st.altair_chart(area, theme=None, width="stretch", key="cohort_area_chart", height=_chart_height(area))
-_downloads(area, "mrr_by_cohort", "cohort_area")
+_ui.chart_downloads(area, "mrr_by_cohort", "cohort_area")
 
 # --- revenue numbers into the comparison -------------------------------------------------
 st.subheader("Use the revenue numbers in your comparison")

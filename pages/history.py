@@ -73,19 +73,6 @@ def _link_or_hint(page: str, label: str, icon: str) -> None:
         st.caption(f"Go to **{label}** in the menu.")
 
 
-def _downloads(chart: Any, name: str, key: str) -> None:
-    """PNG and SVG buttons; the image is rendered only when a button is clicked."""
-    try:
-        from funnel_core import exports
-    except ImportError:
-        return
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
-                            mime="image/png", key=f"{key}_png", icon=":material/image:",
-                            on_click="ignore")
-    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
-                            mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
-                            on_click="ignore")
 
 
 def _change_value(change: trends.Change | None, unit: str, currency: str) -> str:
@@ -211,7 +198,7 @@ cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else "
 band = trends.benchmark_band(snapshots, kpi_id, _catalogue())
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
 st.altair_chart(chart, theme=None, width="stretch", height=_chart_height(chart), key="history_chart")
-_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
+_ui.chart_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
 
 # --- per-period table ---------------------------------------------------------------------
 st.subheader(f"{trend.label} by period")
