@@ -1327,9 +1327,16 @@ def merge_revenue_inputs(periods: Mapping[str, Mapping[str, float]], inputs: Map
     Returns
     -------
     (periods, target label)
+
+    Reactivated customers and their MRR have no field of their own in the comparison, so they are
+    counted with new customers and new MRR: then MRR at start + new + expansion - contraction -
+    churned equals the export's MRR at the end of the month.
     """
     month = str(inputs.get("month") or "")
     values = {k: float(inputs[k]) for k in REVENUE_FIELDS if inputs.get(k) is not None}
+    for field, extra in (("new_customers", "reactivated_customers"), ("mrr_new", "mrr_reactivation")):
+        if field in values and inputs.get(extra):
+            values[field] += float(inputs[extra])
     if target is None:
         target = matching_period(periods, month) or month
     out = {label: dict(v) for label, v in periods.items()}

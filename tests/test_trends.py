@@ -549,3 +549,27 @@ def test_trend_modules_do_not_load_streamlit():
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_merged_revenue_inputs_reproduce_the_exports_end_mrr_with_a_reactivation():
+    from funnel_core.cohort_io import read_export
+    from funnel_core.cohorts import revenue_inputs_for_month
+    from funnel_core.kpis import KPIS_BY_ID, compute_kpi
+    from funnel_core.model import Snapshot
+    from funnel_core.trends import merge_revenue_inputs
+
+    csv_text = "customer_id,month,mrr\n" + "\n".join([
+        "a,2025-01,100", "a,2025-02,100", "a,2025-03,150",  # upgrade in March
+        "b,2025-01,50",                                        # churns in February
+        "b,2025-03,60",                                        # comes back in March
+        "c,2025-02,80", "c,2025-03,40",                        # downgrade in March
+        "d,2025-03,30",                                        # new in March
+    ])
+    export = read_export(csv_text.encode(), "e.csv")
+    inputs = revenue_inputs_for_month(export, "2025-03")
+    assert inputs["reactivated_customers"] == 1 and inputs["mrr_reactivation"] == 60
+    periods, label = merge_revenue_inputs({}, inputs)
+    snapshot = Snapshot(periods[label])
+    assert snapshot.get("new_customers") == 2 and snapshot.get("mrr_new") == 90
+    mrr_end = compute_kpi(KPIS_BY_ID["mrr_end"], snapshot).value
+    assert mrr_end == pytest.approx(150 + 60 + 40 + 30)
