@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,8 +148,6 @@ def test_nothing_computable_is_a_warning_not_an_error():
     assert any("No KPI can be computed" in w.value for w in at.warning)
 
 
-@pytest.mark.skipif("pages/history.py" not in (ROOT / "app.py").read_text(encoding="utf-8"),
-                    reason="app.py does not list pages/history.py yet")
 def test_history_page_through_the_app_navigation():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
