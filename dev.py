@@ -58,18 +58,22 @@ def find_chromium() -> str | None:
     return None
 
 
-def ensure_chromium() -> str | None:
-    """Debian's Chromium for the browser test: installed with apt-get when we are root."""
-    found = find_chromium()
-    if found:
-        return found
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        say("installing Debian's chromium for the browser test (apt-get)")
+def ensure_system_tools() -> str | None:
+    """Debian's Chromium (browser tests) and poppler-utils (reading back PDF reports).
+
+    Installed with apt-get when missing and we are root; returns Chromium's path or None.
+    """
+    missing = []
+    if not find_chromium():
+        missing.append("chromium")
+    if not shutil.which("pdftotext"):
+        missing.append("poppler-utils")
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say(f"installing Debian's {' and '.join(missing)} for the tests (apt-get)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run(["apt-get", "update", "-qq"], env=env)
-        run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
-        return find_chromium()
-    return None
+        run(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
+    return find_chromium()
 
 
 def cmd_app(extra: list[str]) -> int:
@@ -80,7 +84,9 @@ def cmd_app(extra: list[str]) -> int:
 
 def cmd_test(extra: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
-    chromium = ensure_chromium()
+    chromium = ensure_system_tools()
+    if not shutil.which("pdftotext"):
+        say("pdftotext (poppler-utils) not found: the PDF read-back tests will be skipped")
     env = dict(os.environ)
     if chromium:
         env["FUNNEL_CHROMIUM"] = chromium

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from funnel_core.constants import (
+    COMPARABILITY,
     ACV_BANDS,
     ANY,
     KPI_IDS,
@@ -40,6 +41,7 @@ __all__ = [
     "CatalogueError",
     "DEFAULT_CATALOGUE_PATH",
     "FILTER_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "TEMPLATE_PATH",
     "UNMAPPED_FIGURES",
     "benchmarks_for",
@@ -55,6 +57,9 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
 )
 
 #: Columns that select benchmarks by the user's context, with their allowed keys.
+#: Columns a catalogue file may have, with the value used when a file leaves them out.
+OPTIONAL_COLUMNS: dict[str, str] = {"comparability": "direct"}
+
 FILTER_COLUMNS: dict[str, Mapping[str, str]] = {
     "acv_band": ACV_BANDS,
     "trial_type": TRIAL_TYPES,
@@ -155,6 +160,8 @@ class Benchmark:
         when unconfirmed.
     status : ``V``, ``S`` or ``U`` (see :data:`funnel_core.constants.STATUS_LABELS`).
     note : caveats.
+    comparability : ``direct``, ``approximate`` or ``doubtful``
+        (:data:`funnel_core.constants.COMPARABILITY`); optional column, ``direct`` when absent.
     origin : ``"published"`` for the shipped catalogue, else the user file's name.
     """
 
@@ -179,6 +186,7 @@ class Benchmark:
     url: str
     status: str
     note: str
+    comparability: str = "direct"
     origin: str = "published"
 
     def matches(self, context: Mapping[str, str | None]) -> bool:
@@ -314,7 +322,7 @@ def _check_header(header: list[str], file: str) -> None:
             "missing column(s): " + ", ".join(f"'{c}'" for c in missing)
             + "; the header must be: " + ",".join(CATALOGUE_COLUMNS),
             file=file, row=1, column=missing[0])
-    extra = [n for n in names if n not in CATALOGUE_COLUMNS]
+    extra = [n for n in names if n not in CATALOGUE_COLUMNS and n not in OPTIONAL_COLUMNS]
     if extra:
         shown = [f"'{e}'" if e else "(an unnamed column)" for e in extra]
         raise CatalogueError("unexpected column(s): " + ", ".join(shown),
@@ -442,6 +450,9 @@ def _parse_row(values: Mapping[str, str], *, file: str, row: int, origin: str) -
                      column="status")
     filters = {c: _filter(values[c], c, file=file, row=row) for c in FILTER_COLUMNS}
     year = _year(values["year"], file=file, row=row)
+    comparability = _choice(values.get("comparability") or OPTIONAL_COLUMNS["comparability"],
+                            COMPARABILITY, "comparability", file=file, row=row,
+                            column="comparability")
     _check_figures(statistic, numbers["low"], numbers["median"], numbers["high"],
                    file=file, row=row)
     return Benchmark(
@@ -451,7 +462,7 @@ def _parse_row(values: Mapping[str, str], *, file: str, row: int, origin: str) -
         acv_band=filters["acv_band"], trial_type=filters["trial_type"],
         motion=filters["motion"], product_category=filters["product_category"],
         source=values["source"], year=year, sample=values["sample"], url=values["url"],
-        status=status, note=values["note"], origin=origin,
+        status=status, note=values["note"], comparability=comparability, origin=origin,
     )
 
 

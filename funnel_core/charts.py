@@ -1,20 +1,29 @@
 """Altair charts of a :class:`~funnel_core.compare.ComparisonReport` (specs only, never rendered).
 
-Every public function returns an Altair chart object (``alt.Chart``, ``LayerChart`` or
-``ConcatChart``) or ``None`` when there is nothing to show. The look (fonts, colour-blind-safe
-Okabe-Ito palette, verdict shapes, width) comes from ``assets/theme.json``, validated by
+Every chart function returns a top-level ``alt.VConcatChart`` (title, the chart, the source
+footer) or ``None`` when there is nothing to show. The look (fonts, colour-blind-safe Okabe-Ito
+palette, verdict shapes, width) comes from ``assets/theme.json``, validated by
 :func:`load_theme`.
+
+The charts are written as plain Vega-Lite and wrapped in one Altair object (see "chart
+helpers" below): building one takes about a millisecond, so the results page can rebuild its
+charts on every context change. ``chart.to_dict()`` validates the spec against the Vega-Lite
+schema as usual; the builders never call it.
 
 Conventions shared by all charts
 --------------------------------
 - Layers in z-order: benchmark band, then the user's value, then the reference tick/rule.
-- Verdicts are told three ways: colour, shape (better = triangle up, in line = diamond,
-  worse = triangle down) and the word itself in a label.
+- Verdicts are told three ways: colour, shape (better = triangle up, in line = circle,
+  worse = triangle down; the glyphs ▲ ● ▼ of the app's tables in text labels) and the word
+  itself in a label.
 - Good is always to the right: lower-is-better KPIs use a reversed scale (bullet chart) or a
   flipped position (overview).
 - Every published figure carries its source, segment, period and verification status in a
   footer line (and in tooltips); footers end with "as of <date>".
-- No NaN or inf ever reaches a chart's data: rows with a missing number are left out.
+- No NaN, inf or null ever reaches a chart's data: rows with a missing number are left out,
+  and a field missing in one row is left out of that row.
+- One data set per chart, given once at the top level; layers select their rows with a filter.
+- ``padding`` is a per-side dict (Streamlit's chart element cannot take a single number).
 """
 
 from __future__ import annotations
@@ -30,7 +39,6 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import altair as alt
-import pandas as pd
 
 from .catalogue import Benchmark
 from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
@@ -209,8 +217,10 @@ class NamedChart:
 _PERIOD_WORDS = {"month": "per month", "quarter": "per quarter", "year": "per year"}
 _VERDICT_WORDS = dict(VERDICT_LABELS, none="No verdict")
 _VERDICT_ORDER = ("better", "in_line", "worse", "none")
-#: Verdict glyphs for text labels (all in the WGL4 set, so common sans fonts have them).
-_GLYPHS = {"better": "▲", "in_line": "◊", "worse": "▼", "none": "●"}
+#: Verdict glyphs for text labels, as in the app's tables (▲ better, ● in line, ▼ worse,
+#: – no verdict). All are in the WGL4 set: Liberation Sans and DejaVu Sans (the theme's fonts)
+#: both draw them, in the app and in vl-convert's PNG/SVG exports.
+_GLYPHS = {"better": "▲", "in_line": "●", "worse": "▼", "none": "–"}
 
 
 def _period_words(period: str) -> str:
@@ -334,66 +344,141 @@ class _Sources:
 # --------------------------------------------------------------------------------------------
 # chart helpers
 # --------------------------------------------------------------------------------------------
+#
+# Speed: every chart is written as plain Vega-Lite (dicts) and wrapped in ONE Altair top-level
+# chart at the end (:func:`_finish`). Composing Altair objects (``alt.layer``, ``alt.hconcat``,
+# ``.properties``, ``.configure_*``) deep-copies every sub-chart at every step and ``encode``
+# parses shorthands, which made a chart cost 0.1-0.6 s to build; the dicts below cost about a
+# millisecond. Each chart carries ONE data set (a list of rows, given once at the top level);
+# layers pick their rows with a ``filter`` on ``part``/``panel`` instead of carrying their own
+# copies. The spec is validated by ``chart.to_dict()`` (the tests do); builders never call it.
 
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], numeric: Sequence[str]) -> pd.DataFrame:
-    """A data frame of ``rows`` whose ``numeric`` fields are all finite numbers.
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
-    Rows with a missing or non-finite ``numeric`` field are left out; a column that is ``None``
-    in any kept row is dropped (the layer using this frame does not need it), so no NaN, inf or
-    null reaches the chart's data.
+
+def _rows(rows: Iterable[Mapping[str, Any]], numeric: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """``rows`` ready for a chart's data: no NaN, inf or null anywhere.
+
+    Rows with a missing or non-finite ``numeric`` field are left out; in the rows kept, a
+    field that is ``None`` (or NaN/inf) is left out of that row (the layers that use it filter
+    on ``isValid``).
     """
-    kept = [dict(r) for r in rows if all(_finite(r.get(k)) for k in numeric)]
-    drop = {k for r in kept for k, v in r.items()
-            if v is None or (isinstance(v, float) and not math.isfinite(v))}
-    return pd.DataFrame([{k: v for k, v in r.items() if k not in drop} for r in kept])
+    return [{k: v for k, v in r.items() if not _missing(v)}
+            for r in rows if all(_finite(r.get(k)) for k in numeric)]
 
 
-def _title(text: str, subtitle: Sequence[str], theme: Theme) -> alt.TitleParams:
-    return alt.TitleParams(
-        text=text, subtitle=_wrap(subtitle, theme, theme.font_sizes["subtitle"], indent=""),
-        anchor="start", frame="bounds", fontSize=theme.font_sizes["title"], fontWeight="bold",
-        color=theme.colors["text"], subtitleFontSize=theme.font_sizes["subtitle"],
-        subtitleColor=theme.colors["muted"], subtitlePadding=6, offset=14,
-    )
+def _field(name: str, kind: str = "nominal", **props: Any) -> dict[str, Any]:
+    """An encoding of a data field (``kind``: ``nominal`` or ``quantitative``)."""
+    return {"field": name, "type": kind, **props}
 
 
-def _footer(lines: Sequence[str], theme: Theme) -> alt.TitleParams:
-    return alt.TitleParams(
-        text=_wrap(lines, theme, theme.font_sizes["footer"]), orient="bottom", anchor="start",
-        frame="bounds", fontSize=theme.font_sizes["footer"], fontWeight="normal",
-        color=theme.colors["muted"], lineHeight=theme.font_sizes["footer"] + 4, offset=18,
-    )
+def _quant(name: str, **props: Any) -> dict[str, Any]:
+    return _field(name, "quantitative", **props)
 
 
-def _finish(body: Any, title: str, subtitle: Sequence[str], footer: Sequence[str],
-            theme: Theme) -> alt.VConcatChart:
-    """Wrap ``body`` with a title on top and the source footer below, and apply the theme."""
-    chart = alt.vconcat(body.properties(title=_footer(footer, theme)))
-    chart = chart.properties(title=_title(title, subtitle, theme), padding=16)
-    sizes = theme.font_sizes
-    return (
-        chart.configure(font=theme.font, background=theme.colors["background"])
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=sizes["axis_label"], titleFontSize=sizes["axis_title"],
-                        labelColor=theme.colors["text"], titleColor=theme.colors["text"],
-                        titleFontWeight="normal", labelLimit=260, titleLimit=theme.width,
-                        gridColor="#EBEBEB", domainColor="#9A9A9A", tickColor="#9A9A9A")
-        .configure_legend(labelFontSize=sizes["axis_label"], titleFontSize=sizes["axis_title"],
-                          labelColor=theme.colors["text"], titleColor=theme.colors["text"],
-                          orient="top", direction="horizontal", titleOrient="left",
-                          symbolStrokeWidth=0)
-        .configure_text(font=theme.font, fontSize=sizes["mark_label"], color=theme.colors["text"])
-    )
+def _tooltips(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
+    """Tooltip encodings: (field, title) pairs, all shown as text."""
+    return [{"field": name, "type": "nominal", "title": title} for name, title in pairs]
 
 
-def _verdict_scales(theme: Theme, verdicts: Sequence[str] = _VERDICT_ORDER[:3]) -> tuple[alt.Scale, alt.Scale]:
+def _where(*conditions: str) -> list[dict[str, Any]]:
+    """A ``transform`` keeping the rows where every Vega expression in ``conditions`` holds."""
+    return [{"filter": " && ".join(conditions)}]
+
+
+def _is(field: str, value: Any) -> str:
+    return f"datum.{field} === {json.dumps(value)}"
+
+
+def _valid(*fields: str) -> str:
+    return " && ".join(f"isValid(datum.{f})" for f in fields)
+
+
+def _view(mark: str, encoding: Mapping[str, Any], where: Sequence[str] = (),
+          **mark_props: Any) -> dict[str, Any]:
+    """A unit view: ``mark`` (with its properties), ``encoding``; rows filtered by ``where``."""
+    spec: dict[str, Any] = {"mark": {"type": mark, **mark_props}, "encoding": dict(encoding)}
+    if where:
+        spec["transform"] = _where(*where)
+    return spec
+
+
+def _title(text: str, subtitle: Sequence[str], theme: Theme) -> dict[str, Any]:
+    return {
+        "text": text, "subtitle": _wrap(subtitle, theme, theme.font_sizes["subtitle"], indent=""),
+        "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["title"],
+        "fontWeight": "bold", "color": theme.colors["text"],
+        "subtitleFontSize": theme.font_sizes["subtitle"], "subtitleColor": theme.colors["muted"],
+        "subtitlePadding": 6, "offset": 14,
+    }
+
+
+def _footer(lines: Sequence[str], theme: Theme) -> dict[str, Any]:
+    return {
+        "text": _wrap(lines, theme, theme.font_sizes["footer"]), "orient": "bottom",
+        "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["footer"],
+        "fontWeight": "normal", "color": theme.colors["muted"],
+        "lineHeight": theme.font_sizes["footer"] + 4, "offset": 18,
+    }
+
+
+def _config(theme: Theme) -> dict[str, Any]:
+    sizes, colors = theme.font_sizes, theme.colors
+    return {
+        "font": theme.font, "background": colors["background"],
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
+                 "labelColor": colors["text"], "titleColor": colors["text"],
+                 "titleFontWeight": "normal", "labelLimit": 260, "titleLimit": theme.width,
+                 "gridColor": "#EBEBEB", "domainColor": "#9A9A9A", "tickColor": "#9A9A9A"},
+        "legend": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
+                   "labelColor": colors["text"], "titleColor": colors["text"], "orient": "top",
+                   "direction": "horizontal", "titleOrient": "left", "symbolStrokeWidth": 0},
+        "text": {"font": theme.font, "fontSize": sizes["mark_label"], "color": colors["text"]},
+    }
+
+
+#: Space around every chart, per side: Streamlit's chart element adds its own padding to the
+#: spec's and cannot take a single number ("Cannot create property 'bottom' on number").
+_PADDING = {"left": 16, "right": 16, "top": 16, "bottom": 16}
+
+
+class _LayerView(alt.LayerSpec):
+    _class_is_valid_at_instantiation = False  # the whole chart is validated by to_dict()
+
+
+class _HConcatView(alt.HConcatSpecGenericSpec):
+    _class_is_valid_at_instantiation = False
+
+
+class _VConcatView(alt.VConcatSpecGenericSpec):
+    _class_is_valid_at_instantiation = False
+
+
+_VIEW_CLASSES = (("layer", _LayerView), ("hconcat", _HConcatView), ("vconcat", _VConcatView))
+
+
+def _finish(body: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], title: str,
+            subtitle: Sequence[str], footer: Sequence[str], theme: Theme) -> alt.VConcatChart:
+    """The top-level chart: ``body`` (a layer, hconcat or vconcat spec) with the source footer
+    below, the title on top, the theme, and ``rows`` as the one data set its views share."""
+    cls = next(c for key, c in _VIEW_CLASSES if key in body)
+    inner = cls(**body, title=_footer(footer, theme))
+    return alt.VConcatChart(
+        vconcat=[inner], data={"values": list(rows)}, title=_title(title, subtitle, theme),
+        padding=dict(_PADDING), config=_config(theme))
+
+
+def _verdict_scales(theme: Theme, verdicts: Sequence[str] = _VERDICT_ORDER[:3]
+                    ) -> tuple[dict[str, Any], dict[str, Any]]:
     domain = [_VERDICT_WORDS[v] for v in verdicts]
-    color = alt.Scale(domain=domain, range=[theme.colors[v] for v in verdicts])
-    shape = alt.Scale(domain=domain, range=[theme.shapes[v] for v in verdicts])
+    color = {"domain": domain, "range": [theme.colors[v] for v in verdicts]}
+    shape = {"domain": domain, "range": [theme.shapes[v] for v in verdicts]}
     return color, shape
 
 
@@ -507,14 +592,11 @@ def _short_figure_full(b: Benchmark, currency: str) -> str:
     return f"≤ {_fmt(b.high, unit, cur)} {b.statistic}"  # type: ignore[arg-type]
 
 
-def _tooltip_fields() -> list[alt.Tooltip]:
-    return [
-        alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("verdict:N", title="Verdict"),
-        alt.Tooltip("user_value:N", title="Your value"), alt.Tooltip("benchmark:N", title="Benchmark"),
-        alt.Tooltip("source:N", title="Source"), alt.Tooltip("year:N", title="Year"),
-        alt.Tooltip("segment:N", title="Segment"), alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("status:N", title="Status"), alt.Tooltip("note:N", title="Conversion"),
-    ]
+_TOOLTIP = _tooltips(
+    ("kpi", "KPI"), ("verdict", "Verdict"), ("user_value", "Your value"),
+    ("benchmark", "Benchmark"), ("source", "Source"), ("year", "Year"), ("segment", "Segment"),
+    ("period", "Period"), ("status", "Status"), ("note", "Conversion"),
+)
 
 
 def _tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) -> dict[str, Any]:
@@ -534,6 +616,18 @@ def _tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) 
         "status": f"{b.status}: {STATUS_LABELS.get(b.status, b.status)}",
         "note": c.conversion_note or "",
     }
+
+
+def _text_column(y_field: str, labels: Sequence[str], y_scale: Mapping[str, Any], theme: Theme,
+                 width: int, height: float, where: Sequence[str] = ()) -> dict[str, Any]:
+    """The column of verdict-coloured summaries right of a row chart."""
+    view = _view("text", {
+        "y": _field(y_field, sort=list(labels), scale=y_scale, axis=None),
+        "x": {"value": 0}, "text": _field("summary"), "tooltip": _TOOLTIP,
+        "color": _field("verdict", scale=_text_colors(theme), legend=None),
+    }, where, align="left", baseline="middle", dx=4, limit=width - 4)
+    view.update(width=width, height=height)
+    return view
 
 
 def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
@@ -579,66 +673,59 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
         if abs(x_raw) > _CLIP:
             row["note"] = (row["note"] + "; " if row["note"] else "") + "off the scale, drawn at the edge"
         rows.append(row)
-    if not rows:
+    data = _rows(rows, ["x"])
+    if not data:
         return None
-    labels = [r["row"] for r in rows]
-    n = len(rows)
+    labels = [r["row"] for r in data]
+    n = len(data)
     row_h = theme.row_height
     text_w = 205
     label_w = 205
     plot_w = max(150, theme.width - 32 - label_w - 6 - text_w)
-    y_scale = alt.Scale(domain=labels, paddingInner=0.35)
-    y = alt.Y("row:N", sort=labels, scale=y_scale,
-              axis=alt.Axis(title=None, labelFontSize=theme.font_sizes["axis_label"] + 1,
-                            labelPadding=10, ticks=False, domain=False, labelLimit=label_w - 10,
-                            minExtent=label_w, maxExtent=label_w))
-    x_scale = alt.Scale(domain=[-_CLIP - 0.25, _CLIP + 0.25], nice=False)
-    tooltip = _tooltip_fields()
-    data = _frame(rows, ["x"])
-    band_data = _frame([r for r in rows if r["band_lo"] is not None], ["band_lo", "band_hi"])
-    ref_data = _frame([r for r in rows if r["ref"] is not None], ["ref"])
+    y_scale = {"domain": labels, "paddingInner": 0.35}
+    y = _field("row", sort=labels, scale=y_scale, axis={
+        "title": None, "labelFontSize": theme.font_sizes["axis_label"] + 1, "labelPadding": 10,
+        "ticks": False, "domain": False, "labelLimit": label_w - 10, "minExtent": label_w,
+        "maxExtent": label_w})
+    x_scale = {"domain": [-_CLIP - 0.25, _CLIP + 0.25], "nice": False}
     color, shape = _verdict_scales(theme)
-    x_axis = alt.Axis(title=["← worse · better →", "than the benchmark"],
-                      labels=False, ticks=False, grid=False, domain=False, titlePadding=8)
-    layers: list[Any] = [
-        alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#C8C8C8", strokeDash=[2, 3]).encode(
-            x=alt.X("x:Q", scale=x_scale, axis=x_axis)),
-    ]
-    if not band_data.empty:
-        layers.append(alt.Chart(band_data).mark_bar(color=theme.colors["band"], height=14,
-                                                    cornerRadius=2).encode(
-            x=alt.X("band_lo:Q", scale=x_scale), x2="band_hi:Q", y=y, tooltip=tooltip))
-    layers.append(alt.Chart(data).mark_point(filled=True, size=170, opacity=1, stroke="white",
-                                             strokeWidth=1).encode(
-        x=alt.X("x:Q", scale=x_scale), y=y,
-        color=alt.Color("verdict:N", scale=color, title=None),
-        shape=alt.Shape("verdict:N", scale=shape, title=None),
-        tooltip=tooltip))
-    if not ref_data.empty:
-        layers.append(alt.Chart(ref_data).mark_tick(color=theme.colors["reference"], thickness=2,
-                                                    size=20).encode(
-            x=alt.X("ref:Q", scale=x_scale), y=y, tooltip=tooltip))
-    plot = alt.layer(*layers).properties(width=plot_w, height=row_h * n)
-    text = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, limit=text_w - 4).encode(
-        y=alt.Y("row:N", sort=labels, scale=y_scale, axis=None),
-        x=alt.value(0), text="summary:N", tooltip=tooltip,
-        color=alt.Color("verdict:N", scale=_text_colors(theme), legend=None),
-    ).properties(width=text_w, height=row_h * n)
-    body = alt.hconcat(plot, text, spacing=6).resolve_scale(y="shared", color="independent",
-                                                            shape="independent")
+    x_axis = {"title": ["← worse · better →", "than the benchmark"], "labels": False,
+              "ticks": False, "grid": False, "domain": False, "titlePadding": 8}
+    # the benchmark's centre line: one rule at 0 (the rows aggregated to one)
+    zero = _view("rule", {"x": {"datum": 0.0, "type": "quantitative", "scale": x_scale,
+                                "axis": x_axis}}, color="#C8C8C8", strokeDash=[2, 3])
+    zero["transform"] = [{"aggregate": [{"op": "count", "as": "rows"}]}]
+    layers: list[dict[str, Any]] = [zero]
+    if any("band_lo" in r and "band_hi" in r for r in data):
+        layers.append(_view("bar", {"x": _quant("band_lo", scale=x_scale), "x2": {"field": "band_hi"},
+                                    "y": y, "tooltip": _TOOLTIP},
+                            [_valid("band_lo", "band_hi")],
+                            color=theme.colors["band"], height=14, cornerRadius=2))
+    layers.append(_view("point", {
+        "x": _quant("x", scale=x_scale), "y": y,
+        "color": _field("verdict", scale=color, title=None),
+        "shape": _field("verdict", scale=shape, title=None), "tooltip": _TOOLTIP,
+    }, filled=True, size=170, opacity=1, stroke="white", strokeWidth=1))
+    if any("ref" in r for r in data):
+        layers.append(_view("tick", {"x": _quant("ref", scale=x_scale), "y": y, "tooltip": _TOOLTIP},
+                            [_valid("ref")], color=theme.colors["reference"], thickness=2, size=20))
+    plot = {"layer": layers, "width": plot_w, "height": row_h * n}
+    text = _text_column("row", labels, y_scale, theme, text_w, row_h * n)
+    body = {"hconcat": [plot, text], "spacing": 6,
+            "resolve": {"scale": {"y": "shared", "color": "independent", "shape": "independent"}}}
     subtitle = [
         "Grey bar = the benchmark's range (a single figure: ±10 % around it); black tick = its "
         "median or threshold. Right = better than the benchmark (lower-is-better KPIs are flipped).",
     ]
-    return _finish(body, "Your KPIs against published benchmarks", subtitle,
+    return _finish(body, data, "Your KPIs against published benchmarks", subtitle,
                    sources.lines(as_of), theme)
 
 
-def _text_colors(theme: Theme) -> alt.Scale:
+def _text_colors(theme: Theme) -> dict[str, Any]:
     """Verdict colours for text: the verdict hue for better/worse, dark grey otherwise."""
     domain = [_VERDICT_WORDS[v] for v in _VERDICT_ORDER]
-    return alt.Scale(domain=domain, range=[theme.colors["better"], theme.colors["text"],
-                                           theme.colors["worse"], theme.colors["text"]])
+    return {"domain": domain, "range": [theme.colors["better"], theme.colors["text"],
+                                        theme.colors["worse"], theme.colors["text"]]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -646,9 +733,12 @@ def _text_colors(theme: Theme) -> alt.Scale:
 # --------------------------------------------------------------------------------------------
 
 def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: Theme,
-                  currency: str, width: int) -> alt.LayerChart:
+                  currency: str, width: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One bullet: band (range, quartiles, good-great or the ±10 % in-line zone), the user's
-    verdict-shaped value with its label, then the median tick or threshold rule on top."""
+    verdict-shaped value with its label, then the median tick or threshold rule on top.
+
+    Returns the layer spec and its rows (one data set; each layer filters on ``part``).
+    """
     spec = item.kpi.spec
     b = comparison.benchmark
     value = comparison.user_value
@@ -656,60 +746,67 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     better = spec.higher_is_better if spec.higher_is_better is not None else True
     verdict = comparison.verdict or "none"
     unit_cur = "USD" if spec.unit == "currency" else currency
-    figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
-    dom = _domain(figures, spec.unit)
-    scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
-    axis_title = (f"{spec.label}, {_unit_words(spec.unit, unit_cur, b.period)}"
-                  f"   ← worse · better →")
-    axis = alt.Axis(title=axis_title, grid=False, tickCount=6, labelFlush=True,
-                    **_axis_format(spec.unit, unit_cur, dom))
-    base_y, band_half = 34, 10
-    layers: list[Any] = []
-    tooltip = [alt.Tooltip("what:N", title=" "), alt.Tooltip("text:N", title="Value")]
-    # 1. band
+    band_row: dict[str, Any] | None = None
+    edges: list[dict[str, Any]] = []
     if b.low is not None and b.high is not None:
         band_name = {"quartiles": "P25–P75", "good_great": "good–great"}.get(b.statistic, "range")
-        band = pd.DataFrame([{"lo": b.low, "hi": b.high, "what": f"Benchmark {band_name}",
-                              "text": _fmt_range(b.low, b.high, spec.unit, unit_cur)}])
-        layers.append(alt.Chart(band).mark_rect(color=theme.colors["band"], cornerRadius=2).encode(
-            x=alt.X("lo:Q", scale=scale, axis=axis), x2="hi:Q",
-            y=alt.value(base_y - band_half), y2=alt.value(base_y + band_half), tooltip=tooltip))
-        edge = pd.DataFrame([
-            {"x": b.low, "label": "P25" if b.statistic == "quartiles" else
-             ("good" if b.statistic == "good_great" else "")},
-            {"x": b.high, "label": "P75" if b.statistic == "quartiles" else
-             ("great" if b.statistic == "good_great" else "")},
-        ])
-        edge = edge[edge["label"] != ""]
-        if not edge.empty:
-            layers.append(alt.Chart(edge).mark_text(baseline="top", fontSize=10,
-                                                    color=theme.colors["muted"]).encode(
-                x=alt.X("x:Q", scale=scale), y=alt.value(base_y + band_half + 2), text="label:N"))
+        band_row = {"part": "band", "lo": b.low, "hi": b.high, "what": f"Benchmark {band_name}",
+                    "text": _fmt_range(b.low, b.high, spec.unit, unit_cur)}
+        names = {"quartiles": ("P25", "P75"), "good_great": ("good", "great")}.get(b.statistic)
+        if names:
+            edges = [{"part": "edge", "x": b.low, "label": names[0]},
+                     {"part": "edge", "x": b.high, "label": names[1]}]
     elif b.median is not None and b.low is None and b.high is None:
         tol = abs(b.median) * POINT_IN_LINE_TOLERANCE
-        band = pd.DataFrame([{"lo": b.median - tol, "hi": b.median + tol,
-                              "what": "In line (±10 % of the figure)",
-                              "text": _fmt_range(b.median - tol, b.median + tol, spec.unit, unit_cur)}])
-        layers.append(alt.Chart(band).mark_rect(color=theme.colors["band"], opacity=0.7,
-                                                cornerRadius=2).encode(
-            x=alt.X("lo:Q", scale=scale, axis=axis), x2="hi:Q",
-            y=alt.value(base_y - band_half), y2=alt.value(base_y + band_half), tooltip=tooltip))
+        band_row = {"part": "band", "lo": b.median - tol, "hi": b.median + tol,
+                    "what": "In line (±10 % of the figure)",
+                    "text": _fmt_range(b.median - tol, b.median + tol, spec.unit, unit_cur)}
+    # the axis shows the whole band, the reference and the user's value
+    figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
+    if band_row is not None:
+        figures += [band_row["lo"], band_row["hi"]]
+    dom = _domain(figures, spec.unit)
+    scale = {"domain": dom, "reverse": not better, "nice": True, "zero": False}
+    axis_title = (f"{spec.label}, {_unit_words(spec.unit, unit_cur, b.period)}"
+                  f"   ← worse · better →")
+    axis = {"title": axis_title, "grid": False, "tickCount": 6, "labelFlush": True,
+            **_axis_format(spec.unit, unit_cur, dom)}
+    base_y, band_half = 34, 10
+    tooltip = _tooltips(("what", " "), ("text", "Value"))
+    rows: list[dict[str, Any]] = []
+    layers: list[dict[str, Any]] = []
+    # 1. band (clipped: it never draws outside the plotting area)
+    if band_row is not None:
+        rows.append(band_row)
+        layers.append(_view("rect", {
+            "x": _quant("lo", scale=scale, axis=axis), "x2": {"field": "hi"},
+            "y": {"value": base_y - band_half}, "y2": {"value": base_y + band_half},
+            "tooltip": tooltip,
+        }, [_is("part", "band")], color=theme.colors["band"], cornerRadius=2, clip=True,
+            **({"opacity": 0.7} if b.low is None else {})))
+    if edges:
+        rows.extend(edges)
+        layers.append(_view("text", {
+            "x": _quant("x", scale=scale), "y": {"value": base_y + band_half + 2},
+            "text": _field("label"),
+        }, [_is("part", "edge")], baseline="top", fontSize=10, color=theme.colors["muted"]))
     # 2. the user's value
-    you = pd.DataFrame([{"x": value, "verdict": _VERDICT_WORDS[verdict], "what": "You",
-                         "text": _fmt(value, spec.unit, currency),
-                         "label": f"{_GLYPHS[verdict]} You: {_fmt(value, spec.unit, currency)} · "
-                                  f"{_VERDICT_WORDS[verdict].lower()}"}])
+    rows.append({"part": "you", "x": value, "verdict": _VERDICT_WORDS[verdict], "what": "You",
+                 "text": _fmt(value, spec.unit, currency),
+                 "label": f"{_GLYPHS[verdict]} You: {_fmt(value, spec.unit, currency)} · "
+                          f"{_VERDICT_WORDS[verdict].lower()}"})
     color, shape = _verdict_scales(theme, _VERDICT_ORDER)
-    layers.append(alt.Chart(you).mark_point(filled=True, size=240, opacity=1, stroke="white",
-                                            strokeWidth=1).encode(
-        x=alt.X("x:Q", scale=scale, axis=axis), y=alt.value(base_y),
-        color=alt.Color("verdict:N", scale=color, legend=None),
-        shape=alt.Shape("verdict:N", scale=shape, legend=None), tooltip=tooltip))
-    user_align = _label_align(value, dom, not better)
-    layers.append(alt.Chart(you).mark_text(baseline="top", fontWeight="bold", align=user_align,
-                                           fontSize=theme.font_sizes["mark_label"]).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.value(base_y + band_half + 15), text="label:N",
-        color=alt.Color("verdict:N", scale=color, legend=None)))
+    you = [_is("part", "you")]
+    layers.append(_view("point", {
+        "x": _quant("x", scale=scale, axis=axis), "y": {"value": base_y},
+        "color": _field("verdict", scale=color, legend=None),
+        "shape": _field("verdict", scale=shape, legend=None), "tooltip": tooltip,
+    }, you, filled=True, size=240, opacity=1, stroke="white", strokeWidth=1))
+    layers.append(_view("text", {
+        "x": _quant("x", scale=scale), "y": {"value": base_y + band_half + 15},
+        "text": _field("label"), "color": _field("verdict", scale=color, legend=None),
+    }, you, baseline="top", fontWeight="bold", align=_label_align(value, dom, not better),
+        fontSize=theme.font_sizes["mark_label"]))
     # 3. reference: median tick or threshold rule
     ref_value, ref_text = None, None
     if b.median is not None:
@@ -721,16 +818,19 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
         sign = "≥" if b.low is not None else "≤"
         ref_text = f"{b.statistic} {sign} {_fmt(ref_value, spec.unit, unit_cur)}"  # type: ignore[arg-type]
     if ref_value is not None:
-        ref = pd.DataFrame([{"x": ref_value, "what": "Benchmark", "text": ref_text}])
-        dash = [] if b.median is not None else [4, 3]
-        layers.append(alt.Chart(ref).mark_rule(color=theme.colors["reference"], strokeWidth=2.5,
-                                               strokeDash=dash).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.value(base_y - band_half - 4),
-            y2=alt.value(base_y + band_half + 4), tooltip=tooltip))
-        layers.append(alt.Chart(ref).mark_text(baseline="bottom", align=_label_align(ref_value, dom, not better),
-                                               fontSize=theme.font_sizes["mark_label"]).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.value(base_y - band_half - 6), text="text:N"))
-    return alt.layer(*layers).properties(width=width, height=base_y * 2 + 12)
+        rows.append({"part": "ref", "x": ref_value, "what": "Benchmark", "text": ref_text})
+        ref = [_is("part", "ref")]
+        layers.append(_view("rule", {
+            "x": _quant("x", scale=scale), "y": {"value": base_y - band_half - 4},
+            "y2": {"value": base_y + band_half + 4}, "tooltip": tooltip,
+        }, ref, color=theme.colors["reference"], strokeWidth=2.5,
+            strokeDash=[] if b.median is not None else [4, 3]))
+        layers.append(_view("text", {
+            "x": _quant("x", scale=scale), "y": {"value": base_y - band_half - 6},
+            "text": _field("text"),
+        }, ref, baseline="bottom", align=_label_align(ref_value, dom, not better),
+            fontSize=theme.font_sizes["mark_label"]))
+    return {"layer": layers, "width": width, "height": base_y * 2 + 12}, _rows(rows)
 
 
 def _label_align(value: float, dom: Sequence[float], reversed_: bool) -> str:
@@ -787,10 +887,10 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
                 f"{_comparison_line(comparison, currency)} [{number}]"]
     if comparison.conversion_note:
         subtitle.append(f"Your value: {comparison.conversion_note}")
-    body = _bullet_layer(item, comparison, theme, currency, theme.width - 32 - 8)
+    body, rows = _bullet_layer(item, comparison, theme, currency, theme.width - 32 - 8)
     title = f"{item.kpi.spec.label}: {_fmt(comparison.user_value, item.kpi.spec.unit, currency)}" \
             f"{' ' + _period_words(b.period) if _period_words(b.period) else ''}"
-    return _finish(body, title, subtitle, sources.lines(as_of), theme)
+    return _finish(body, rows, title, subtitle, sources.lines(as_of), theme)
 
 
 _PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
@@ -805,8 +905,12 @@ def _row_label(text: str, width: int = 34) -> str:
 
 
 def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sources: _Sources,
-                  theme: Theme, currency: str, period: str, show_title: bool) -> alt.HConcatChart:
-    """Rows of benchmarks of one period on one shared axis in the KPI's unit."""
+                  theme: Theme, currency: str, period: str, show_title: bool,
+                  panel: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Rows of benchmarks of one period on one shared axis in the KPI's unit.
+
+    Returns the panel spec and its rows (tagged ``panel``; each layer filters on it).
+    """
     spec = item.kpi.spec
     better = spec.higher_is_better if spec.higher_is_better is not None else True
     unit_cur = "USD" if spec.unit == "currency" else currency
@@ -831,71 +935,72 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
         verdict = c.verdict or "none"
         row = _tooltip_values(item, c, currency)
         row.update({
+            "panel": panel, "part": "row",
             "row": _row_label(f"[{number}] {b.label}"),
             "band_lo": lo, "band_hi": hi, "ref": ref, "user": c.user_value,
             "summary": f"{_GLYPHS[verdict]} {_VERDICT_WORDS[verdict].lower()} · {_short_figure(b, currency)}",
         })
         rows.append(row)
-    labels = [r["row"] for r in rows]
+    data = _rows(rows, ["user"])
+    labels = [r["row"] for r in data]
     lines = max(label.count("\n") + 1 for label in labels)
     row_h = max(theme.row_height, 13 * lines + 10)
-    values = [v for r in rows for v in (r["band_lo"], r["band_hi"], r["ref"], r["user"]) if v is not None]
+    values = [v for r in data for v in (r.get("band_lo"), r.get("band_hi"), r.get("ref"), r["user"])
+              if v is not None]
     dom = _domain(values, spec.unit)
-    x_scale = alt.Scale(domain=dom, reverse=not better, nice=True, zero=False)
+    x_scale = {"domain": dom, "reverse": not better, "nice": True, "zero": False}
     kpi_label = spec.label if period == item.kpi.period else _PERIOD_SUFFIX.sub("", spec.label)
-    x_axis = alt.Axis(title=[f"{kpi_label}, {_unit_words(spec.unit, unit_cur, period)}",
-                             "← worse · better →"], grid=True, labelFlush=True, tickCount=6, titlePadding=8,
-                      **_axis_format(spec.unit, unit_cur, dom))
-    y_scale = alt.Scale(domain=labels, paddingInner=0.3)
-    y = alt.Y("row:N", sort=labels, scale=y_scale,
-              axis=alt.Axis(title=None, ticks=False, domain=False, labelPadding=8,
-                            labelLimit=label_w - 8, minExtent=label_w, maxExtent=label_w,
-                            labelExpr="split(datum.label, '\\n')", labelLineHeight=13))
-    tooltip = _tooltip_fields()
-    data = _frame(rows, ["user"])
-    band_data = _frame([r for r in rows if r["band_lo"] is not None], ["band_lo", "band_hi"])
-    ref_data = _frame([r for r in rows if r["ref"] is not None], ["ref"])
-    users = _frame([{"user": v, "label": _fmt(v, spec.unit, currency)}
-                    for v in sorted({r["user"] for r in rows})], ["user"])
+    x_axis = {"title": [f"{kpi_label}, {_unit_words(spec.unit, unit_cur, period)}",
+                        "← worse · better →"], "grid": True, "labelFlush": True, "tickCount": 6,
+              "titlePadding": 8, **_axis_format(spec.unit, unit_cur, dom)}
+    y_scale = {"domain": labels, "paddingInner": 0.3}
+    y = _field("row", sort=labels, scale=y_scale, axis={
+        "title": None, "ticks": False, "domain": False, "labelPadding": 8,
+        "labelLimit": label_w - 8, "minExtent": label_w, "maxExtent": label_w,
+        "labelExpr": "split(datum.label, '\\n')", "labelLineHeight": 13})
+    users = [{"panel": panel, "part": "user", "user": v} for v in sorted({r["user"] for r in data})]
+    here = _is("panel", panel)
+    row_part = [here, _is("part", "row")]
     color, shape = _verdict_scales(theme, _VERDICT_ORDER)
-    layers: list[Any] = []
-    if not band_data.empty:
-        layers.append(alt.Chart(band_data).mark_bar(color=theme.colors["band"], height=12,
-                                                    cornerRadius=2).encode(
-            x=alt.X("band_lo:Q", scale=x_scale, axis=x_axis), x2="band_hi:Q", y=y, tooltip=tooltip))
-    layers.append(alt.Chart(users).mark_rule(color=theme.colors["muted"], strokeDash=[3, 3],
-                                             strokeWidth=1).encode(
-        x=alt.X("user:Q", scale=x_scale, axis=x_axis)))
-    layers.append(alt.Chart(data).mark_point(filled=True, size=150, opacity=1, stroke="white",
-                                             strokeWidth=1).encode(
-        x=alt.X("user:Q", scale=x_scale, axis=x_axis), y=y,
-        color=alt.Color("verdict:N", scale=color, legend=None),
-        shape=alt.Shape("verdict:N", scale=shape, legend=None), tooltip=tooltip))
-    if not ref_data.empty:
-        layers.append(alt.Chart(ref_data).mark_tick(color=theme.colors["reference"], thickness=2,
-                                                    size=18).encode(
-            x=alt.X("ref:Q", scale=x_scale), y=y, tooltip=tooltip))
+    layers: list[dict[str, Any]] = []
+    if any("band_lo" in r and "band_hi" in r for r in data):
+        # clipped: a band never draws outside the plotting area
+        layers.append(_view("bar", {
+            "x": _quant("band_lo", scale=x_scale, axis=x_axis), "x2": {"field": "band_hi"},
+            "y": y, "tooltip": _TOOLTIP,
+        }, row_part + [_valid("band_lo", "band_hi")], color=theme.colors["band"], height=12,
+            cornerRadius=2, clip=True))
+    layers.append(_view("rule", {"x": _quant("user", scale=x_scale, axis=x_axis)},
+                        [here, _is("part", "user")], color=theme.colors["muted"],
+                        strokeDash=[3, 3], strokeWidth=1))
+    layers.append(_view("point", {
+        "x": _quant("user", scale=x_scale, axis=x_axis), "y": y,
+        "color": _field("verdict", scale=color, legend=None),
+        "shape": _field("verdict", scale=shape, legend=None), "tooltip": _TOOLTIP,
+    }, row_part, filled=True, size=150, opacity=1, stroke="white", strokeWidth=1))
+    if any("ref" in r for r in data):
+        layers.append(_view("tick", {"x": _quant("ref", scale=x_scale), "y": y, "tooltip": _TOOLTIP},
+                            row_part + [_valid("ref")], color=theme.colors["reference"],
+                            thickness=2, size=18))
     plot_w = max(150, theme.width - 32 - label_w - 6 - text_w)
-    plot = alt.layer(*layers).properties(width=plot_w, height=row_h * len(rows))
-    text = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4, limit=text_w - 4).encode(
-        y=alt.Y("row:N", sort=labels, scale=y_scale, axis=None), x=alt.value(0),
-        text="summary:N", tooltip=tooltip,
-        color=alt.Color("verdict:N", scale=_text_colors(theme), legend=None),
-    ).properties(width=text_w, height=row_h * len(rows))
-    panel = alt.hconcat(plot, text, spacing=6).resolve_scale(y="shared", color="independent",
-                                                             shape="independent")
+    plot = {"layer": layers, "width": plot_w, "height": row_h * len(data)}
+    text = _text_column("row", labels, y_scale, theme, text_w, row_h * len(data), row_part)
+    out: dict[str, Any] = {
+        "hconcat": [plot, text], "spacing": 6,
+        "resolve": {"scale": {"y": "shared", "color": "independent", "shape": "independent"}}}
     if show_title:
-        user = rows[0]["user"]
+        user = data[0]["user"]
         heading = f"{_period_words(period).capitalize() or 'No period'}: you {_fmt(user, spec.unit, currency)}"
         note = next((c.conversion_note for c in comps if c.conversion_note), None)
-        extra: dict[str, Any] = {}
+        title: dict[str, Any] = {
+            "text": heading, "anchor": "start", "frame": "bounds",
+            "fontSize": theme.font_sizes["axis_title"] + 1, "color": theme.colors["text"],
+            "subtitleColor": theme.colors["muted"], "subtitleFontSize": theme.font_sizes["axis_label"],
+            "offset": 6}
         if note:
-            extra["subtitle"] = _wrap([note], theme, theme.font_sizes["axis_label"], indent="")
-        panel = panel.properties(title=alt.TitleParams(
-            heading, anchor="start", frame="bounds", fontSize=theme.font_sizes["axis_title"] + 1,
-            color=theme.colors["text"], subtitleColor=theme.colors["muted"],
-            subtitleFontSize=theme.font_sizes["axis_label"], offset=6, **extra))
-    return panel
+            title["subtitle"] = _wrap([note], theme, theme.font_sizes["axis_label"], indent="")
+        out["title"] = title
+    return out, data + users
 
 
 def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
@@ -924,8 +1029,14 @@ def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
         groups.setdefault(c.benchmark.period, []).append(c)
     order = sorted(groups, key=lambda p: (p != item.kpi.period, p))
     show_titles = len(groups) > 1 or order[0] != item.kpi.period
-    panels = [_bullet_panel(item, groups[p], sources, theme, currency, p, show_titles) for p in order]
-    body = alt.vconcat(*panels, spacing=28)
+    panels: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for index, p in enumerate(order):
+        panel, panel_rows = _bullet_panel(item, groups[p], sources, theme, currency, p,
+                                          show_titles, index)
+        panels.append(panel)
+        rows.extend(panel_rows)
+    body = {"vconcat": panels, "spacing": 28}
     not_placed = [f"Not placed: {c.benchmark.label} ({c.reason})"
                   for c in item.comparisons if c.user_value is None]
     value_text = _fmt(item.kpi.value, spec.unit, currency) if item.kpi.value is not None else "n/a"
@@ -936,7 +1047,7 @@ def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
     subtitle = [f"Against {len(placed)} published figure{'s' if len(placed) != 1 else ''}"
                 f"{' (' + tally + ')' if tally else ''}. Grey bar = range (a single figure: "
                 "±10 %), black tick = median or threshold, dashed line = you; good is on the right."]
-    return _finish(body, title, subtitle, sources.lines(as_of, not_placed), theme)
+    return _finish(body, rows, title, subtitle, sources.lines(as_of, not_placed), theme)
 
 
 # --------------------------------------------------------------------------------------------
@@ -989,46 +1100,48 @@ def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.
                          "label": _count_text(step.benchmark_count) + rate, "detail": detail})
         if step.benchmark_missing:
             step_lines.append(step.note)
-    data = _frame(rows, ["count"])
-    counts = [float(c) for c in data["count"]]
+    data = _rows(rows, ["count"])
+    counts = [float(r["count"]) for r in data]
     positive = [c for c in counts if c > 0]
     use_log = len(positive) == len(counts) and bool(positive)
     if use_log:
         lo = 10.0 ** math.floor(math.log10(min(positive)))
         hi = 10.0 ** math.ceil(math.log10(max(positive) * 4))
-        x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
+        x_scale: dict[str, Any] = {"type": "log", "domain": [lo, hi], "nice": False}
         ticks = [10.0 ** k for k in range(int(round(math.log10(lo))), int(round(math.log10(hi))) + 1)]
         scale_note = "Log scale: each gridline is 10× the one before, so small stages stay visible."
     else:
         lo, hi = 0.0, max(counts + [1.0]) * 12
-        x_scale = alt.Scale(type="symlog", constant=1, domain=[lo, hi], nice=False)
+        x_scale = {"type": "symlog", "constant": 1, "domain": [lo, hi], "nice": False}
         ticks = [0.0] + [10.0 ** k for k in range(0, int(math.log10(hi)) + 1)]
         scale_note = "Symmetric log scale (some counts are zero): each gridline is 10× the one before."
-    series_scale = alt.Scale(domain=["You", "At benchmark rates"],
-                             range=[theme.colors["user_bar"], theme.colors["benchmark_bar"]])
-    y = alt.Y("stage:N", sort=stage_labels, scale=alt.Scale(domain=stage_labels, paddingInner=0.25),
-              axis=alt.Axis(title=None, ticks=False, domain=False, labelPadding=8,
-                            labelFontSize=theme.font_sizes["axis_label"] + 1, labelLimit=180,
-                            minExtent=190, maxExtent=190))
-    y_offset = alt.YOffset("series:N", sort=["You", "At benchmark rates"],
-                           scale=alt.Scale(domain=["You", "At benchmark rates"], paddingInner=0.08))
-    tooltip = [alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("series:N", title="Series"),
-               alt.Tooltip("label:N", title="Count · rate"), alt.Tooltip("detail:N", title="Rate used")]
-    x_axis = alt.Axis(title=f"People per {report.snapshot.context.period} (log scale)",
-                      values=ticks, format="~s", grid=True)
-    bars = alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
-        x=alt.X("count:Q", scale=x_scale, axis=x_axis), x2=alt.datum(lo), y=y, yOffset=y_offset,
-        color=alt.Color("series:N", scale=series_scale, title=None), tooltip=tooltip)
-    text = alt.Chart(data).mark_text(align="left", baseline="middle", dx=4,
-                                     fontSize=theme.font_sizes["mark_label"] - 1).encode(
-        x=alt.X("count:Q", scale=x_scale), y=y, yOffset=y_offset, text="label:N", tooltip=tooltip)
-    body = alt.layer(bars, text).properties(width=theme.width - 32 - 190,
-                                            height=int(theme.row_height * 1.7 * len(steps)))
+    series = ["You", "At benchmark rates"]
+    series_scale = {"domain": series, "range": [theme.colors["user_bar"], theme.colors["benchmark_bar"]]}
+    y = _field("stage", sort=stage_labels, scale={"domain": stage_labels, "paddingInner": 0.25},
+               axis={"title": None, "ticks": False, "domain": False, "labelPadding": 8,
+                     "labelFontSize": theme.font_sizes["axis_label"] + 1, "labelLimit": 180,
+                     "minExtent": 190, "maxExtent": 190})
+    y_offset = _field("series", sort=series, scale={"domain": series, "paddingInner": 0.08})
+    tooltip = _tooltips(("stage", "Stage"), ("series", "Series"), ("label", "Count · rate"),
+                        ("detail", "Rate used"))
+    x_axis = {"title": f"People per {report.snapshot.context.period} (log scale)",
+              "values": ticks, "format": "~s", "grid": True}
+    bars = _view("bar", {
+        "x": _quant("count", scale=x_scale, axis=x_axis), "x2": {"datum": lo}, "y": y,
+        "yOffset": y_offset, "color": _field("series", scale=series_scale, title=None),
+        "tooltip": tooltip,
+    }, cornerRadiusEnd=2)
+    text = _view("text", {
+        "x": _quant("count", scale=x_scale), "y": y, "yOffset": y_offset,
+        "text": _field("label"), "tooltip": tooltip,
+    }, align="left", baseline="middle", dx=4, fontSize=theme.font_sizes["mark_label"] - 1)
+    body = {"layer": [bars, text], "width": theme.width - 32 - 190,
+            "height": int(theme.row_height * 1.7 * len(steps))}
     visitors = steps[0].user_count
     subtitle = [f"Grey bars: what your {_count_text(visitors)} visitors would become at each "
                 "step's benchmark rate. Labels: count · conversion from the stage above [source].",
                 scale_note]
-    return _finish(body, "Your funnel against benchmark conversion rates", subtitle,
+    return _finish(body, data, "Your funnel against benchmark conversion rates", subtitle,
                    sources.lines(as_of, step_lines), theme)
 
 
@@ -1080,22 +1193,23 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         domain = [min(0.0, lo), hi * 1.12 if hi > 0 else 1.0]
     for r in rows:
         r["top"] = max(r["y0"], r["y1"])
-    data = _frame(rows, ["y0", "y1", "top"])
+    data = _rows(rows, ["y0", "y1", "top"])
     order = [r["step"] for r in rows]
-    color = alt.Scale(domain=["Start / end", "Increase", "Decrease"],
-                      range=[theme.colors["total"], theme.colors["increase"], theme.colors["decrease"]])
-    y_scale = alt.Scale(domain=domain, nice=False, zero=False)
-    y_axis = alt.Axis(title=f"MRR ({currency})", **_axis_format("currency", currency, domain),
-                      tickCount=6)
-    x = alt.X("step:N", sort=order, axis=alt.Axis(title=None, labelAngle=0, labelFontSize=
-                                                  theme.font_sizes["axis_label"] + 1))
-    tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("label:N", title="Amount")]
-    bars = alt.Chart(data).mark_bar(size=56).encode(
-        x=x, y=alt.Y("y0:Q", scale=y_scale, axis=y_axis), y2="y1:Q",
-        color=alt.Color("kind:N", scale=color, title=None), tooltip=tooltip)
-    labels = alt.Chart(data).mark_text(baseline="bottom", dy=-4, fontWeight="bold").encode(
-        x=x, y=alt.Y("top:Q", scale=y_scale), text="label:N")
-    body = alt.layer(bars, labels).properties(width=theme.width - 110, height=300)
+    color = {"domain": ["Start / end", "Increase", "Decrease"],
+             "range": [theme.colors["total"], theme.colors["increase"], theme.colors["decrease"]]}
+    y_scale = {"domain": domain, "nice": False, "zero": False}
+    y_axis = {"title": f"MRR ({currency})", **_axis_format("currency", currency, domain),
+              "tickCount": 6}
+    x = _field("step", sort=order, axis={"title": None, "labelAngle": 0,
+                                         "labelFontSize": theme.font_sizes["axis_label"] + 1})
+    tooltip = _tooltips(("step", "Step"), ("label", "Amount"))
+    bars = _view("bar", {
+        "x": x, "y": _quant("y0", scale=y_scale, axis=y_axis), "y2": {"field": "y1"},
+        "color": _field("kind", scale=color, title=None), "tooltip": tooltip,
+    }, size=56)
+    labels = _view("text", {"x": x, "y": _quant("top", scale=y_scale), "text": _field("label")},
+                   baseline="bottom", dy=-4, fontWeight="bold")
+    body = {"layer": [bars, labels], "width": theme.width - 110, "height": 300}
     change = (end - start) / start if start else None
     over = f"over the {snapshot.context.period}" + (f" {snapshot.label}" if snapshot.label else "")
     change_text = f" ({'+' if change >= 0 else '−'}{format_value(abs(change), 'fraction')})" \
@@ -1106,8 +1220,8 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         subtitle.append(f"The axis starts at {_fmt(domain[0], 'currency', currency)}, not zero, "
                         "so the movements are visible.")
     extra = [f"Not given, taken as 0: {', '.join(missing)}."] if missing else []
-    return _finish(body, "MRR bridge", subtitle, ["Source: your inputs."] + extra + [_as_of_text(as_of)],
-                   theme)
+    return _finish(body, data, "MRR bridge", subtitle,
+                   ["Source: your inputs."] + extra + [_as_of_text(as_of)], theme)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1145,26 +1259,25 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
             "value": value, "label": label, "arithmetic": a.arithmetic,
             "source": _source_short(_benchmark_of(report, a)), "segment": a.segment,
         })
-    data = _frame(rows, ["value"])
+    data = _rows(rows, ["value"])
     order = [r["kpi"] for r in rows]
-    top = max(float(v) for v in data["value"]) if not data.empty else 1.0
-    x_scale = alt.Scale(domain=[0, (top or 1.0) * 2.1], nice=False)
-    x_axis = alt.Axis(title=("Extra MRR per month" if use_mrr else "Extra customers per month"),
-                      grid=True, tickCount=5,
-                      **(_axis_format("currency", currency, [0, top]) if use_mrr else {"format": ",.3~g"}))
-    y = alt.Y("kpi:N", sort=order, scale=alt.Scale(domain=order, paddingInner=0.3),
-              axis=alt.Axis(title=None, ticks=False, domain=False, labelPadding=8, labelLimit=262,
-                            labelFontSize=theme.font_sizes["axis_label"] + 1,
-                            minExtent=270, maxExtent=270))
-    tooltip = [alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("label:N", title="Worth"),
-               alt.Tooltip("arithmetic:N", title="Calculation"),
-               alt.Tooltip("source:N", title="Source"), alt.Tooltip("segment:N", title="Segment")]
-    bars = alt.Chart(data).mark_bar(color=theme.colors["worse"], cornerRadiusEnd=2).encode(
-        x=alt.X("value:Q", scale=x_scale, axis=x_axis), y=y, tooltip=tooltip)
-    text = alt.Chart(data).mark_text(align="left", baseline="middle", dx=5).encode(
-        x=alt.X("value:Q", scale=x_scale), y=y, text="label:N", tooltip=tooltip)
-    body = alt.layer(bars, text).properties(width=theme.width - 32 - 270,
-                                            height=theme.row_height * 1.2 * len(rows))
+    top = max(float(r["value"]) for r in data) if data else 1.0
+    x_scale = {"domain": [0, (top or 1.0) * 2.1], "nice": False}
+    x_axis = {"title": ("Extra MRR per month" if use_mrr else "Extra customers per month"),
+              "grid": True, "tickCount": 5,
+              **(_axis_format("currency", currency, [0, top]) if use_mrr else {"format": ",.3~g"})}
+    y = _field("kpi", sort=order, scale={"domain": order, "paddingInner": 0.3},
+               axis={"title": None, "ticks": False, "domain": False, "labelPadding": 8,
+                     "labelLimit": 262, "labelFontSize": theme.font_sizes["axis_label"] + 1,
+                     "minExtent": 270, "maxExtent": 270})
+    tooltip = _tooltips(("kpi", "KPI"), ("label", "Worth"), ("arithmetic", "Calculation"),
+                        ("source", "Source"), ("segment", "Segment"))
+    bars = _view("bar", {"x": _quant("value", scale=x_scale, axis=x_axis), "y": y, "tooltip": tooltip},
+                 color=theme.colors["worse"], cornerRadiusEnd=2)
+    text = _view("text", {"x": _quant("value", scale=x_scale), "y": y, "text": _field("label"),
+                          "tooltip": tooltip}, align="left", baseline="middle", dx=5)
+    body = {"layer": [bars, text], "width": theme.width - 32 - 270,
+            "height": theme.row_height * 1.2 * len(rows)}
     period = report.snapshot.context.period
     subtitle = ["What reaching the benchmark would be worth if that one KPI improved and your "
                 "other numbers stayed the same (conversions: new customers won; churn: customers kept)."]
@@ -1177,7 +1290,7 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
                "(MRR at end / paying accounts at end); hover a bar for the full arithmetic.")
     else:
         how = f"MRR not estimated: {areas[0].mrr_reason}. Hover a bar for the full arithmetic."
-    return _finish(body, "Where to focus", subtitle, sources.lines(as_of, [how]), theme)
+    return _finish(body, data, "Where to focus", subtitle, sources.lines(as_of, [how]), theme)
 
 
 def _benchmark_of(report: ComparisonReport, area: FocusArea) -> Benchmark:

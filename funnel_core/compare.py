@@ -84,6 +84,7 @@ class BenchmarkComparison:
             "status": b.status,
             "status_label": STATUS_LABELS.get(b.status, b.status),
             "note": b.note,
+            "comparability": b.comparability,
             "origin": b.origin,
         }
 
@@ -204,8 +205,8 @@ def verdict_for(value: float, benchmark: Benchmark, higher_is_better: bool) -> t
     else:
         reference = low if low is not None else high  # type: ignore[assignment]
     gap = value - reference
-    if position == "inside" and benchmark.median is None:
-        gap = 0.0
+    if position == "inside" and benchmark.median is None and low is not None and high is not None:
+        gap = 0.0  # inside a range without a median: no distance to speak of
     return verdict, reference, gap
 
 
@@ -233,6 +234,11 @@ def compare_one(result: KpiResult, benchmark: Benchmark) -> BenchmarkComparison:
         note = f"the benchmark is stated per {benchmark.period}; this KPI is compared as it is"
     if spec.unit == "currency" and benchmark.unit == "currency":
         note = (note + "; " if note else "") + "benchmark amounts are in USD and not converted"
+    if spec.unit == "fraction" and spec.period_kind is None and result.value > 1:
+        return BenchmarkComparison(
+            benchmark, value, None, conversion_note=note,
+            reason="a conversion rate above 100 % cannot be compared: the two counts probably "
+                   "do not describe the same people or period (check the inputs)")
     if spec.higher_is_better is None:
         return BenchmarkComparison(benchmark, value, None, conversion_note=note,
                                    reason="a size figure has no better or worse side")
@@ -266,14 +272,15 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
 
 
 _STATUS_RANK = {"V": 0, "S": 1, "U": 2}
+_COMPARABILITY_RANK = {"direct": 0, "approximate": 1, "doubtful": 2}
 
 
 def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
     """The one benchmark a single-figure view (overview chart, funnel, focus list) uses.
 
-    Preference: comparisons with a verdict; then user catalogue rows (board targets); then rows
-    made for the segment the user chose; then rows for all segments over rows for a segment the
-    user did not say they are in; then verification status V > S > U; then the newest year;
+    Preference: comparisons with a verdict; then user catalogue rows (board targets); never a
+    figure marked ``doubtful`` while another exists; then rows made for the segment the user chose; then rows for all segments over rows for a segment the
+    user did not say they are in; then direct over approximate definitions; then verification status V > S > U; then the newest year;
     then catalogue order. Every other benchmark stays visible in the table.
     """
     candidates = [c for c in item.comparisons if c.user_value is not None]
@@ -281,15 +288,21 @@ def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
         return None
     selectors = item.selectors
 
-    def segment_fit(c: BenchmarkComparison) -> tuple[int, int]:
+    def segment_fit(c: BenchmarkComparison) -> tuple[float, int]:
+        """(-closeness to the chosen segment, number of segments the user did not choose).
+
+        A row made for exactly the chosen value counts 1, a row for two values (one of them the
+        user's) 1/2, and so on: a figure for "card required" beats one for "any trial".
+        """
         b = c.benchmark
-        chosen = unchosen = 0
+        chosen = 0.0
+        unchosen = 0
         for name in ("acv_band", "trial_type", "motion", "product_category"):
             values = getattr(b, name)
             if values == ("any",):
                 continue
             if selectors.get(name):
-                chosen += 1
+                chosen += 1 / len(values)
             else:
                 unchosen += 1
         return -chosen, unchosen
@@ -297,7 +310,9 @@ def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
     def key(indexed: tuple[int, BenchmarkComparison]) -> tuple:
         index, c = indexed
         b = c.benchmark
-        return (c.verdict is None, b.origin == "published", *segment_fit(c),
-                _STATUS_RANK.get(b.status, 3), -(b.year or 0), index)
+        return (c.verdict is None, b.origin == "published",
+                _COMPARABILITY_RANK.get(b.comparability, 1) >= 2, *segment_fit(c),
+                _COMPARABILITY_RANK.get(b.comparability, 1), _STATUS_RANK.get(b.status, 3),
+                -(b.year or 0), index)
 
     return min(enumerate(candidates), key=key)[1]

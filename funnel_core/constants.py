@@ -213,3 +213,12 @@ STATISTICS: dict[str, str] = {
     "good_great": "Good / great",
     "threshold": "Threshold",
 }
+
+#: How directly a published figure measures the same thing as our KPI (catalogue column
+#: ``comparability``; optional in user files, default ``direct``). The main benchmark of a KPI is
+#: chosen among the most comparable figures; the others are still shown with this label.
+COMPARABILITY: dict[str, str] = {
+    "direct": "Same definition",
+    "approximate": "Similar definition (see the note)",
+    "doubtful": "Probably measures something else (see the note); never the main benchmark",
+}

@@ -7,7 +7,9 @@ Public API
 - :func:`chart_png`, :func:`chart_svg`, :func:`chart_html`: one Altair chart as bytes.
 - :func:`charts_zip`: every chart of a report (png + svg + html each) and a README.txt.
 - :func:`comparison_csv`, :func:`comparison_xlsx`: the KPI comparison as a table.
-- :func:`report_html`, :func:`report_pdf`: the one-document report.
+- :func:`report_html`, :func:`report_pdf`: the one-document report: a one-page board summary
+  (verdict counts, biggest gaps, the overview chart, its numbered sources), then an appendix;
+  ``one_page_only=True`` gives the summary page alone.
 - :func:`write_report`: any of the above to a file, the format picked by the extension.
 - :data:`EXPORTS`: format key (the name of the function producing it) -> (extension, MIME).
 
@@ -35,17 +37,19 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 import hashlib
 import html
 import io
 import json
 import math
 import os
+import re
 import threading
 import weakref
 import zipfile
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
@@ -74,18 +78,25 @@ __all__ = [
     "ReportSummary",
     "chart_html",
     "chart_png",
+    "chart_size",
     "chart_svg",
     "charts_zip",
     "clear_render_cache",
     "comparison_csv",
     "comparison_xlsx",
     "download_name",
+    "context_pairs",
+    "coverage_line",
     "is_key_chart",
+    "page_notes_intro",
+    "page_overview",
     "report_charts",
     "report_html",
     "report_pdf",
     "safe_cell",
+    "short_note",
     "summarize",
+    "verdict_marks",
     "write_report",
 ]
 
@@ -119,7 +130,49 @@ SOURCES_INTRO = (
 )
 
 #: Verdict glyphs, as on the charts (colour is never the only cue).
-VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "◊", "worse": "▼"}
+VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼"}
+
+#: The charts' look (marker shapes and colours of the verdicts).
+THEME_PATH = Path(__file__).resolve().parent.parent / "assets" / "theme.json"
+_DEFAULT_MARKS: dict[str, tuple[str, str]] = {
+    "better": ("triangle-up", "#0072B2"), "in_line": ("circle", "#6E6E6E"),
+    "worse": ("triangle-down", "#D55E00"),
+}
+_SHAPE_NAMES = ("triangle-up", "triangle-down", "circle", "diamond", "square")
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_marks(path: str, mtime_ns: int) -> dict[str, tuple[str, str]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return dict(_DEFAULT_MARKS)
+    shapes = data.get("shapes") if isinstance(data, dict) else None
+    colours = data.get("colors") if isinstance(data, dict) else None
+    marks = {}
+    for verdict, (shape, colour) in _DEFAULT_MARKS.items():
+        got_shape = shapes.get(verdict) if isinstance(shapes, dict) else None
+        got_colour = colours.get(verdict) if isinstance(colours, dict) else None
+        marks[verdict] = (
+            got_shape if got_shape in _SHAPE_NAMES else shape,
+            got_colour if isinstance(got_colour, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", got_colour)
+            else colour,
+        )
+    return marks
+
+
+def verdict_marks() -> dict[str, tuple[str, str]]:
+    """Verdict -> (marker shape, ``#RRGGBB`` colour) as the charts draw them (assets/theme.json).
+
+    The reports draw the same markers next to the verdict words, so the verdict counts on
+    page 1 match the overview chart under them. Falls back to the Okabe-Ito defaults (▲ blue
+    ``#0072B2``, ● grey, ▼ vermillion ``#D55E00``) when the theme cannot be read.
+    """
+    try:
+        mtime = THEME_PATH.stat().st_mtime_ns
+    except OSError:
+        return dict(_DEFAULT_MARKS)
+    return _theme_marks(str(THEME_PATH), mtime)
 
 
 class NamedChartLike(Protocol):
@@ -336,11 +389,15 @@ def source_short(comp: BenchmarkComparison) -> str:
     return b.source
 
 
-def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str) -> str:
+def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, *,
+                 cite: bool = True) -> str:
     """One plain-English line about a KPI's gap to its main benchmark.
 
     Example: ``Gross MRR churn is 26.6 % per year against a target of 3.0 % per year
     (Bessemer, 2017): 23.6 percentage points worse.``
+
+    With ``cite=False`` the source's name is left out (the caller adds a numbered reference);
+    an unverified source is still said to be one: ``... (source not verified): worse.``
     """
     b = comp.benchmark
     unit = b.unit
@@ -372,15 +429,14 @@ def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str) 
     direction = "above" if gap > 0 else "below"
     verdict = VERDICT_LABELS.get(comp.verdict or "", "no verdict").lower()
     unverified = " (source not verified)" if b.status == "U" else ""
+    citation = f" ({source_short(comp)}{unverified})" if cite else unverified
     if gap == 0:
         position = f"within {benchmark_figure_text(comp)}"
-        return (f"{item.kpi.spec.label} is {value}, {position} "
-                f"({source_short(comp)}{unverified}): {verdict}.")
+        return f"{item.kpi.spec.label} is {value}, {position}{citation}: {verdict}."
     converted = ""
     if comp.conversion_note and item.kpi.period not in (None, "", "none", b.period):
         converted = f" (converted from {format_value(item.kpi.value, unit, currency)} per {item.kpi.period})"
-    return (f"{item.kpi.spec.label} is {value}{converted}, {size} {direction} {what} "
-            f"({source_short(comp)}{unverified}): {verdict}.")
+    return f"{item.kpi.spec.label} is {value}{converted}, {size} {direction} {what}{citation}: {verdict}."
 
 
 # --- the content of a report, shared by HTML and PDF --------------------------------------------
@@ -409,8 +465,34 @@ class Footnote:
 
 
 @dataclass(frozen=True)
+class BenchmarkLine:
+    """One more benchmark of a KPI (besides its main one), for the report's full table.
+
+    ``converted`` is the user's value in this benchmark's period when it differs from the
+    KPI's own period, else empty.
+    """
+
+    benchmark: str
+    verdict: str | None
+    gap: str
+    footnote: int
+    segment: str
+    user_supplied: bool
+    converted: str = ""
+
+
+@dataclass(frozen=True)
+class GapItem:
+    """One of the biggest gaps: the sentence without the source's name, and its footnote."""
+
+    text: str
+    verdict: str
+    footnote: int | None
+
+
+@dataclass(frozen=True)
 class TableRow:
-    """One KPI in the compact table (its main benchmark only).
+    """One KPI in the table: its main benchmark, and in ``others`` every other one.
 
     ``value`` is the KPI in its own period; ``converted`` the same value in the main
     benchmark's period when they differ (e.g. monthly churn shown per year), else empty.
@@ -427,6 +509,21 @@ class TableRow:
     segment: str
     user_supplied: bool
     converted: str = ""
+    others: tuple[BenchmarkLine, ...] = ()
+
+
+#: How verdicts, gaps and statuses are decided (the report's definitions; as in the workbook).
+REPORT_RULES: tuple[tuple[str, str], ...] = (
+    ("better / worse", "Outside a published range, on the good or the bad side (direction-aware: "
+                       "lower churn is better)."),
+    ("in line", "Inside the range, or within +-10 % of a single median or average."),
+    ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse."),
+    ("gap", "Your value minus the reference (the median when published, else the nearest bound), "
+            "in the benchmark's unit; for rates in percentage points (pp)."),
+    ("periods", "Churn and retention are converted between month, quarter and year by "
+                "compounding, never by multiplying."),
+    ("currency", "Benchmark amounts are in USD and are not converted."),
+)
 
 
 @dataclass
@@ -443,8 +540,12 @@ class ReportSummary:
     rows : the compact table, computable KPIs in catalogue order.
     not_computable : (KPI label, reason) pairs.
     warnings, notes : input warnings and file notes.
-    footnotes : numbered sources used by the table.
+    footnotes : numbered sources of the main benchmarks, numbered as on the overview chart.
     comparisons : the number of KPI x benchmark comparisons (all are in CSV/XLSX).
+    gap_items : the ``gaps`` again, without the source's name, with verdict and footnote.
+    other_footnotes : sources of the other benchmarks of the full table, numbered on from
+        the last of ``footnotes``.
+    definitions : (KPI label, formula, "higher" / "lower" / "" is better) of every KPI listed.
     """
 
     title: str
@@ -461,6 +562,19 @@ class ReportSummary:
     notes: list[str]
     footnotes: list[Footnote] = field(default_factory=list)
     comparisons: int = 0
+    gap_items: list[GapItem] = field(default_factory=list)
+    other_footnotes: list[Footnote] = field(default_factory=list)
+    definitions: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def all_footnotes(self) -> list[Footnote]:
+        """Every numbered source: the main benchmarks', then the other benchmarks'."""
+        return list(self.footnotes) + list(self.other_footnotes)
+
+    @property
+    def without_benchmark(self) -> int:
+        """Computed KPIs that have no published benchmark to compare with."""
+        return sum(1 for row in self.rows if row.footnote is None)
 
     def headline(self) -> str:
         """``Against their main benchmark, 18 KPIs: 6 better, 7 in line, 5 worse.``"""
@@ -498,18 +612,27 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
     note_index: dict[tuple[str, str], int] = {}
     ranked: list[tuple[int, float, KpiComparison, BenchmarkComparison]] = []
 
-    def footnote_for(comp: BenchmarkComparison) -> int:
+    def footnote_for(comp: BenchmarkComparison, notes: list[Footnote] | None = None) -> int:
         # one number per benchmark, in order of first use: the numbering of the charts
+        notes = footnotes if notes is None else notes
         b = comp.benchmark
         key = (b.origin, b.id)
         if key not in note_index:
-            note_index[key] = len(footnotes) + 1
-            footnotes.append(Footnote(
-                number=len(footnotes) + 1, source=b.source, year=b.year, status=b.status,
+            note_index[key] = len(note_index) + 1
+            notes.append(Footnote(
+                number=len(note_index), source=b.source, year=b.year, status=b.status,
                 status_label=STATUS_LABELS.get(b.status, b.status), url=b.url or "",
                 user_supplied=b.origin != "published", origin=b.origin,
                 figure=benchmark_figure_text(comp), segment=b.segment))
         return note_index[key]
+
+    def converted_text(kpi: Any, comp: BenchmarkComparison) -> str:
+        if (comp.user_value is not None and comp.benchmark.period not in (kpi.period, "none")
+                and kpi.spec.period_kind is not None):
+            return f"{format_value(comp.user_value, kpi.spec.unit, currency)} per {comp.benchmark.period}"
+        return ""
+
+    mains: dict[str, BenchmarkComparison] = {}
 
     comparisons = 0
     for item in report.kpis:
@@ -534,17 +657,36 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
                 rel = finite(main.relative_gap)
                 size = abs(rel) if rel is not None else 0.0
                 ranked.append((0 if main.verdict == "worse" else 1, -size, item, main))
-        converted = ""
-        if (main.user_value is not None and main.benchmark.period not in (kpi.period, "none")
-                and kpi.spec.period_kind is not None):
-            converted = f"{format_value(main.user_value, kpi.spec.unit, currency)} per {main.benchmark.period}"
+        mains[kpi.id] = main
         others = sum(1 for c in item.comparisons if c.user_value is not None) - 1
         rows.append(TableRow(
             kpi.id, kpi.spec.label, value, benchmark_figure_text(main), main.verdict,
             gap_text(main, currency), footnote_for(main), max(others, 0),
-            main.benchmark.segment, main.benchmark.origin != "published", converted))
+            main.benchmark.segment, main.benchmark.origin != "published", converted_text(kpi, main)))
+    # the other benchmarks of each KPI, numbered after the main ones (which keep the charts' numbers)
+    other_footnotes: list[Footnote] = []
+    by_kpi = {item.kpi.id: item for item in report.kpis}
+    for index, row in enumerate(rows):
+        main = mains.get(row.kpi_id)
+        if main is None:
+            continue
+        item = by_kpi[row.kpi_id]
+        lines = tuple(
+            BenchmarkLine(benchmark_figure_text(c), c.verdict, gap_text(c, currency),
+                          footnote_for(c, other_footnotes), c.benchmark.segment,
+                          c.benchmark.origin != "published", converted_text(item.kpi, c))
+            for c in item.comparisons if c.user_value is not None and c is not main)
+        rows[index] = replace(row, others=lines)
     ranked.sort(key=lambda t: (t[0], t[1]))
     gaps = [gap_sentence(item, comp, currency) for _, _, item, comp in ranked[:3]]
+    gap_items = [GapItem(gap_sentence(item, comp, currency, cite=False), comp.verdict or "",
+                         note_index.get((comp.benchmark.origin, comp.benchmark.id)))
+                 for _, _, item, comp in ranked[:3]]
+    definitions = []
+    for item in report.kpis:
+        spec = item.kpi.spec
+        better = {True: "higher", False: "lower"}.get(spec.higher_is_better, "")
+        definitions.append((spec.label, spec.formula, better))
     return ReportSummary(
         title=f"{PRODUCT_NAME} report",
         date=as_of_date(as_of),
@@ -560,7 +702,66 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         notes=list(report.notes),
         footnotes=footnotes,
         comparisons=comparisons,
+        gap_items=gap_items,
+        other_footnotes=other_footnotes,
+        definitions=definitions,
     )
+
+
+# --- the one-page summary's wording, shared by HTML and PDF -------------------------------------
+
+_SHORT_CONTEXT = {"period": "Period", "trial_type": "Trial", "motion": "Motion",
+                  "acv_band": "Contract size", "product_category": "Category", "currency": "Currency"}
+
+
+def context_pairs(summary: ReportSummary) -> list[tuple[str, str]]:
+    """(short label, value) of the context; the selectors left open are named together."""
+    pairs, open_ = [], []
+    for key, label, value in summary.context:
+        name = _SHORT_CONTEXT.get(key, label)
+        if key not in ("period", "currency") and str(value).startswith("Not said"):
+            open_.append(name)
+        else:
+            pairs.append((name, value))
+    if len(open_) == 1:
+        pairs.insert(len(pairs) - 1, (open_[0], "not said (all segments)"))
+    elif open_:
+        pairs.insert(len(pairs) - 1, ("Not said (all segments)", ", ".join(open_)))
+    return pairs
+
+
+def coverage_line(summary: ReportSummary, one_page_only: bool) -> str:
+    """How many KPIs the counts cover, e.g. ``27 KPIs computed: 18 with a verdict, ...``."""
+    computed = len(summary.rows)
+    missing = len(summary.not_computable)
+    if not computed:
+        text = "No KPI could be computed from the inputs."
+    else:
+        text = f"{computed} KPIs computed from your inputs: {summary.kpis_compared} with a verdict"
+        if summary.without_benchmark:
+            text += f", {summary.without_benchmark} without a published benchmark"
+        text += "."
+    if missing:
+        text += f" {missing} not computable (inputs missing)."
+    if not one_page_only and (computed or missing):
+        text += " Details in the appendix."
+    return text
+
+
+def short_note(note: Footnote) -> str:
+    """``Source, year`` of a footnote for the summary page (no "year not stated")."""
+    year = "" if note.year is None or str(note.year) in note.source else f", {note.year}"
+    mine = f" (your catalogue {note.origin})" if note.user_supplied else ""
+    return f"{note.source}{year}{mine}"
+
+
+def page_notes_intro(summary: ReportSummary, one_page_only: bool) -> str:
+    """The line above the summary page's footnotes (status key and where the details are)."""
+    present = [s for s in ("V", "S", "U") if any(n.status == s for n in summary.footnotes)]
+    key = "; ".join(f"{s} = {STATUS_LABELS[s].lower()}" for s in present if s != "U")
+    text = "Numbered as on the chart" + (f". Status {key}" if key else "") + "."
+    where = "the full report" if one_page_only else "the appendix"
+    return text + f" Figures, segments and links: {where}. Benchmark amounts are in USD."
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -691,6 +892,100 @@ def chart_svg(chart: "alt.TopLevelMixin") -> bytes:
     if not text.lstrip().startswith("<?xml"):
         text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text
     return text.encode("utf-8")
+
+
+def chart_size(chart: "alt.TopLevelMixin") -> tuple[float, float]:
+    """Width and height of the rendered chart in CSS pixels (1/96 inch), from its SVG."""
+    spec, digest = _spec_of(chart)
+    head = _svg_text(spec, digest)[:2000]
+    start = head.find("<svg")
+    tag = head[start:head.find(">", start)] if start >= 0 else ""
+    size = []
+    for name in ("width", "height"):
+        found = re.search(rf'\s{name}="([0-9.]+)', tag)
+        size.append(float(found.group(1)) if found else 0.0)
+    return size[0], size[1]
+
+
+def _row_count(spec: Any) -> int:
+    """The number of rows of a chart with a categorical y axis (the longest y sort/domain list)."""
+    best = 0
+    stack = [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            y = node.get("y")
+            if isinstance(y, dict):
+                for values in (y.get("sort"), (y.get("scale") or {}).get("domain")):
+                    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+                        best = max(best, len(values))
+            stack.extend(v for k, v in node.items() if k not in ("data", "datasets"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return best
+
+
+def page_overview(chart: "_AnnotatedChart | alt.TopLevelMixin", row_height: float | None = None, *,
+                  max_height: float | None = None, min_row_height: float = 20.0) -> _AnnotatedChart:
+    """The overview chart made for the report's one-page summary.
+
+    The list of sources under the chart is dropped (the page prints the same numbered sources
+    as footnotes, in text) and, with ``row_height``, each KPI row is that many pixels high
+    (the theme's rows are 30 px). A chart of an unexpected shape comes back as it was, with
+    its sources.
+
+    Parameters
+    ----------
+    chart : the overview chart (see :func:`report_charts`).
+    row_height : pixels per KPI row; ``None`` keeps the chart's own.
+    max_height : instead of ``row_height``: make the rows as short as needed (never below
+        ``min_row_height``) for the whole chart to be at most this many pixels high. Renders
+        the chart once to measure it (the render is cached).
+
+    Returns
+    -------
+    _AnnotatedChart
+        ``name`` and ``title`` of ``chart``; ``spec`` the changed Vega-Lite spec.
+    """
+    if max_height is not None and row_height is None:
+        base = page_overview(chart)
+        height = chart_size(base)[1]
+        rows = _row_count(base.spec)
+        panel = next((p.get("height") for p in (base.spec.get("vconcat") or [{}])[0].get("hconcat", [])
+                      if isinstance(p, dict) and isinstance(p.get("height"), (int, float))), None)
+        if height <= max_height or not rows or not panel:
+            return base
+        own = panel / rows
+        fitted = max(min_row_height, (max_height - (height - panel)) / rows)
+        if fitted >= own:
+            return base
+        return page_overview(chart, math.floor(fitted * 2) / 2)
+    import copy
+
+    spec, digest = _spec_of(chart)
+    name = getattr(chart, "name", "overview")
+    title = getattr(chart, "title", "overview")
+    original = _AnnotatedChart(name, title, spec, spec, digest)
+    parts = spec.get("vconcat")
+    if not (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict)):
+        return original
+    new = {k: v for k, v in spec.items() if k != "vconcat"}
+    if isinstance(new.get("padding"), (int, float)):
+        new["padding"] = min(new["padding"], 6)  # the page gives it room enough
+    body = copy.deepcopy(parts[0])  # the data sets stay at the top level, shared
+    footer = body.get("title")
+    if isinstance(footer, dict) and footer.get("orient") == "bottom":
+        del body["title"]
+    if row_height:
+        rows = _row_count(body)
+        panels = [p for p in body.get("hconcat", []) if isinstance(p, dict)
+                  and isinstance(p.get("height"), (int, float))]
+        if rows and panels:
+            for panel in panels:
+                panel["height"] = round(rows * float(row_height))
+    new["vconcat"] = [body]
+    text = json.dumps(new, sort_keys=True, default=str, ensure_ascii=False)
+    return _AnnotatedChart(name, title, new, new, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
@@ -1019,28 +1314,44 @@ def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = Non
     return build_workbook(report, as_of_date(as_of), chosen)
 
 
+def _report_chart_list(report: ComparisonReport, date: str, charts: Sequence[NamedChartLike] | None,
+                       one_page_only: bool) -> list[_AnnotatedChart]:
+    chosen = report_charts(report, date, key_only=True, charts=charts)
+    if one_page_only:  # the summary page shows the overview only: render nothing else
+        chosen = [c for c in chosen if c.name == "overview"][:1]
+    return chosen
+
+
 def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
-                charts: Sequence[NamedChartLike] | None = None) -> bytes:
+                charts: Sequence[NamedChartLike] | None = None, one_page_only: bool = False) -> bytes:
     """The board-ready report as one self-contained HTML file that prints cleanly to A4.
 
-    Charts are embedded as SVG data URIs; the stylesheet is inlined; no network access is
-    needed to view or print it.
+    Page 1 is a one-page board summary (verdict counts, the biggest gaps, the overview chart
+    and its numbered sources); an appendix follows after a page break (the full KPI table,
+    warnings, the other charts, definitions and full sources). ``one_page_only=True`` gives
+    the summary page alone. Charts are embedded as SVG data URIs; the stylesheet is inlined;
+    no network access is needed to view or print it.
     """
     from .report_html import render_report_html
 
     date = as_of_date(as_of)
-    chosen = report_charts(report, date, key_only=True, charts=charts)
-    return render_report_html(summarize(report, date), chosen).encode("utf-8")
+    chosen = _report_chart_list(report, date, charts, one_page_only)
+    return render_report_html(summarize(report, date), chosen,
+                              one_page_only=one_page_only).encode("utf-8")
 
 
 def report_pdf(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
-               charts: Sequence[NamedChartLike] | None = None) -> bytes:
-    """The board-ready report as an A4 PDF (fpdf2; charts as PNG images)."""
+               charts: Sequence[NamedChartLike] | None = None, one_page_only: bool = False) -> bytes:
+    """The board-ready report as an A4 PDF (fpdf2; charts as PNG images).
+
+    Same structure as :func:`report_html`: a one-page board summary, then the appendix;
+    ``one_page_only=True`` gives the summary page alone (exactly one page).
+    """
     from .report_pdf import render_report_pdf
 
     date = as_of_date(as_of)
-    chosen = report_charts(report, date, key_only=True, charts=charts)
-    return render_report_pdf(summarize(report, date), chosen)
+    chosen = _report_chart_list(report, date, charts, one_page_only)
+    return render_report_pdf(summarize(report, date), chosen, one_page_only=one_page_only)
 
 
 # --- files ------------------------------------------------------------------------------------------

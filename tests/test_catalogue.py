@@ -13,6 +13,7 @@ import pytest
 from funnel_core.catalogue import (
     CATALOGUE_COLUMNS,
     DEFAULT_CATALOGUE_PATH,
+    OPTIONAL_COLUMNS,
     TEMPLATE_PATH,
     UNMAPPED_FIGURES,
     Benchmark,
@@ -55,7 +56,7 @@ def _find(catalogue: list[Benchmark], kpi: str, **numbers: float) -> list[Benchm
 def test_shipped_file_header_is_exact() -> None:
     with DEFAULT_CATALOGUE_PATH.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
-    assert tuple(header) == CATALOGUE_COLUMNS
+    assert tuple(header) == (*CATALOGUE_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def test_shipped_catalogue_loads(catalogue: list[Benchmark]) -> None:
@@ -208,7 +209,7 @@ def test_template_loads_empty() -> None:
 def test_to_dict_is_json_safe(catalogue: list[Benchmark]) -> None:
     d = catalogue[0].to_dict()
     assert isinstance(d["acv_band"], list)
-    assert set(d) == {*CATALOGUE_COLUMNS, "origin"}
+    assert set(d) == {*CATALOGUE_COLUMNS, *OPTIONAL_COLUMNS, "origin"}
     json.dumps([b.to_dict() for b in catalogue])
 
 
@@ -513,3 +514,15 @@ def test_benchmarks_for_trial_type(catalogue: list[Benchmark]) -> None:
     assert card and all(b.trial_type in (("any",),) or "card_required" in b.trial_type
                         for b in card)
     assert not any(b.trial_type == ("no_card",) for b in card)
+
+
+def test_comparability_is_optional_and_validated(tmp_path) -> None:
+    header = ",".join(CATALOGUE_COLUMNS)
+    row = "t1,cac,Board target,target,,,500,currency,none,,,any,any,any,any,Board,2026,,,V,"
+    path = tmp_path / "board.csv"
+    path.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    assert load_catalogue(path)[0].comparability == "direct"
+    path.write_text(header + ",comparability\n" + row + ",sometimes\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(path)
+    assert info.value.row == 2 and info.value.column == "comparability"

@@ -174,3 +174,35 @@ def test_primary_benchmark_without_a_chosen_segment_prefers_all_segment_figures(
     assert primary_comparison(item).benchmark.acv_band == ("any",)
     item = compare(snapshot.with_context(acv_band="enterprise")).get("customer_churn_rate")
     assert "enterprise" in primary_comparison(item).benchmark.acv_band
+
+
+@pytest.mark.parametrize(
+    "value, benchmark, higher_is_better, expected_gap",
+    [
+        (6.37, bench(kpi="clv_to_cac", statistic="target", low=3, unit="ratio", period="none"), True, 3.37),
+        (4.6, bench(kpi="cac_payback_months", statistic="threshold", high=36, unit="months", period="none"), False, -31.4),
+    ],
+)
+def test_beaten_threshold_reports_the_distance_not_zero(value, benchmark, higher_is_better, expected_gap):
+    verdict, _, gap = verdict_for(value, benchmark, higher_is_better)
+    assert verdict == "better"
+    assert gap == pytest.approx(expected_gap)
+
+
+def test_conversion_rate_above_100_percent_gets_no_verdict():
+    result = compute_kpi(KPIS_BY_ID["visitor_to_signup_rate"], Snapshot({"visitors": 8.2, "signups": 410}))
+    comparison = compare_one(result, bench(kpi="visitor_to_signup_rate", median=0.05, period="none"))
+    assert comparison.verdict is None and "above 100 %" in comparison.reason
+
+
+def test_primary_prefers_a_figure_for_exactly_the_chosen_trial_type():
+    snapshot = Snapshot({"trial_users": 100, "trial_conversions": 12}).with_context(trial_type="card_required")
+    item = compare(snapshot).get("trial_to_paid_rate")
+    chosen = primary_comparison(item).benchmark
+    assert chosen.trial_type == ("card_required",)
+
+
+def test_a_doubtful_figure_is_never_the_main_benchmark():
+    item = compare(Snapshot({"mqls": 100, "sqls": 30})).get("mql_to_sql_rate")
+    assert any(c.benchmark.comparability == "doubtful" for c in item.comparisons)  # still shown
+    assert primary_comparison(item).benchmark.comparability != "doubtful"

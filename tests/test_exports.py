@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 from xml.etree import ElementTree
 
 import altair as alt
@@ -395,6 +396,7 @@ def test_report_html_is_self_contained_and_prints_on_a4(html_text, key_charts):
     assert not re.search(r"<img[^>]*src=\"https?:", html_text, re.I)
     assert "@page" in html_text and "size: A4" in html_text
     assert "break-inside: avoid" in html_text
+    assert "page-break-after: always" in html_text  # the summary page ends the first page
     assert html_text.count('src="data:image/svg+xml;base64,') == len(key_charts)
 
 
@@ -405,14 +407,15 @@ def test_report_html_headline_counts_and_gaps(report, html_text):
         if main is not None and main.verdict:
             counts[main.verdict] += 1
     for verdict, css in (("better", "better"), ("in_line", "in-line"), ("worse", "worse")):
-        assert re.search(rf'class="tile {css}"><span class="count">{counts[verdict]}</span>', html_text)
+        assert re.search(rf'class="tile {css}"[^>]*><span class="count"[^>]*>{counts[verdict]}</span>',
+                         html_text)
     total = sum(counts.values())
     assert (f"{total} KPIs: {counts['better']} better, {counts['in_line']} in line, "
             f"{counts['worse']} worse.") in html_text
     all_counts = report.verdict_counts()
     assert f"{all_counts['better']} better, {all_counts['in_line']} in line" in html_text
     gaps = re.search(r'<ol class="gaps">(.*?)</ol>', html_text, re.S).group(1)
-    assert 1 <= gaps.count("<li>") <= 3
+    assert 1 <= gaps.count("<li") <= 3
     assert "worse." in gaps
 
 
@@ -480,6 +483,214 @@ def test_report_pdf_with_unicode_font_and_odd_characters():
 
     summary = exports.summarize(_report(label="→ zł € 数据 😀 Łódź\x00", currency="PLN"), AS_OF)
     assert render_report_pdf(summary, []).startswith(b"%PDF-")
+
+
+# --- the one-page board summary ------------------------------------------------------------------
+
+EXAMPLE_CSV = Path(__file__).resolve().parents[1] / "assets" / "example_company.csv"
+SPARSE = dict(visitors=5000, leads=150, signups=300, trial_users=120, trial_conversions=14,
+              mrr_start=20000, mrr_churned=600)
+
+
+def _board_report(kind: str) -> ComparisonReport:
+    """The fully filled example company, or a sparse input with a few KPIs only."""
+    if kind == "example":
+        from funnel_core.loading import load_snapshot
+
+        snapshot, _ = load_snapshot(EXAMPLE_CSV)
+        return compare(snapshot, list(load_catalogue()))
+    return compare(Snapshot(dict(SPARSE), Context(currency="EUR", period="month"), label="2025-12"),
+                   list(load_catalogue()))
+
+
+@pytest.fixture(scope="module", params=["example", "sparse"])
+def board(request) -> tuple[str, ComparisonReport]:
+    return request.param, _board_report(request.param)
+
+
+def _page_count(pdf: bytes) -> int:
+    """Pages of a PDF, counted from its page objects (``/Type /Page``, not ``/Pages``)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def _pdf_text(pdf: bytes, tmp_path, first: int | None = None, last: int | None = None) -> str:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    pages = [] if first is None else ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _page1_checks(text: str, summary: exports.ReportSummary) -> None:
+    """Page 1 holds the headline, the gaps and every footnote its [n] references point to."""
+    flat = " ".join(text.split())
+    assert summary.headline() in flat
+    assert "Funnel KPIs vs published SaaS benchmarks" in flat and f"As of {summary.date}" in flat
+    assert "Biggest gaps" in flat
+    for item in summary.gap_items:
+        assert " ".join(item.text.split())[:60] in flat
+    head, _, notes = flat.partition(" Sources ")
+    assert notes, "no footnotes on page 1"
+    listed = {int(n) for n in re.findall(r"\[(\d+)\]", notes)}
+    # the overview chart labels its rows [1]..[N] (its numbering is the report's, see
+    # test_report_footnotes_are_numbered_like_the_charts): all of them are footnoted here
+    assert listed == {n.number for n in summary.footnotes}
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", head)}
+    assert used and used <= listed
+    assert {item.footnote for item in summary.gap_items} <= used
+    unverified = [n for n in summary.footnotes if n.status == "U"]
+    assert flat.count("source not verified") >= len(unverified)
+    assert "KPIs against every matching benchmark" not in flat  # the appendix starts on page 2
+
+
+def test_report_pdf_one_page_only_is_exactly_one_page(board):
+    kind, rep = board
+    data = exports.report_pdf(rep, AS_OF, one_page_only=True)
+    assert data.startswith(b"%PDF-")
+    assert _page_count(data) == 1, kind
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the overview chart, nothing else
+    full = exports.report_pdf(rep, AS_OF)
+    assert _page_count(full) >= 2  # summary + appendix
+    assert len(re.findall(rb"/Subtype\s*/Image", full)) >= 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_report_pdf_page_1_holds_headline_chart_and_its_footnotes(board, tmp_path):
+    kind, rep = board
+    summary = exports.summarize(rep, AS_OF)
+    assert summary.footnotes and summary.gap_items, kind
+    for one_page_only in (True, False):
+        data = exports.report_pdf(rep, AS_OF, one_page_only=one_page_only)
+        page1 = _pdf_text(data, tmp_path, 1)
+        _page1_checks(page1, summary)
+        assert "Page 1 of" in page1
+    rest = " ".join(_pdf_text(exports.report_pdf(rep, AS_OF), tmp_path, 2, 99).split())
+    assert "Appendix" in rest and "KPIs against every matching benchmark" in rest
+    assert "Definitions" in rest and "Sources" in rest
+    if kind == "example":
+        assert "Not computable" in rest and "Free plan to paid" in rest
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_report_pdf_page_1_with_user_catalogue_text_and_core_font(report, tmp_path):
+    """Hostile user text on page 1 (a user catalogue's source is a main benchmark) stays text."""
+    from funnel_core.report_pdf import render_report_pdf
+
+    summary = exports.summarize(report, AS_OF)
+    charts = exports.report_charts(report, AS_OF, key_only=True)
+    assert any(n.source == EVIL_SOURCE for n in summary.footnotes)
+    for font in (True, False):
+        data = render_report_pdf(summary, charts[:1], unicode_font=font, one_page_only=True)
+        assert _page_count(data) == 1
+        flat = " ".join(_pdf_text(data, tmp_path, 1).split())
+        assert EVIL_SOURCE in flat and summary.headline() in flat
+
+
+def test_summary_lists_every_benchmark_with_numbers_after_the_charts():
+    summary = exports.summarize(_board_report("example"), AS_OF)
+    main = [n.number for n in summary.footnotes]
+    others = [n.number for n in summary.other_footnotes]
+    assert main == list(range(1, len(main) + 1))
+    assert others == list(range(len(main) + 1, len(main) + len(others) + 1))
+    lines = [line for row in summary.rows for line in row.others]
+    assert {line.footnote for line in lines} == set(others)
+    assert len(summary.rows) + len(lines) >= sum(summary.all_counts.values())
+    assert {label for label, _, _ in summary.definitions} >= {row.label for row in summary.rows}
+
+
+def test_page_overview_drops_the_sources_footer_and_shortens_rows(key_charts):
+    overview = key_charts[0]
+    body = overview.spec["vconcat"][0]
+    assert body["title"]["orient"] == "bottom"  # the chart's own sources footer
+    page = exports.page_overview(overview)
+    assert "title" not in page.spec["vconcat"][0]
+    assert page.spec["title"] == overview.spec["title"] and page.digest != overview.digest
+    rows = exports._row_count(overview.spec)
+    short = exports.page_overview(overview, 20)
+    assert [p["height"] for p in short.spec["vconcat"][0]["hconcat"]] == [20 * rows] * 2
+    assert overview.spec["vconcat"][0]["title"]["orient"] == "bottom"  # the original is untouched
+    width, height = exports.chart_size(short)
+    assert width > 300 and height < exports.chart_size(page)[1]
+    fitted = exports.page_overview(overview, max_height=height + 1)
+    assert exports.chart_size(fitted)[1] <= height + 1
+    odd = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q")
+    assert exports.page_overview(odd).spec == odd.to_dict(validate=False)
+
+
+def _summary_part(page: str) -> str:
+    return page.split('id="appendix"', 1)[0]
+
+
+def test_report_html_summary_page_stands_on_its_own(board):
+    kind, rep = board
+    summary = exports.summarize(rep, AS_OF)
+    page = exports.report_html(rep, AS_OF).decode("utf-8")
+    first = _summary_part(page)
+    assert 'class="sheet summary-page"' in first and 'id="appendix"' in page
+    assert first.count('src="data:image/svg+xml;base64,') == 1  # the overview
+    assert summary.headline() in first
+    for verdict, css in (("better", "better"), ("in_line", "in-line"), ("worse", "worse")):
+        count = summary.kpi_counts[verdict]
+        assert re.search(rf'class="tile {css}"[^>]*><span class="count"[^>]*>{count}</span>', first)
+        assert exports.VERDICT_LABELS[verdict] in first
+    # the markers are the charts' own: shape and colour from assets/theme.json
+    marks = exports.verdict_marks()
+    assert marks["better"][1].upper() == "#0072B2" and marks["worse"][1].upper() == "#D55E00"
+    for verdict in ("better", "in_line", "worse"):
+        assert marks[verdict][1] in first
+    # every reference on page 1 resolves on page 1
+    refs = set(re.findall(r'href="#(note-\d+)"', first))
+    ids = set(re.findall(r'id="(note-\d+)"', first))
+    assert refs and refs <= ids
+    assert ids == {f"note-{n.number}" for n in summary.footnotes}
+    assert first.count("source not verified") >= sum(n.status == "U" for n in summary.footnotes)
+    # and every reference of the appendix resolves in the appendix's full sources
+    refs = set(re.findall(r'href="#(src-\d+)"', page))
+    assert refs == {f"src-{n.number}" for n in summary.all_footnotes} == set(
+        re.findall(r'id="(src-\d+)"', page))
+    one = exports.report_html(rep, AS_OF, one_page_only=True).decode("utf-8")
+    assert 'id="appendix"' not in one and 'class="report one-page"' in one
+    assert one.count('src="data:image/svg+xml;base64,') == 1
+    assert summary.headline() in one and "id=\"note-1\"" in one
+
+
+def test_report_html_summary_page_escapes_user_text(html_text):
+    first = _summary_part(html_text)
+    assert "<script" not in html_text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in first  # a user catalogue's source, page 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 2025-06 → Q2" in first  # the period label
+    one = exports.report_html(_report(), AS_OF, one_page_only=True).decode("utf-8")
+    assert "<script" not in one and "&lt;script&gt;alert(1)&lt;/script&gt;" in one
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_chromium() is None or shutil.which("pdftotext") is None,
+                    reason="needs Chromium and poppler-utils")
+def test_report_html_prints_page_1_as_the_summary(tmp_path):
+    """Chromium's print of the HTML: the summary is page 1 alone, the appendix follows."""
+    rep = _board_report("example")
+    summary = exports.summarize(rep, AS_OF)
+    for one_page_only in (True, False):
+        source = tmp_path / f"report-{one_page_only}.html"
+        source.write_bytes(exports.report_html(rep, AS_OF, one_page_only=one_page_only))
+        target = tmp_path / f"print-{one_page_only}.pdf"
+        subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--no-first-run",
+                        "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri()],
+                       capture_output=True, timeout=120, check=False)
+        data = target.read_bytes()
+        page1 = _pdf_text(data, tmp_path, 1)
+        _page1_checks(page1, summary)
+        if one_page_only:
+            assert _page_count(data) == 1
+        else:
+            assert _page_count(data) >= 3
+            page2 = " ".join(_pdf_text(data, tmp_path, 2).split())
+            assert page2.startswith("SAAS FUNNEL BENCHMARK | APPENDIX") or "Appendix" in page2[:200]
 
 
 # --- empty and partial reports ---------------------------------------------------------------------
