@@ -203,7 +203,7 @@ def test_unmapped_figures_listed(catalogue: list[Benchmark]) -> None:
 def test_template_loads_empty() -> None:
     assert load_catalogue(TEMPLATE_PATH) == []
     with TEMPLATE_PATH.open(encoding="utf-8", newline="") as fh:
-        assert tuple(next(csv.reader(fh))) == CATALOGUE_COLUMNS
+        assert tuple(next(csv.reader(fh))) == (*CATALOGUE_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def test_to_dict_is_json_safe(catalogue: list[Benchmark]) -> None:
