@@ -1001,6 +1001,9 @@ class _State:
     context_rows: dict[str, int | None] = field(default_factory=dict)
     currencies_seen: dict[str, int] = field(default_factory=dict)
     scaled: set[tuple[str, str]] = field(default_factory=set)
+    #: texts of cells in rows/columns that were not recognised: they are not read, but they
+    #: still tell which number format the file uses ("6.500,00" decides it)
+    extra_samples: list[str] = field(default_factory=list)
 
     def add(self, level: Literal["error", "warning"], message: str, row: int | None = None,
             column: str | None = None) -> None:
@@ -1251,6 +1254,7 @@ def _collect_long(grid: _Grid, state: _State) -> tuple[list[str], list[tuple[str
         if role.kind == "unknown":
             if any(grid.cell(r, c) for c, _ in value_cols):  # a section title drops nothing
                 state.note_unknown(name, f"row {row_no}")
+                state.extra_samples += [grid.cell(r, c) for c, _ in value_cols if grid.cell(r, c)]
             continue
         state.mapping[name] = role.target
         if role.kind == "context":
@@ -1381,6 +1385,7 @@ def _collect_wide(grid: _Grid, state: _State) -> tuple[list[str], list[tuple[str
         elif role.kind == "unknown":
             if any(grid.cell(r, c) for r in data_rows):  # an empty column drops nothing
                 state.note_unknown(h, f"column {grid.letters[c]}")
+                state.extra_samples += [grid.cell(r, c) for r in data_rows if grid.cell(r, c)]
         elif role.kind == "field":
             state.mapping[h] = role.target
             field_cols.append((c, role.target or ""))
@@ -1611,7 +1616,7 @@ def _decide_convention(conv: str, cells: list[tuple[str, _NumberCell]], state: _
     if conv != "auto":
         return conv
     samples = [cell.text for _, cell in cells if cell.text and cell.number is None]
-    guess = analyse_convention(samples)
+    guess = analyse_convention(samples + state.extra_samples)
     if guess.conflicting:
         state.add("warning",
                   f"The numbers mix formats: '{guess.examples['en']}' looks English and "
@@ -1639,8 +1644,9 @@ def _decide_convention(conv: str, cells: list[tuple[str, _NumberCell]], state: _
         state.add("warning",
                   f"Numbers such as {examples} could mean thousands or decimals. They were read "
                   f"in the {CONVENTION_LABELS[guess.convention]} format ({meaning}) {reason}. "
-                  f"If your file uses {CONVENTION_LABELS[other]}, choose the number format "
-                  f"'{other}' (number_convention='{other}').")
+                  f"If your file uses {CONVENTION_LABELS[other]}, choose that number format "
+                  f"(the Number format selector in the app, or --number-format {other} on the "
+                  "command line).")
     return guess.convention
 
 
@@ -1697,6 +1703,14 @@ def _read_numbers(cells: list[tuple[str, _NumberCell]], values: dict[str, dict[s
                       f"'{shown}' is negative; {spec.label} cannot be below zero, so the cell was "
                       "skipped." + _NEGATIVE_HINT.get(cell.field, ""), cell.row, cell.column)
             continue
+        if spec.kind == "count" and abs(value - round(value)) > 1e-9:
+            other = "de" if state.convention == "en" else "en"
+            read = format_number_cell(value)
+            what = f"'{shown}'" if read == shown else f"'{shown}' was read as {read}, which"
+            state.add("warning",
+                      f"{what} is not a whole number of {spec.label}. If the file writes numbers "
+                      f"as {CONVENTION_LABELS[other]}, choose that number format; otherwise check "
+                      "the value.", cell.row, cell.column)
         for message in parsed.warnings:
             state.add("warning", message, cell.row, cell.column)
         if parsed.currency and spec.kind == "money":

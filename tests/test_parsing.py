@@ -369,6 +369,11 @@ def test_tab_paste_english():
     assert parsed.number_convention == "en"
 
 
+def _other_issues(parsed):
+    """Issues other than the "not a whole number" flag these fixtures' fractional counts raise."""
+    return [i for i in parsed.issues if "whole number" not in i.message]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -383,7 +388,8 @@ def test_tab_paste_european(text):
     assert parsed.number_convention == "de"
     assert parsed.latest() == {"visitors": 12345, "leads": 1234.5, "new_customers": 12,
                                "gross_margin": pytest.approx(0.8)}
-    assert parsed.issues == []
+    assert _other_issues(parsed) == []
+    assert [(i.row, i.level) for i in parsed.issues] == [(2, "warning")]  # 1234.5 leads
 
 
 def test_paste_from_file_fr():
@@ -425,15 +431,15 @@ def test_ambiguous_cell_decided_by_other_cells():
     parsed = parse_text("visitors;1.234\nleads;12,5\n")
     assert parsed.number_convention == "de"
     assert parsed.latest()["visitors"] == 1234
-    assert parsed.issues == []
+    assert _other_issues(parsed) == []
 
 
 def test_ambiguous_file_reads_english_and_warns():
     parsed = parse_text("visitors\t1.234\nleads\t1,500\n")
     assert parsed.number_convention == "en"
     assert parsed.latest() == {"visitors": 1.234, "leads": 1500}
-    (warning,) = parsed.issues
-    assert warning.level == "warning" and "'1.234'" in warning.message and "'de'" in warning.message
+    (warning,) = _other_issues(parsed)
+    assert warning.level == "warning" and "'1.234'" in warning.message and "--number-format de" in warning.message
     assert "English" in warning.message
 
 
@@ -446,15 +452,15 @@ def test_ambiguous_file_goes_by_the_language_of_the_names(text):
     parsed = parse_text(text)
     assert parsed.number_convention == "de"
     assert parsed.latest() == {"visitors": 1234, "new_customers": 12}
-    (warning,) = parsed.issues
-    assert "'1.234'" in warning.message and "'en'" in warning.message and "names are in" in warning.message
+    (warning,) = _other_issues(parsed)
+    assert "'1.234'" in warning.message and "--number-format en" in warning.message and "names are in" in warning.message
 
 
 def test_explicit_convention_overrides_detection():
     parsed = parse_text("visitors\t1.234\nleads\t1,500\n", number_convention="de")
     assert parsed.number_convention == "de"
     assert parsed.latest() == {"visitors": 1234, "leads": 1.5}
-    assert parsed.issues == []
+    assert _other_issues(parsed) == []
 
 
 def test_bad_convention_name():
@@ -738,3 +744,18 @@ def test_period_column_without_header_is_found_by_its_values():
 def test_csv_and_paste_have_no_sheet():
     assert parse_text("visitors,1").sheet is None
     assert parse_bytes(b"visitors,1", "a.csv").sheet is None
+
+
+def test_unrecognised_rows_still_decide_the_number_format():
+    # "6.500,00" sits in a row we do not read, but it shows the file is European
+    parsed = parse_text("Website visitors\t8.200\nAd spend\t6.500,00\nSign-ups\t410\n")
+    assert parsed.number_convention == "de"
+    assert parsed.latest()["visitors"] == 8200
+
+
+@pytest.mark.parametrize("text", ["Website visitors\t8.2\nSign-ups\t410\n",
+                                  "Leads;12,5\nSign-ups;410\n"])
+def test_a_count_that_is_not_whole_is_flagged_with_row_and_column(text):
+    parsed = parse_text(text)
+    flagged = [i for i in parsed.issues if "whole number" in i.message]
+    assert flagged and flagged[0].row == 1 and flagged[0].column
