@@ -5,15 +5,21 @@ All charts use colour-blind-safe sequential schemes (``blues`` for the heatmap,
 labels, and the data source as the subtitle. Every function returns an Altair chart
 object (``alt.Chart`` or, where text or rules are layered on top, ``alt.LayerChart``)
 ready for ``st.altair_chart`` or ``chart.save("x.html")``.
+
+Months are counted one way everywhere: *months since start*, where month 0 is the month a
+customer started paying, month 1 their 2nd month, and so on (:data:`MONTHS_TITLE`,
+:func:`month_ordinal`). Calendar months are ``YYYY-MM`` strings on an ordinal axis (one tick
+per month, no time-zone shifts).
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from funnel_core.cohorts import CohortResult
@@ -24,16 +30,30 @@ COHORT_SCHEME = "viridis"
 AVERAGE_COLOUR = "#111111"
 BENCHMARK_COLOUR = "#d55e00"  # Okabe-Ito vermillion, distinct from viridis
 
+#: The one month convention of the cohort page and charts.
+MONTHS_TITLE = "Months since start (month 0 = start month)"
+MONTHS_NOTE = ("Month 0 is the month a customer started paying, month 1 their 2nd month, "
+               "and so on")
+AVERAGE_LABEL = "All cohorts (weighted average)"
+
 _METRICS: dict[str, tuple[str, str]] = {
     "logo": ("logo_retention", "Logo retention (share of customers still paying)"),
     "revenue": ("revenue_retention", "Revenue retention (MRR vs. month 0)"),
 }
 
 
-def _title(text: str, result: CohortResult, extra: str | None = None) -> alt.TitleParams:
-    subtitle = [result.caption]
-    if extra:
-        subtitle.append(extra)
+def month_ordinal(k: int) -> str:
+    """``"1st"``, ``"2nd"``, ``"13th"``... for "month k is their (k+1)th month" wording."""
+    k = int(k)
+    if 10 <= k % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _title(text: str, result: CohortResult, *extra: str | None) -> alt.TitleParams:
+    subtitle = [result.caption, *(e for e in extra if e)]
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start",
                            subtitleColor="#555555")
 
@@ -66,8 +86,8 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     n_months = max(1, data["months_since_start"].nunique())
     vmax = max(1.0, float(data["value"].max())) if len(data) else 1.0
     base = alt.Chart(data).encode(
-        x=alt.X("months_since_start:O", title="Months since start",
-                axis=alt.Axis(labelAngle=0)),
+        x=alt.X("months_since_start:O", title=MONTHS_TITLE,
+                axis=alt.Axis(labelAngle=0, titleLimit=600)),
         y=alt.Y("cohort:O", title="Start-month cohort", sort="ascending"),
     )
     cells = base.mark_rect().encode(
@@ -88,109 +108,160 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     )
     return alt.layer(cells, text).properties(
         title=_title(f"Cohort {metric} retention", result,
-                     f"{label}; later months are blank until observed"),
+                     f"{label}; later months are blank until observed", MONTHS_NOTE),
         width=alt.Step(28 if n_months > 18 else 36),
         height=alt.Step(16 if n_cohorts > 18 else 22),
     )
+
+
+def _point_rows(benchmarks: Sequence[Mapping[str, Any]] | None,
+                max_k: int) -> list[dict[str, Any]]:
+    """Benchmarks for one month as rows to draw: marker position and a wrapped label."""
+    rows = []
+    for b in benchmarks or ():
+        try:
+            value = float(b["value"])
+            month = int(round(float(b.get("month", 0) or 0)))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not math.isfinite(value) or month < 0:
+            continue
+        label = str(b.get("label") or "Benchmark")
+        source = str(b.get("source") or "")
+        lines = textwrap.wrap(label, 46, break_on_hyphens=False) or [label]
+        if source:
+            lines += textwrap.wrap(f"Source: {source}", 46, break_on_hyphens=False)
+        rows.append({"months_since_start": month, "value": value, "label": label,
+                     "source": source, "basis": str(b.get("basis") or ""),
+                     "text": "\n".join(lines)})
+    # text to the right of the marker in the left part of the chart, to the left beyond it;
+    # above the marker unless it sits near the top of the axis
+    for row in rows:
+        row["align"] = "left" if row["months_since_start"] <= max(1, max_k) * 0.55 else "right"
+        row["baseline"] = "top" if row["value"] > 0.85 else "bottom"
+    return rows
 
 
 def retention_curves(result: CohortResult,
                      benchmarks: Sequence[Mapping[str, Any]] | None = None,
                      metric: Literal["logo", "revenue"] = "logo") -> alt.LayerChart:
     """One thin line per cohort, the customer-weighted average in bold, and optional
-    benchmark points as dashed rules.
+    published figures for one month, each drawn as a marker at that month only.
 
     Parameters
     ----------
     result : from :func:`funnel_core.cohorts.compute_cohorts`.
-    benchmarks : ``[{"label", "month", "value", "source"}, ...]``; each is drawn as a
-        dashed horizontal rule at ``value`` (a fraction) with a marker at ``month``
-        months since start and the text ``label (source)``.
+    benchmarks : ``[{"label", "month", "value", "source"[, "basis"]}, ...]``; each is a
+        figure for one month: a diamond at ``month`` months since start and ``value`` (a
+        fraction), with ``label`` and ``source`` written next to it (and in its tooltip).
+        Figures that are curves (monthly churn compounded) are drawn by
+        :func:`funnel_core.trend_charts.retention_with_benchmarks`.
     metric : ``"logo"`` or ``"revenue"`` retention.
+
+    The average is named in a legend of its own (never as text on the plot, where it would
+    collide with the lines or the cohort legend at some widths).
     """
     if metric not in _METRICS:
         raise ValueError(f"metric must be 'logo' or 'revenue', not {metric!r}")
-    _, label = _METRICS[metric]
     data = _long(result, metric)
     overall = (result.overall_logo_retention if metric == "logo"
                else result.overall_revenue_retention)
     avg = pd.DataFrame({"months_since_start": overall.index.astype(int),
                         "value": overall.to_numpy(dtype=float)}).dropna()
-    avg["series"] = "All cohorts (weighted average)"
+    avg["series"] = AVERAGE_LABEL
     y_title = "Customers still paying" if metric == "logo" else "MRR vs. month 0"
-    x = alt.X("months_since_start:Q", title="Months since start",
-              axis=alt.Axis(tickMinStep=1, format="d"))
+    data_k = int(data["months_since_start"].max()) if len(data) else 0
+    points = _point_rows(benchmarks, data_k)
+    max_k = max([1, data_k] + [int(p["months_since_start"]) for p in points])
+    step = max(1, math.ceil(max_k / 24))
+    x = alt.X("months_since_start:Q", title=MONTHS_TITLE,
+              scale=alt.Scale(domain=[0, max_k], nice=False),
+              axis=alt.Axis(values=list(range(0, max_k + 1, step)), format="d",
+                            labelAngle=0, titleLimit=600))
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=".0%"))
+    n_cohorts = data["cohort"].nunique()
     lines = alt.Chart(data).mark_line(strokeWidth=1.2, opacity=0.6).encode(
         x=x, y=y,
-        color=alt.Color("cohort:O", title="Cohort", scale=alt.Scale(scheme=COHORT_SCHEME),
-                        legend=alt.Legend(columns=2 if data["cohort"].nunique() > 12 else 1,
-                                          symbolLimit=40)),
+        color=alt.Color("cohort:O", title="Start-month cohort",
+                        scale=alt.Scale(scheme=COHORT_SCHEME),
+                        legend=alt.Legend(columns=2 if n_cohorts > 12 else 1, symbolLimit=40,
+                                          orient="right")),
         detail="cohort:N",
         tooltip=[alt.Tooltip("cohort:O", title="Cohort"),
                  alt.Tooltip("months_since_start:Q", title="Months since start"),
                  alt.Tooltip("value:Q", title=y_title, format=".1%"),
                  alt.Tooltip("size:Q", title="Customers in cohort", format=",")],
     )
-    average = alt.Chart(avg).mark_line(strokeWidth=4, color=AVERAGE_COLOUR).encode(
+    average = alt.Chart(avg).mark_line(strokeWidth=4).encode(
         x=x, y=y,
+        color=alt.Color("series:N", scale=alt.Scale(domain=[AVERAGE_LABEL],
+                                                    range=[AVERAGE_COLOUR]),
+                        legend=alt.Legend(title="Bold line", orient="right",
+                                          symbolType="stroke", symbolStrokeWidth=4,
+                                          labelLimit=260)),
         tooltip=[alt.Tooltip("series:N", title="Line"),
                  alt.Tooltip("months_since_start:Q", title="Months since start"),
                  alt.Tooltip("value:Q", title=y_title, format=".1%")],
     )
-    avg_label = alt.Chart(avg.tail(1)).mark_text(
-        align="right", dx=-2, dy=-14, fontWeight="bold", color=AVERAGE_COLOUR,
-    ).encode(x=x, y=y, text="series:N")
-    layers: list[alt.Chart] = [lines, average, avg_label]
-    extra = "Thin lines: one per start-month cohort; bold: all cohorts, customer-weighted"
-    if benchmarks:
-        rows = []
-        for b in benchmarks:
-            value = float(b["value"])
-            if not np.isfinite(value):
-                continue
-            src = b.get("source")
-            text = str(b.get("label", "Benchmark")) + (f" ({src})" if src else "")
-            rows.append({"label": text, "month": float(b.get("month", 0) or 0),
-                         "value": value})
-        if rows:
-            bdf = pd.DataFrame(rows)
-            rule = alt.Chart(bdf).mark_rule(strokeDash=[6, 4], strokeWidth=1.5,
-                                            color=BENCHMARK_COLOUR).encode(
-                y="value:Q", tooltip=[alt.Tooltip("label:N", title="Benchmark"),
-                                      alt.Tooltip("value:Q", title="Value", format=".1%")])
-            point = alt.Chart(bdf).mark_point(shape="diamond", size=80, filled=True,
-                                              color=BENCHMARK_COLOUR).encode(
-                x="month:Q", y="value:Q")
-            label_text = alt.Chart(bdf).mark_text(align="left", dx=6, dy=-7,
-                                                  color=BENCHMARK_COLOUR).encode(
-                x="month:Q", y="value:Q", text="label:N")
-            layers += [rule, point, label_text]
-            extra += "; dashed: published benchmarks"
+    layers: list[Any] = [lines, average]
+    extra = ["Thin lines: one per start-month cohort; bold: all cohorts, weighted by "
+             "customers", MONTHS_NOTE]
+    if points:
+        bdf = pd.DataFrame(points)
+        tooltip = [alt.Tooltip("label:N", title="Published figure"),
+                   alt.Tooltip("months_since_start:Q", title="At month"),
+                   alt.Tooltip("value:Q", title="Value", format=".1%"),
+                   alt.Tooltip("source:N", title="Source")]
+        if bdf["basis"].str.len().gt(0).any():
+            tooltip.append(alt.Tooltip("basis:N", title="Measures"))
+        layers.append(alt.Chart(bdf).mark_point(
+            shape="diamond", size=120, filled=True, opacity=1, color=BENCHMARK_COLOUR,
+            stroke="white", strokeWidth=1).encode(x=x, y=y, tooltip=tooltip))
+        for (align, baseline), group in bdf.groupby(["align", "baseline"], sort=True):
+            dx = 9 if align == "left" else -9
+            dy = -5 if baseline == "bottom" else 5
+            common = dict(align=align, baseline=baseline, dx=dx, dy=dy, lineBreak="\n",
+                          fontSize=11)
+            sub = alt.Chart(group.drop(columns=["align", "baseline"]))
+            layers.append(sub.mark_text(stroke="white", strokeWidth=4, strokeOpacity=0.85,
+                                        strokeJoin="round", **common)
+                          .encode(x=x, y=y, text="text:N"))
+            layers.append(sub.mark_text(color=BENCHMARK_COLOUR, **common)
+                          .encode(x=x, y=y, text="text:N", tooltip=tooltip))
+        extra.append("Diamonds: published figures for one month, drawn at that month only")
     return alt.layer(*layers).properties(
         title=_title(f"{'Logo' if metric == 'logo' else 'Revenue'} retention by cohort",
-                     result, extra),
+                     result, *extra),
         width=640, height=360,
-    )
+    ).resolve_scale(color="independent")
 
 
 def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
-    """Stacked area of MRR by start-month cohort over calendar months."""
+    """Stacked area of MRR by start-month cohort over calendar months.
+
+    The x axis is ordinal with one ``YYYY-MM`` tick per month (the first and the last month
+    included), the same labels as the cohorts in the legend.
+    """
     table = result.mrr_by_cohort_over_time
     data = table.copy()
     data.columns = data.columns.astype(str)
-    data.index = data.index.to_timestamp()
+    data.index = data.index.astype(str)
     long = data.stack(future_stack=True).rename("mrr").reset_index()
     long.columns = ["month", "cohort", "mrr"]
+    months = list(data.index)
+    n_months = len(months)
     return alt.Chart(long).mark_area(opacity=0.9).encode(
-        x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("month:O", title="Calendar month", sort=months,
+                scale=alt.Scale(domain=months, padding=0.1),
+                axis=alt.Axis(labelAngle=0 if n_months <= 12 else -45, labelOverlap=False,
+                              labelAlign="center" if n_months <= 12 else "right")),
         y=alt.Y("sum(mrr):Q", title="MRR", stack="zero", axis=alt.Axis(format="~s")),
         color=alt.Color("cohort:O", title="Start-month cohort",
                         scale=alt.Scale(scheme=COHORT_SCHEME),
                         legend=alt.Legend(columns=2 if long["cohort"].nunique() > 12 else 1,
                                           symbolLimit=40)),
         order=alt.Order("cohort:O", sort="ascending"),
-        tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"),
+        tooltip=[alt.Tooltip("month:O", title="Month"),
                  alt.Tooltip("cohort:O", title="Cohort"),
                  alt.Tooltip("mrr:Q", title="MRR", format=",.0f")],
     ).properties(
@@ -200,4 +271,5 @@ def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
     )
 
 
-__all__ = ["cohort_heatmap", "mrr_by_cohort_area", "retention_curves"]
+__all__ = ["AVERAGE_LABEL", "MONTHS_NOTE", "MONTHS_TITLE", "cohort_heatmap", "month_ordinal",
+           "mrr_by_cohort_area", "retention_curves"]

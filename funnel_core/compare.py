@@ -275,44 +275,40 @@ _STATUS_RANK = {"V": 0, "S": 1, "U": 2}
 _COMPARABILITY_RANK = {"direct": 0, "approximate": 1, "doubtful": 2}
 
 
+def preference_key(benchmark: Benchmark, selectors: Mapping[str, str | None]) -> tuple:
+    """Sort key of a benchmark as the main figure for a KPI (smaller is preferred).
+
+    User catalogue rows (board targets) first; never a figure marked ``doubtful`` while another
+    exists; then rows made for the segment the user chose (a row for exactly the chosen value
+    counts 1, a row for two values 1/2...); then rows for all segments over rows for a segment
+    the user did not say they are in; then direct over approximate definitions; then
+    verification status V > S > U; then the newest year.
+    """
+    chosen = 0.0
+    unchosen = 0
+    for name in ("acv_band", "trial_type", "motion", "product_category"):
+        values = getattr(benchmark, name)
+        if values == ("any",):
+            continue
+        if selectors.get(name):
+            chosen += 1 / len(values)
+        else:
+            unchosen += 1
+    comparability = _COMPARABILITY_RANK.get(benchmark.comparability, 1)
+    return (benchmark.origin == "published", comparability >= 2, -chosen, unchosen, comparability,
+            _STATUS_RANK.get(benchmark.status, 3), -(benchmark.year or 0))
+
+
 def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
     """The one benchmark a single-figure view (overview chart, funnel, focus list) uses.
 
-    Preference: comparisons with a verdict; then user catalogue rows (board targets); never a
-    figure marked ``doubtful`` while another exists; then rows made for the segment the user chose; then rows for all segments over rows for a segment the
-    user did not say they are in; then direct over approximate definitions; then verification status V > S > U; then the newest year;
-    then catalogue order. Every other benchmark stays visible in the table.
+    Among the comparisons with a user value, those with a verdict first, then
+    :func:`preference_key`, then catalogue order. Every other benchmark stays visible in the
+    table.
     """
     candidates = [c for c in item.comparisons if c.user_value is not None]
     if not candidates:
         return None
-    selectors = item.selectors
-
-    def segment_fit(c: BenchmarkComparison) -> tuple[float, int]:
-        """(-closeness to the chosen segment, number of segments the user did not choose).
-
-        A row made for exactly the chosen value counts 1, a row for two values (one of them the
-        user's) 1/2, and so on: a figure for "card required" beats one for "any trial".
-        """
-        b = c.benchmark
-        chosen = 0.0
-        unchosen = 0
-        for name in ("acv_band", "trial_type", "motion", "product_category"):
-            values = getattr(b, name)
-            if values == ("any",):
-                continue
-            if selectors.get(name):
-                chosen += 1 / len(values)
-            else:
-                unchosen += 1
-        return -chosen, unchosen
-
-    def key(indexed: tuple[int, BenchmarkComparison]) -> tuple:
-        index, c = indexed
-        b = c.benchmark
-        return (c.verdict is None, b.origin == "published",
-                _COMPARABILITY_RANK.get(b.comparability, 1) >= 2, *segment_fit(c),
-                _COMPARABILITY_RANK.get(b.comparability, 1), _STATUS_RANK.get(b.status, 3),
-                -(b.year or 0), index)
-
-    return min(enumerate(candidates), key=key)[1]
+    return min(enumerate(candidates),
+               key=lambda ic: (ic[1].verdict is None,
+                               *preference_key(ic[1].benchmark, item.selectors), ic[0]))[1]

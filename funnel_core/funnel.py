@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .catalogue import Benchmark
-from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
-from .constants import ANY, FIELDS_BY_NAME, MONTHS_IN_PERIOD, NO_PERIOD, STATUS_LABELS
+from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, preference_key, primary_comparison
+from .constants import FIELDS_BY_NAME, MONTHS_IN_PERIOD, NO_PERIOD, STATUS_LABELS
 from .formatting import format_number, format_value
 from .periods import ConversionError, convert_churn
 
@@ -110,7 +110,6 @@ def benchmark_source_text(benchmark: Benchmark) -> str:
             f"status {benchmark.status} ({STATUS_LABELS.get(benchmark.status, 'unknown').lower()})")
 
 
-_STATUS_RANK = {"V": 0, "S": 1, "U": 2}
 
 
 def _primary_benchmark(item: KpiComparison) -> Benchmark | None:
@@ -125,17 +124,7 @@ def _primary_benchmark(item: KpiComparison) -> Benchmark | None:
     rows = [c.benchmark for c in item.comparisons if c.benchmark.unit == item.kpi.spec.unit]
     if not rows:
         return None
-
-    def specificity(b: Benchmark) -> int:
-        return sum(1 for dim in (b.acv_band, b.trial_type, b.motion, b.product_category)
-                   if dim != (ANY,))
-
-    def key(indexed: tuple[int, Benchmark]) -> tuple:
-        index, b = indexed
-        return (b.origin == "published", -specificity(b), _STATUS_RANK.get(b.status, 3),
-                -(b.year or 0), index)
-
-    return min(enumerate(rows), key=key)[1]
+    return min(enumerate(rows), key=lambda ib: (*preference_key(ib[1], item.selectors), ib[0]))[1]
 
 
 def _item(report: ComparisonReport, kpi_id: str) -> KpiComparison | None:

@@ -272,11 +272,13 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     """Cohort retention curves with published benchmarks drawn in.
 
     The cohort lines and the weighted average come from
-    :func:`funnel_core.cohort_charts.retention_curves`; point figures (month-1 retention...)
-    are passed to it. Churn-based curves ``(1 - churn)^k`` are added as dashed lines (with a
+    :func:`funnel_core.cohort_charts.retention_curves`. A figure for one month (month-1 user
+    retention...) is passed to it and drawn as a marker at that month only, with its label
+    and source; it is never stretched into a level across all months. Figures that are
+    curves - monthly churn compounded, ``(1 - churn)^k`` - are added as dashed lines (with a
     shaded band for a published range) in a legend of their own, and named with their source
-    in the subtitle. Benchmarks are drawn on logo retention only: they describe customers,
-    not MRR.
+    in the subtitle. Benchmarks are drawn on logo retention only: they describe customers
+    (or users), not MRR.
     """
     from .cohort_charts import retention_curves
 
@@ -286,7 +288,8 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     curves = [b for b in use if b.kind == "curve"]
     if not curves:
         return chart
-    months = max(1, int(result.logo_retention.shape[1]) - 1)
+    months = max([1, int(result.logo_retention.shape[1]) - 1]
+                 + [int(p["month"]) for p in points])
     labels = [b.label for b in curves]
     colors = [CURVE_COLORS[i % len(CURVE_COLORS)] for i in range(len(curves))]
     dashes = [_CURVE_DASHES[i % len(_CURVE_DASHES)] for i in range(len(curves))]
@@ -300,7 +303,8 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     data = alt.Data(values=rows)
     x = alt.X("months_since_start:Q")
     color = alt.Color("label:N", scale=alt.Scale(domain=labels, range=colors),
-                      legend=alt.Legend(title="Published churn as retention, (1 - churn)^k",
+                      legend=alt.Legend(title="Published monthly churn of paying customers, "
+                                              "as retention (1 - churn)^k",
                                         orient="bottom", direction="vertical", labelLimit=700,
                                         titleLimit=700, symbolType="stroke"))
     tooltip = [alt.Tooltip("label:N", title="Benchmark"),
@@ -337,7 +341,8 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
             subtitle_lines = [existing]
         elif isinstance(existing, (list, tuple)):
             subtitle_lines = [str(s) for s in existing]
-    subtitle_lines.append("Curves of published monthly churn (a range is shaded):")
+    subtitle_lines.append("Dashed curves: published monthly churn of paying customers, "
+                          "compounded as (1 - churn)^k (a range is shaded):")
     for text in sources:
         subtitle_lines.extend(textwrap.wrap(text, 120, break_on_hyphens=False))
     if isinstance(title, alt.TitleParams):

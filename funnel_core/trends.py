@@ -1132,11 +1132,13 @@ class RetentionBenchmark:
         return rows
 
     def as_point(self) -> dict[str, Any] | None:
-        """``{"label", "month", "value", "source"}`` for :func:`cohort_charts.retention_curves`."""
+        """``{"label", "month", "value", "source", "basis"}`` for
+        :func:`cohort_charts.retention_curves`, which draws it as a marker at ``month`` only
+        (a figure for one month is not a level that holds at every month)."""
         if self.kind != "point" or self.value is None or self.month is None:
             return None
         return {"label": self.label, "month": self.month, "value": self.value,
-                "source": self.source}
+                "source": self.source, "basis": self.basis}
 
     def to_dict(self) -> dict[str, Any]:
         return sanitize({
@@ -1205,6 +1207,10 @@ _SIX_MONTH = re.compile(
     r"\s*enterprise\s*([\d.]+)\s*/\s*([\d.]+)\s*%\s*\(([^)]*)\)", re.IGNORECASE)
 
 
+#: What the user-retention figures measure; part of their label, so it is never lost.
+_USERS = "users, not paying customers"
+
+
 def _unmapped_points(context: Mapping[str, Any], texts: Sequence[str]) -> list[RetentionBenchmark]:
     """Retention points quoted in the catalogue's context-only figures (only those present)."""
     out: list[RetentionBenchmark] = []
@@ -1215,8 +1221,8 @@ def _unmapped_points(context: Mapping[str, Any], texts: Sequence[str]) -> list[R
             value = float(match.group(1)) / 100
             out.append(RetentionBenchmark(
                 id="unmapped:userpilot_month1_user_retention", kind="point",
-                label=f"Month-1 user retention {_pct(value)} (average, users)",
-                source=match.group(2).strip(), status=None, basis="users, not paying customers",
+                label=f"Month-1 user retention, average: {_pct(value)} ({_USERS})",
+                source=match.group(2).strip(), status=None, basis=_USERS,
                 note=caveat, month=1, value=value))
         match = _SIX_MONTH.search(text)
         if match:
@@ -1228,8 +1234,9 @@ def _unmapped_points(context: Mapping[str, Any], texts: Sequence[str]) -> list[R
                 value = float(raw) / 100
                 out.append(RetentionBenchmark(
                     id=f"unmapped:six_month_user_retention_{word}", kind="point",
-                    label=f"6-month user retention, {word} ({segment}): {_pct(value)}",
-                    source=source, status=None, basis="users, not paying customers",
+                    label=f"6-month user retention, {word} ({segment}): {_pct(value)} "
+                          f"({_USERS})",
+                    source=source, status=None, basis=_USERS,
                     note=caveat, month=6, value=value))
     return out
 
@@ -1246,7 +1253,9 @@ def retention_benchmarks(context: Mapping[str, Any] | None = None,
       when the context names a segment, broad ones first otherwise;
     - retention figures quoted in :data:`funnel_core.catalogue.UNMAPPED_FIGURES` (Userpilot
       month-1 user retention, Rachitsky & Winters 6-month user retention), when present, as
-      points, marked as user (not paying-customer) retention.
+      points: one figure at one month (months since start, month 0 = the start month), drawn
+      as a marker at that month only; their label says they measure users, not paying
+      customers.
     """
     from .catalogue import UNMAPPED_FIGURES, load_catalogue
 
