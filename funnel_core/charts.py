@@ -448,8 +448,11 @@ def _config(theme: Theme) -> dict[str, Any]:
 _PADDING = {"left": 16, "right": 16, "top": 16, "bottom": 16}
 
 
+# ``alt.VConcatChart`` takes Altair schema objects as sub-views. These hold a body given as plain
+# Vega-Lite; Altair would otherwise check each one against the schema when it is created (tens
+# of milliseconds). The finished chart is checked as a whole by ``to_dict()``.
 class _LayerView(alt.LayerSpec):
-    _class_is_valid_at_instantiation = False  # the whole chart is validated by to_dict()
+    _class_is_valid_at_instantiation = False
 
 
 class _HConcatView(alt.HConcatSpecGenericSpec):

@@ -114,9 +114,31 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     )
 
 
+#: Font size and line height of the text next to a published one-month figure.
+_POINT_FONT = 11
+_POINT_LINE = 13
+
+
+def _point_lines(label: str, source: str) -> list[str]:
+    """The label (its closing parenthetical on a line of its own) and the source, wrapped."""
+    main, rest = label, ""
+    cut = label.rfind(" (")
+    if cut > 0 and label.endswith(")"):
+        main, rest = label[:cut], label[cut + 1:]
+    lines: list[str] = []
+    for part in (main, rest, f"Source: {source}" if source else ""):
+        if part:
+            lines += textwrap.wrap(part, 56, break_on_hyphens=False) or [part]
+    return lines
+
+
 def _point_rows(benchmarks: Sequence[Mapping[str, Any]] | None,
                 max_k: int) -> list[dict[str, Any]]:
-    """Benchmarks for one month as rows to draw: marker position and a wrapped label."""
+    """Published one-month figures as rows to draw: marker position and a wrapped label.
+
+    The text goes to the right of the marker in the left part of the chart and to its left
+    further right, so it stays inside the plot; it is centred on the marker vertically.
+    """
     rows = []
     for b in benchmarks or ():
         try:
@@ -128,17 +150,11 @@ def _point_rows(benchmarks: Sequence[Mapping[str, Any]] | None,
             continue
         label = str(b.get("label") or "Benchmark")
         source = str(b.get("source") or "")
-        lines = textwrap.wrap(label, 46, break_on_hyphens=False) or [label]
-        if source:
-            lines += textwrap.wrap(f"Source: {source}", 46, break_on_hyphens=False)
+        lines = _point_lines(label, source)
         rows.append({"months_since_start": month, "value": value, "label": label,
                      "source": source, "basis": str(b.get("basis") or ""),
-                     "text": "\n".join(lines)})
-    # text to the right of the marker in the left part of the chart, to the left beyond it;
-    # above the marker unless it sits near the top of the axis
-    for row in rows:
-        row["align"] = "left" if row["months_since_start"] <= max(1, max_k) * 0.55 else "right"
-        row["baseline"] = "top" if row["value"] > 0.85 else "bottom"
+                     "text": "\n".join(lines), "lines": len(lines),
+                     "align": "left" if month <= max(1, max_k) * 0.55 else "right"})
     return rows
 
 
@@ -217,13 +233,12 @@ def retention_curves(result: CohortResult,
         layers.append(alt.Chart(bdf).mark_point(
             shape="diamond", size=120, filled=True, opacity=1, color=BENCHMARK_COLOUR,
             stroke="white", strokeWidth=1).encode(x=x, y=y, tooltip=tooltip))
-        for (align, baseline), group in bdf.groupby(["align", "baseline"], sort=True):
-            dx = 9 if align == "left" else -9
-            dy = -5 if baseline == "bottom" else 5
-            common = dict(align=align, baseline=baseline, dx=dx, dy=dy, lineBreak="\n",
-                          fontSize=11)
-            sub = alt.Chart(group.drop(columns=["align", "baseline"]))
-            layers.append(sub.mark_text(stroke="white", strokeWidth=4, strokeOpacity=0.85,
+        for (align, n_lines), group in bdf.groupby(["align", "lines"], sort=True):
+            common = dict(align=align, baseline="top", dx=9 if align == "left" else -9,
+                          dy=-round(int(n_lines) * _POINT_LINE / 2), lineBreak="\n",
+                          lineHeight=_POINT_LINE, fontSize=_POINT_FONT)
+            sub = alt.Chart(group.drop(columns=["align", "lines"]))
+            layers.append(sub.mark_text(stroke="white", strokeWidth=5, strokeOpacity=0.9,
                                         strokeJoin="round", **common)
                           .encode(x=x, y=y, text="text:N"))
             layers.append(sub.mark_text(color=BENCHMARK_COLOUR, **common)

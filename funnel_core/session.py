@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,15 @@ from .constants import (
 from .formatting import format_number, format_value
 from .kpis import KPIS
 from .model import Context, Snapshot, SnapshotError
+from .numbers import (
+    NumberError,
+    analyse_convention,
+    format_number_cell,
+    is_missing,
+    normalise_convention,
+    parse_number_detail,
+)
+from .periods import ConversionError, convert_retention
 
 __all__ = [
     "CONTEXT_LABELS", "CONTEXT_OPTIONS", "CURRENT_PERIOD", "EDITOR_COLUMNS", "KPI_TABLE_COLUMNS",
@@ -69,6 +79,9 @@ __all__ = [
     "parsed_periods_frame", "period_text", "primary_for", "raw_preview", "resolve_period",
     "rows_from_benchmarks", "snapshot_from_key", "snapshot_key", "snapshot_summary",
     "source_text", "status_text", "store_values", "unmapped_figures", "verdict_text",
+    "FORMAT_NAMES", "LOSS_FIELDS", "REVENUE_KPIS", "FormReading", "MetricCard", "converted_lines",
+    "form_text", "form_texts", "issue_message", "merge_plan", "negative_next_step", "read_form",
+    "revenue_cards",
 ]
 
 #: Label of the one period entered through the form or a one-column file.
@@ -395,7 +408,7 @@ def describe_issue(issue: Any) -> str:
         parts.append(f"row {row}")
     if column not in (None, ""):
         parts.append(f"column '{column}'")
-    message = getattr(issue, "message", None) or str(issue)
+    message = issue_message(issue)
     return (", ".join(parts) + ": " + message) if parts else message
 
 
@@ -418,8 +431,7 @@ def error_text(issue: Any, headline: str, todo: str) -> str:
         where.append(f"row {row}")
     if column not in (None, ""):
         where.append(f"column '{column}'")
-    message = getattr(issue, "message", None) or str(issue)
-    body = _sentence(message)
+    body = _sentence(issue_message(issue))
     if where:
         text = ", ".join(where)
         body = text[0].upper() + text[1:] + ": " + body
@@ -436,7 +448,7 @@ def issues_markdown(issues: Iterable[Any]) -> str:
             where.append(f"row {issue.row}")
         if getattr(issue, "column", None) not in (None, ""):
             where.append(f"column '{issue.column}'")
-        message = getattr(issue, "message", str(issue))
+        message = issue_message(issue)
         lines.append(f"- **{level}**" + (f" · {', '.join(where)}" if where else "") + f": {message}")
     return "\n".join(lines)
 
@@ -855,3 +867,394 @@ def unmapped_figures() -> tuple[str, ...]:
 def primary_for(item: KpiComparison) -> BenchmarkComparison | None:
     """Re-export of :func:`compare.primary_comparison` for the pages."""
     return primary_comparison(item)
+
+
+# --------------------------------------------------------------------------------------
+# what to do next, for messages the parser gives without a next step
+# --------------------------------------------------------------------------------------
+
+#: Fields that hold an amount *lost*: people tend to type them as negative numbers.
+LOSS_FIELDS: frozenset[str] = frozenset({"mrr_contraction", "mrr_churned", "customers_churned"})
+
+_NEGATIVE_RE = re.compile(r"'(?P<shown>[^']*)' is negative[;,] (?:and )?(?P<label>.+?) cannot be below zero")
+
+
+def _positive_text(shown: str) -> str:
+    text = shown.strip()
+    if text.startswith("(") and text.endswith(")"):
+        return text[1:-1].strip()
+    return text.lstrip("-\u2212\u2013\u2014 ").strip()
+
+
+def negative_next_step(label: str, shown: str, where: str = "cell") -> str:
+    """What to do about a negative value, with the user's own number as the example.
+
+    ``"Enter amounts lost as positive numbers: Churned MRR 1,200, not -1,200."``
+    """
+    example = f"{label} {_positive_text(shown) or '1,200'}, not {shown.strip()}"
+    spec = next((s for s in FIELDS if s.label == label), None)
+    if spec is not None and spec.name in LOSS_FIELDS:
+        return f"Enter amounts lost as positive numbers: {example}."
+    return (f"Enter it as a positive number ({example}) or leave the {where} empty; amounts lost, "
+            "such as churned MRR, are positive numbers too.")
+
+
+def issue_message(issue: Any) -> str:
+    """The message of a parse issue, with the next step added where it has none.
+
+    A negative value gets an example with the user's own number (``Churned MRR 1,200, not
+    -1,200``); every other message is returned as it is.
+    """
+    message = getattr(issue, "message", None) or str(issue)
+    match = _NEGATIVE_RE.search(message)
+    if match is None or ", not " in message:
+        return message
+    step = negative_next_step(match["label"], match["shown"])
+    if "positive" in message:  # the parser already says what to do: add the example only
+        step = f"For example: {match['label']} {_positive_text(match['shown'])}, not {match['shown']}."
+    return f"{_sentence(message)} {step}"
+
+
+# --------------------------------------------------------------------------------------
+# the form: typed text read like a file
+# --------------------------------------------------------------------------------------
+
+#: The number formats by their look, as messages name them (the selectors say the same).
+FORMAT_NAMES: dict[str, str] = {"en": "1,234.5", "de": "1.234,5"}
+
+_KIND_EXAMPLE: dict[str, str] = {
+    "count": "Type a whole number such as 12500 or 12,500",
+    "money": "Type an amount such as 48000 or 48,000.50",
+    "fraction": "Type it as 80 % or 0.8",
+}
+
+
+def form_text(name: str, value: float, convention: str = "auto") -> str:
+    """A stored value as the form shows it (:func:`read_form` reads it back to the same number).
+
+    No thousands separators (``12500``), so the text means the same in both number formats;
+    decimals use the decimal mark of ``convention`` (``1234,5`` for ``"de"``). Gross margin is
+    shown as a percentage (``80 %``).
+    """
+    kind = FIELDS_BY_NAME[name].kind
+    number = round(float(value) * 100, 10) if kind == "fraction" else float(value)
+    text = format_number_cell(number)
+    if "e" in text.lower():
+        text = f"{number:.12f}".rstrip("0").rstrip(".")
+    if normalise_convention(convention) == "de":
+        text = text.replace(".", ",")
+    return f"{text} %" if kind == "fraction" else text
+
+
+def form_texts(values: Mapping[str, float], convention: str = "auto") -> dict[str, str]:
+    """:func:`form_text` of every stored field (fields not stored are absent)."""
+    return {k: form_text(k, v, convention) for k, v in values.items() if k in FIELDS_BY_NAME}
+
+
+@dataclass(frozen=True)
+class FormReading:
+    """What :func:`read_form` made of the form.
+
+    Attributes
+    ----------
+    values : every field with a number (kept and newly typed), in canonical order; when
+        ``errors`` is not empty these must not be stored.
+    errors : one sentence per field that cannot be used: names the field, quotes the text and
+        says what to do.
+    warnings : readings to check (an ambiguous ``1.000``, a bare gross margin ``80``...).
+    convention : ``"en"`` or ``"de"`` used for the typed texts; ``None`` when nothing new was typed.
+    typed : fields read from new text (the others were kept as shown or left empty).
+    """
+
+    values: dict[str, float]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    convention: str | None = None
+    typed: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _plain(value: float) -> str:
+    """A number as read, with thousands separators and only the decimals it has: ``12.5``, ``12,500``."""
+    return f"{value:,.12g}"
+
+
+def _other(convention: str) -> str:
+    return "de" if convention == "en" else "en"
+
+
+def _try_read(text: str, convention: str, name: str) -> float | None:
+    """The value of ``text`` in ``convention`` if it is a usable value of field ``name``."""
+    try:
+        parsed = parse_number_detail(text, convention, field=name)
+    except (NumberError, ValueError):
+        return None
+    value = parsed.value
+    if math.isnan(value) or value < 0 or (parsed.percent and FIELDS_BY_NAME[name].kind != "fraction"):
+        return None
+    if FIELDS_BY_NAME[name].kind == "count" and abs(value - round(value)) > 1e-9:
+        return None
+    return value
+
+
+def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
+                    undecided: bool) -> tuple[float | None, str | None, list[str]]:
+    """(value, error, warnings) of one typed field."""
+    spec = FIELDS_BY_NAME[name]
+    label = spec.label
+    todo = f"{_KIND_EXAMPLE[spec.kind]}, or leave the field empty."
+    try:
+        parsed = parse_number_detail(text, convention, field=name)
+    except NumberError as exc:
+        return None, f"{label}: {_sentence(str(exc))} {todo}", []
+    value = parsed.value
+    if math.isnan(value):
+        return None, None, []
+    if parsed.percent and spec.kind != "fraction":
+        what = "a count" if spec.kind == "count" else "an amount"
+        return None, f"{label}: '{text}' is a percentage, but {label} is {what}. {todo}", []
+    if value < 0:
+        return None, (f"{label}: '{text}' is negative, and it cannot be below zero. "
+                      + negative_next_step(label, text, "field")), []
+    other = _other(convention)
+    alternative = _try_read(text, other, name)
+    if spec.kind == "count" and abs(value - round(value)) > 1e-9:
+        if alternative is not None:
+            step = (f"if you meant {_plain(alternative)}, choose the number format "
+                    f"{FORMAT_NAMES[other]}")
+        else:
+            step = "type a whole number, or leave the field empty"
+        return None, (f"'{text}' reads as {_plain(value)}, which is not a whole number of "
+                      f"{label}; {step}."), []
+    warnings = [_sentence(w) if label in w else f"{label}: {_sentence(w)}" for w in parsed.warnings]
+    if undecided and parsed.ambiguous and alternative is not None and alternative != value:
+        warnings.append(
+            f"{label}: '{text}' could be read either way; it was read as {_plain(value)} "
+            f"(the {FORMAT_NAMES[convention]} format). If you meant {_plain(alternative)}, "
+            f"choose the number format {FORMAT_NAMES[other]} and apply again.")
+    if parsed.currency and currency and spec.kind == "money" and parsed.currency != currency.upper():
+        warnings.append(
+            f"{label}: '{text}' is in {parsed.currency}, but your numbers are in "
+            f"{currency.upper()}; the amount was stored as it is, not converted. Change the "
+            "currency if that is wrong.")
+    return value, None, warnings
+
+
+def read_form(texts: Mapping[str, Any], convention: str = "auto", *,
+              stored: Mapping[str, float] | None = None, shown: Mapping[str, str] | None = None,
+              currency: str | None = None) -> FormReading:
+    """Read the form's text fields with the same number reading as files and pasted cells.
+
+    Parameters
+    ----------
+    texts : field name -> the text in the form (empty or missing = not given).
+    convention : ``"auto"``, ``"en"`` (1,234.5) or ``"de"`` (1.234,5 or 1 234,5). In ``"auto"``
+        mode the format is decided from all newly typed texts together
+        (:func:`~funnel_core.numbers.analyse_convention`), like the cells of a file; when
+        nothing decides, English is used and ambiguous readings are listed as warnings.
+    stored : the stored values of the edited period, and ``shown`` the texts the form showed
+        for them (default :func:`form_texts`): a field whose text is unchanged keeps its stored
+        value exactly and does not vote on the number format.
+    currency : the snapshot's currency; an amount typed with another currency is a warning.
+
+    Returns
+    -------
+    FormReading
+        A count that reads as a non-whole number is an error (``'12.500' reads as 12.5, which
+        is not a whole number of Website visitors; if you meant 12,500, choose the number
+        format 1.234,5``), and so are text that is not a number, a negative value and a
+        percentage in a count or an amount.
+    """
+    conv = normalise_convention(convention)
+    stored = dict(stored or {})
+    shown = form_texts(stored, conv) if shown is None else shown
+    values: dict[str, float] = {}
+    typed: dict[str, str] = {}
+    for spec in FIELDS:
+        raw = texts.get(spec.name)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            text = "" if _is_missing(raw) else format_number_cell(raw)
+        else:
+            text = "" if raw is None else str(raw).strip()
+        if not text or is_missing(text):
+            continue
+        if spec.name in stored and text == str(shown.get(spec.name, "")).strip():
+            values[spec.name] = float(stored[spec.name])
+            continue
+        typed[spec.name] = text
+    errors: list[str] = []
+    warnings: list[str] = []
+    used: str | None = None
+    if typed:
+        undecided = False
+        if conv == "auto":
+            guess = analyse_convention(typed.values())
+            used = guess.convention
+            undecided = not guess.decided
+            if guess.conflicting:
+                warnings.append(
+                    f"The numbers mix formats: '{guess.examples['en']}' looks like "
+                    f"{FORMAT_NAMES['en']} and '{guess.examples['de']}' like {FORMAT_NAMES['de']}. "
+                    f"All were read in the {FORMAT_NAMES[used]} format; check them, or choose the "
+                    "number format.")
+        else:
+            used = conv
+        for name, text in typed.items():
+            value, error, notes = _read_form_cell(name, text, used, currency, undecided)
+            warnings += notes
+            if error is not None:
+                errors.append(error)
+            elif value is not None:
+                values[name] = value
+    ordered = {k: values[k] for k in FIELD_NAMES if k in values}
+    if not errors:
+        try:
+            ordered = clean_values(ordered)
+        except SnapshotError as exc:
+            errors.append(_sentence(str(exc)))
+    return FormReading(ordered, tuple(errors), tuple(warnings), used, tuple(typed))
+
+
+# --------------------------------------------------------------------------------------
+# adding parsed numbers to the stored ones, in words
+# --------------------------------------------------------------------------------------
+
+def _span(labels: Sequence[str]) -> str:
+    labels = list(labels)
+    if len(labels) <= 3:
+        return ", ".join(labels)
+    return f"{labels[0]} to {labels[-1]}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _periods_word(n: int) -> str:
+    return f"{n} stored period{'s' if n != 1 else ''}"
+
+
+def merge_plan(periods: Mapping[str, Mapping[str, float]], parsed: Any) -> dict[str, Any]:
+    """What adding (``merge_parsed(replace=False)``) and replacing would do, for the choice.
+
+    Returns
+    -------
+    dict
+        ``updated`` (stored periods the input also has), ``added`` (new periods), ``kept``
+        (stored periods the input does not touch), ``dropped`` (how many stored periods
+        replacing throws away: all of them), and the texts ``merge_label``,
+        ``merge_caption``, ``replace_label``, ``replace_caption``.
+    """
+    incoming = [_parsed_label(parsed, label) for label in parsed.periods]
+    stored = list(periods)
+    updated = [label for label in stored if label in incoming]
+    added = [label for label in incoming if label not in periods]
+    kept = [label for label in stored if label not in incoming]
+    parts = []
+    if updated:
+        parts.append(f"{_span(updated)}: the fields given here overwrite the same fields, the "
+                     "other fields stay")
+    if added:
+        parts.append(f"{_span(added)} {'is' if len(added) == 1 else 'are'} added")
+    if kept:
+        parts.append(f"the {'other ' if updated else ''}{_periods_word(len(kept))} ({_span(kept)}) "
+                     f"{'is' if len(kept) == 1 else 'are'} kept")
+    dropped = len(stored)
+    if dropped == 1:
+        replace_label = f"Replace everything: drop the stored period ({stored[0]})"
+    else:
+        replace_label = f"Replace everything: drop all {_periods_word(dropped)}"
+    return {
+        "updated": updated, "added": added, "kept": kept, "dropped": dropped,
+        "merge_label": "Add these to your stored numbers",
+        "merge_caption": _sentence(_capital("; ".join(parts))) if parts else "",
+        "replace_label": replace_label,
+        "replace_caption": (f"Removes {_span(stored)} and keeps only the numbers shown above."
+                            if stored else ""),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# metric cards with their period
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MetricCard:
+    """One ``st.metric`` card: the label says the period, ``note`` the other period."""
+
+    kpi_id: str
+    label: str
+    value: str
+    note: str | None
+    help: str
+
+
+#: The KPIs of the Revenue (MRR) tab, in order.
+REVENUE_KPIS: tuple[str, ...] = ("mrr_end", "arr", "arpa", "net_revenue_retention",
+                                 "gross_revenue_retention", "quick_ratio")
+
+
+def revenue_cards(report: ComparisonReport) -> list[MetricCard]:
+    """The computable revenue KPIs as metric cards, every one saying its period.
+
+    Retention is shown in the snapshot's period with the other period beside it
+    (``"Net revenue retention, per month"`` 99.8 %, note ``"98.0 % per year, compounded"``),
+    the same figures the overview places against yearly benchmarks.
+    """
+    currency = report.snapshot.context.currency
+    period = report.snapshot.context.period
+    cards = []
+    for kpi_id in REVENUE_KPIS:
+        try:
+            item = report.get(kpi_id)
+        except KeyError:
+            continue
+        kpi = item.kpi
+        if not kpi.computable:
+            continue
+        note = None
+        if kpi_id == "mrr_end":
+            label = f"MRR at end of {period}"
+        elif kpi_id == "arr":
+            label = "ARR, per year (MRR × 12)"
+        elif kpi_id == "arpa":
+            label = "ARPA, per month"
+        elif kpi_id == "quick_ratio":
+            label = "Quick ratio (any period)"
+        else:
+            label = f"{kpi.spec.label}, {period_text(kpi.period)}"
+            other = "month" if kpi.period == "year" else "year"
+            try:
+                converted = convert_retention(float(kpi.value), kpi.period, other)
+            except ConversionError:
+                converted = None
+            if converted is not None:
+                note = f"{format_value(converted, 'fraction')} per {other}, compounded"
+        cards.append(MetricCard(
+            kpi_id, label, format_value(kpi.value, kpi.spec.unit, currency), note,
+            f"{kpi.spec.label}: {kpi.spec.formula} ({measured_text(kpi.period)})."))
+    return cards
+
+
+def converted_lines(report: ComparisonReport) -> list[str]:
+    """Your values that the comparison put in another period, both ways, for the overview.
+
+    ``"Net revenue retention: 99.8 % per month = 98.0 % per year, compounded"``
+    """
+    currency = report.snapshot.context.currency
+    lines = []
+    for item in report.computed():
+        primary = primary_comparison(item)
+        if primary is None or primary.user_value is None:
+            continue
+        if not (primary.conversion_note or "").startswith("converted"):
+            continue
+        kpi = item.kpi
+        unit = kpi.spec.unit
+        lines.append(f"{kpi.spec.label}: {format_value(kpi.value, unit, currency)} "
+                     f"{period_text(kpi.period)} = {format_value(primary.user_value, unit, currency)} "
+                     f"{period_text(primary.benchmark.period)}, compounded")
+    return lines

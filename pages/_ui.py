@@ -94,10 +94,15 @@ def _context_changed(widget_key: str, ctx_key: str) -> None:
 
 
 def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_form: bool = False,
-                     label: str | None = None, help: str | None = None) -> None:
-    """A selectbox over :data:`fs.CONTEXT_OPTIONS` that shows and (outside forms) edits the context."""
+                     label: str | None = None, help: str | None = None, sync: bool = True) -> None:
+    """A selectbox over :data:`fs.CONTEXT_OPTIONS` that shows and (outside forms) edits the context.
+
+    ``sync=False`` keeps what the widget holds (a form's choice not stored yet) unless the widget
+    has no value at all.
+    """
     options = fs.CONTEXT_OPTIONS[ctx_key]
-    sync_widget(widget_key, fs.context_to_widget(context().get(ctx_key)))
+    if sync or widget_key not in st.session_state:
+        sync_widget(widget_key, fs.context_to_widget(context().get(ctx_key)))
     kwargs: dict[str, Any] = {}
     if not in_form:
         kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}

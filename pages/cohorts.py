@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from funnel_core import trends
-from funnel_core.cohort_charts import cohort_heatmap, mrr_by_cohort_area
+from funnel_core.cohort_charts import (MONTHS_NOTE, cohort_heatmap, month_ordinal,
+                                        mrr_by_cohort_area)
 from funnel_core.cohort_io import ROLES, CohortInputError, ExportData, month_label
 from funnel_core.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
 from funnel_core.constants import FIELDS_BY_NAME
@@ -217,13 +218,72 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
                 st.rerun()
 
 
+#: What to do about a row message, by the start of the message (see funnel_core.cohort_io).
+_ADVICE: tuple[tuple[str, str], ...] = (
+    ("missing customer id", "Fill in the customer id or name, or delete the row."),
+    ("missing month", "Fill in the month, e.g. 2025-03, or delete the row."),
+    ("missing start date", "Fill in the start date, e.g. 2025-03-15, or delete the row."),
+    ("unparseable date", "Write the date as YYYY-MM or YYYY-MM-DD, e.g. 2025-03."),
+    ("end before start", "Correct the start or the end date: the end cannot be before the "
+                         "start."),
+    ("starts after the export date", "Check the start date: subscriptions that start later "
+                                     "are not counted yet."),
+    ("missing mrr", "Fill in the amount (0 if nothing was paid that month), or delete the "
+                    "row."),
+    ("unparseable amount", "Write the amount as a plain number, e.g. 49 or 49.90 (no text)."),
+    ("negative mrr", "MRR cannot be negative (refunds and credits are not MRR): enter the "
+                     "monthly amount, or delete the row."),
+    ("unknown billing period", "Write the billing period as month, quarter or year."),
+    ("expected ", "This line has a different number of cells than the header: look for an "
+                  "unquoted separator (e.g. a comma inside a name)."),
+    ("no usable layout", "Tell us below which column is the customer, the month (or start "
+                         "date) and the MRR."),
+    ("the file is empty", "Export the data again; the file has no rows."),
+)
+
+
+def _what_to_do(message: str) -> str:
+    """One sentence on how to fix the problem a row (or file) message describes."""
+    text = message.strip().lower()
+    for start, advice in _ADVICE:
+        if text.startswith(start):
+            return advice
+    if "rows in total" in text:
+        return "The same fix as for the rows listed above."
+    return "Check this in the file, correct it and upload the file again."
+
+
 def _issues_frame(export: ExportData) -> pd.DataFrame:
+    """One line per message: where (row, column: once each), what is wrong, what to do."""
     rows = [{"Row": "" if issue.row is None else str(issue.row),
              "Column": issue.column or "",
              "Problem": issue.message,
+             "What to do": _what_to_do(issue.message),
              "Kind": "skipped" if issue.severity == "error" else "kept, check it"}
             for issue in export.issues]
-    return pd.DataFrame(rows, columns=["Row", "Column", "Problem", "Kind"])
+    return pd.DataFrame(rows, columns=["Row", "Column", "Problem", "What to do", "Kind"])
+
+
+def _error_text(error: Exception, filename: str) -> str:
+    """The reason an export could not be used, each place named once, plus what to do.
+
+    ``CohortInputError`` puts the row and column of the first bad row both in front of its
+    message and in the "first problem" part; only the latter is kept here.
+    """
+    if not isinstance(error, CohortInputError):
+        return (f"**{filename}** could not be read: {error}. Check that it is a CSV or Excel "
+                "file exported from your billing tool, then upload it again.")
+    problem = str(error.problem).strip()
+    head, sep, first = problem.partition("; first problem: ")
+    text = f"**{error.file or filename}** could not be used: {head}."
+    if sep:
+        message = first.partition(": ")[2] or first  # without "row 2, column 'mrr'"
+        text += (f"\n\nFirst problem: {first}.\n\n**What to do:** {_what_to_do(message)} "
+                 "No row could be used: correct the file and upload it again, or pick the "
+                 "right columns below.")
+    else:
+        text += f"\n\n**What to do:** {_what_to_do(head)}"
+    return text
 
 
 def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> None:
@@ -297,11 +357,11 @@ with st.status(f"Reading {name}...", expanded=False) as status:
         export, result = analyse_export(data, name, json.dumps(mapping, sort_keys=True)
                                         if mapping else "", sheet)
     except CohortInputError as exc:
-        status.update(label=f"{name} could not be used", state="error", expanded=True)
+        status.update(label=f"{name} could not be used", state="error", expanded=False)
         export = result = None
         error = exc
     except Exception as exc:  # an unexpected reader failure: say so, never a traceback
-        status.update(label=f"{name} could not be read", state="error", expanded=True)
+        status.update(label=f"{name} could not be read", state="error", expanded=False)
         export = result = None
         error = exc
     else:
@@ -315,7 +375,8 @@ with st.status(f"Reading {name}...", expanded=False) as status:
             state="complete")
 
 if error is not None or export is None or result is None:
-    st.error(f"The export could not be used: {error}")
+    st.error(_error_text(error, name) if error is not None
+             else f"**{name}** could not be used.", icon=":material/error:")
     columns = file_columns(data, name, sheet)
     if columns:
         st.markdown("**Tell us which column is which**")
@@ -334,7 +395,12 @@ if export.issues:
     with st.expander(f"Row-level messages ({len(errors)} problems, {len(warnings)} warnings)",
                      expanded=bool(export.skipped_rows) and len(export.issues) <= 10):
         st.dataframe(_issues_frame(export), hide_index=True, width="stretch",
-                     key="cohort_issues_table")
+                     key="cohort_issues_table",
+                     column_config={"Row": st.column_config.TextColumn(width=50),
+                                    "Column": st.column_config.TextColumn(width=110),
+                                    "Problem": st.column_config.TextColumn(width=230),
+                                    "What to do": st.column_config.TextColumn(width=440),
+                                    "Kind": st.column_config.TextColumn(width=100)})
 
 with st.expander("Columns used"):
     used = ", ".join(f"{ROLE_LABELS.get(role, role)}: `{source}`"
@@ -345,18 +411,26 @@ with st.expander("Columns used"):
         _mapping_form(columns, digest, mapping, recognised=export.columns)
 
 # --- headline figures ----------------------------------------------------------------------
+# One month convention everywhere (cards, heatmap, curves): months since start, month 0 = the
+# month a customer started paying; a grey tag under each value gives the customer's own
+# count ("their 2nd month"), so the labels stay short enough not to be cut off with "...".
 share = trends.older_cohort_share(result)
 cols = st.columns(4)
-cols[0].metric("Second-month retention", format_value(result.second_month_retention, "fraction"),
-               help="Share of customers still paying one month after their first paying month "
-                    "(all cohorts, customer-weighted). By revenue: "
+_their = dict(delta_color="off", delta_arrow="off")
+cols[0].metric("Still paying in month 1",
+               format_value(result.second_month_retention, "fraction"),
+               delta=f"their {month_ordinal(2)} month", **_their,
+               help="Share of customers still paying in month 1, the month after their start "
+                    "month (month 0): column 1 of the heatmap, all cohorts weighted by "
+                    "customers. By revenue: "
                     + format_value(result.second_month_revenue_retention, "fraction") + ".",
                border=True)
-cols[1].metric("12-month retention",
+cols[1].metric("Still paying in month 12",
                format_value(result.twelve_month_retention, "fraction")
                if result.twelve_month_retention is not None else "not yet",
-               help="Share of customers still paying 12 months after they started. Needs at "
-                    "least 13 months of data."
+               delta=f"their {month_ordinal(13)} month", **_their,
+               help="Share of customers still paying in month 12 (column 12 of the heatmap). "
+                    "Needs at least 13 months of data, months 0 to 12."
                     + ("" if result.twelve_month_revenue_retention is None else
                        " By revenue: " + format_value(result.twelve_month_revenue_retention,
                                                       "fraction") + "."),
@@ -364,15 +438,27 @@ cols[1].metric("12-month retention",
 churn_month = result.most_common_churn_month
 churn_count = (int(result.churn_month_distribution.get(churn_month, 0))
                if churn_month is not None else 0)
-cols[2].metric("Most customers leave at",
-               f"month {churn_month}" if churn_month is not None else "nobody left",
-               help=(f"{churn_count:,} customers stopped paying in month {churn_month} after "
-                     f"their start (they paid {churn_month} month"
-                     f"{'s' if churn_month != 1 else ''}, then not again), more than in any "
-                     "other month.") if churn_month is not None else None,
-               border=True)
-cols[3].metric("MRR from older cohorts",
-               format_value(share.share, "fraction"), help=share.describe() + ".", border=True)
+if churn_month is not None:
+    last_paid = ("month 0, their start month" if churn_month == 1
+                 else f"month {churn_month - 1}")
+    cols[2].metric("Most customers leave in", f"month {churn_month}",
+                   delta=f"their {month_ordinal(churn_month + 1)} month", **_their,
+                   help=(f"{churn_count:,} of {result.customers:,} customers last paid in "
+                         f"{last_paid}: month {churn_month} (their "
+                         f"{month_ordinal(churn_month + 1)} month) is the first month they "
+                         "did not pay, where their row of the heatmap drops. No other month "
+                         "lost more customers."),
+                   border=True)
+else:
+    cols[2].metric("Most customers leave in", "nobody left",
+                   help="Every customer still pays in the last month of the export.",
+                   border=True)
+cols[3].metric("MRR from older cohorts", format_value(share.share, "fraction"),
+               delta=(f"cohorts up to {share.cutoff_cohort}"
+                      if share.share is not None and share.cutoff_cohort else None), **_their,
+               help=share.describe() + ".", border=True)
+st.caption(f"{MONTHS_NOTE} - the same months as the columns of the heatmap and the x axis "
+           "of the retention curves.")
 
 # --- charts --------------------------------------------------------------------------------
 metric = st.segmented_control("Retention measured by", ["logo", "revenue"], default="logo",
@@ -396,10 +482,11 @@ if metric == "logo" and available:
         st.session_state["cohort_benchmarks"] = trends.default_retention_benchmarks(available)
     chosen = st.multiselect("Published benchmarks drawn in", list(by_id), key="cohort_benchmarks",
                             format_func=lambda i: by_id[i].label)
-    st.caption("Monthly customer churn figures from the benchmark catalogue are drawn as the "
-               "share still paying after k months, (1 - churn)^k; annual figures are converted "
-               "to monthly by compounding first. Month-1 and 6-month *user* retention figures "
-               "(Userpilot; Rachitsky & Winters) measure users, not paying customers: they are "
+    st.caption("Monthly customer churn figures from the benchmark catalogue are drawn as "
+               "curves: the share still paying in month k, (1 - churn)^k (annual figures are "
+               "converted to monthly by compounding first). A figure for one month - month-1 "
+               "and 6-month *user* retention (Userpilot; Rachitsky & Winters) - is a diamond "
+               "at that month only; these measure users, not paying customers, so they are "
                "context only.")
 elif metric == "revenue":
     st.caption("Published benchmarks are drawn on customer (logo) retention only.")

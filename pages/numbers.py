@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import streamlit as st
 
 from funnel_core import session as fs
 from funnel_core.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
-from funnel_core.constants import FIELDS, STAGES
+from funnel_core.constants import FIELDS, FIELDS_BY_NAME, STAGES
 from funnel_core.model import SnapshotError
 from funnel_core.parsing import InputError
 from funnel_core.template import template_csv, template_xlsx
@@ -26,6 +27,11 @@ PASTE_EXAMPLE = "Website visitors\t20000\nLeads\t1400\nNew customers\t35\nMRR at
 IGNORE = "__ignore__"
 MAP_OPTIONS = [IGNORE] + [spec.name for spec in FIELDS]
 MAP_LABELS = {IGNORE: "Ignore this", **{spec.name: f"{spec.label} ({spec.name})" for spec in FIELDS}}
+TAB_LABELS = [":material/edit: Form", ":material/content_paste: Paste",
+              ":material/upload_file: Upload a file"]
+CONVENTION_HELP = ("How decimals and thousands are written. Detect automatically decides from all "
+                   "the numbers together; choose a format when every number is ambiguous, like "
+                   "12.500 or 1,234.")
 
 st.title("Your numbers")
 st.caption("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
@@ -40,21 +46,28 @@ has_numbers = bool(_ui.current_values())
 # helpers (widgets only; the logic is in funnel_core.session)
 # --------------------------------------------------------------------------------------
 
-def _replace_choice(key: str) -> bool:
-    """Ask whether new numbers replace the stored ones; True = replace."""
-    if not _ui.periods():
+def _replace_choice(key: str, parsed) -> bool:
+    """Ask whether new numbers are added to the stored ones (the default) or replace them all.
+
+    True = replace. The choice says which stored periods each option keeps or drops.
+    """
+    stored = _ui.periods()
+    if not stored:
         return True
-    choice = st.radio(
-        "Your stored numbers", ["replace", "merge"], key=key, horizontal=True,
-        format_func={"replace": "Replace them with these", "merge":
-                     "Add these to them (fields given here overwrite the same fields)"}.get)
+    plan = fs.merge_plan(stored, parsed)
+    labels = {"merge": plan["merge_label"], "replace": plan["replace_label"]}
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = "merge"
+    choice = st.radio("Your stored numbers", list(labels), key=key, format_func=labels.get,
+                      captions=[plan["merge_caption"], plan["replace_caption"]])
     return choice == "replace"
 
 
-def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str) -> None:
+def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str, replace_key: str) -> None:
     """Callback of the "Apply" buttons: parse again (cached) and store the numbers."""
     try:
         parsed = (_ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args))
+        plan = fs.merge_plan(_ui.periods(), parsed)
         new_periods, selected = fs.merge_parsed(_ui.periods(), parsed, replace=replace)
         new_context, _ = fs.context_from_parsed(_ui.context(), parsed)
     except InputError as exc:
@@ -64,8 +77,42 @@ def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str) -> No
         _ui.flash(f"Nothing was changed: {exc}", "error")
         return
     _ui.apply_numbers(new_periods, selected, new_context, source_note)
-    count = sum(len(v) for v in new_periods.values())
-    _ui.flash(f"Stored {count} numbers from {source_note}. See them compared on **Benchmarks**.")
+    st.session_state[replace_key] = "merge"  # the next file is added again unless the user says so
+    count = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
+    if replace and plan["dropped"]:
+        n = plan["dropped"]
+        what = f"; the {n} previously stored period{'s were' if n != 1 else ' was'} replaced"
+    elif plan["kept"]:
+        n = len(plan["kept"])
+        what = f"; your other {n} stored period{'s were' if n != 1 else ' was'} kept"
+    else:
+        what = ""
+    _ui.flash(f"Stored {count} numbers from {source_note}{what}. See them compared on "
+              "**Benchmarks**.")
+
+
+def _context_step(parsed, key_prefix: str, source_note: str) -> None:
+    """Ask for the currency (and the period) right before Apply when the data does not say it."""
+    given = {k for k, v in (parsed.context or {}).items() if v not in (None, "")}
+    fields = {f for label in parsed.periods for f in parsed.values.get(label, {}) if f in FIELDS_BY_NAME}
+    missing = []
+    if "currency" not in given and any(FIELDS_BY_NAME[f].kind == "money" for f in fields):
+        missing.append("currency")
+    if "period" not in given:
+        missing.append("period")
+    if not missing:
+        return
+    said = " or ".join({"currency": "its currency", "period": "the period it covers"}[k]
+                       for k in missing)
+    subject = "The pasted cells do" if source_note == "pasted cells" else f"{source_note} does"
+    st.markdown(f"**{subject} not say {said}**: check before applying (amounts are stored as "
+                "given, never converted).")
+    cols = st.columns(3)
+    labels = {"currency": "Currency of these amounts", "period": "Period these numbers cover"}
+    for i, key in enumerate(missing):
+        _ui.context_selector(key, f"{key_prefix}_{key}", container=cols[i], label=labels[key],
+                             help="Changes your company's " + fs.CONTEXT_LABELS[key].lower()
+                                  + " at once (the sidebar shows it too).")
 
 
 def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: tuple,
@@ -98,8 +145,8 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
                    + ". Use the names from the form (or the template) for these rows, or upload "
                    "the file to match them to fields by hand.", icon=":material/help:")
     if parsed.issues:
-        st.markdown("**Check these rows** (errors: the cell was skipped; warnings: read, but check "
-                    "it):\n\n" + fs.issues_markdown(parsed.issues))
+        st.markdown(f"**Check these rows** of {source_note} (errors: the cell was skipped; "
+                    "warnings: read, but check it):\n\n" + fs.issues_markdown(parsed.issues))
     if found == 0:
         st.error("No number could be read, so there is nothing to apply. Check that each row has a "
                  "metric name and a value (or a header row with metric names), then try again.")
@@ -110,25 +157,40 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
         st.error(f"These numbers cannot be used: {exc}. Fix that value and try again; your stored "
                  "numbers are unchanged.")
         return
-    replace = _replace_choice(replace_key)
+    _context_step(parsed, button_key, source_note)
+    replace = _replace_choice(replace_key, parsed)
     help_text = ("Rows with errors are skipped; everything else is stored." if errors
                  else "Stores them as your snapshot; the previous numbers stay until you click.")
     st.button("Apply these numbers", key=button_key, type="primary", icon=":material/check:",
-              on_click=_apply_parsed, args=(kind, args, replace, source_note), help=help_text)
+              on_click=_apply_parsed, args=(kind, args, replace, source_note, replace_key),
+              help=help_text)
 
 
 def _form_apply() -> None:
-    """Callback of the form's submit button: store the typed numbers and the context."""
-    values = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
+    """Callback of the form's submit button: read the typed text like a file and store it.
+
+    On any error nothing is stored and the typed text stays in the fields (see the form).
+    """
+    texts = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
+    st.session_state["_form_draft"] = texts
     new_context = {key: fs.context_from_widget(st.session_state.get(f"fctx_{key}"))
                    for key in CONTEXT_KEYS}
     label = _ui.compared_period() or fs.CURRENT_PERIOD
-    try:
-        new_periods = fs.store_values(_ui.periods(), label, values)
-        fs.context_object(new_context)
-    except SnapshotError as exc:
-        _ui.flash(f"Nothing was changed: {exc}", "error")
+    reading = fs.read_form(texts, st.session_state.get("form_convention") or "auto",
+                           stored=_ui.current_values(), shown=st.session_state.get("_form_shown"),
+                           currency=new_context.get("currency"))
+    errors = list(reading.errors)
+    new_periods = None
+    if not errors:
+        try:
+            new_periods = fs.store_values(_ui.periods(), label, reading.values)
+            fs.context_object(new_context)
+        except SnapshotError as exc:
+            errors.append(str(exc))
+    if errors or new_periods is None:
+        st.session_state["_form_errors"] = errors
         return
+    st.session_state.pop("_form_errors", None)
     if not new_periods[label]:
         _ui.flash("All fields are empty, so nothing was stored. Type at least two numbers "
                   "(e.g. visitors and leads) and apply again.", "warning")
@@ -137,8 +199,44 @@ def _form_apply() -> None:
     if not note or note.startswith("Example company"):
         note = "typed in the form" if not note else note + ", edited in the form"
     _ui.apply_numbers(new_periods, label, new_context, note)
-    _ui.flash(f"Stored {len(new_periods[label])} numbers for {label}. See them compared on "
-              "**Benchmarks**.")
+    st.session_state["_form_signature"] = None  # show the stored numbers as read
+    st.session_state.pop("_form_draft", None)
+    read_as = ""
+    if reading.convention and any(ch in str(texts.get(name) or "") for name in reading.typed
+                                  for ch in ".,"):
+        read_as = f" (numbers read in the {fs.FORMAT_NAMES[reading.convention]} format)"
+    message = (f"Stored {len(new_periods[label])} numbers for {label}{read_as}. See them compared "
+               "on **Benchmarks**.")
+    if reading.warnings:
+        _ui.flash(message + " Check these:\n" + "\n".join(f"- {w}" for w in reading.warnings),
+                  "warning")
+    else:
+        _ui.flash(message)
+
+
+def _sync_form(editing: str, values: dict) -> None:
+    """Show the stored numbers in the form's text fields, but only when they changed.
+
+    Text the user typed and that was not stored (an error) stays in the fields, also after a
+    visit to another page (kept in ``_form_draft``).
+    """
+    signature = json.dumps([editing, values], sort_keys=True)
+    if st.session_state.get("_form_signature") != signature:
+        shown = fs.form_texts(values, st.session_state.get("form_convention") or "auto")
+        st.session_state["_form_signature"] = signature
+        st.session_state["_form_shown"] = shown
+        for key in ("_form_draft", "_form_errors"):
+            st.session_state.pop(key, None)
+        for spec in FIELDS:
+            st.session_state[f"f_{spec.name}"] = shown.get(spec.name, "")
+        return
+    shown = st.session_state.get("_form_shown") or {}
+    draft = st.session_state.get("_form_draft") or {}
+    for spec in FIELDS:
+        key = f"f_{spec.name}"
+        if key not in st.session_state:  # the widget was not drawn (another page was open)
+            text = draft.get(spec.name) if spec.name in draft else shown.get(spec.name)
+            st.session_state[key] = "" if text is None else str(text)
 
 
 def _use_catalogue(rows: list, name: str) -> None:
@@ -164,10 +262,9 @@ def _labels_or(value) -> str:
     return f"{spec.label} ({value})" if spec else str(value)
 
 
-def _format_for(kind: str) -> dict:
-    if kind == "fraction":
-        return {"min_value": 0.0, "max_value": 1.0, "step": 0.01, "format": "%.2f"}
-    return {"min_value": 0.0, "step": 1.0, "format": "%g"}
+_FIELD_HINT = {"count": "A whole number: 12500, 12,500 or 12.500 (see Number format).",
+               "money": "An amount: 48000, 48,000.50 or 48.000,50 (see Number format).",
+               "fraction": "A percentage or a fraction: 80 % or 0.8."}
 
 
 # --------------------------------------------------------------------------------------
@@ -187,30 +284,44 @@ with top[0]:
         st.page_link(_ui.RESULTS_PAGE, label="See your numbers against the benchmarks",
                      icon=":material/arrow_forward:")
 
-form_tab, paste_tab, upload_tab = st.tabs([":material/edit: Form", ":material/content_paste: Paste",
-                                           ":material/upload_file: Upload a file"])
+# keyed and stateful: the open tab survives reruns (a new upload, a flash message above the
+# tabs), so the Upload tab stays open with its messages. Every tab still runs: the uploaded file
+# and the typed text are widgets that must stay drawn to be kept.
+form_tab, paste_tab, upload_tab = st.tabs(TAB_LABELS, key="numbers_tab", on_change="rerun")
 
 # --- form -------------------------------------------------------------------------------
 with form_tab:
     editing = _ui.compared_period() or fs.CURRENT_PERIOD
     values = _ui.current_values()
-    for spec in FIELDS:
-        _ui.sync_widget(f"f_{spec.name}", values.get(spec.name))
+    _sync_form(editing, values)
+    ctx_signature = json.dumps(_ui.context(), sort_keys=True)
+    ctx_changed = st.session_state.get("_form_ctx_signature") != ctx_signature
+    st.session_state["_form_ctx_signature"] = ctx_signature
     with st.form("numbers_form", border=False):
-        st.markdown(f"Editing **{editing}**. Every field is optional.")
+        head_cols = st.columns([3, 2], vertical_alignment="bottom")
+        head_cols[0].markdown(f"Editing **{editing}**. Every field is optional. Type numbers the "
+                              "way you write them (12,500 or 12.500); gross margin as 80 % or 0.8.")
+        head_cols[1].selectbox("Number format", list(CONVENTIONS), key="form_convention",
+                               format_func=CONVENTIONS.get, help=CONVENTION_HELP)
         ctx_cols = st.columns(3)
         for i, key in enumerate(CONTEXT_KEYS):
-            _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3], in_form=True)
+            _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3], in_form=True,
+                                 sync=ctx_changed)
         for stage, stage_label in STAGES.items():
             specs = [s for s in FIELDS if s.stage == stage]
-            filled = sum(1 for s in specs if s.name in values)
+            filled = sum(1 for s in specs if str(st.session_state.get(f"f_{s.name}") or "").strip())
             with st.expander(f"{stage_label} ({filled} of {len(specs)} filled)",
                              expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
                 cols = st.columns(4)
                 for i, spec in enumerate(specs):
-                    cols[i % 4].number_input(spec.label, value=None, key=f"f_{spec.name}",
-                                             help=spec.help, placeholder="not given",
-                                             **_format_for(spec.kind))
+                    cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
+                                           help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
+                                           placeholder="not given")
+        form_errors = st.session_state.get("_form_errors")
+        if form_errors:
+            st.error("**Nothing was stored.** Fix these fields and apply again (what you typed "
+                     "is kept):\n\n" + "\n".join(f"- {e}" for e in form_errors),
+                     icon=":material/error:")
         st.form_submit_button("Apply", type="primary", icon=":material/check:", on_click=_form_apply)
 
 # --- paste ------------------------------------------------------------------------------
@@ -222,10 +333,7 @@ with paste_tab:
     text = paste_cols[0].text_area("Pasted cells", key="paste_text", height=200,
                                    placeholder=PASTE_EXAMPLE)
     convention = paste_cols[1].selectbox("Number format", list(CONVENTIONS), key="paste_convention",
-                                         format_func=CONVENTIONS.get,
-                                         help="How decimals and thousands are written. "
-                                              "Detect automatically works unless every number "
-                                              "is ambiguous, like 1,234.")
+                                         format_func=CONVENTIONS.get, help=CONVENTION_HELP)
     if text and text.strip():
         try:
             first = _ui.cached_parse_text(text, convention, "")

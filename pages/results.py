@@ -20,17 +20,19 @@ if report is None:
 snapshot = report.snapshot
 currency = snapshot.context.currency
 period_label = _ui.compared_period()
-source = st.session_state.get("source_note")
-st.markdown(f"Compared: **{period_label}** · {fs.context_summary(_ui.context())}"
-            + (f"  \nNumbers from {source}" if source else ""))
+source = str(st.session_state.get("source_note") or "")
+if len(source) > 60:  # the sidebar shows it in full
+    source = source[:57].rstrip(" ,:;") + "…"
+basics = {k: _ui.context().get(k) for k in ("period", "currency")}
+st.caption(f"Compared: **{period_label}** · {fs.context_summary(basics)}"
+           + (f" · from {source}" if source else ""))
 
-# --- segment: which benchmarks apply --------------------------------------------------------
-with st.container(border=True):
-    st.markdown("**Your segment** picks which published figures apply. Leave a selector on "
-                "*Not said* to see every figure; the table names the segment of each one.")
-    seg_cols = st.columns(4)
-    for i, key in enumerate(_ui.SEGMENT_KEYS):
-        _ui.context_selector(key, f"rs_{key}", container=seg_cols[i])
+# --- segment: which benchmarks apply (one compact row; the headline and the chart stay in view) -
+SEGMENT_HELP = ("Your segment picks which published figures apply. Leave it on Not said to see "
+                "every figure; the table names the segment of each one.")
+seg_cols = st.columns(4)
+for i, key in enumerate(_ui.SEGMENT_KEYS):
+    _ui.context_selector(key, f"rs_{key}", container=seg_cols[i], help=SEGMENT_HELP)
 
 # --- headline ---------------------------------------------------------------------------------
 head = fs.headline(report)
@@ -44,9 +46,9 @@ m[2].metric("▼ Worse", head["kpi_worse"], border=True,
             help="KPIs on the bad side of their main benchmark (for churn and CAC, lower is better).")
 m[3].metric("KPIs computed", f"{head['computed']} of {head['total']}", border=True,
             help="The others need inputs you have not given; see the list below the tabs.")
-st.caption(f"Across all {head['comparisons']} comparisons with published figures (some KPIs have "
-           f"several): {head['better']} better, {head['in_line']} in line, {head['worse']} worse. "
-           "Sources that disagree are all shown; nothing is averaged away.")
+st.caption(f"Across all {head['comparisons']} comparisons with published figures: "
+           f"{head['better']} better, {head['in_line']} in line, {head['worse']} worse. Sources "
+           "that disagree are all shown, never averaged.")
 
 warnings = fs.all_warnings(report)
 if warnings:
@@ -83,6 +85,10 @@ with overview_tab:
         chart = _ui.chart("overview")
         if chart is not None:
             st.altair_chart(chart, theme=None)
+            converted = fs.converted_lines(report)
+            if converted:
+                st.caption("Rates are placed in each benchmark's own period: "
+                           + "; ".join(converted) + ".")
         else:
             st.info("None of your KPIs has a published figure it can be placed against yet. Add "
                     "more inputs, or widen your segment.")
@@ -200,15 +206,13 @@ with funnel_tab:
 
 with revenue_tab:
     if revenue_tab.open:
-        revenue = [report.get(k) for k in ("mrr_end", "arr", "arpa", "net_revenue_retention",
-                                           "gross_revenue_retention", "quick_ratio")]
-        shown = [k for k in revenue if k.kpi.computable]
-        if shown:
-            cols = st.columns(len(shown))
-            for col, k in zip(cols, shown):
-                col.metric(k.kpi.spec.label, format_value(k.kpi.value, k.kpi.spec.unit, currency),
-                           help=f"{k.kpi.spec.formula} ({fs.measured_text(k.kpi.period)})",
-                           border=True)
+        # three cards a row: at 1280 px six in a row cut values ("$131,…") and labels
+        cards = fs.revenue_cards(report)
+        for start in range(0, len(cards), 3):
+            cols = st.columns(3)
+            for col, card in zip(cols, cards[start:start + 3]):
+                col.metric(card.label, card.value, delta=card.note, delta_color="off",
+                           delta_arrow="off", help=card.help, border=True, height="stretch")
         chart = _ui.chart("mrr-bridge")
         if chart is not None:
             st.altair_chart(chart, theme=None)

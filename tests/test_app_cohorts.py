@@ -101,10 +101,14 @@ def test_upload_shows_heatmap_curves_area_and_headline_figures():
     assert chart_titles(at) == ["Cohort logo retention", "Logo retention by cohort",
                                 "MRR by start-month cohort"]
     figures = metrics(at)
-    assert figures["Second-month retention"] == "50.0 %"
-    assert figures["12-month retention"] == "not yet"
-    assert figures["Most customers leave at"] == "month 1"
+    assert figures["Still paying in month 1"] == "50.0 %"
+    assert figures["Still paying in month 12"] == "not yet"
+    assert figures["Most customers leave in"] == "month 1"
     assert figures["MRR from older cohorts"] == "100.0 %"
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["Still paying in month 1"] == "their 2nd month"
+    assert deltas["Still paying in month 12"] == "their 13th month"
+    assert deltas["Most customers leave in"] == "their 2nd month"
     assert not at.warning  # no bad row
     assert "cohort_file" in at.session_state
 
@@ -142,6 +146,60 @@ def test_bad_rows_are_listed_and_counted_and_good_rows_kept():
     assert chart_titles(at)[0] == "Cohort logo retention"
 
 
+def test_headline_figures_agree_with_the_heatmap_of_the_billing_export():
+    """tests/data/billing_export.csv: the cards read the same months as the heatmap columns."""
+    data = (ROOT / "tests" / "data" / "billing_export.csv").read_bytes()
+    at = upload(page(), "billing_export.csv", data)
+    figures = metrics(at)
+    assert chart_titles(at)[0] == "Cohort logo retention"
+    # the cells of that heatmap, as the page draws them
+    from funnel_core.cohort_charts import cohort_heatmap
+    from funnel_core.cohort_io import read_export
+    from funnel_core.cohorts import compute_cohorts
+
+    heat = cohort_heatmap(compute_cohorts(read_export(data, "billing_export.csv"))).to_dict()
+    cells = next(iter(heat["datasets"].values()))
+    sizes = {c["cohort"]: c["size"] for c in cells}
+    month1 = [c for c in cells if c["months_since_start"] == 1]
+    weighted = sum(c["value"] * sizes[c["cohort"]] for c in month1) / sum(
+        sizes[c["cohort"]] for c in month1)
+    assert figures["Still paying in month 1"] == f"{weighted:.1%}".replace(
+        "%", " %")                                                   # 23 of 30 -> 76.7 %
+    assert figures["Still paying in month 1"] == "76.7 %"
+    # customers lost per heatmap column, from the counts behind the cells
+    lost = {}
+    for k in range(1, 8):
+        pairs = [(c, next((d for d in cells if d["cohort"] == c["cohort"]
+                           and d["months_since_start"] == k), None))
+                 for c in cells if c["months_since_start"] == k - 1]
+        lost[k] = round(sum((c["value"] - d["value"]) * sizes[c["cohort"]]
+                            for c, d in pairs if d is not None))
+    biggest = max(lost, key=lambda k: (lost[k], -k))
+    assert figures["Most customers leave in"] == f"month {biggest}" == "month 1"
+    leave = [m for m in at.metric if m.label == "Most customers leave in"][0]
+    assert leave.proto.delta == "their 2nd month"
+    assert "7 of 30 customers last paid in month 0" in leave.proto.help
+    assert any("Month 0 is the month a customer started paying" in c.value for c in at.caption)
+
+
+def test_bad_rows_only_export_names_each_place_once_and_says_what_to_do():
+    data = b"customer_id,month,mrr\nC1,2025-01,abc\nC2,2025-13,50\nC3,,70\n"
+    at = upload(page(), "bad_billing.csv", data)
+    assert chart_titles(at) == []
+    message = " ".join(e.value for e in at.error)
+    assert message.count("row 2") == 1 and message.count("column 'mrr'") == 1
+    assert "unparseable amount 'abc'" in message
+    assert "What to do" in message and "plain number" in message and "upload it again" in message
+
+
+def test_row_messages_say_what_to_do():
+    at = upload(page(), "export.csv", generated_export())
+    table = [d.value for d in at.dataframe if "Problem" in d.value.columns][0]
+    assert "What to do" in table.columns
+    assert table["What to do"].str.len().gt(0).all()
+    assert not table["Problem"].str.contains("row ").any()  # the row is in its own column
+
+
 def test_retention_benchmarks_are_drawn_from_the_catalogue():
     at = upload(page(), "export.csv", generated_export())
     chosen = at.multiselect(key="cohort_benchmarks").value
@@ -173,7 +231,7 @@ def test_mapping_step_for_unrecognised_columns():
     assert chart_titles(at)[0] == "Cohort logo retention"
     # Jan cohort A, B: in Feb only A pays (B is back in March); Feb cohort C: not in March
     # -> second-month retention (1 + 0) / (2 + 1) = 33.3 %
-    assert metrics(at)["Second-month retention"] == "33.3 %"
+    assert metrics(at)["Still paying in month 1"] == "33.3 %"
 
 
 def test_use_revenue_numbers_merges_into_the_stored_period():

@@ -67,6 +67,11 @@ def load_example(at: AppTest) -> None:
     no_exception(at)
 
 
+def type_in(at: AppTest, field: str, text: str) -> None:
+    """Type ``text`` into the form's text field of ``field`` (not applied yet)."""
+    at.text_input(key=f"f_{field}").set_value(text)
+
+
 def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> None:
     at.switch_page("pages/numbers.py")
     at.run()
@@ -109,10 +114,10 @@ def test_privacy_note_is_shown() -> None:
 
 def test_form_entry_gives_hand_computed_kpis() -> None:
     at = new_app()
-    at.number_input(key="f_visitors").set_value(20000)
-    at.number_input(key="f_leads").set_value(1400)
-    at.number_input(key="f_customers_start").set_value(200)
-    at.number_input(key="f_customers_churned").set_value(6)
+    type_in(at, "visitors", "20000")
+    type_in(at, "leads", "1400")
+    type_in(at, "customers_start", "200")
+    type_in(at, "customers_churned", "6")
     button(at, "Apply").click().run()
     no_exception(at)
     assert at.session_state["periods"] == {
@@ -127,8 +132,8 @@ def test_form_entry_gives_hand_computed_kpis() -> None:
 
 def test_form_context_is_applied_with_the_numbers() -> None:
     at = new_app()
-    at.number_input(key="f_visitors").set_value(1000)
-    at.number_input(key="f_leads").set_value(50)
+    type_in(at, "visitors", "1000")
+    type_in(at, "leads", "50")
     at.selectbox(key="fctx_acv_band").set_value("enterprise")
     at.selectbox(key="fctx_currency").set_value("EUR")
     button(at, "Apply").click().run()
@@ -312,8 +317,8 @@ def test_context_change_changes_the_table() -> None:
 
 def test_period_change_converts_churn_by_compounding() -> None:
     at = new_app()
-    at.number_input(key="f_customers_start").set_value(200)
-    at.number_input(key="f_customers_churned").set_value(30)
+    type_in(at, "customers_start", "200")
+    type_in(at, "customers_churned", "30")
     at.selectbox(key="fctx_period").set_value("quarter")
     button(at, "Apply").click().run()
     values = kpi_values(at)
@@ -323,8 +328,8 @@ def test_period_change_converts_churn_by_compounding() -> None:
 
 def test_detail_tab_shows_formula_with_the_users_numbers() -> None:
     at = new_app()
-    at.number_input(key="f_visitors").set_value(20000)
-    at.number_input(key="f_leads").set_value(1400)
+    type_in(at, "visitors", "20000")
+    type_in(at, "leads", "1400")
     button(at, "Apply").click().run()
     at.switch_page("pages/results.py")
     at.session_state["results_tab"] = DETAIL_TAB
@@ -337,8 +342,8 @@ def test_detail_tab_shows_formula_with_the_users_numbers() -> None:
 
 def test_results_warns_about_implausible_inputs() -> None:
     at = new_app()
-    at.number_input(key="f_visitors").set_value(100)
-    at.number_input(key="f_leads").set_value(400)
+    type_in(at, "visitors", "100")
+    type_in(at, "leads", "400")
     button(at, "Apply").click().run()
     at.switch_page("pages/results.py")
     at.run()

@@ -212,7 +212,7 @@ def test_overview_none_without_benchmarks():
 
 
 def test_overview_renders_to_png(report):
-    vlc = pytest.importorskip("vl_convert")
+    import vl_convert as vlc
     png = vlc.vegalite_to_png(overview_chart(report, as_of=AS_OF).to_json(), scale=2)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -438,22 +438,10 @@ def test_bullet_bands_are_clipped_and_inside_the_domain(report):
 
 
 def test_png_width_stays_the_theme_width(report):
-    vlc = pytest.importorskip("vl_convert")
+    import vl_convert as vlc
     close = compare(Snapshot(dict(visitors=100000, leads=7001), Context()),
                     catalogue=CATALOGUE).get("visitor_to_lead_rate")
     png = vlc.vegalite_to_png(bullet_chart(close, as_of=AS_OF).to_json(), scale=1)
     width = int.from_bytes(png[16:20], "big")
     assert width <= load_theme().width + 40
 
-
-def test_building_every_chart_is_fast(shipped_report):
-    # built without Altair's composition copies: ~10 ms for the whole catalogue (it was ~4 s)
-    import time
-
-    chart_catalog(shipped_report, as_of=AS_OF)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        chart_catalog(shipped_report, as_of=AS_OF)
-        best = min(best, time.perf_counter() - start)
-    assert best < 1.0, f"chart_catalog took {best:.2f} s"

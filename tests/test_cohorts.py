@@ -448,7 +448,7 @@ def test_zero_mrr_only_export() -> None:
 
 
 def test_xlsx_with_calamine(tmp_path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     import datetime as dt
 
     wb = openpyxl.Workbook()
@@ -546,7 +546,7 @@ def test_no_streamlit_import_in_cohort_modules() -> None:
 # --------------------------------------------------------------------------------------
 
 def test_charts_build_and_validate(monthly: CohortResult) -> None:
-    alt = pytest.importorskip("altair")
+    import altair as alt
     from funnel_core.cohort_charts import cohort_heatmap, mrr_by_cohort_area, retention_curves
 
     for metric in ("logo", "revenue"):
@@ -560,13 +560,92 @@ def test_charts_build_and_validate(monthly: CohortResult) -> None:
          "source": "Example survey 2024"}])
     spec = curves.to_dict()
     text = json.dumps(spec)
-    assert "strokeDash" in text and "Example survey 2024" in text
+    assert "Example survey 2024" in text
     assert '"strokeWidth": 4' in text
     area = mrr_by_cohort_area(monthly)
     assert isinstance(area, alt.Chart)
     assert area.to_dict()["mark"]["type"] == "area"
     with pytest.raises(ValueError):
         cohort_heatmap(monthly, metric="nope")  # type: ignore[arg-type]
+
+
+def _layers(spec: dict) -> list[dict]:
+    datasets = spec.get("datasets", {})
+    out = []
+    for layer in spec["layer"]:
+        layer = dict(layer)
+        name = (layer.get("data") or {}).get("name")
+        layer["rows"] = datasets.get(name, [])
+        out.append(layer)
+    return out
+
+
+def test_one_month_figure_is_a_marker_at_that_month_only(monthly: CohortResult) -> None:
+    from funnel_core.cohort_charts import retention_curves
+
+    spec = retention_curves(monthly, benchmarks=[
+        {"label": "Month-1 user retention, average: 46.9 % (users, not paying customers)",
+         "month": 1, "value": 0.469, "source": "Userpilot 2024"}]).to_dict()
+    layers = _layers(spec)
+    kinds = [layer["mark"]["type"] for layer in layers]
+    assert "rule" not in kinds  # never a flat line across every month
+    points = [layer for layer in layers if layer["mark"]["type"] == "point"]
+    assert len(points) == 1
+    assert [(r["months_since_start"], r["value"]) for r in points[0]["rows"]] == [(1, 0.469)]
+    texts = [r["text"] for layer in layers if layer["mark"]["type"] == "text"
+             for r in layer["rows"]]
+    assert texts and all("users, not paying customers" in t and "Userpilot 2024" in t
+                         for t in texts)
+    # a figure beyond the observed months widens the axis to reach it
+    spec = retention_curves(monthly, benchmarks=[
+        {"label": "Median 12-month logo retention", "month": 12, "value": 0.85,
+         "source": "Example survey 2024"}]).to_dict()
+    point = [layer for layer in _layers(spec) if layer["mark"]["type"] == "point"][0]
+    assert point["encoding"]["x"]["scale"]["domain"] == [0, 12]
+    assert point["rows"][0]["months_since_start"] == 12
+
+
+def test_average_is_named_in_a_legend_not_on_the_plot(monthly: CohortResult) -> None:
+    from funnel_core.cohort_charts import AVERAGE_LABEL, MONTHS_TITLE, retention_curves
+
+    spec = retention_curves(monthly).to_dict()
+    layers = _layers(spec)
+    assert not [layer for layer in layers if layer["mark"]["type"] == "text"]
+    bold = [layer for layer in layers if layer["mark"].get("strokeWidth") == 4][0]
+    assert bold["encoding"]["color"]["scale"]["domain"] == [AVERAGE_LABEL]
+    assert bold["encoding"]["color"]["legend"] is not None
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    assert bold["encoding"]["x"]["title"] == MONTHS_TITLE
+    assert bold["encoding"]["x"]["axis"]["values"] == list(range(6))
+
+
+def test_month_numbering_is_the_same_in_every_chart(monthly: CohortResult) -> None:
+    from funnel_core.cohort_charts import MONTHS_TITLE, cohort_heatmap, retention_curves
+
+    for spec in (cohort_heatmap(monthly).to_dict(), retention_curves(monthly).to_dict()):
+        titles = {layer["encoding"]["x"].get("title") for layer in spec["layer"]
+                  if "x" in layer.get("encoding", {})} | (
+            {spec["encoding"]["x"]["title"]} if "encoding" in spec else set())
+        assert titles - {None} == {MONTHS_TITLE}
+    assert "month 0 = start month" in MONTHS_TITLE
+
+
+def test_month_ordinal() -> None:
+    from funnel_core.cohort_charts import month_ordinal
+
+    assert [month_ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd", "111th"]
+
+
+def test_mrr_area_has_one_tick_per_month_including_the_last(monthly: CohortResult) -> None:
+    from funnel_core.cohort_charts import mrr_by_cohort_area
+
+    spec = mrr_by_cohort_area(monthly).to_dict()
+    x = spec["encoding"]["x"]
+    months = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    assert x["type"] == "ordinal" and x["scale"]["domain"] == months
+    rows = next(iter(spec["datasets"].values()))
+    assert sorted({r["month"] for r in rows}) == months
 
 
 def test_mixed_date_orders_warn() -> None:

@@ -756,7 +756,7 @@ def test_write_report_refuses_other_extensions(report, tmp_path, name):
 
 
 def test_cli_report_bad_extension_is_a_one_line_error(tmp_path, capsys):
-    cli = pytest.importorskip("funnel_core.cli")
+    from funnel_core import cli
     from funnel_core.template import template_csv
 
     source = tmp_path / "numbers.csv"

@@ -16,6 +16,7 @@ from funnel_core.trend_charts import retention_with_benchmarks, trend_chart, val
 from funnel_core.trends import (
     HISTORY_COLUMNS,
     PeriodKey,
+    RetentionBenchmark,
     band_for,
     benchmark_band,
     change_text,
@@ -475,6 +476,8 @@ def test_user_retention_points_only_when_quoted_in_the_catalogue():
     if quoted:
         assert month1 and month1[0].value == pytest.approx(0.469)
         assert "users" in month1[0].basis and month1[0].as_point()["source"]
+        assert "users, not paying customers" in month1[0].label
+        assert all("users, not paying customers" in b.label for b in points)
     else:
         assert not month1
     assert [b for b in retention_benchmarks({}, unmapped=()) if b.kind == "point"] == []
@@ -573,3 +576,37 @@ def test_merged_revenue_inputs_reproduce_the_exports_end_mrr_with_a_reactivation
     assert snapshot.get("new_customers") == 2 and snapshot.get("mrr_new") == 90
     mrr_end = compute_kpi(KPIS_BY_ID["mrr_end"], snapshot).value
     assert mrr_end == pytest.approx(150 + 60 + 40 + 30)
+
+
+def test_one_month_figures_are_markers_and_churn_figures_are_curves():
+    from funnel_core.cohorts import compute_cohorts
+
+    result = compute_cohorts(_small_export())
+    months = int(result.logo_retention.shape[1]) - 1
+    curve = next(b for b in retention_benchmarks({}) if b.id == "recurly_churn_b2b_491")
+    point = RetentionBenchmark(
+        id="unmapped:test", kind="point", label="Month-1 user retention, average: 46.9 % "
+        "(users, not paying customers)", source="Userpilot", status=None,
+        basis="users, not paying customers", note="", month=1, value=0.469)
+    spec = retention_with_benchmarks(result, [curve, point]).to_dict()
+    datasets = spec.get("datasets", {})
+
+    def rows(layer):
+        data = layer.get("data") or {}
+        return data.get("values") or datasets.get(data.get("name"), [])
+
+    layers = spec["layer"]
+    assert not [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    markers = [layer for layer in layers if layer["mark"]["type"] == "point"]
+    assert [(r["months_since_start"], r["value"]) for r in rows(markers[0])] == [(1, 0.469)]
+    assert all("users, not paying customers" in r["text"] and "Userpilot" in r["text"]
+               for layer in layers if layer["mark"]["type"] == "text" for r in rows(layer))
+    churn = [layer for layer in layers if layer["mark"]["type"] == "line"
+             and any(r.get("label") == curve.label for r in rows(layer))]
+    assert len(churn) == 1
+    values = [r["value"] for r in rows(churn[0])]
+    assert len(values) == months + 1
+    assert values == pytest.approx([(1 - 0.0491) ** k for k in range(months + 1)])
+    # revenue retention: no benchmark at all (they describe customers or users, not MRR)
+    revenue = retention_with_benchmarks(result, [curve, point], metric="revenue").to_dict()
+    assert not [layer for layer in revenue["layer"] if layer["mark"]["type"] == "point"]
