@@ -220,8 +220,9 @@ def retention_curves(result: CohortResult,
                  alt.Tooltip("value:Q", title=y_title, format=".1%")],
     )
     layers: list[Any] = [lines, average]
+    weights = "customers" if metric == "logo" else "month-0 MRR"
     extra = ["Thin lines: one per start-month cohort; bold: all cohorts, weighted by "
-             "customers", MONTHS_NOTE]
+             f"{weights}", MONTHS_NOTE]
     if points:
         bdf = pd.DataFrame(points)
         tooltip = [alt.Tooltip("label:N", title="Published figure"),

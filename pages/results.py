@@ -22,7 +22,8 @@ currency = snapshot.context.currency
 period_label = _ui.compared_period()
 source = str(st.session_state.get("source_note") or "")
 if len(source) > 60:  # the sidebar shows it in full
-    source = source[:57].rstrip(" ,:;") + "…"
+    head_part = source.split(": ")[0]
+    source = head_part if len(head_part) <= 60 else source[:57].rstrip(" ,:;") + "…"
 basics = {k: _ui.context().get(k) for k in ("period", "currency")}
 st.caption(f"Compared: **{period_label}** · {fs.context_summary(basics)}"
            + (f" · from {source}" if source else ""))

@@ -420,3 +420,213 @@ def test_bad_user_catalogue_names_row_and_column() -> None:
     errors = " ".join(e.value for e in at.error)
     assert "bad.csv" in errors and "Row 2, column 'median'" in errors
     assert at.session_state["user_catalogue"] is None
+
+
+# --------------------------------------------------------------------------------------
+# usability fixes: form number reading, stable tabs, adding by default, currency, periods
+# --------------------------------------------------------------------------------------
+
+UPLOAD_TAB = ":material/upload_file: Upload a file"
+REVENUE_TAB = ":material/payments: Revenue (MRR)"
+FOUR_MONTHS = (b"Monat;Website visitors;Leads;MRR at start\n2025-01;12.500;640;24.180,50\n"
+               b"2025-02;13.100;702;25.368,25\n2025-03;14.020;755;26.708,75\n"
+               b"2025-04;15.300;801;28.340,35\n")
+
+
+def form_errors(at: AppTest) -> str:
+    return " ".join(e.value for e in at.error if "Nothing was stored" in e.value)
+
+
+def test_form_german_thousands_is_an_error_not_a_silent_12_5() -> None:
+    at = new_app()
+    type_in(at, "visitors", "12.500")
+    type_in(at, "leads", "640")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    errors = form_errors(at)
+    assert "12.5" in errors and "not a whole number of Website visitors" in errors, errors
+    assert "'12.500'" in errors and "if you meant 12,500, choose the number format 1.234,5" in errors
+    assert at.session_state["periods"] == {}, "nothing is stored when a field has an error"
+    # what the user typed is kept, not wiped
+    assert at.text_input(key="f_visitors").value == "12.500"
+    assert at.text_input(key="f_leads").value == "640"
+    # choosing the format the message names stores the right number
+    at.selectbox(key="form_convention").set_value("de")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    assert not form_errors(at)
+    assert at.session_state["periods"]["Current period"] == {"visitors": 12500.0, "leads": 640.0}
+    assert kpi_values(at)["Visitor to lead"] == "5.1 %"      # 640 / 12,500
+
+
+def test_form_auto_format_is_decided_from_all_typed_fields_together() -> None:
+    at = new_app()
+    type_in(at, "visitors", "12.500")          # ambiguous on its own
+    type_in(at, "leads", "1.400")
+    type_in(at, "mrr_start", "24.180,50")      # decides: 1.234,5
+    type_in(at, "gross_margin", "80 %")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    assert not form_errors(at)
+    stored = at.session_state["periods"]["Current period"]
+    assert stored == {"visitors": 12500.0, "leads": 1400.0, "mrr_start": pytest.approx(24180.5),
+                      "gross_margin": pytest.approx(0.8)}
+    assert any("1.234,5" in s.value for s in at.success), "the message says which format was used"
+
+
+def test_form_non_whole_count_in_german_format_names_field_and_text() -> None:
+    at = new_app()
+    type_in(at, "visitors", "12.500")
+    type_in(at, "leads", "1.234,5")
+    button(at, "Apply").click().run()
+    errors = form_errors(at)
+    assert "'1.234,5'" in errors and "not a whole number of Leads" in errors, errors
+    assert at.session_state["periods"] == {}
+
+
+def test_form_error_keeps_stored_numbers_and_says_what_to_do_with_a_negative() -> None:
+    at = new_app()
+    load_example(at)
+    before = at.session_state["periods"]
+    type_in(at, "mrr_churned", "-1200")
+    type_in(at, "visitors", "99999")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    errors = form_errors(at)
+    assert "Churned MRR" in errors and "Churned MRR 1200, not -1200" in errors, errors
+    assert at.session_state["periods"] == before
+    assert at.text_input(key="f_visitors").value == "99999", "typed text survives the error"
+    # the stored example values are shown as plain text that reads back the same
+    assert at.text_input(key="f_gross_margin").value == "78 %"  # 0.78 in the example file
+
+
+def test_form_unchanged_fields_keep_their_stored_values() -> None:
+    at = new_app()
+    load_example(at)
+    before = dict(at.session_state["periods"]["Current period"])
+    at.selectbox(key="form_convention").set_value("de")   # fields shown in 1.234,5 stay as stored
+    type_in(at, "leads", "1.500")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    after = at.session_state["periods"]["Current period"]
+    assert after["leads"] == 1500.0
+    assert {k: v for k, v in after.items() if k != "leads"} == {
+        k: v for k, v in before.items() if k != "leads"}
+
+
+def test_form_empty_fields_are_allowed() -> None:
+    at = new_app()
+    type_in(at, "visitors", "20,000")
+    type_in(at, "leads", "")
+    type_in(at, "new_customers", "35")
+    button(at, "Apply").click().run()
+    no_exception(at)
+    assert at.session_state["periods"]["Current period"] == {"visitors": 20000.0,
+                                                             "new_customers": 35.0}
+
+
+def test_upload_tab_stays_open_after_apply_and_a_new_file() -> None:
+    at = new_app()
+    at.session_state["numbers_tab"] = UPLOAD_TAB
+    upload(at, "months.csv", FOUR_MONTHS)
+    button(at, "Apply these numbers").click().run()
+    no_exception(at)
+    assert at.session_state["numbers_tab"] == UPLOAD_TAB
+    at.file_uploader(key="numbers_file").set_value(("two.csv", b"metric,value\nvisitors,1\n", "text/csv"))
+    at.run()
+    no_exception(at)
+    assert at.session_state["numbers_tab"] == UPLOAD_TAB
+    assert [b for b in at.button if b.label == "Apply these numbers"]
+
+
+def test_new_file_is_added_to_stored_periods_by_default() -> None:
+    at = new_app()
+    upload(at, "months.csv", FOUR_MONTHS)
+    button(at, "Apply these numbers").click().run()
+    assert list(at.session_state["periods"]) == ["2025-01", "2025-02", "2025-03", "2025-04"]
+    at.file_uploader(key="numbers_file").set_value(
+        ("two.csv", b"metric,value\nvisitors,30000\nleads,900\n", "text/csv"))
+    at.run()
+    choice = at.radio(key="upload_replace")
+    assert choice.value == "merge", "adding is the default"
+    labels = [choice.format_func(o) for o in ("merge", "replace")]
+    assert "drop all 4 stored periods" in labels[1], labels
+    button(at, "Apply these numbers").click().run()
+    no_exception(at)
+    periods = at.session_state["periods"]
+    assert list(periods)[:4] == ["2025-01", "2025-02", "2025-03", "2025-04"], "stored months kept"
+    assert periods["Current period"] == {"visitors": 30000.0, "leads": 900.0}
+    assert any("4 stored periods were kept" in s.value for s in at.success)
+
+
+def test_replacing_everything_is_an_explicit_choice() -> None:
+    at = new_app()
+    upload(at, "months.csv", FOUR_MONTHS)
+    button(at, "Apply these numbers").click().run()
+    at.file_uploader(key="numbers_file").set_value(
+        ("two.csv", b"metric,value\nvisitors,30000\nleads,900\n", "text/csv"))
+    at.run()
+    at.radio(key="upload_replace").set_value("replace").run()
+    button(at, "Apply these numbers").click().run()
+    no_exception(at)
+    assert at.session_state["periods"] == {"Current period": {"visitors": 30000.0, "leads": 900.0}}
+    assert at.session_state["upload_replace"] == "merge", "the next file is added again"
+
+
+def test_negative_value_message_names_file_row_column_and_the_next_step() -> None:
+    at = new_app()
+    upload(at, "negative.csv", b"metric;value\nWebsite visitors;10.000\nLeads;-500\n"
+                               b"Churned MRR;-1.200\n")
+    text = " ".join(m.value for m in at.markdown if "Check these rows" in m.value)
+    assert "negative.csv" in text and "row 3" in text and "column 'value'" in text, text
+    assert "Leads 500, not -500" in text
+    assert "Churned MRR 1.200, not -1.200" in text
+
+
+def test_upload_without_currency_asks_for_it_before_apply() -> None:
+    at = new_app()
+    upload(at, "mrr.csv", b"metric,value\nMRR at start,48000\nNew MRR,2000\n")
+    currency = at.selectbox(key="upload_apply_currency")
+    assert currency.label == "Currency of these amounts"
+    assert any("does not say its currency" in m.value for m in at.markdown)
+    currency.set_value("EUR").run()
+    no_exception(at)
+    assert at.session_state["context"]["currency"] == "EUR"
+    button(at, "Apply these numbers").click().run()
+    assert at.session_state["context"]["currency"] == "EUR"
+
+
+def test_upload_with_its_currency_does_not_ask() -> None:
+    at = new_app()
+    upload(at, "mrr.csv", b"metric,value\ncurrency,GBP\nMRR at start,48000\n")
+    assert not [s for s in at.selectbox if s.key == "upload_apply_currency"]
+
+
+def test_paste_without_currency_asks_for_it_too() -> None:
+    at = new_app()
+    at.text_area(key="paste_text").input("MRR at start\t48000\nChurned MRR\t900").run()
+    no_exception(at)
+    assert at.selectbox(key="paste_apply_currency").label == "Currency of these amounts"
+
+
+def test_revenue_cards_say_their_period() -> None:
+    at = new_app()
+    load_example(at)
+    at.switch_page("pages/results.py")
+    at.session_state["results_tab"] = REVENUE_TAB
+    at.run()
+    no_exception(at)
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    assert cards["Net revenue retention, per month"] == ("99.8 %", "98.0 % per year, compounded")
+    assert cards["Gross revenue retention, per month"] == ("97.8 %", "76.5 % per year, compounded")
+    assert "MRR at end of month" in cards and "ARPA, per month" in cards
+    assert "ARR, per year (MRR × 12)" in cards
+
+
+def test_overview_names_the_period_of_converted_rates() -> None:
+    at = new_app()
+    load_example(at)
+    at.switch_page("pages/results.py")
+    at.run()
+    text = " ".join(c.value for c in at.caption)
+    assert "Net revenue retention: 99.8 % per month = 98.0 % per year, compounded" in text

@@ -266,3 +266,111 @@ def test_snapshot_summary() -> None:
     assert summary["stages"] == ["Acquisition & sales funnel", "Net Promoter Score survey"]
     assert not fs.snapshot_summary({}, None, None)["has_numbers"]
     assert fs.count_text(7.54) == "7.5" and fs.count_text(56.04) == "56"
+
+
+# --------------------------------------------------------------------------------------
+# the form read like a file; adding to stored numbers; next steps; cards with periods
+# --------------------------------------------------------------------------------------
+
+def test_read_form_german_thousands_alone_is_an_error_with_the_fix() -> None:
+    reading = fs.read_form({"visitors": "12.500"})
+    assert not reading.ok and reading.values == {}
+    (error,) = reading.errors
+    assert error == ("'12.500' reads as 12.5, which is not a whole number of Website visitors; "
+                     "if you meant 12,500, choose the number format 1.234,5.")
+    assert fs.read_form({"visitors": "12.500"}, "de").values == {"visitors": 12500.0}
+
+
+def test_read_form_decides_the_format_from_all_typed_fields() -> None:
+    reading = fs.read_form({"visitors": "12.500", "leads": "1.400", "mrr_start": "48.000,50",
+                            "gross_margin": "80 %", "mqls": "", "sqls": None})
+    assert reading.ok, reading.errors
+    assert reading.convention == "de"
+    assert reading.values == {"visitors": 12500.0, "leads": 1400.0, "mrr_start": 48000.5,
+                              "gross_margin": pytest.approx(0.8)}
+    english = fs.read_form({"visitors": "12,500", "mrr_start": "48,000.50", "gross_margin": "0.8"})
+    assert english.convention == "en" and english.values["mrr_start"] == 48000.5
+
+
+def test_read_form_non_whole_count_negative_percent_and_text_are_errors() -> None:
+    reading = fs.read_form({"leads": "1.234,5", "mrr_churned": "-1.200", "new_customers": "7 %",
+                            "mqls": "lots"})
+    text = " ".join(reading.errors)
+    assert len(reading.errors) == 4
+    assert "'1.234,5' reads as 1,234.5, which is not a whole number of Leads" in text
+    assert "Enter amounts lost as positive numbers: Churned MRR 1.200, not -1.200" in text
+    assert "New customers: '7 %' is a percentage" in text
+    assert "MQLs: 'lots' is not a number" in text
+
+
+def test_read_form_warns_about_an_undecided_ambiguous_reading() -> None:
+    reading = fs.read_form({"visitors": "1.000"})
+    assert reading.values == {"visitors": 1.0}
+    assert any("could be read either way" in w and "1,000" in w for w in reading.warnings)
+    assert fs.read_form({"gross_margin": "80"}).warnings  # a bare 80 is read as 80 %
+
+
+def test_form_texts_read_back_to_the_stored_values_in_both_formats() -> None:
+    stored = {"visitors": 20000.0, "mrr_start": 24180.5, "mrr_new": 1.234, "gross_margin": 0.78}
+    for convention in ("auto", "en", "de"):
+        shown = fs.form_texts(stored, convention)
+        assert shown["visitors"] == "20000" and shown["gross_margin"] == "78 %"
+        # unchanged texts keep the stored value; re-read from scratch they give it too
+        assert fs.read_form(shown, convention, stored=stored, shown=shown).values == stored
+        fresh = fs.read_form(shown, "de" if convention == "de" else "en")
+        assert fresh.values == pytest.approx(stored)
+    assert fs.form_texts({"mrr_start": 24180.5}, "de") == {"mrr_start": "24180,5"}
+
+
+def test_read_form_kept_fields_do_not_vote_on_the_format() -> None:
+    stored = {"mrr_start": 24180.5}
+    shown = fs.form_texts(stored, "en")                      # "24180.5"
+    reading = fs.read_form({**shown, "leads": "1.400", "mrr_new": "1.890,00"}, "auto",
+                           stored=stored, shown=shown)
+    assert reading.ok and reading.convention == "de"
+    assert reading.values == {"leads": 1400.0, "mrr_start": 24180.5, "mrr_new": 1890.0}
+    assert reading.typed == ("leads", "mrr_new")
+
+
+def test_merge_plan_says_what_adding_and_replacing_do() -> None:
+    stored = {m: {"visitors": 1.0} for m in ("2025-01", "2025-02", "2025-03", "2025-04")}
+    plan = fs.merge_plan(stored, parse_text("Visitors\t20000\nLeads\t1400"))
+    assert plan["kept"] == list(stored) and plan["added"] == [fs.CURRENT_PERIOD]
+    assert plan["dropped"] == 4
+    assert plan["replace_label"] == "Replace everything: drop all 4 stored periods"
+    assert "2025-01 to 2025-04" in plan["merge_caption"] and "kept" in plan["merge_caption"]
+    wide = parse_text("Month\tVisitors\n2025-04\t10\n2025-05\t20\n")
+    plan = fs.merge_plan(stored, wide)
+    assert plan["updated"] == ["2025-04"] and plan["added"] == ["2025-05"]
+    assert plan["kept"] == ["2025-01", "2025-02", "2025-03"]
+    assert "2025-04: the fields given here overwrite the same fields" in plan["merge_caption"]
+
+
+def test_negative_issue_message_says_what_to_do() -> None:
+    parsed = parse_bytes(b"metric;value\nLeads;-500\nChurned MRR;-1.200,50\n", "neg.csv")
+    messages = [fs.issue_message(i) for i in parsed.issues]
+    assert any("Leads 500, not -500" in m for m in messages), messages
+    assert any("Churned MRR 1.200,50, not -1.200,50" in m for m in messages), messages
+    text = fs.issues_markdown(parsed.issues)
+    assert "row 2" in text and "column 'value'" in text and "Leads 500, not -500" in text
+    assert "not -500" in fs.describe_issue(parsed.issues[0])
+    # a message that already gives the example is not repeated
+    assert fs.issue_message(fs.issue_message(parsed.issues[0])) == fs.issue_message(parsed.issues[0])
+
+
+def test_revenue_cards_name_their_period() -> None:
+    parsed = parse_bytes(EXAMPLE.read_bytes(), EXAMPLE.name, mapping={"note": None})
+    periods, selected = fs.merge_parsed({}, parsed)
+    ctx, _ = fs.context_from_parsed(fs.default_context(), parsed)
+    report = compare(fs.build_snapshot(periods, selected, ctx), load_catalogue())
+    cards = {c.kpi_id: c for c in fs.revenue_cards(report)}
+    assert list(cards) == list(fs.REVENUE_KPIS)
+    nrr = cards["net_revenue_retention"]
+    assert (nrr.label, nrr.value, nrr.note) == ("Net revenue retention, per month", "99.8 %",
+                                                "98.0 % per year, compounded")
+    assert all(len(c.label) <= 34 for c in cards.values())  # fits a third of the page at 1280 px
+    quarterly = compare(fs.build_snapshot(periods, selected, {**ctx, "period": "quarter"}),
+                        load_catalogue())
+    assert fs.revenue_cards(quarterly)[0].label == "MRR at end of quarter"
+    assert any(line.startswith("Net revenue retention: 99.8 % per month = 98.0 % per year")
+               for line in fs.converted_lines(report))
