@@ -152,14 +152,14 @@ def _write_table(result: Any, out: TextIO) -> None:
         w("\n")
     w("Summary\n")
     rows = [
-        ("Second-month retention (k=1)", _pct(result.second_month_retention) or "n/a"),
-        ("Twelve-month retention (k=12)", _pct(result.twelve_month_retention) or "n/a"),
-        ("Second-month revenue retention", _pct(result.second_month_revenue_retention)
+        ("Still paying in month 1 (2nd month)", _pct(result.second_month_retention) or "n/a"),
+        ("Still paying in month 12 (13th month)", _pct(result.twelve_month_retention) or "n/a"),
+        ("Revenue kept in month 1", _pct(result.second_month_revenue_retention)
          or "n/a"),
-        ("Twelve-month revenue retention", _pct(result.twelve_month_revenue_retention)
+        ("Revenue kept in month 12", _pct(result.twelve_month_revenue_retention)
          or "n/a"),
-        ("Most common churn month", "n/a" if result.most_common_churn_month is None
-         else f"month {result.most_common_churn_month} after start"),
+        ("Most customers leave in", "n/a" if result.most_common_churn_month is None
+         else f"month {result.most_common_churn_month} (first month not paid; month 0 = start)"),
     ]
     for label, value in rows:
         w(f"  {label:<34} {value}\n")

@@ -90,15 +90,15 @@ class CohortInputError(ValueError):
     """
 
     def __init__(self, file: str, problem: str, *, row: int | None = None,
-                 column: str | None = None) -> None:
+                 column: str | None = None, locate: bool = True) -> None:
         self.file = file
         self.row = row
         self.column = column
         self.problem = problem
         where = file
-        if row is not None:
+        if row is not None and locate:  # locate=False: the problem text names the place already
             where += f", row {row}"
-        if column is not None:
+        if column is not None and locate:
             where += f", column {column!r}"
         super().__init__(f"{where}: {problem}")
 
@@ -1480,7 +1480,7 @@ def _normalise(raw: _Raw, roles: dict[str, str], layout: Layout, filename: str,
         raise CohortInputError(filename, f"no usable rows ({rows_read:,} data rows read)"
                                          f"{detail}",
                                row=first.row if first else None,
-                               column=first.column if first else None)
+                               column=first.column if first else None, locate=False)
 
     # --- keep the good rows; customer codes become 0..C-1 in label order -------------
     all_good = bool(good.all())

@@ -117,7 +117,7 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     assert "Logo retention" in out and "Revenue retention" in out
     assert "2025-01" in out and "33%" in out
-    assert "Most common churn month" in out
+    assert "Most customers leave in" in out
 
 
 def test_bad_file_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
