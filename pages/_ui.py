@@ -146,11 +146,19 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
+    """The pending flash message, in a slot that is always there.
+
+    The slot is drawn on every run, with or without a message, so the elements below it (the
+    input tabs, the file uploader) keep their place in the page: a message that appears on one
+    run and is gone on the next would otherwise shift them, and the browser would redraw them
+    from scratch (the open tab and a file being replaced were lost).
+    """
+    slot = st.empty()
     item = st.session_state.pop("_flash", None)
     if item is None:
         return
     kind, message = item
-    {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}[kind](message)
+    {"success": slot.success, "error": slot.error, "warning": slot.warning, "info": slot.info}[kind](message)
 
 
 # --------------------------------------------------------------------------------------

@@ -102,9 +102,11 @@ def _context_step(parsed, key_prefix: str, source_note: str) -> None:
         missing.append("period")
     if not missing:
         return
-    said = " or ".join({"currency": "its currency", "period": "the period it covers"}[k]
-                       for k in missing)
-    subject = "The pasted cells do" if source_note == "pasted cells" else f"{source_note} does"
+    pasted = source_note == "pasted cells"
+    words = ({"currency": "their currency", "period": "the period they cover"} if pasted
+             else {"currency": "its currency", "period": "the period it covers"})
+    said = " or ".join(words[k] for k in missing)
+    subject = "The pasted cells do" if pasted else f"{source_note} does"
     st.markdown(f"**{subject} not say {said}**: check before applying (amounts are stored as "
                 "given, never converted).")
     cols = st.columns(3)
@@ -145,7 +147,8 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
                    + ". Use the names from the form (or the template) for these rows, or upload "
                    "the file to match them to fields by hand.", icon=":material/help:")
     if parsed.issues:
-        st.markdown(f"**Check these rows** of {source_note} (errors: the cell was skipped; "
+        where = "the pasted cells" if source_note == "pasted cells" else source_note
+        st.markdown(f"**Check these rows** of {where} (errors: the cell was skipped; "
                     "warnings: read, but check it):\n\n" + fs.issues_markdown(parsed.issues))
     if found == 0:
         st.error("No number could be read, so there is nothing to apply. Check that each row has a "
