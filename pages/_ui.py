@@ -391,3 +391,17 @@ def chart_downloads(chart: Any, name: str, key: str) -> None:
     cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
                             mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
                             on_click="ignore")
+
+
+def user_and_published_catalogue() -> Any:
+    """The shipped catalogue plus the user's own benchmark rows, or ``None`` when there are none.
+
+    A broken user catalogue must not break a page: then the shipped catalogue alone is used.
+    """
+    rows = st.session_state.get("user_catalogue")
+    if not rows:
+        return None
+    try:
+        return fs.full_catalogue(rows)
+    except Exception:  # noqa: BLE001 - the upload page already told the user what was wrong
+        return None

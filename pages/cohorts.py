@@ -165,17 +165,6 @@ def _chart_height(chart: Any, plot: int = 360, extra: int = 0) -> int:
     return plot + 24 + 16 * lines + 70 + extra
 
 
-def _catalogue() -> Any:
-    """The shipped catalogue plus the user's own benchmark rows (their churn targets too)."""
-    rows = st.session_state.get("user_catalogue")
-    if not rows:
-        return None
-    try:
-        from funnel_core.session import full_catalogue
-
-        return full_catalogue(rows)
-    except Exception:  # a broken user catalogue must not break this page
-        return None
 
 
 def _flash(message: str, kind: str = "success") -> None:
@@ -473,7 +462,7 @@ _ui.chart_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
 st.subheader("Retention curves")
 context = dict(st.session_state.get("context") or {})
-available = trends.retention_benchmarks(context, _catalogue())
+available = trends.retention_benchmarks(context, _ui.user_and_published_catalogue())
 by_id = {b.id: b for b in available}
 chosen: list[str] = []
 if metric == "logo" and available:

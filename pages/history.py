@@ -52,17 +52,6 @@ def _period_changed() -> None:
     st.session_state["selected_period"] = st.session_state[PERIOD_KEY]
 
 
-def _catalogue() -> Any:
-    """The shipped catalogue plus the user's own benchmark rows, if any."""
-    rows = st.session_state.get("user_catalogue")
-    if not rows:
-        return None
-    try:
-        from funnel_core.session import full_catalogue
-
-        return full_catalogue(rows)
-    except Exception:  # a broken user catalogue must not break this page
-        return None
 
 
 def _link_or_hint(page: str, label: str, icon: str) -> None:
@@ -195,7 +184,7 @@ cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else "
                if year_ago is None else None)
 
 # --- trend chart ---------------------------------------------------------------------------
-band = trends.benchmark_band(snapshots, kpi_id, _catalogue())
+band = trends.benchmark_band(snapshots, kpi_id, _ui.user_and_published_catalogue())
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
 st.altair_chart(chart, theme=None, width="stretch", height=_chart_height(chart), key="history_chart")
 _ui.chart_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
