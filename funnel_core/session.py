@@ -622,10 +622,14 @@ def verdict_text(verdict: str | None) -> str:
     return f"{VERDICT_SYMBOLS[verdict]} {VERDICT_LABELS[verdict]}"
 
 
-def status_text(status: str) -> str:
-    """``"V · verified"``, ``"S · seen quoted"``, ``"U · source not verified"``."""
+def status_text(status: str, comparability: str = "direct") -> str:
+    """``"V · verified"``, ``"S · seen quoted"``, ``"U · source not verified"``, with
+    ``" · ⚠ similar definition"`` / ``" · ⚠ probably measures something else"`` when the figure's
+    definition is not the KPI's own (catalogue column ``comparability``)."""
     short = {"V": "verified", "S": "seen quoted", "U": "source not verified"}
-    return f"{status} · {short.get(status, STATUS_LABELS.get(status, status))}"
+    caveat = {"approximate": " · ⚠ similar definition",
+              "doubtful": " · ⚠ probably measures something else"}.get(comparability, "")
+    return f"{status} · {short.get(status, STATUS_LABELS.get(status, status))}{caveat}"
 
 
 def period_text(period: str) -> str:
@@ -731,7 +735,7 @@ def kpi_table(report: ComparisonReport) -> pd.DataFrame:
                 figure += f" {period_text(b.period)}"
             rows.append({**base, "Verdict": verdict, "Benchmark": figure,
                          "Segment": b.segment or "any", "Source": source_text(b),
-                         "Status": status_text(b.status), "Link": b.url or None,
+                         "Status": status_text(b.status, b.comparability), "Link": b.url or None,
                          "Your value in its period": converted,
                          "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0]})
     return pd.DataFrame(rows, columns=list(KPI_TABLE_COLUMNS))
@@ -795,7 +799,7 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
             verdict=verdict_text(comp.verdict),
             user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
             note=note, source=f"{b.source}{', ' + str(b.year) if b.year else ''}",
-            status=status_text(b.status), url=b.url or "", segment=b.segment or "any"))
+            status=status_text(b.status, b.comparability), url=b.url or "", segment=b.segment or "any"))
     return KpiDetail(
         id=kpi.id, label=kpi.spec.label,
         value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable",
@@ -836,7 +840,7 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
             "Motion": _filter_text(b.motion, MOTIONS),
             "Product category": _filter_text(b.product_category, PRODUCT_CATEGORIES),
             "Source": b.source, "Year": str(b.year) if b.year else "", "Sample": b.sample,
-            "Status": status_text(b.status), "Link": b.url or None, "Definition": b.basis,
+            "Status": status_text(b.status, b.comparability), "Link": b.url or None, "Definition": b.basis,
             "Note": b.note, "Origin": "published" if b.origin == "published" else f"your file {b.origin}",
             "status_code": b.status, "kpi_id": b.kpi,
         })

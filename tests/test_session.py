@@ -374,3 +374,11 @@ def test_revenue_cards_name_their_period() -> None:
     assert fs.revenue_cards(quarterly)[0].label == "MRR at end of quarter"
     assert any(line.startswith("Net revenue retention: 99.8 % per month = 98.0 % per year")
                for line in fs.converted_lines(report))
+
+
+def test_status_text_names_a_definition_caveat():
+    from funnel_core.session import status_text
+
+    assert status_text("U") == "U · source not verified"
+    assert "probably measures something else" in status_text("U", "doubtful")
+    assert "similar definition" in status_text("S", "approximate")
