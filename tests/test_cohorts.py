@@ -14,6 +14,8 @@ The reference data (months 2025-01 .. 2025-06, T = 6)::
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import io
 import json
 import math
@@ -27,49 +29,14 @@ from funnel_core.cohorts import (
     CANONICAL_REVENUE_KEYS, CohortResult, compute_cohorts, revenue_inputs_for_month,
 )
 
-MONTHLY_CSV = """customer_id,month,mrr
-A,2025-01,100
-A,2025-02,100
-A,2025-03,100
-A,2025-04,100
-A,2025-05,100
-A,2025-06,100
-B,2025-01,100
-B,2025-02,100
-C,2025-01,50
-C,2025-02,50
-C,2025-05,50
-C,2025-06,50
-D,2025-02,100
-D,2025-03,150
-D,2025-04,150
-D,2025-05,150
-D,2025-06,150
-E,2025-02,200
-E,2025-03,100
-E,2025-04,100
-F,2025-03,80
-H,2025-03,40
-H,2025-04,40
-G,2025-06,60
-"""
+DATA = Path(__file__).resolve().parent / "data"
+
+MONTHLY_CSV = (DATA / "cohort_monthly.csv").read_text(encoding="utf-8")
 
 # the same customers as subscriptions: an end date is the first day not paid;
 # C churns and comes back (two rows), D upgrades and E downgrades by a plan change,
 # F starts and ends in March, G pays 720 a year
-SUBSCRIPTIONS_CSV = """Customer,Start Date,End Date,Amount,Interval
-A,2025-01-05,,100,month
-B,2025-01-10,2025-03-10,100,month
-C,2025-01-15,2025-03-01,50,month
-C,2025-05-03,,50,month
-D,2025-02-01,2025-03-01,100,month
-D,2025-03-01,,150,month
-E,2025-02-10,2025-03-10,200,month
-E,2025-03-10,2025-05-10,100,monthly
-F,2025-03-05,2025-03-20,80,month
-H,2025-03-01,2025-05-01,40,month
-G,2025-06-01,,720,year
-"""
+SUBSCRIPTIONS_CSV = (DATA / "cohort_subscriptions.csv").read_text(encoding="utf-8")
 
 NAN = float("nan")
 EXPECTED_LOGO = {
