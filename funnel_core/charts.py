@@ -42,7 +42,10 @@ import altair as alt
 
 from .catalogue import Benchmark
 from .compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
-from .constants import POINT_IN_LINE_TOLERANCE, STATUS_LABELS, VERDICT_LABELS
+from .constants import NO_PERIOD, POINT_IN_LINE_TOLERANCE, STATUS_LABELS, VERDICT_LABELS
+
+#: short period suffix for row labels of values converted to a benchmark's period
+_PER = {"month": "/mo", "quarter": "/qtr", "year": "/yr"}
 from .formatting import currency_symbol, format_value
 from .funnel import FocusArea, benchmark_funnel, focus_areas
 
@@ -665,7 +668,10 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
         number = sources.ref(b)
         row = _tooltip_values(item, primary, currency)
         row.update({
-            "row": f"{spec.label} [{number}]",
+            # a value converted to the benchmark's period says so (monthly NRR shown per year)
+            "row": f"{spec.label}"
+                   + (f" {_PER[b.period]}" if b.period not in (NO_PERIOD, item.kpi.period) else "")
+                   + f" [{number}]",
             "x": _clip(x_raw),
             "band_lo": band[0] if band else None,
             "band_hi": band[1] if band else None,

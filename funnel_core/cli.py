@@ -177,12 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_context_options(p)
     p.set_defaults(func=cmd_report)
 
-    try:
-        from . import cli_cohorts
-    except ImportError:  # pragma: no cover - cohorts module missing
-        cli_cohorts = None
-    if cli_cohorts is not None:
-        cli_cohorts.add_parser(sub)
+    from . import cli_cohorts  # imported here: the cohort reader is only needed for `cohorts`
+
+    cli_cohorts.add_parser(sub)
     return parser
 
 

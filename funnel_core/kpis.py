@@ -20,7 +20,7 @@ from typing import Callable, Literal
 from .constants import FIELDS_BY_NAME, KPI_IDS, NO_PERIOD
 from .formatting import format_number
 from .model import Snapshot
-from .periods import ConversionError, convert_churn
+from .periods import ConversionError, convert_churn, months_in
 
 PeriodKind = Literal["churn", "retention"] | None
 
@@ -149,7 +149,7 @@ def _customer_churn_monthly(snapshot: Snapshot) -> tuple[float, str]:
     text = f"{_n(churned)} / {_n(start)} = {rate:.4g}"
     if period != "month":
         monthly = convert_churn(rate, period, "month")
-        text += f" per {period}; per month: 1 - (1 - {rate:.4g})^(1/{_months(period)}) = {monthly:.4g}"
+        text += f" per {period}; per month: 1 - (1 - {rate:.4g})^(1/{months_in(period)}) = {monthly:.4g}"
         return monthly, text
     return rate, text
 
@@ -162,12 +162,8 @@ def _customer_churn_annual(snapshot: Snapshot) -> tuple[float, str]:
         return annual, f"{_n(churned)} / {_n(start)} = {annual:.4g}"
     return annual, (
         f"{_n(churned)} / {_n(start)} = {rate:.4g} per {period}; "
-        f"per year: 1 - (1 - {rate:.4g})^{12 // _months(period)} = {annual:.4g}"
+        f"per year: 1 - (1 - {rate:.4g})^{12 // months_in(period)} = {annual:.4g}"
     )
-
-
-def _months(period: str) -> int:
-    return {"month": 1, "quarter": 3, "year": 12}[period]
 
 
 _MOVEMENTS = ("mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churned")
