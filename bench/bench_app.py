@@ -45,7 +45,7 @@ def machine() -> str:
 def bench_rerun(repeats: int = 20) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    from funnel_core.parsing import parse_file
+    from funnel_core.inputs.parsing import parse_file
 
     parsed = parse_file(UPLOAD)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from funnel_core.cohort_io import read_export  # noqa: E402
-from funnel_core.cohorts import compute_cohorts  # noqa: E402
+from funnel_core.inputs.billing_export import read_export  # noqa: E402
+from funnel_core.metrics.cohorts import compute_cohorts  # noqa: E402
 
 SEED = 42
 N_CUSTOMERS = 75_000
@@ -165,7 +165,7 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
 
 def cli_run(path: Path) -> tuple[float, dict[str, Any]]:
     cmd = [sys.executable, "-c",
-           "import sys; from funnel_core.cli_cohorts import main; sys.exit(main(sys.argv[1:]))",
+           "import sys; from funnel_core.cli.cohorts import main; sys.exit(main(sys.argv[1:]))",
            "cohorts", str(path), "--format", "json"]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     t = time.perf_counter()

@@ -27,9 +27,9 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from funnel_core import exports  # noqa: E402
-from funnel_core.compare import compare  # noqa: E402
-from funnel_core.model import Context, Snapshot  # noqa: E402
+from funnel_core.exports import report_model as exports  # noqa: E402
+from funnel_core.benchmarks.compare import compare  # noqa: E402
+from funnel_core.domain.model import Context, Snapshot  # noqa: E402
 
 AS_OF = dt.date(2026, 1, 31)
 DOC = ROOT / "docs" / "PERFORMANCE_exports.md"
@@ -131,9 +131,9 @@ def run(runs: int) -> tuple[dict[str, str], list[tuple[str, int, float, float, s
     add("charts_zip (every chart x png+svg+html)", lambda: exports.charts_zip(report, AS_OF),
         n_zip, cold, f"{total} charts incl. chart_catalog build")
 
-    from funnel_core.charts import chart_catalog
+    from funnel_core.charts.overview import chart_catalog
 
-    add("chart_catalog, for reference (funnel_core.charts)",
+    add("chart_catalog, for reference (funnel_core.charts.overview)",
         lambda: chart_catalog(report, as_of=AS_OF), max(2, runs // 4), None, f"{total} charts, specs only")
     return info, rows
 

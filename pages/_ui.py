@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from funnel_core import session as fs
-from funnel_core.compare import ComparisonReport, compare
-from funnel_core.model import Snapshot, SnapshotError
-from funnel_core.parsing import InputError, ParsedInput, list_sheets, parse_bytes, parse_text, read_raw_table
+from funnel_core.page_state import session as fs
+from funnel_core.benchmarks.compare import ComparisonReport, compare
+from funnel_core.domain.model import Snapshot, SnapshotError
+from funnel_core.inputs.parsing import InputError, ParsedInput, list_sheets, parse_bytes, parse_text, read_raw_table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = ROOT / "assets" / "example_company.csv"
@@ -235,10 +235,10 @@ def build_chart(report: ComparisonReport, name: str) -> Any:
     """One chart of ``report`` by name; ``None`` when it has nothing to show.
 
     Names: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``bullet-<kpi_id>`` (every
-    benchmark of the KPI, as in :func:`funnel_core.charts.chart_catalog`) and
+    benchmark of the KPI, as in :func:`funnel_core.charts.overview.chart_catalog`) and
     ``bullet1-<kpi_id>-<benchmark_id>`` (one benchmark).
     """
-    from funnel_core import charts
+    from funnel_core.charts import overview as charts
 
     currency = report.snapshot.context.currency
     if name == "overview":
@@ -317,7 +317,7 @@ def chart(name: str) -> Any:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _focus_for(snapshot_key: str, catalogue_key: str) -> list[Any]:
-    from funnel_core.funnel import focus_areas
+    from funnel_core.benchmarks.funnel import focus_areas
 
     return focus_areas(_report_for(snapshot_key, catalogue_key))
 
@@ -382,7 +382,7 @@ def no_numbers_yet(where: str) -> None:
 
 def chart_downloads(chart: Any, name: str, key: str) -> None:
     """PNG and SVG buttons for one chart; the image is rendered only when a button is clicked."""
-    from funnel_core import exports
+    from funnel_core.exports import report_model as exports
 
     cols = st.columns([1, 1, 4])
     cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",

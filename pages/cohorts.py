@@ -1,7 +1,7 @@
 """Cohorts: upload a customer or billing export and see when customers leave.
 
-Widgets only: the export is read by :func:`funnel_core.cohort_io.read_export`, the cohorts are
-computed by :func:`funnel_core.cohorts.compute_cohorts`, the charts come from
+Widgets only: the export is read by :func:`funnel_core.inputs.billing_export.read_export`, the cohorts are
+computed by :func:`funnel_core.metrics.cohorts.compute_cohorts`, the charts come from
 :mod:`funnel_core.cohort_charts` and :mod:`funnel_core.trend_charts`, and the published
 retention benchmarks and the merge into the stored periods from :mod:`funnel_core.trends`.
 
@@ -21,15 +21,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from funnel_core import trends
-from funnel_core.cohort_charts import (MONTHS_NOTE, cohort_heatmap, month_ordinal,
+from funnel_core.metrics import trends as trends
+from funnel_core.charts.cohorts import (MONTHS_NOTE, cohort_heatmap, month_ordinal,
                                         mrr_by_cohort_area)
-from funnel_core.cohort_io import ROLES, CohortInputError, ExportData, month_label
-from funnel_core.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
-from funnel_core.constants import FIELDS_BY_NAME
-from funnel_core.formatting import format_value
-from funnel_core.model import SnapshotError
-from funnel_core.trend_charts import retention_with_benchmarks
+from funnel_core.inputs.billing_export import ROLES, CohortInputError, ExportData, month_label
+from funnel_core.metrics.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
+from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.domain.formatting import format_value
+from funnel_core.domain.model import SnapshotError
+from funnel_core.charts.trends import retention_with_benchmarks
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -69,7 +69,7 @@ def analyse_export(data: bytes, filename: str, mapping_json: str = "",
 
 def _read(data: bytes, filename: str, mapping: dict[str, str] | None,
           sheet: str | None) -> ExportData:
-    from funnel_core.cohort_io import read_export
+    from funnel_core.inputs.billing_export import read_export
 
     return read_export(data, filename, mapping=mapping, sheet=sheet)
 
@@ -207,7 +207,7 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
                 st.rerun()
 
 
-#: What to do about a row message, by the start of the message (see funnel_core.cohort_io).
+#: What to do about a row message, by the start of the message (see funnel_core.inputs.billing_export).
 _ADVICE: tuple[tuple[str, str], ...] = (
     ("missing customer id", "Fill in the customer id or name, or delete the row."),
     ("missing month", "Fill in the month, e.g. 2025-03, or delete the row."),

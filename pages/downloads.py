@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from funnel_core import exports
-from funnel_core import session as fs
-from funnel_core.compare import ComparisonReport
+from funnel_core.exports import report_model as exports
+from funnel_core.page_state import session as fs
+from funnel_core.benchmarks.compare import ComparisonReport
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data

@@ -11,10 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from funnel_core import trends
-from funnel_core.formatting import format_value
-from funnel_core.model import SnapshotError
-from funnel_core.trend_charts import trend_chart
+from funnel_core.metrics import trends as trends
+from funnel_core.domain.formatting import format_value
+from funnel_core.domain.model import SnapshotError
+from funnel_core.charts.trends import trend_chart
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data

@@ -7,12 +7,12 @@ import json
 
 import streamlit as st
 
-from funnel_core import session as fs
-from funnel_core.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
-from funnel_core.constants import FIELDS, FIELDS_BY_NAME, STAGES
-from funnel_core.model import SnapshotError
-from funnel_core.parsing import InputError
-from funnel_core.template import template_csv, template_xlsx
+from funnel_core.page_state import session as fs
+from funnel_core.benchmarks.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
+from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME, STAGES
+from funnel_core.domain.model import SnapshotError
+from funnel_core.inputs.parsing import InputError
+from funnel_core.inputs.template import template_csv, template_xlsx
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -43,7 +43,7 @@ has_numbers = bool(_ui.current_values())
 
 
 # --------------------------------------------------------------------------------------
-# helpers (widgets only; the logic is in funnel_core.session)
+# helpers (widgets only; the logic is in funnel_core.page_state.session)
 # --------------------------------------------------------------------------------------
 
 def _replace_choice(key: str, parsed) -> bool:

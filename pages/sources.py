@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel_core import session as fs
-from funnel_core.constants import STATUS_LABELS
+from funnel_core.page_state import session as fs
+from funnel_core.domain.constants import STATUS_LABELS
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data

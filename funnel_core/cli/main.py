@@ -1,0 +1,202 @@
+"""Command line: ``python -m funnel_core compare|template|report|cohorts``.
+
+Exit status: 0 success, 2 bad input or usage (one line on stderr naming the file and the
+problem), 1 an unexpected internal error (also one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue
+from funnel_core.benchmarks.compare import ComparisonReport, compare
+from funnel_core.domain.constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
+from funnel_core.domain.formatting import figure_text, format_value
+from funnel_core.inputs.loading import load_snapshot
+from funnel_core.inputs.parsing import InputError
+from funnel_core.exports.table_csv import render_csv
+from funnel_core.inputs.template import write_template
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _add_context_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--number-format", choices=("auto", "en", "de"), default="auto",
+                        help="number convention: en = 1,234.5; de = 1.234,5 (also fr/pl 1 234,5)")
+    parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    parser.add_argument("--period-label", help="which period of a wide file to compare (default: latest)")
+    parser.add_argument("--period", choices=PERIODS, help="period the numbers cover (overrides the file)")
+    parser.add_argument("--trial-type", choices=tuple(TRIAL_TYPES), help="trial model, selects benchmarks")
+    parser.add_argument("--motion", choices=tuple(MOTIONS), help="self-serve or sales-assisted")
+    parser.add_argument("--acv-band", choices=tuple(ACV_BANDS), help="contract size band")
+    parser.add_argument("--product-category", choices=tuple(PRODUCT_CATEGORIES))
+    parser.add_argument("--currency", help="currency of money amounts (USD, EUR, GBP, PLN, CHF)")
+    parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
+                        help="extra benchmark catalogue (CSV/XLSX, same columns); may repeat")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str | None]:
+    return {
+        "period": args.period,
+        "trial_type": args.trial_type,
+        "motion": args.motion,
+        "acv_band": args.acv_band,
+        "product_category": args.product_category,
+        "currency": args.currency.upper() if args.currency else None,
+    }
+
+
+def build_report(args: argparse.Namespace) -> ComparisonReport:
+    """Read the file named in ``args`` and compare it (shared by ``compare`` and ``report``)."""
+    path = Path(args.file)
+    if not path.exists():
+        raise CliError(f"{path}: no such file")
+    snapshot, parsed = load_snapshot(path, period=args.period_label, number_format=args.number_format,
+                                     sheet=args.sheet, overrides=_overrides(args))
+    catalogue = list(load_catalogue())
+    for extra in args.catalogue:
+        if not Path(extra).exists():
+            raise CliError(f"{extra}: no such catalogue file")
+        catalogue += load_catalogue(extra, origin=Path(extra).name)
+    report = compare(snapshot, catalogue)
+    notes = []
+    if parsed.layout == "wide":
+        notes.append(f"compared period: {snapshot.label} (of {len(parsed.periods)} periods in {path.name})")
+    if parsed.unknown:
+        notes.append(f"not recognised and not used: {', '.join(parsed.unknown)}")
+    notes += [str(issue) for issue in parsed.issues]
+    return ComparisonReport(report.snapshot, report.kpis, report.warnings, tuple(notes))
+
+
+# --- output formats -------------------------------------------------------------------------
+
+def _benchmark_text(item, higher_is_better: bool | None, currency: str) -> str:
+    b = item.benchmark
+    text = figure_text(b, higher_is_better, currency)
+    return text + (f" per {b.period}" if b.period != "none" else "")
+
+
+def render_table(report: ComparisonReport) -> str:
+    """Plain-text table: one line per KPI and benchmark."""
+    currency = report.snapshot.context.currency
+    lines = []
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    for warning in report.warnings:
+        lines.append(f"warning: {warning}")
+    header = f"{'KPI':<30} {'value':>16}  {'benchmark':<36} {'verdict':<8} source (segment, year) [status]"
+    lines += [header, "-" * len(header)]
+    for item in report.kpis:
+        kpi = item.kpi
+        value = format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable"
+        if not kpi.computable:
+            lines.append(f"{kpi.spec.label:<30} {value:>16}  ({kpi.reason})")
+            continue
+        if not item.comparisons:
+            lines.append(f"{kpi.spec.label:<30} {value:>16}  (no published benchmark)")
+            continue
+        for i, comp in enumerate(item.comparisons):
+            verdict = VERDICT_LABELS.get(comp.verdict or "", "-")
+            b = comp.benchmark
+            year = f", {b.year}" if b.year else ""
+            source = f"{b.label}{year} [{b.status}]"
+            first = f"{kpi.spec.label:<30} {value:>16}" if i == 0 else " " * 47
+            figure = _benchmark_text(comp, kpi.spec.higher_is_better, currency)
+            lines.append(f"{first}  {figure:<36} {verdict:<8} {source}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: ComparisonReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# --- commands -----------------------------------------------------------------------------
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    report = build_report(args)
+    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format]
+    sys.stdout.write(render(report))
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    try:
+        path = write_template(args.output)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from funnel_core.exports.report_model import write_report  # heavy imports (charts) only when asked
+
+    report = build_report(args)
+    try:
+        path = write_report(report, args.output)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        raise CliError(f"usage: {message} (see python -m funnel_core --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m funnel_core",
+                     description="Compare SaaS funnel KPIs with published, sourced benchmarks.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("compare", help="print KPIs against benchmarks")
+    p.add_argument("file", help="CSV or XLSX with your funnel numbers")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _add_context_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("template", help="write a fill-in template (.csv or .xlsx)")
+    p.add_argument("-o", "--output", required=True, help="file to write; extension picks the format")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("report", help="write charts and report; format from OUT's extension "
+                                      "(.xlsx .csv .html .pdf .zip .png .svg)")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", required=True)
+    _add_context_options(p)
+    p.set_defaults(func=cmd_report)
+
+    from funnel_core.cli import cohorts as cli_cohorts  # imported here: the cohort reader is only needed for `cohorts`
+
+    cli_cohorts.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status instead of raising."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (InputError, CatalogueError) as exc:
+        issue = getattr(exc, "issue", None)
+        print(f"error: {issue or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. piped into head
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL

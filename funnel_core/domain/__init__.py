@@ -1,0 +1,1 @@
+"""The vocabulary every other wing speaks: constants (fields, stages, periods, statuses), the input model (Snapshot, Context), period conversion and value formatting. Imports nothing from the other wings."""

@@ -1,0 +1,228 @@
+"""Names and fixed values the whole product shares: input fields, stages, periods, context.
+
+Everything a page, a parser or a formula needs to agree on lives here, so a field
+or a period is spelled exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+#: The project's data files (benchmark catalogue, templates, theme, report stylesheet).
+ASSETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets"
+
+FieldKind = Literal["count", "money", "fraction"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One canonical input field.
+
+    Attributes
+    ----------
+    name : canonical snake_case name used in files, JSON and code.
+    label : short human label shown in forms and tables.
+    stage : key of :data:`STAGES` the field belongs to.
+    kind : ``count`` (people, accounts), ``money`` (in the snapshot's currency)
+        or ``fraction`` (0..1, e.g. gross margin 0.8).
+    help : one-line definition shown next to the form field.
+    """
+
+    name: str
+    label: str
+    stage: str
+    kind: FieldKind
+    help: str
+
+
+STAGES: dict[str, str] = {
+    "acquisition": "Acquisition & sales funnel",
+    "product_led": "Product-led funnel",
+    "retention_revenue": "Retention & revenue (MRR)",
+    "unit_economics": "Unit economics",
+    "nps": "Net Promoter Score survey",
+}
+
+FIELDS: tuple[FieldSpec, ...] = (
+    # acquisition / sales-led funnel
+    FieldSpec("visitors", "Website visitors", "acquisition", "count",
+              "Unique visitors to the website in the period."),
+    FieldSpec("leads", "Leads", "acquisition", "count",
+              "Visitors who left contact details (form, demo request, download)."),
+    FieldSpec("mqls", "MQLs", "acquisition", "count",
+              "Marketing-qualified leads: leads marketing judged ready for sales."),
+    FieldSpec("sqls", "SQLs", "acquisition", "count",
+              "Sales-qualified leads: MQLs sales accepted as a real prospect."),
+    FieldSpec("opportunities", "Opportunities", "acquisition", "count",
+              "SQLs with an open deal in the pipeline."),
+    FieldSpec("new_customers", "New customers", "acquisition", "count",
+              "Accounts that started paying in the period (all channels)."),
+    # product-led funnel
+    FieldSpec("signups", "Sign-ups", "product_led", "count",
+              "Visitors who created an account (trial or free plan)."),
+    FieldSpec("activated_users", "Activated users", "product_led", "count",
+              "Sign-ups who reached your activation milestone."),
+    FieldSpec("trial_users", "Trial users", "product_led", "count",
+              "Accounts that started a free trial in the period."),
+    FieldSpec("trial_conversions", "Trial conversions", "product_led", "count",
+              "Trial accounts that became paying customers."),
+    FieldSpec("freemium_users", "Free-plan users", "product_led", "count",
+              "Accounts on the free (freemium) plan."),
+    FieldSpec("freemium_conversions", "Free-plan conversions", "product_led", "count",
+              "Free-plan accounts that upgraded to a paid plan."),
+    FieldSpec("pqls", "PQLs", "product_led", "count",
+              "Product-qualified leads: users whose product usage signals buying intent."),
+    FieldSpec("pql_conversions", "PQL conversions", "product_led", "count",
+              "PQLs that became paying customers."),
+    FieldSpec("onboarded_users", "Onboarded users", "product_led", "count",
+              "Users who completed onboarding."),
+    FieldSpec("adopted_users", "Adopted users", "product_led", "count",
+              "Onboarded users still actively using the core feature afterwards."),
+    # retention and revenue
+    FieldSpec("customers_start", "Customers at start", "retention_revenue", "count",
+              "Paying accounts at the start of the period."),
+    FieldSpec("customers_churned", "Churned customers", "retention_revenue", "count",
+              "Accounts among those at the start that stopped paying in the period."),
+    FieldSpec("mrr_start", "MRR at start", "retention_revenue", "money",
+              "Monthly recurring revenue at the start of the period."),
+    FieldSpec("mrr_new", "New MRR", "retention_revenue", "money",
+              "MRR from new customers won in the period."),
+    FieldSpec("mrr_expansion", "Expansion MRR", "retention_revenue", "money",
+              "MRR added by existing customers (upgrades, seats, add-ons)."),
+    FieldSpec("mrr_contraction", "Contraction MRR", "retention_revenue", "money",
+              "MRR lost from existing customers who downgraded (positive amount)."),
+    FieldSpec("mrr_churned", "Churned MRR", "retention_revenue", "money",
+              "MRR lost from customers who cancelled (positive amount)."),
+    # unit economics
+    FieldSpec("sales_marketing_spend", "Sales & marketing spend", "unit_economics", "money",
+              "All sales and marketing cost in the period (salaries, tools, ads)."),
+    FieldSpec("gross_margin", "Gross margin", "unit_economics", "fraction",
+              "Gross margin as a fraction of revenue (0.8 = 80 %)."),
+    # NPS
+    FieldSpec("nps_promoters", "Promoters (9-10)", "nps", "count",
+              "Survey answers of 9 or 10."),
+    FieldSpec("nps_passives", "Passives (7-8)", "nps", "count",
+              "Survey answers of 7 or 8."),
+    FieldSpec("nps_detractors", "Detractors (0-6)", "nps", "count",
+              "Survey answers from 0 to 6."),
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+FIELDS_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
+
+# --- periods ---------------------------------------------------------------------------
+Period = Literal["month", "quarter", "year"]
+PERIODS: tuple[str, ...] = ("month", "quarter", "year")
+MONTHS_IN_PERIOD: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+PERIOD_LABELS: dict[str, str] = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+#: Benchmarks with no period (a conversion rate, a ratio) use this value.
+NO_PERIOD = "none"
+
+# --- context that selects matching benchmarks ------------------------------------------
+#: "any" in a benchmark row means the figure applies whatever the user's value is.
+ANY = "any"
+
+TRIAL_TYPES: dict[str, str] = {
+    "no_card": "Free trial, no credit card (opt-in)",
+    "card_required": "Free trial, credit card required (opt-out)",
+    "freemium": "Freemium (free plan, no trial)",
+    "none": "No trial or free plan",
+}
+
+MOTIONS: dict[str, str] = {
+    "self_serve": "Self-serve (no sales touch)",
+    "sales_assisted": "Sales-assisted",
+}
+
+ACV_BANDS: dict[str, str] = {
+    "vsb": "Very small business (ACV under $1K)",
+    "smb": "SMB (ACV under $12K)",
+    "mid_market": "Mid-market (ACV $12K-$50K)",
+    "enterprise": "Enterprise (ACV over $50K)",
+}
+
+PRODUCT_CATEGORIES: dict[str, str] = {
+    "file_storage_collaboration": "File storage & collaboration",
+    "education": "Education",
+    "other": "Other / not listed",
+}
+
+CONTEXT_FIELDS: tuple[str, ...] = (
+    "period", "trial_type", "motion", "acv_band", "product_category", "currency",
+)
+
+CURRENCIES: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "PLN": "zł", "CHF": "CHF"}
+DEFAULT_CURRENCY = "USD"
+
+# --- verdicts ------------------------------------------------------------------------------
+VERDICTS: tuple[str, ...] = ("better", "in_line", "worse")
+VERDICT_LABELS: dict[str, str] = {"better": "Better", "in_line": "In line", "worse": "Worse"}
+#: A single published figure (a median or an average, no range) counts as "in line" when the
+#: user's value is within this relative distance of it.
+POINT_IN_LINE_TOLERANCE = 0.10
+
+# --- verification status of a published figure (shared/BENCHMARKS.md) ------------------------
+STATUS_LABELS: dict[str, str] = {
+    "V": "Verified in the source's own publication",
+    "S": "Seen only where a secondary page quotes the source",
+    "U": "Source not verified",
+}
+
+# --- KPI ids (public contract: JSON, CSV, catalogue files) -----------------------------------
+KPI_IDS: tuple[str, ...] = (
+    "visitor_to_lead_rate",
+    "lead_to_mql_rate",
+    "mql_to_sql_rate",
+    "sql_to_opportunity_rate",
+    "opportunity_win_rate",
+    "lead_to_customer_rate",
+    "visitor_to_signup_rate",
+    "activation_rate",
+    "trial_to_paid_rate",
+    "freemium_to_paid_rate",
+    "pql_to_paid_rate",
+    "adoption_rate",
+    "customer_churn_rate",
+    "customer_churn_rate_annual",
+    "gross_mrr_churn_rate",
+    "mrr_end",
+    "arr",
+    "arpa",
+    "gross_revenue_retention",
+    "net_revenue_retention",
+    "expansion_share",
+    "quick_ratio",
+    "cac",
+    "cac_ratio",
+    "clv",
+    "clv_to_cac",
+    "cac_payback_months",
+    "nps",
+)
+
+#: Units a KPI value or a benchmark figure can have.
+#: fraction: 0.07 is 7 %; ratio: a plain multiple (3.0 = 3:1); months; currency: an amount in
+#: the snapshot's currency (benchmarks in USD); points: NPS scale -100..100.
+UNITS: tuple[str, ...] = ("fraction", "ratio", "months", "currency", "points")
+
+#: Kinds of published statistic in the catalogue.
+STATISTICS: dict[str, str] = {
+    "median": "Median",
+    "average": "Average",
+    "target": "Target (what good companies reach, not an average)",
+    "range": "Typical range",
+    "quartiles": "Quartiles (P25 / median / P75)",
+    "good_great": "Good / great",
+    "threshold": "Threshold",
+}
+
+#: How directly a published figure measures the same thing as our KPI (catalogue column
+#: ``comparability``; optional in user files, default ``direct``). The main benchmark of a KPI is
+#: chosen among the most comparable figures; the others are still shown with this label.
+COMPARABILITY: dict[str, str] = {
+    "direct": "Same definition",
+    "approximate": "Similar definition (see the note)",
+    "doubtful": "Probably measures something else (see the note); never the main benchmark",
+}

@@ -1,0 +1,87 @@
+"""Converting rates between periods by compounding.
+
+A monthly churn of 5 % is not 60 % a year: customers lost in month two can only come from
+those who stayed in month one, so survival compounds:
+
+    annual_churn = 1 - (1 - monthly_churn) ** 12          (5 % a month -> 46.0 % a year)
+
+Retention figures (GRR, NRR) compound the same way: ``R_year = R_month ** 12``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from funnel_core.domain.constants import MONTHS_IN_PERIOD, NO_PERIOD
+
+RateKind = Literal["churn", "retention"]
+
+
+class ConversionError(ValueError):
+    """The value cannot be expressed in the other period (the reason is the message)."""
+
+
+def months_in(period: str) -> int:
+    """Months in ``month``/``quarter``/``year``; :class:`ConversionError` for anything else."""
+    try:
+        return MONTHS_IN_PERIOD[period]
+    except KeyError:
+        raise ConversionError(f"{period!r} is not a period that can be converted") from None
+
+
+def convert_churn(rate: float, from_period: str, to_period: str) -> float:
+    """Convert a churn rate (share lost per period) between periods by compounding.
+
+    ``churn_to = 1 - (1 - churn_from) ** (months_to / months_from)``.
+
+    Raises
+    ------
+    ConversionError
+        If the rate is outside 0..1 (more lost than there were) or a period is unknown.
+    """
+    if not 0 <= rate <= 1:
+        raise ConversionError(f"a churn rate of {rate:.4g} is outside 0-100 % and cannot be compounded")
+    exponent = months_in(to_period) / months_in(from_period)
+    return 1 - (1 - rate) ** exponent
+
+
+def convert_retention(rate: float, from_period: str, to_period: str) -> float:
+    """Convert a retention ratio (GRR, NRR; 1.02 = 102 %) between periods: ``R ** (m_to / m_from)``.
+
+    Raises
+    ------
+    ConversionError
+        If the rate is negative or a period is unknown.
+    """
+    if rate < 0:
+        raise ConversionError(f"a retention of {rate:.4g} is negative and cannot be compounded")
+    exponent = months_in(to_period) / months_in(from_period)
+    return rate ** exponent
+
+
+def convert(rate: float, kind: RateKind, from_period: str, to_period: str) -> tuple[float, str | None]:
+    """Express ``rate`` (of ``kind``, measured per ``from_period``) per ``to_period``.
+
+    Returns
+    -------
+    (value, note)
+        ``note`` says what was done (``None`` when the periods are the same).
+
+    Raises
+    ------
+    ConversionError
+        When one side has no period (``"none"``), or the rate cannot be compounded.
+    """
+    if from_period == to_period:
+        return rate, None
+    if NO_PERIOD in (from_period, to_period):
+        raise ConversionError(
+            f"one figure is per {from_period} and the other has no period; they cannot be compared"
+        )
+    if kind == "churn":
+        value = convert_churn(rate, from_period, to_period)
+        formula = f"1 - (1 - {rate:.4g})^({months_in(to_period)}/{months_in(from_period)})"
+    else:
+        value = convert_retention(rate, from_period, to_period)
+        formula = f"{rate:.4g}^({months_in(to_period)}/{months_in(from_period)})"
+    return value, f"converted from per-{from_period} to per-{to_period} by compounding: {formula} = {value:.4g}"

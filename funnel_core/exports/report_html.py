@@ -1,0 +1,403 @@
+"""The board-ready report as one self-contained HTML file (prints cleanly to A4 PDF).
+
+Page 1 is a one-page board summary that stands on its own: title, period, context and date;
+the verdict counts (the chart's marker + word + the charts' colour-blind-safe colour); the
+three biggest gaps, one sentence each; the overview chart (rows shortened to fit, and in
+print scaled into whatever height is left); and compact numbered source footnotes in two
+columns, so every ``[n]`` on the page resolves on the page. In print the summary is exactly
+one A4 page (a fixed-height flex column whose chart takes the space left) followed by a page
+break; the appendix follows: the KPI table with every matching benchmark, warnings and KPIs
+that could not be computed, the other charts, definitions and the full sources.
+``one_page_only=True`` gives the summary page alone.
+
+Everything interpolated is escaped with :func:`html.escape`; charts are embedded as SVG data
+URIs (vector, so they stay sharp on paper, and their internal ids cannot clash); the stylesheet
+``assets/report.css`` is inlined. The file needs no network access.
+"""
+
+from __future__ import annotations
+
+from funnel_core.domain.constants import ASSETS_DIR
+
+import base64
+import functools
+import math
+from html import escape
+from pathlib import Path
+from typing import Any, Sequence
+
+from funnel_core.domain.constants import STATUS_LABELS, VERDICT_LABELS, VERDICTS
+from funnel_core.exports.report_model import (
+    PRODUCT_NAME,
+    REPORT_RULES,
+    SOURCES_INTRO,
+    VERDICT_GLYPHS,
+    ReportSummary,
+    chart_svg,
+    context_pairs,
+    coverage_line,
+    is_web_link,
+    page_notes_intro,
+    page_overview,
+    short_note,
+    verdict_marks,
+)
+
+__all__ = ["render_report_html", "REPORT_CSS_PATH"]
+
+REPORT_CSS_PATH = ASSETS_DIR / "report.css"
+
+_FALLBACK_CSS = """
+@page { size: A4; margin: 12mm; }
+body { font-family: system-ui, sans-serif; color: #1f2933; }
+.summary-page { break-after: page; page-break-after: always; }
+figure, tr { break-inside: avoid; page-break-inside: avoid; }
+img { max-width: 100%; }
+"""
+
+#: The chart marker shapes as SVG in a 10x10 box.
+_SHAPES = {
+    "triangle-up": '<path d="M5 0.6 L9.6 8.6 L0.4 8.6 Z" fill="{c}"/>',
+    "triangle-down": '<path d="M0.4 1.4 L9.6 1.4 L5 9.4 Z" fill="{c}"/>',
+    "circle": '<circle cx="5" cy="5" r="3.9" fill="{c}"/>',
+    "square": '<rect x="1.4" y="1.4" width="7.2" height="7.2" fill="{c}"/>',
+    "diamond": '<path d="M5 0.3 L8.6 5 L5 9.7 L1.4 5 Z" fill="{c}"/>',
+}
+
+#: Printable height of an A4 page with the stylesheet's margins, in mm (297 - 2 x 12).
+_PAGE_MM = 273.0
+_PX_PER_MM = 96 / 25.4
+
+
+@functools.lru_cache(maxsize=1)
+def _css() -> str:
+    try:
+        return REPORT_CSS_PATH.read_text(encoding="utf-8")
+    except OSError:
+        return _FALLBACK_CSS
+
+
+def e(value: Any) -> str:
+    """HTML-escape any value (``None`` -> empty)."""
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def _svg_data_uri(chart: Any) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(chart)).decode("ascii")
+
+
+def _mark(verdict: str) -> str:
+    """The chart's marker of a verdict (shape and colour, as in assets/theme.json) as a small
+    inline SVG; decorative: the verdict's word always follows."""
+    shape, colour = verdict_marks()[verdict]
+    return (f'<svg class="mark" viewBox="0 0 10 10" aria-hidden="true" focusable="false">'
+            f'{_SHAPES[shape].format(c=e(colour))}</svg>')
+
+
+def _verdict_badge(verdict: str | None, main: bool = True) -> str:
+    if not verdict:
+        return ""
+    css = verdict.replace("_", "-") + ("" if main else " other")
+    return (f'<span class="verdict {css}"><span aria-hidden="true">{VERDICT_GLYPHS[verdict]}</span> '
+            f"{e(VERDICT_LABELS[verdict])}</span>")
+
+
+# --- page 1: the board summary ---------------------------------------------------------------
+
+def _header(summary: ReportSummary) -> str:
+    period = ""
+    if summary.snapshot_label:
+        period = f'<p class="period">Period <strong>{e(summary.snapshot_label)}</strong></p>'
+    context = '<span class="sep" aria-hidden="true"> | </span>'.join(
+        f'<span class="item"><span class="k">{e(name)}:</span> <strong>{e(value)}</strong></span>'
+        for name, value in context_pairs(summary)
+    )
+    return (
+        '<header class="report-header">'
+        f'<p class="topline"><span class="brand">{e(PRODUCT_NAME)} | Board summary</span>'
+        f'<span class="date">As of {e(summary.date)}</span></p>'
+        "<h1>Funnel KPIs vs published SaaS benchmarks</h1>"
+        f'{period}<p class="context">{context}</p>'
+        "</header>"
+    )
+
+
+def _headline(summary: ReportSummary, one_page_only: bool) -> str:
+    marks = verdict_marks()
+    tiles = "".join(
+        f'<div class="tile {v.replace("_", "-")}" style="border-color: {e(marks[v][1])}">'
+        f'<span class="count" style="color: {e(marks[v][1])}">{summary.kpi_counts[v]}</span>'
+        f'<span class="what">{_mark(v)} {e(VERDICT_LABELS[v])}</span></div>'
+        for v in VERDICTS
+    )
+    all_line = f'<p class="small">{e(summary.all_line())}</p>' if summary.kpis_compared else ""
+    return (
+        '<section class="headline">'
+        f'<div class="tiles" aria-label="verdict counts">{tiles}</div>'
+        f'<div class="summary"><p class="lead">{e(summary.headline())}</p>{all_line}'
+        f'<p class="small">{e(coverage_line(summary, one_page_only))}</p></div>'
+        "</section>"
+    )
+
+
+def _gaps(summary: ReportSummary) -> str:
+    if not summary.kpis_compared:
+        return ""
+    if not summary.gap_items:
+        return ('<section class="gaps-block"><h2>Biggest gaps</h2>'
+                "<p>Every KPI with a verdict is in line with its benchmark.</p></section>")
+    items = []
+    for item in summary.gap_items:
+        mark = _mark(item.verdict) if item.verdict in VERDICTS else ""
+        ref = (f' <a class="ref" href="#note-{item.footnote}">[{item.footnote}]</a>'
+               if item.footnote else "")
+        items.append(f'<li class="{e(item.verdict.replace("_", "-"))}">{mark}'
+                     f"<span>{e(item.text)}{ref}</span></li>")
+    return f'<section class="gaps-block"><h2>Biggest gaps</h2><ol class="gaps">{"".join(items)}</ol></section>'
+
+
+def _chart_budget_px(summary: ReportSummary) -> float:
+    """A generous guess of the height left for the overview on page 1, in CSS pixels.
+
+    Print CSS scales the chart into whatever height is really left, so this only decides how
+    short the chart's rows get (shorter rows keep the labels larger than scaling would).
+    """
+    used = 27.0 + (5.0 if summary.snapshot_label else 0.0) + 26.0
+    if summary.kpis_compared:
+        used += 9.0 + sum(4.5 * max(1, math.ceil(len(item.text) / 125)) + 1.5
+                          for item in summary.gap_items)
+    if summary.footnotes:
+        used += 13.0 + 3.3 * sum(max(1, math.ceil(len(short_note(n)) / 62))
+                                 for n in summary.footnotes) / 2
+    used += 8.0
+    return max(60.0, _PAGE_MM - used) * _PX_PER_MM
+
+
+def _overview(summary: ReportSummary, overview: Any | None) -> str:
+    if overview is None:
+        return ""
+    chart = page_overview(overview, max_height=_chart_budget_px(summary), min_row_height=18.0)
+    return (f'<figure class="overview" id="chart-{e(overview.name)}">'
+            f'<img src="{_svg_data_uri(chart)}" alt="{e(overview.title)}"></figure>')
+
+
+def _page_notes(summary: ReportSummary, one_page_only: bool) -> str:
+    if not summary.footnotes:
+        return ""
+    intro = page_notes_intro(summary, one_page_only)
+    items = []
+    for note in summary.footnotes:
+        if note.status == "U":
+            status = '<span class="unverified">source not verified</span>'
+        else:
+            status = f'<span class="status">status {e(note.status)}</span>'
+        items.append(f'<li id="note-{note.number}"><span class="n">[{note.number}]</span> '
+                     f"{e(short_note(note))} &ndash; {status}</li>")
+    return (f'<section class="page-notes"><h2>Sources</h2><p class="intro">{e(intro)}</p>'
+            f'<ol class="notes-compact">{"".join(items)}</ol></section>')
+
+
+def _summary_page(summary: ReportSummary, overview: Any | None, one_page_only: bool) -> str:
+    where = ("" if one_page_only else
+             " Appendix from page 2: the KPI table with every benchmark, warnings, the other "
+             "charts, definitions and full sources.")
+    foot = (f'<p class="page-foot">Prepared with {e(PRODUCT_NAME)} on {e(summary.date)}.'
+            f"{e(where)}</p>")
+    return (
+        '<section class="sheet summary-page" id="summary" aria-label="Board summary">'
+        + _header(summary)
+        + _headline(summary, one_page_only)
+        + _gaps(summary)
+        + _overview(summary, overview)
+        + _page_notes(summary, one_page_only)
+        + foot
+        + "</section>"
+    )
+
+
+# --- the appendix ------------------------------------------------------------------------------
+
+def _table(summary: ReportSummary) -> str:
+    if not summary.rows:
+        return ""
+    body = []
+    for group, row in enumerate(summary.rows):
+        shade = " odd" if group % 2 else ""
+        converted = f'<br><span class="conv">= {e(row.converted)}</span>' if row.converted else ""
+        mine = ' <span class="mine">your catalogue</span>' if row.user_supplied else ""
+        note = (f'<a class="ref" href="#src-{row.footnote}">[{row.footnote}]</a>'
+                if row.footnote else "")
+        bench = f"<strong>{e(row.benchmark)}</strong>" if row.footnote else e(row.benchmark)
+        body.append(
+            f'<tr class="main{shade}">'
+            f'<th scope="row">{e(row.label)}</th>'
+            f'<td class="num">{e(row.value)}{converted}</td>'
+            f'<td class="bench">{bench}{mine}</td>'
+            f"<td>{_verdict_badge(row.verdict)}</td>"
+            f'<td class="num">{e(row.gap)}</td>'
+            f'<td class="src">{note}</td>'
+            "</tr>"
+        )
+        for line in row.others:
+            conv = f'<span class="conv">= {e(line.converted)}</span>' if line.converted else ""
+            mine = ' <span class="mine">your catalogue</span>' if line.user_supplied else ""
+            body.append(
+                f'<tr class="other{shade}">'
+                f'<th scope="row"><span class="visually-hidden">{e(row.label)}</span></th>'
+                f'<td class="num">{conv}</td>'
+                f'<td class="bench">{e(line.benchmark)}{mine}</td>'
+                f"<td>{_verdict_badge(line.verdict, main=False)}</td>"
+                f'<td class="num">{e(line.gap)}</td>'
+                f'<td class="src"><a class="ref" href="#src-{line.footnote}">[{line.footnote}]</a></td>'
+                "</tr>"
+            )
+    return (
+        '<section class="kpis"><h2>KPIs against every matching benchmark</h2>'
+        '<p class="small">Each KPI\'s main benchmark (the one on the overview chart) comes first, '
+        "in bold; then every other benchmark that matches your context. Gaps of rates are in "
+        "percentage points (pp), measured to the median when published, else to the nearest "
+        "bound.</p>"
+        '<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Your value</th>'
+        '<th scope="col">Benchmark</th><th scope="col">Verdict</th><th scope="col" class="num">Gap</th>'
+        '<th scope="col">Source</th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<p class="small">All {summary.comparisons} comparisons, including benchmarks your value '
+        "cannot be set against, are in the XLSX and CSV downloads.</p>"
+        "</section>"
+    )
+
+
+def _issues(summary: ReportSummary) -> str:
+    parts = []
+    if summary.warnings:
+        items = "".join(f"<li>{e(w)}</li>" for w in summary.warnings)
+        parts.append(f'<h3>Check your inputs</h3><ul class="warnings">{items}</ul>')
+    if summary.not_computable:
+        items = "".join(f"<li><strong>{e(label)}</strong>: {e(reason)}</li>"
+                        for label, reason in summary.not_computable)
+        parts.append(f'<h3>Not computable</h3><ul class="not-computable">{items}</ul>')
+    if summary.notes:
+        items = "".join(f"<li>{e(n)}</li>" for n in summary.notes)
+        parts.append(f'<h3>Notes</h3><ul class="notes">{items}</ul>')
+    if not parts:
+        return ""
+    return f'<section class="issues"><h2>Warnings and missing KPIs</h2>{"".join(parts)}</section>'
+
+
+def _charts(charts: Sequence[Any]) -> str:
+    if not charts:
+        return ""
+    figures = [
+        f'<figure class="chart" id="chart-{e(c.name)}">'
+        f'<img src="{_svg_data_uri(c)}" alt="{e(c.title)}">'
+        "</figure>"
+        for c in charts
+    ]
+    # the heading stays on the page of the first chart (never alone at the foot of a page)
+    return ('<section class="charts"><div class="keep"><h2>Charts</h2><p class="small">Each chart '
+            f"names its own sources under it, numbered within that chart.</p>{figures[0]}</div>"
+            f'{"".join(figures[1:])}</section>')
+
+
+def _definitions(summary: ReportSummary) -> str:
+    if not summary.definitions:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row">{e(label)}</th><td>{e(formula)}</td>'
+        f"<td>{e(f'{better} is better' if better else 'size figure')}</td></tr>"
+        for label, formula, better in summary.definitions
+    )
+    rules = "".join(f"<li><strong>{e(name)}</strong>: {e(text)}</li>" for name, text in REPORT_RULES)
+    statuses = "".join(f"<li><strong>Status {e(code)}</strong>: {e(label)}.</li>"
+                       for code, label in STATUS_LABELS.items())
+    return (
+        '<section class="definitions"><h2>Definitions</h2>'
+        '<table class="def-table"><thead><tr><th scope="col">KPI</th><th scope="col">Formula</th>'
+        f'<th scope="col">Better when</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<h3>Verdicts, gaps and sources</h3><ul class="rules">{rules}{statuses}</ul>'
+        "</section>"
+    )
+
+
+def _sources(summary: ReportSummary) -> str:
+    notes = summary.all_footnotes
+    if not notes:
+        return ""
+    intro = SOURCES_INTRO
+    if summary.other_footnotes:
+        intro += (f" [1]-[{len(summary.footnotes)}] are the main benchmarks, as on the overview "
+                  f"chart; [{len(summary.footnotes) + 1}]-[{len(notes)}] the other benchmarks "
+                  "of the table.")
+    items = []
+    for note in notes:
+        year = e(note.year_text)
+        status_class = "unverified" if note.status == "U" else "status"
+        status = f'<span class="{status_class}">{e(note.status_label.lower())}</span>'
+        origin = f' &middot; from your catalogue <em>{e(note.origin)}</em>' if note.user_supplied else ""
+        link = ""
+        if is_web_link(note.url):
+            link = (f' &middot; <a href="{e(note.url.strip())}" rel="noopener noreferrer">'
+                    f"{e(note.url.strip())}</a>")
+        what = f" &middot; {e(note.figure)}" if note.figure else ""
+        segment = f"; {e(note.segment)}" if note.segment else ""
+        items.append(f'<li id="src-{note.number}"><span class="n">[{note.number}]</span> '
+                     f'<span class="source">{e(note.source)}{year}</span>'
+                     f"{what}{segment} &middot; {status}{origin}{link}</li>")
+    return (f'<section class="sources"><h2>Sources</h2><p class="small">{e(intro)}</p>'
+            f'<ol class="footnotes">{"".join(items)}</ol></section>')
+
+
+def _appendix(summary: ReportSummary, charts: Sequence[Any]) -> str:
+    meta = f"As of {e(summary.date)}"
+    if summary.snapshot_label:
+        meta = f"Period: <strong>{e(summary.snapshot_label)}</strong> &middot; {meta}"
+    footer = (f'<footer class="report-footer">Prepared with {e(PRODUCT_NAME)} on '
+              f"{e(summary.date)}.</footer>")
+    return (
+        '<section class="sheet appendix" id="appendix" aria-label="Appendix">'
+        f'<p class="topline"><span class="brand">{e(PRODUCT_NAME)} | Appendix</span></p>'
+        f'<h1 class="appendix-title">Appendix: the details behind page 1</h1><p class="meta">{meta}</p>'
+        + _table(summary)
+        + _issues(summary)
+        + _charts(charts)
+        + _definitions(summary)
+        + _sources(summary)
+        + footer
+        + "</section>"
+    )
+
+
+def render_report_html(summary: ReportSummary, charts: Sequence[Any], *,
+                       one_page_only: bool = False) -> str:
+    """Render the report: the one-page board summary, then the appendix.
+
+    Parameters
+    ----------
+    summary : the words and rows (:func:`funnel_core.exports.report_model.summarize`).
+    charts : annotated charts (``name``, ``title``, ``chart``); the one named ``overview``
+        goes on page 1 (without its sources footer: the page lists them), the others in the
+        appendix.
+    one_page_only : the summary page only.
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+    """
+    title = f"{summary.title} ({summary.date})"
+    if summary.snapshot_label:
+        title = f"{summary.title}: {summary.snapshot_label} ({summary.date})"
+    overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
+    body = _summary_page(summary, overview, one_page_only)
+    if not one_page_only:
+        body += _appendix(summary, [c for c in charts if c is not overview])
+    css_class = "report one-page" if one_page_only else "report"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{_css()}</style></head>"
+        f'<body><main class="{css_class}">'
+        + body
+        + "</main></body></html>\n"
+    )

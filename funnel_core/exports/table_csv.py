@@ -1,0 +1,46 @@
+"""Flat tables of a comparison (one row per KPI x benchmark) for CSV, XLSX and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from funnel_core.benchmarks.compare import ComparisonReport
+
+
+CSV_COLUMNS = (
+    "kpi", "label", "value", "unit", "period", "computable", "reason", "benchmark_id", "segment",
+    "statistic", "low", "median", "high", "benchmark_period", "user_value_in_benchmark_period",
+    "verdict", "gap", "source", "year", "url", "status", "conversion_note",
+)
+
+
+def report_rows(report: ComparisonReport) -> list[dict]:
+    """Flat rows (one per KPI x benchmark; KPIs without benchmarks get one row)."""
+    rows = []
+    for item in report.kpis:
+        kpi = item.kpi
+        base = {"kpi": kpi.id, "label": kpi.spec.label, "value": kpi.value, "unit": kpi.spec.unit,
+                "period": kpi.period, "computable": kpi.computable, "reason": kpi.reason or ""}
+        if not item.comparisons:
+            rows.append(base)
+        for comp in item.comparisons:
+            b = comp.benchmark
+            rows.append({**base, "benchmark_id": b.id, "segment": b.segment, "statistic": b.statistic,
+                         "low": b.low, "median": b.median, "high": b.high, "benchmark_period": b.period,
+                         "user_value_in_benchmark_period": comp.user_value, "verdict": comp.verdict or "",
+                         "gap": comp.gap, "source": b.source, "year": b.year, "url": b.url,
+                         "status": b.status, "conversion_note": comp.conversion_note or comp.reason or ""})
+    return rows
+
+
+def render_csv(report: ComparisonReport) -> str:
+    """The flat rows as CSV text (empty cells for missing values, never NaN)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in report_rows(report):
+        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+    return buffer.getvalue()
+
+

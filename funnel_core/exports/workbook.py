@@ -1,0 +1,333 @@
+"""The comparison as an Excel workbook (openpyxl): Inputs, KPIs, Definitions, Charts.
+
+Numbers are stored at full precision and only *displayed* with a number format
+(``0.0%`` for rates, the chosen currency for money, ``0.00"x"`` for ratios), so a re-read
+gives back exactly the values the results page shows. Text from the user is neutralised
+with :func:`funnel_core.exports.report_model.safe_cell`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import threading
+from typing import Any, Iterator, Sequence
+
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image as XlImage
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.domain.constants import FIELDS, STATISTICS, STATUS_LABELS, VERDICT_LABELS
+from funnel_core.exports.report_model import PRODUCT_NAME, chart_png, context_items, finite, is_web_link, safe_cell
+from funnel_core.domain.formatting import currency_symbol
+from funnel_core.metrics.kpis import KPIS_BY_ID
+
+__all__ = ["build_workbook", "number_format", "money_format"]
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+SECTION_FONT = Font(bold=True, size=12)
+LINK_FONT = Font(color="0563C1", underline="single")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+VERDICT_FILLS = {
+    "better": PatternFill("solid", fgColor="DDEBF6"),
+    "in_line": PatternFill("solid", fgColor="EEF0F3"),
+    "worse": PatternFill("solid", fgColor="FBE3D6"),
+}
+
+
+def money_format(currency: str, decimals: int = 0) -> str:
+    """An Excel number format showing an amount in ``currency``.
+
+    ``"€"#,##0`` for symbols written before the amount ($, £, €), ``#,##0 "zł"`` for the
+    others (zł, CHF).
+    """
+    symbol = currency_symbol(currency).replace('"', "")
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if symbol in ("$", "£", "€"):
+        return f'"{symbol}"{body}'
+    return f'{body} "{symbol}"'
+
+
+def number_format(unit: str, currency: str = "USD", value: float | None = None) -> str:
+    """Excel number format for a value in a KPI ``unit``.
+
+    Parameters
+    ----------
+    unit : ``fraction``, ``ratio``, ``months``, ``currency``, ``points`` (or an input kind:
+        ``count``, ``money``).
+    currency : ISO code for money.
+    value : the value; small amounts of money get two decimals.
+    """
+    if unit == "fraction":
+        return "0.0%"
+    if unit == "ratio":
+        return '0.00"x"'
+    if unit == "months":
+        return '0.0" months"'
+    if unit in ("currency", "money"):
+        small = value is not None and abs(value) < 100
+        return money_format(currency, 2 if small else 0)
+    if unit == "points":
+        return "+0.0;-0.0;0"
+    if unit == "count":
+        return "#,##0.##" if value is not None and not float(value).is_integer() else "#,##0"
+    return "General"
+
+
+def gap_format(unit: str) -> str:
+    """Signed format for a gap (for rates: percentage points displayed as %)."""
+    if unit == "fraction":
+        return "+0.0%;-0.0%;0.0%"
+    if unit == "ratio":
+        return '+0.00"x";-0.00"x";0.00"x"'
+    if unit == "months":
+        return '+0.0" months";-0.0" months";0'
+    if unit == "currency":
+        return "+#,##0;-#,##0;0"
+    return "+0.0;-0.0;0"
+
+
+class _Sheet:
+    """Appends rows to a worksheet and remembers column widths."""
+
+    def __init__(self, ws: Worksheet, headers: Sequence[str], widths: dict[str, int] | None = None) -> None:
+        self.ws = ws
+        self.headers = list(headers)
+        self.max_width = widths or {}
+        self.lengths = [len(h) + 2 for h in headers]
+        ws.append(self.headers)
+        for cell in ws[1]:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.freeze_panes = "B2"
+
+    def add(self, values: Sequence[Any], formats: dict[int, str] | None = None) -> int:
+        """Append one row (values neutralised); return its row number."""
+        row = [safe_cell(v) for v in values]
+        self.ws.append(row)
+        index = self.ws.max_row
+        for col, value in enumerate(row, start=1):
+            cell = self.ws.cell(row=index, column=col)
+            cell.alignment = TOP
+            if formats and col in formats and isinstance(value, (int, float)):
+                cell.number_format = formats[col]
+            if value is not None:
+                text = str(value) if not isinstance(value, float) else f"{value:.4g}"
+                self.lengths[col - 1] = max(self.lengths[col - 1], min(len(text) + 2, 200))
+        return index
+
+    def finish(self, wrap: Sequence[str] = ()) -> None:
+        for col, header in enumerate(self.headers, start=1):
+            limit = self.max_width.get(header, 40)
+            width = max(8, min(self.lengths[col - 1], limit))
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+            if header in wrap:
+                for (cell,) in self.ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                    cell.alignment = WRAP
+
+
+def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str) -> None:
+    ws = wb.active
+    ws.title = "Inputs"
+    currency = report.snapshot.context.currency
+    sheet = _Sheet(ws, ["Field", "Label", "Value", "Definition"], {"Definition": 70, "Label": 28})
+    values = report.snapshot.values
+    for spec in FIELDS:
+        value = finite(values.get(spec.name))
+        kind = "fraction" if spec.kind == "fraction" else spec.kind
+        sheet.add([spec.name, spec.label, value, spec.help],
+                  {3: number_format(kind, currency, value)})
+    ws.append([])
+    start = ws.max_row + 1
+    ws.cell(row=start, column=1, value="Context").font = SECTION_FONT
+    sheet.add(["report_date", "Report date", date, "Date the report was produced."])
+    sheet.add(["period_label", "Period compared", report.snapshot.label or "",
+               "The period of your data these numbers come from."])
+    for key, label, text in context_items(report):
+        raw = getattr(report.snapshot.context, key)
+        sheet.add([key, label, text, f"key: {raw}" if raw else "not said: every segment's benchmark applies"])
+    if report.notes or report.warnings:
+        ws.append([])
+        ws.cell(row=ws.max_row + 1, column=1, value="Notes and warnings").font = SECTION_FONT
+        for note in report.notes:
+            sheet.add(["note", "Note", note, ""])
+        for warning in report.warnings:
+            sheet.add(["warning", "Warning", warning, ""])
+    sheet.finish(wrap=("Definition",))
+    ws.freeze_panes = "A2"
+
+
+KPI_HEADERS = (
+    "KPI", "KPI id", "Your value", "Unit", "Period", "Benchmark", "Statistic", "Low", "Median",
+    "High", "Segment", "Benchmark period", "Your value (benchmark period)", "Verdict", "Gap",
+    "Relative gap", "Source", "Year", "Status", "Status meaning", "Catalogue",
+    "How it was computed", "Conversion / reason", "Benchmark note",
+)
+
+
+def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
+    ws = wb.create_sheet("KPIs")
+    currency = report.snapshot.context.currency
+    sheet = _Sheet(ws, KPI_HEADERS, {"KPI": 30, "Benchmark": 45, "Segment": 35, "Source": 45,
+                                     "Status meaning": 30, "How it was computed": 60,
+                                     "Conversion / reason": 50, "Benchmark note": 60,
+                                     "Your value (benchmark period)": 16})
+    col = {h: i for i, h in enumerate(KPI_HEADERS, start=1)}
+    for item in report.kpis:
+        kpi = item.kpi
+        unit = kpi.spec.unit
+        value = finite(kpi.value)
+        base = [kpi.spec.label, kpi.id, value, unit, kpi.period]
+        value_format = {col["Your value"]: number_format(unit, currency, value)}
+        if not item.comparisons:
+            row = base + [""] * (len(KPI_HEADERS) - len(base))
+            row[col["How it was computed"] - 1] = kpi.calculation or ""
+            row[col["Conversion / reason"] - 1] = (
+                kpi.reason or "not computable") if not kpi.computable else "no published benchmark for this KPI"
+            sheet.add(row, value_format)
+            continue
+        for comp in item.comparisons:
+            b = comp.benchmark
+            bench_currency = "USD"
+            figures = {col["Low"]: number_format(b.unit, bench_currency, b.low),
+                       col["Median"]: number_format(b.unit, bench_currency, b.median),
+                       col["High"]: number_format(b.unit, bench_currency, b.high),
+                       col["Your value (benchmark period)"]: number_format(b.unit, currency, comp.user_value),
+                       col["Gap"]: gap_format(b.unit),
+                       col["Relative gap"]: "+0%;-0%;0%"}
+            reason = comp.conversion_note or comp.reason or (kpi.reason or "")
+            row = base + [
+                b.label, STATISTICS.get(b.statistic, b.statistic), finite(b.low), finite(b.median),
+                finite(b.high), b.segment, b.period, finite(comp.user_value),
+                VERDICT_LABELS.get(comp.verdict or "", ""), finite(comp.gap), finite(comp.relative_gap),
+                b.source, b.year, b.status, STATUS_LABELS.get(b.status, b.status),
+                "published" if b.origin == "published" else f"your catalogue ({b.origin})",
+                kpi.calculation or "", reason, b.note,
+            ]
+            index = sheet.add(row, {**value_format, **figures})
+            if comp.verdict in VERDICT_FILLS:
+                ws.cell(row=index, column=col["Verdict"]).fill = VERDICT_FILLS[comp.verdict]
+            if is_web_link(b.url):
+                cell = ws.cell(row=index, column=col["Source"])
+                cell.hyperlink = b.url.strip()
+                cell.font = LINK_FONT
+    sheet.finish(wrap=("How it was computed", "Conversion / reason", "Benchmark note"))
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(KPI_HEADERS))}{ws.max_row}"
+    ws.freeze_panes = "C2"
+
+
+def _definitions_sheet(wb: Workbook, report: ComparisonReport) -> None:
+    ws = wb.create_sheet("Definitions")
+    sheet = _Sheet(ws, ["KPI id", "KPI", "Formula", "Unit", "Direction", "Description", "Inputs"],
+                   {"Formula": 60, "Description": 60, "Inputs": 50})
+    for item in report.kpis:
+        spec = item.kpi.spec
+        direction = ("higher is better" if spec.higher_is_better
+                     else "lower is better" if spec.higher_is_better is False
+                     else "size figure (no better or worse side)")
+        sheet.add([spec.id, spec.label, spec.formula, spec.unit, direction, spec.description,
+                   ", ".join(spec.inputs)])
+    listed = {item.kpi.id for item in report.kpis}
+    for kpi_id, spec in KPIS_BY_ID.items():  # every KPI, even if the report lists fewer
+        if kpi_id not in listed:
+            direction = ("higher is better" if spec.higher_is_better
+                         else "lower is better" if spec.higher_is_better is False else "size figure")
+            sheet.add([spec.id, spec.label, spec.formula, spec.unit, direction, spec.description,
+                       ", ".join(spec.inputs)])
+    ws.append([])
+    ws.cell(row=ws.max_row + 1, column=1, value="Verification status of a benchmark").font = SECTION_FONT
+    for code, label in STATUS_LABELS.items():
+        sheet.add([code, label])
+    ws.append([])
+    ws.cell(row=ws.max_row + 1, column=1, value="Verdicts").font = SECTION_FONT
+    rules = (
+        ("better / worse", "Outside a published range, on the good or the bad side (direction-aware: "
+                           "lower churn is better)."),
+        ("in line", "Inside the range, or within +-10 % of a single median or average."),
+        ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse."),
+        ("gap", "Your value minus the reference (the median when published, else the nearest bound), "
+                "in the benchmark's unit; for rates shown in percentage points."),
+        ("periods", "Churn and retention are converted between month, quarter and year by "
+                    "compounding, never by multiplying."),
+        ("currency", "Benchmark amounts are in USD and are not converted."),
+    )
+    for name, text in rules:
+        sheet.add([name, text])
+    sheet.finish(wrap=("Formula", "Description", "KPI"))
+    ws.freeze_panes = "A2"
+
+
+def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
+    ws = wb.create_sheet("Charts")
+    ws["A1"] = f"{PRODUCT_NAME}: charts (as of {date})"
+    ws["A1"].font = SECTION_FONT
+    ws.column_dimensions["A"].width = 12
+    row = 3
+    for chart in charts:
+        data = chart_png(chart)
+        image = XlImage(io.BytesIO(data))
+        # rendered at 2x for sharpness, displayed at 1x
+        image.width, image.height = image.width / 2, image.height / 2
+        ws.cell(row=row, column=1, value=safe_cell(chart.title)).font = Font(bold=True)
+        ws.add_image(image, f"A{row + 1}")
+        row += 2 + int(image.height / 20) + 1
+    if not charts:
+        ws["A3"] = "No chart: no KPI could be computed."
+
+
+def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | None) -> bytes:
+    """Write the workbook and return its bytes.
+
+    Parameters
+    ----------
+    report : the comparison.
+    date : report date (``YYYY-MM-DD``).
+    charts : annotated charts to embed, or ``None`` for no Charts sheet.
+    """
+    wb = Workbook()
+    _inputs_sheet(wb, report, date)
+    _kpis_sheet(wb, report)
+    _definitions_sheet(wb, report)
+    if charts is not None:
+        _charts_sheet(wb, charts, date)
+    wb.properties.title = f"{PRODUCT_NAME} ({date})"
+    wb.properties.creator = PRODUCT_NAME
+    buffer = io.BytesIO()
+    with _exact_floats():
+        wb.save(buffer)
+    return buffer.getvalue()
+
+
+_SAVE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _exact_floats() -> Iterator[None]:
+    """Write floats with all 17 significant digits while saving.
+
+    openpyxl writes numbers with ``%.16g``, which can change the last bit of a double
+    (0.014285714285714285 becomes 0.01428571428571429); ``repr`` round-trips exactly, so the
+    workbook re-reads to the very numbers the results page shows. Scoped to our own saves.
+    """
+    from openpyxl.cell import _writer
+
+    with _SAVE_LOCK:
+        original = _writer.safe_string
+
+        def exact(value: Any) -> str:
+            if isinstance(value, float) and math.isfinite(value):
+                return float.__repr__(value)
+            return original(value)
+
+        _writer.safe_string = exact
+        try:
+            yield
+        finally:
+            _writer.safe_string = original
