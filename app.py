@@ -1,8 +1,8 @@
 """SaaS funnel benchmarks: the shared frame of every page.
 
 Run with ``streamlit run app.py``. This file sets the page, the session-state defaults (data
-only: see :mod:`funnel_core.session`), the navigation and the sidebar; each page lives in
-``pages/``.
+only: see :mod:`funnel_core.page_state.snapshot_state`), the navigation and the sidebar; each
+page lives in ``pages/``.
 """
 
 import logging

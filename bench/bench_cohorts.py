@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from funnel_core.inputs.billing_export import read_export  # noqa: E402
+from funnel_core.inputs.billing_read import read_export  # noqa: E402
 from funnel_core.metrics.cohorts import compute_cohorts  # noqa: E402
 
 SEED = 42

@@ -27,7 +27,12 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from funnel_core.exports import report_model as exports  # noqa: E402
+from funnel_core.exports import images, report_charts  # noqa: E402
+from funnel_core.exports.chart_zip import charts_zip  # noqa: E402
+from funnel_core.exports.report_html import report_html  # noqa: E402
+from funnel_core.exports.report_pdf import report_pdf  # noqa: E402
+from funnel_core.exports.table_csv import comparison_csv  # noqa: E402
+from funnel_core.exports.workbook import comparison_xlsx  # noqa: E402
 from funnel_core.benchmarks.compare import compare  # noqa: E402
 from funnel_core.domain.model import Context, Snapshot  # noqa: E402
 
@@ -85,13 +90,13 @@ def run(runs: int) -> tuple[dict[str, str], list[tuple[str, int, float, float, s
     info = machine()  # load average before the benchmark adds its own
     report = compare(Snapshot(VALUES, Context(currency="EUR", acv_band="smb", trial_type="no_card",
                                               motion="self_serve"), label="2025-06"))
-    cold = exports.clear_render_cache
+    cold = report_charts.clear_render_cache
     # warm-up: vl-convert engine, the HTML bundle, fonts, imports
-    charts = exports.report_charts(report, AS_OF, key_only=True)
-    exports.chart_png(charts[0])
-    exports.chart_html(charts[0])
-    exports.report_pdf(report, AS_OF)
-    exports.comparison_xlsx(report, AS_OF)
+    charts = report_charts.report_charts(report, AS_OF, key_only=True)
+    images.chart_png(charts[0])
+    images.chart_html(charts[0])
+    report_pdf(report, AS_OF)
+    comparison_xlsx(report, AS_OF)
 
     overview = charts[0]
     smallest = charts[-1]
@@ -105,35 +110,35 @@ def run(runs: int) -> tuple[dict[str, str], list[tuple[str, int, float, float, s
         print(f"{name:<52} {median * 1000:9.0f} ms  (max {worst * 1000:.0f} ms, n={n}) {size} {note}",
               flush=True)
 
-    add(f"chart_png, overview chart ({overview.name}), scale 2", lambda: exports.chart_png(overview),
+    add(f"chart_png, overview chart ({overview.name}), scale 2", lambda: images.chart_png(overview),
         runs, cold, "render from spec")
-    add(f"chart_png, small chart ({smallest.name}), scale 2", lambda: exports.chart_png(smallest),
+    add(f"chart_png, small chart ({smallest.name}), scale 2", lambda: images.chart_png(smallest),
         runs, cold, "render from spec")
-    exports.chart_png(overview)
-    add("chart_png, overview, from the render cache", lambda: exports.chart_png(overview), runs, None)
-    add("chart_svg, overview chart", lambda: exports.chart_svg(overview), runs, cold)
-    add("chart_html, overview chart (Vega JS inlined)", lambda: exports.chart_html(overview), runs, None)
-    add("comparison_csv", lambda: exports.comparison_csv(report), runs, None)
-    add("comparison_xlsx, no charts", lambda: exports.comparison_xlsx(report, AS_OF, include_charts=False),
+    images.chart_png(overview)
+    add("chart_png, overview, from the render cache", lambda: images.chart_png(overview), runs, None)
+    add("chart_svg, overview chart", lambda: images.chart_svg(overview), runs, cold)
+    add("chart_html, overview chart (Vega JS inlined)", lambda: images.chart_html(overview), runs, None)
+    add("comparison_csv", lambda: comparison_csv(report), runs, None)
+    add("comparison_xlsx, no charts", lambda: comparison_xlsx(report, AS_OF, include_charts=False),
         runs, None)
     add("comparison_xlsx, full (key charts built + rendered)",
-        lambda: exports.comparison_xlsx(report, AS_OF), runs, cold, f"{len(charts)} charts embedded")
-    exports.comparison_xlsx(report, AS_OF)
-    add("comparison_xlsx, full, charts cached", lambda: exports.comparison_xlsx(report, AS_OF), runs, None)
-    add("report_html (key charts built + rendered)", lambda: exports.report_html(report, AS_OF),
+        lambda: comparison_xlsx(report, AS_OF), runs, cold, f"{len(charts)} charts embedded")
+    comparison_xlsx(report, AS_OF)
+    add("comparison_xlsx, full, charts cached", lambda: comparison_xlsx(report, AS_OF), runs, None)
+    add("report_html (key charts built + rendered)", lambda: report_html(report, AS_OF),
         runs, cold)
-    add("report_pdf (key charts built + rendered)", lambda: exports.report_pdf(report, AS_OF),
+    add("report_pdf (key charts built + rendered)", lambda: report_pdf(report, AS_OF),
         runs, cold)
-    exports.report_pdf(report, AS_OF)
-    add("report_pdf, charts cached", lambda: exports.report_pdf(report, AS_OF), runs, None)
+    report_pdf(report, AS_OF)
+    add("report_pdf, charts cached", lambda: report_pdf(report, AS_OF), runs, None)
     n_zip = max(2, runs // 4)
-    total = len(exports.report_charts(report, AS_OF))
-    add("charts_zip (every chart x png+svg+html)", lambda: exports.charts_zip(report, AS_OF),
+    total = len(report_charts.report_charts(report, AS_OF))
+    add("charts_zip (every chart x png+svg+html)", lambda: charts_zip(report, AS_OF),
         n_zip, cold, f"{total} charts incl. chart_catalog build")
 
-    from funnel_core.charts.overview import chart_catalog
+    from funnel_core.charts.catalog import chart_catalog
 
-    add("chart_catalog, for reference (funnel_core.charts.overview)",
+    add("chart_catalog, for reference (funnel_core.charts.catalog)",
         lambda: chart_catalog(report, as_of=AS_OF), max(2, runs // 4), None, f"{total} charts, specs only")
     return info, rows
 

@@ -1,7 +1,7 @@
 """Streamlit glue shared by app.py and the pages: state access, cached builders, sidebar.
 
 Only widgets, session state and caching live here; every formula and every table is built
-in :mod:`funnel_core` (see :mod:`funnel_core.session`).
+in :mod:`funnel_core` (see :mod:`funnel_core.page_state`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from typing import Any
 
 import streamlit as st
 
-from funnel_core.page_state import session as fs
+from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import sources_tables
 from funnel_core.benchmarks.compare import ComparisonReport, compare
 from funnel_core.domain.model import Snapshot, SnapshotError
-from funnel_core.inputs.parsing import InputError, ParsedInput, list_sheets, parse_bytes, parse_text, read_raw_table
+from funnel_core.inputs.issues import InputError, ParsedInput
+from funnel_core.inputs.parsing import parse_bytes, parse_text
+from funnel_core.inputs.raw_table import list_sheets, read_raw_table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = ROOT / "assets" / "example_company.csv"
@@ -35,7 +38,7 @@ _MISSING = object()
 
 def init_state() -> None:
     """Create every data key once per session (app.py and every page call this on every run)."""
-    for key, value in fs.default_state().items():
+    for key, value in snapshot_state.default_state().items():
         st.session_state.setdefault(key, value)
     _leave_legacy_multipage_mode()
 
@@ -65,7 +68,7 @@ def context() -> dict[str, Any]:
 
 
 def compared_period() -> str | None:
-    return fs.resolve_period(periods(), st.session_state.get("selected_period"))
+    return snapshot_state.resolve_period(periods(), st.session_state.get("selected_period"))
 
 
 def current_values() -> dict[str, float]:
@@ -74,7 +77,7 @@ def current_values() -> dict[str, float]:
 
 
 def current_snapshot() -> Snapshot | None:
-    return fs.build_snapshot(periods(), st.session_state.get("selected_period"), context())
+    return snapshot_state.build_snapshot(periods(), st.session_state.get("selected_period"), context())
 
 
 def sync_widget(key: str, value: Any) -> None:
@@ -90,23 +93,24 @@ def set_context_value(key: str, value: Any) -> None:
 
 
 def _context_changed(widget_key: str, ctx_key: str) -> None:
-    set_context_value(ctx_key, fs.context_from_widget(st.session_state[widget_key]))
+    set_context_value(ctx_key, snapshot_state.context_from_widget(st.session_state[widget_key]))
 
 
 def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_form: bool = False,
                      label: str | None = None, help: str | None = None, sync: bool = True) -> None:
-    """A selectbox over :data:`fs.CONTEXT_OPTIONS` that shows and (outside forms) edits the context.
+    """A selectbox over :data:`snapshot_state.CONTEXT_OPTIONS` that shows and (outside forms) edits
+    the context.
 
     ``sync=False`` keeps what the widget holds (a form's choice not stored yet) unless the widget
     has no value at all.
     """
-    options = fs.CONTEXT_OPTIONS[ctx_key]
+    options = snapshot_state.CONTEXT_OPTIONS[ctx_key]
     if sync or widget_key not in st.session_state:
-        sync_widget(widget_key, fs.context_to_widget(context().get(ctx_key)))
+        sync_widget(widget_key, snapshot_state.context_to_widget(context().get(ctx_key)))
     kwargs: dict[str, Any] = {}
     if not in_form:
         kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}
-    container.selectbox(label or fs.CONTEXT_LABELS[ctx_key], list(options),
+    container.selectbox(label or snapshot_state.CONTEXT_LABELS[ctx_key], list(options),
                         format_func=lambda v, o=options: o[v], key=widget_key, help=help, **kwargs)
 
 
@@ -197,8 +201,8 @@ def load_example() -> None:
     try:
         # its first row is a note saying the company is made up: not a metric
         parsed = parse_bytes(EXAMPLE_PATH.read_bytes(), EXAMPLE_PATH.name, mapping={"note": None})
-        new_periods, selected = fs.merge_parsed({}, parsed, replace=True)
-        new_context, _ = fs.context_from_parsed(fs.default_context(), parsed)
+        new_periods, selected = snapshot_state.merge_parsed({}, parsed, replace=True)
+        new_context, _ = snapshot_state.context_from_parsed(snapshot_state.default_context(), parsed)
     except (InputError, SnapshotError, OSError) as exc:  # shipped file: should never happen
         flash(f"The example company could not be loaded: {exc}", "error")
         return
@@ -214,14 +218,15 @@ def _report_for(snapshot_key: str, catalogue_key: str) -> ComparisonReport:
     # cache_resource, not cache_data: a report holds KPI specs with formula functions that
     # cannot be pickled. The report is frozen (immutable), so sharing it is safe.
     rows = json.loads(catalogue_key) if catalogue_key else None
-    return compare(fs.snapshot_from_key(snapshot_key), fs.full_catalogue(rows))
+    return compare(snapshot_state.snapshot_from_key(snapshot_key), sources_tables.full_catalogue(rows))
 
 
 def report_keys() -> tuple[str, str] | None:
     snapshot = current_snapshot()
     if snapshot is None or not snapshot.values:
         return None
-    return fs.snapshot_key(snapshot), fs.catalogue_key(st.session_state.get("user_catalogue"))
+    return (snapshot_state.snapshot_key(snapshot),
+            sources_tables.catalogue_key(st.session_state.get("user_catalogue")))
 
 
 def current_report() -> ComparisonReport | None:
@@ -235,28 +240,28 @@ def build_chart(report: ComparisonReport, name: str) -> Any:
     """One chart of ``report`` by name; ``None`` when it has nothing to show.
 
     Names: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``bullet-<kpi_id>`` (every
-    benchmark of the KPI, as in :func:`funnel_core.charts.overview.chart_catalog`) and
+    benchmark of the KPI, as in :func:`funnel_core.charts.catalog.chart_catalog`) and
     ``bullet1-<kpi_id>-<benchmark_id>`` (one benchmark).
     """
-    from funnel_core.charts import overview as charts
+    from funnel_core.charts import bullets, focus, funnel, mrr_bridge, overview
 
     currency = report.snapshot.context.currency
     if name == "overview":
-        return charts.overview_chart(report)
+        return overview.overview_chart(report)
     if name == "funnel":
-        return charts.funnel_chart(report)
+        return funnel.funnel_chart(report)
     if name == "mrr-bridge":
-        return charts.mrr_bridge_chart(report)
+        return mrr_bridge.mrr_bridge_chart(report)
     if name == "focus":
-        return charts.focus_chart(report)
+        return focus.focus_chart(report)
     try:
         if name.startswith("bullet-"):
-            return charts.bullet_charts(report.get(name[len("bullet-"):]), currency=currency)
+            return bullets.bullet_charts(report.get(name[len("bullet-"):]), currency=currency)
         if name.startswith("bullet1-"):
             kpi_id, benchmark_id = name[len("bullet1-"):].split("|", 1)
             item = report.get(kpi_id)
             comparison = next(c for c in item.comparisons if c.benchmark.id == benchmark_id)
-            return charts.bullet_chart(item, comparison, currency=currency)
+            return bullets.bullet_chart(item, comparison, currency=currency)
     except (KeyError, StopIteration, ValueError):
         return None
     raise KeyError(name)
@@ -341,8 +346,9 @@ def sidebar(show_segment: bool = True) -> None:
     right above its table); period and currency stay.
     """
     with st.sidebar:
-        summary = fs.snapshot_summary(periods(), st.session_state.get("selected_period"),
-                                      st.session_state.get("source_note"))
+        summary = snapshot_state.snapshot_summary(periods(),
+                                                  st.session_state.get("selected_period"),
+                                                  st.session_state.get("source_note"))
         st.markdown("#### Your snapshot")
         if summary["has_numbers"]:
             periods_text = (f" · {summary['period_count']} periods stored"
@@ -366,7 +372,7 @@ def sidebar(show_segment: bool = True) -> None:
             origin = rows[0].get("origin", "your file")
             st.caption(f"Also comparing with {len(rows)} of your own benchmarks ({origin}).")
         st.divider()
-        st.caption(":material/lock: " + fs.PRIVACY_NOTE)
+        st.caption(":material/lock: " + snapshot_state.PRIVACY_NOTE)
 
 
 def no_numbers_yet(where: str) -> None:
@@ -382,13 +388,13 @@ def no_numbers_yet(where: str) -> None:
 
 def chart_downloads(chart: Any, name: str, key: str) -> None:
     """PNG and SVG buttons for one chart; the image is rendered only when a button is clicked."""
-    from funnel_core.exports import report_model as exports
+    from funnel_core.exports import images
 
     cols = st.columns([1, 1, 4])
-    cols[0].download_button("PNG", data=lambda: exports.chart_png(chart), file_name=f"{name}.png",
+    cols[0].download_button("PNG", data=lambda: images.chart_png(chart), file_name=f"{name}.png",
                             mime="image/png", key=f"{key}_png", icon=":material/image:",
                             on_click="ignore")
-    cols[1].download_button("SVG", data=lambda: exports.chart_svg(chart), file_name=f"{name}.svg",
+    cols[1].download_button("SVG", data=lambda: images.chart_svg(chart), file_name=f"{name}.svg",
                             mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
                             on_click="ignore")
 
@@ -402,6 +408,6 @@ def user_and_published_catalogue() -> Any:
     if not rows:
         return None
     try:
-        return fs.full_catalogue(rows)
+        return sources_tables.full_catalogue(rows)
     except Exception:  # noqa: BLE001 - the upload page already told the user what was wrong
         return None

@@ -1,9 +1,10 @@
 """Cohorts: upload a customer or billing export and see when customers leave.
 
-Widgets only: the export is read by :func:`funnel_core.inputs.billing_export.read_export`, the cohorts are
+Widgets only: the export is read by :func:`funnel_core.inputs.billing_read.read_export`, the cohorts are
 computed by :func:`funnel_core.metrics.cohorts.compute_cohorts`, the charts come from
 :mod:`funnel_core.cohort_charts` and :mod:`funnel_core.trend_charts`, and the published
-retention benchmarks and the merge into the stored periods from :mod:`funnel_core.trends`.
+retention benchmarks from :mod:`funnel_core.benchmarks.bands` and the merge into the stored
+periods from :mod:`funnel_core.metrics.revenue_inputs`.
 
 The uploaded file is kept in the session (``cohort_file``) so the analysis survives a visit to
 another page; reading and computing are cached on the file's bytes + the column mapping, so
@@ -21,10 +22,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from funnel_core.metrics import trends as trends
+from funnel_core.benchmarks.bands import default_retention_benchmarks, retention_benchmarks
+from funnel_core.inputs.period_keys import parse_period_label
+from funnel_core.metrics.history import snapshots_from_periods
+from funnel_core.metrics.revenue_inputs import (REVENUE_FIELDS, matching_period,
+                                                merge_revenue_inputs, older_cohort_share)
 from funnel_core.charts.cohorts import (MONTHS_NOTE, cohort_heatmap, month_ordinal,
                                         mrr_by_cohort_area)
-from funnel_core.inputs.billing_export import ROLES, CohortInputError, ExportData, month_label
+from funnel_core.inputs.billing_columns import ROLES
+from funnel_core.inputs.billing_errors import CohortInputError
+from funnel_core.inputs.billing_export_data import ExportData, month_label
 from funnel_core.metrics.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.domain.formatting import format_value
@@ -69,7 +76,7 @@ def analyse_export(data: bytes, filename: str, mapping_json: str = "",
 
 def _read(data: bytes, filename: str, mapping: dict[str, str] | None,
           sheet: str | None) -> ExportData:
-    from funnel_core.inputs.billing_export import read_export
+    from funnel_core.inputs.billing_read import read_export
 
     return read_export(data, filename, mapping=mapping, sheet=sheet)
 
@@ -207,7 +214,7 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
                 st.rerun()
 
 
-#: What to do about a row message, by the start of the message (see funnel_core.inputs.billing_export).
+#: What to do about a row message, by the start of the message (see funnel_core.inputs.billing_normalise).
 _ADVICE: tuple[tuple[str, str], ...] = (
     ("missing customer id", "Fill in the customer id or name, or delete the row."),
     ("missing month", "Fill in the month, e.g. 2025-03, or delete the row."),
@@ -280,9 +287,9 @@ def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> N
     periods = dict(st.session_state.get("periods") or {})
     target = None if target_choice == NEW_PERIOD else target_choice
     try:
-        new_periods, label = trends.merge_revenue_inputs(periods, inputs, target)
-        trends.snapshots_from_periods({label: new_periods[label]},
-                                      st.session_state.get("context"))  # validates the values
+        new_periods, label = merge_revenue_inputs(periods, inputs, target)
+        snapshots_from_periods({label: new_periods[label]},
+                               st.session_state.get("context"))  # validates the values
     except (SnapshotError, ValueError) as exc:
         _flash(f"Nothing was changed: {exc}", "error")
         return
@@ -403,7 +410,7 @@ with st.expander("Columns used"):
 # One month convention everywhere (cards, heatmap, curves): months since start, month 0 = the
 # month a customer started paying; a grey tag under each value gives the customer's own
 # count ("their 2nd month"), so the labels stay short enough not to be cut off with "...".
-share = trends.older_cohort_share(result)
+share = older_cohort_share(result)
 cols = st.columns(4)
 _their = dict(delta_color="off", delta_arrow="off")
 cols[0].metric("Still paying in month 1",
@@ -462,13 +469,13 @@ _ui.chart_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
 st.subheader("Retention curves")
 context = dict(st.session_state.get("context") or {})
-available = trends.retention_benchmarks(context, _ui.user_and_published_catalogue())
+available = retention_benchmarks(context, _ui.user_and_published_catalogue())
 by_id = {b.id: b for b in available}
 chosen: list[str] = []
 if metric == "logo" and available:
     if "cohort_benchmarks" not in st.session_state or any(
             i not in by_id for i in st.session_state["cohort_benchmarks"]):
-        st.session_state["cohort_benchmarks"] = trends.default_retention_benchmarks(available)
+        st.session_state["cohort_benchmarks"] = default_retention_benchmarks(available)
     chosen = st.multiselect("Published benchmarks drawn in", list(by_id), key="cohort_benchmarks",
                             format_func=lambda i: by_id[i].label)
     st.caption("Monthly customer churn figures from the benchmark catalogue are drawn as "
@@ -503,12 +510,12 @@ month = left.selectbox("Month", months, index=month_index, key="cohort_revenue_m
                        help="The latest complete month by default.")
 inputs = revenue_inputs_for_month(export, month)
 periods = dict(st.session_state.get("periods") or {})
-match = trends.matching_period(periods, month)
+match = matching_period(periods, month)
 targets = [NEW_PERIOD, *periods]
 only = next(iter(periods)) if len(periods) == 1 else None
 if match:
     default_target = match
-elif only is not None and trends.parse_period_label(only) is None:
+elif only is not None and parse_period_label(only) is None:
     default_target = only  # one undated period ("Current period"): most likely the same month
 else:
     default_target = NEW_PERIOD
@@ -521,7 +528,7 @@ rows = [{"Field": FIELDS_BY_NAME[k].label,
          "Value": format_value(float(inputs[k]), "currency",
                                str(context.get("currency") or "USD"))
          if FIELDS_BY_NAME[k].kind == "money" else f"{int(inputs[k]):,}"}
-        for k in trends.REVENUE_FIELDS if inputs.get(k) is not None]
+        for k in REVENUE_FIELDS if inputs.get(k) is not None]
 st.dataframe(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True,
              key="cohort_revenue_table")
 if inputs.get("reactivated_customers"):

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from funnel_core.exports import report_model as exports
-from funnel_core.page_state import session as fs
+from funnel_core.exports import images, render
+from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
 from pages import _ui
 
@@ -20,7 +20,7 @@ if report is None:
     _ui.no_numbers_yet("download")
     st.stop()
 
-st.markdown(f"Files for **{_ui.compared_period()}** · {fs.context_summary(_ui.context())}. "
+st.markdown(f"Files for **{_ui.compared_period()}** · {snapshot_state.context_summary(_ui.context())}. "
             "Each file is made when you click its button (a PDF or a ZIP of all charts can take a "
             "few seconds) from the numbers in this session; nothing is kept on the server.")
 
@@ -34,30 +34,30 @@ def _chart_bytes(kind: str, report: ComparisonReport, name: str) -> bytes:
     chart = _ui.build_chart(report, name)
     if chart is None:
         raise ValueError(f"the chart {name} has nothing to show")
-    return getattr(exports, kind)(chart)
+    return getattr(images, kind)(chart)
 
 
 def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, icon: str,
             primary: bool = False, container: Any = st) -> None:
-    container.download_button(label, data=data, file_name=file_name, mime=exports.EXPORTS[key][1],
+    container.download_button(label, data=data, file_name=file_name, mime=render.EXPORTS[key][1],
                               key=f"dl_{file_name}", icon=icon, on_click="ignore",
                               type="primary" if primary else "secondary", width="stretch")
 
 
 st.subheader("Report and tables")
 cols = st.columns(5)
-_button("PDF report", "report_pdf", _deferred(exports.report_pdf, report),
-        exports.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
+_button("PDF report", "report_pdf", _deferred(render.export_bytes, "report_pdf", report),
+        render.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
         container=cols[0])
-_button("HTML report", "report_html", _deferred(exports.report_html, report),
-        exports.download_name("report_html", report), icon=":material/article:", container=cols[1])
-_button("Excel workbook", "comparison_xlsx", _deferred(exports.comparison_xlsx, report),
-        exports.download_name("comparison_xlsx", report), icon=":material/table_view:",
+_button("HTML report", "report_html", _deferred(render.export_bytes, "report_html", report),
+        render.download_name("report_html", report), icon=":material/article:", container=cols[1])
+_button("Excel workbook", "comparison_xlsx", _deferred(render.export_bytes, "comparison_xlsx", report),
+        render.download_name("comparison_xlsx", report), icon=":material/table_view:",
         container=cols[2])
-_button("CSV table", "comparison_csv", _deferred(exports.comparison_csv, report),
-        exports.download_name("comparison_csv", report), icon=":material/csv:", container=cols[3])
-_button("All charts (ZIP)", "charts_zip", _deferred(exports.charts_zip, report),
-        exports.download_name("charts_zip", report), icon=":material/folder_zip:", container=cols[4])
+_button("CSV table", "comparison_csv", _deferred(render.export_bytes, "comparison_csv", report),
+        render.download_name("comparison_csv", report), icon=":material/csv:", container=cols[3])
+_button("All charts (ZIP)", "charts_zip", _deferred(render.export_bytes, "charts_zip", report),
+        render.download_name("charts_zip", report), icon=":material/folder_zip:", container=cols[4])
 st.caption("The PDF and HTML reports hold the headline, the KPI table with every source, the charts "
            "and the definitions. The Excel workbook has your inputs, the KPIs, the definitions and "
            "the charts; the CSV is one row per KPI and benchmark. The ZIP holds every chart as PNG "
@@ -84,4 +84,4 @@ for name, title in names:
             ("chart_svg", "chart_svg", "SVG", ":material/draw:"),
             ("chart_html", "chart_html", "HTML", ":material/code:"))):
         _button(label, key, _deferred(_chart_bytes, kind, report, name),
-                exports.download_name(key, report, chart_name=name), icon=icon, container=col)
+                render.download_name(key, report, chart_name=name), icon=icon, container=col)

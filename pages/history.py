@@ -1,8 +1,11 @@
 """Your history: every KPI across the periods you stored, your best periods and your trends.
 
-Widgets only; the numbers come from :mod:`funnel_core.trends` and the chart from
-:mod:`funnel_core.trend_charts`. Reads the session's ``periods`` and ``context``; the period
-picker sets ``selected_period`` (the period the Benchmarks page compares).
+Widgets only; the numbers come from :mod:`funnel_core.metrics.history`,
+:mod:`~funnel_core.metrics.kpi_trends` and :mod:`~funnel_core.metrics.trailing`, the benchmark
+band from :mod:`funnel_core.benchmarks.bands`, the tables from
+:mod:`funnel_core.page_state.trend_tables` and the chart from :mod:`funnel_core.charts.trends`.
+Reads the session's ``periods`` and ``context``; the period picker sets ``selected_period``
+(the period the Benchmarks page compares).
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from funnel_core.metrics import trends as trends
+from funnel_core.benchmarks.bands import benchmark_band
+from funnel_core.metrics.history import kpi_history, period_labels, snapshots_from_periods
+from funnel_core.metrics.kpi_trends import Change, change_text, kpi_trends
+from funnel_core.metrics.trailing import trailing_figures
+from funnel_core.page_state.trend_tables import (history_csv, history_display_frame,
+                                                 trailing_display_frame, trend_display_frame)
 from funnel_core.domain.formatting import format_value
 from funnel_core.domain.model import SnapshotError
 from funnel_core.charts.trends import trend_chart
@@ -64,15 +72,14 @@ def _link_or_hint(page: str, label: str, icon: str) -> None:
 
 
 
-def _change_value(change: trends.Change | None, unit: str, currency: str) -> str:
+def _change_value(change: Change | None, unit: str, currency: str) -> str:
     """The absolute part of a change (``"-0.9 pp"``), short enough for a metric tile."""
     if change is None:
         return "n/a"
-    return trends.change_text(trends.Change(change.against, change.absolute, None, None), unit,
-                              currency)
+    return change_text(Change(change.against, change.absolute, None, None), unit, currency)
 
 
-def _change_delta(change: trends.Change | None) -> str | None:
+def _change_delta(change: Change | None) -> str | None:
     """``"better, -45.0 %"``: the direction first, so the tile's colour follows it."""
     if change is None:
         return None
@@ -83,7 +90,7 @@ def _change_delta(change: trends.Change | None) -> str | None:
     return f"{word}, {relative}" if relative else word
 
 
-def _change_color(change: trends.Change | None) -> str:
+def _change_color(change: Change | None) -> str:
     if change is None or change.improved is None:
         return "off"
     return "normal" if change.improved else "inverse"
@@ -118,14 +125,14 @@ if not periods:
     st.stop()
 
 try:
-    snapshots = trends.snapshots_from_periods(periods, context)
+    snapshots = snapshots_from_periods(periods, context)
 except SnapshotError as exc:
     st.error(f"The stored numbers cannot be used: {exc}. Fix them on **Your numbers**.")
     st.stop()
 
-labels = trends.period_labels(snapshots)
-history = trends.kpi_history(snapshots)
-trend_by_kpi = trends.kpi_trends(history)
+labels = period_labels(snapshots)
+history = kpi_history(snapshots)
+trend_by_kpi = kpi_trends(history)
 
 if len(labels) == 1:
     st.info(f"Only one period is stored ({labels[0]}), so there is no trend yet. Upload a file "
@@ -184,7 +191,7 @@ cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else "
                if year_ago is None else None)
 
 # --- trend chart ---------------------------------------------------------------------------
-band = trends.benchmark_band(snapshots, kpi_id, _ui.user_and_published_catalogue())
+band = benchmark_band(snapshots, kpi_id, _ui.user_and_published_catalogue())
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
 st.altair_chart(chart, theme=None, width="stretch", height=_chart_height(chart), key="history_chart")
 _ui.chart_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
@@ -195,7 +202,7 @@ st.caption("Changes of percentages are in percentage points (pp) with the relati
            "brackets; *better* and *worse* follow the KPI's direction "
            f"({'a size figure: no better or worse side' if trend.higher_is_better is None else 'higher is better' if trend.higher_is_better else 'lower is better'}). "
            "n/a: the other period is not in your data.")
-st.dataframe(trends.trend_display_frame(trend, currency), hide_index=True, width="stretch",
+st.dataframe(trend_display_frame(trend, currency), hide_index=True, width="stretch",
              key="history_trend_table")
 
 # --- trailing figures ----------------------------------------------------------------------
@@ -204,17 +211,17 @@ st.caption(f"Smoothed over the periods up to {selected_period}: customer lifetim
            "mean monthly churn of the trailing 6 months (as ChartMogul does), and conversion "
            "rates pooled over the trailing 3 months. When fewer periods are available, the "
            "figure uses what there is and says so.")
-figures = trends.trailing_figures(snapshots, selected_period)
+figures = trailing_figures(snapshots, selected_period)
 if figures:
-    st.dataframe(trends.trailing_display_frame(figures, currency), hide_index=True,
+    st.dataframe(trailing_display_frame(figures, currency), hide_index=True,
                  width="stretch", key="history_trailing_table")
 else:
     st.caption("No trailing figure can be computed from the stored inputs.")
 
 # --- everything ----------------------------------------------------------------------------
 with st.expander(f"All KPIs by period ({len(trend_by_kpi)} KPIs, {len(labels)} periods)"):
-    st.dataframe(trends.history_display_frame(history, currency), hide_index=True,
+    st.dataframe(history_display_frame(history, currency), hide_index=True,
                  width="stretch", key="history_all_table")
-    st.download_button("Download the history (CSV)", data=trends.history_csv(history),
+    st.download_button("Download the history (CSV)", data=history_csv(history),
                        file_name="kpi_history.csv", mime="text/csv", key="history_csv",
                        icon=":material/download:", on_click="ignore")

@@ -7,11 +7,15 @@ import json
 
 import streamlit as st
 
-from funnel_core.page_state import session as fs
+from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import form as page_form
+from funnel_core.page_state import upload_mapping
+from funnel_core.page_state import input_messages
+from funnel_core.page_state import sources_tables
 from funnel_core.benchmarks.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
 from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME, STAGES
 from funnel_core.domain.model import SnapshotError
-from funnel_core.inputs.parsing import InputError
+from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.template import template_csv, template_xlsx
 from pages import _ui
 
@@ -36,14 +40,14 @@ CONVENTION_HELP = ("How decimals and thousands are written. Detect automatically
 st.title("Your numbers")
 st.caption("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
            "when you do not track it: only the KPIs that can be computed are compared. "
-           + fs.PRIVACY_NOTE)
+           + snapshot_state.PRIVACY_NOTE)
 _ui.show_flash()
 
 has_numbers = bool(_ui.current_values())
 
 
 # --------------------------------------------------------------------------------------
-# helpers (widgets only; the logic is in funnel_core.page_state.session)
+# helpers (widgets only; the logic is in funnel_core.page_state)
 # --------------------------------------------------------------------------------------
 
 def _replace_choice(key: str, parsed) -> bool:
@@ -54,7 +58,7 @@ def _replace_choice(key: str, parsed) -> bool:
     stored = _ui.periods()
     if not stored:
         return True
-    plan = fs.merge_plan(stored, parsed)
+    plan = snapshot_state.merge_plan(stored, parsed)
     labels = {"merge": plan["merge_label"], "replace": plan["replace_label"]}
     if st.session_state.get(key) not in labels:
         st.session_state[key] = "merge"
@@ -67,11 +71,11 @@ def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str, repla
     """Callback of the "Apply" buttons: parse again (cached) and store the numbers."""
     try:
         parsed = (_ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args))
-        plan = fs.merge_plan(_ui.periods(), parsed)
-        new_periods, selected = fs.merge_parsed(_ui.periods(), parsed, replace=replace)
-        new_context, _ = fs.context_from_parsed(_ui.context(), parsed)
+        plan = snapshot_state.merge_plan(_ui.periods(), parsed)
+        new_periods, selected = snapshot_state.merge_parsed(_ui.periods(), parsed, replace=replace)
+        new_context, _ = snapshot_state.context_from_parsed(_ui.context(), parsed)
     except InputError as exc:
-        _ui.flash(f"Nothing was changed: {fs.describe_issue(exc.issue)}", "error")
+        _ui.flash(f"Nothing was changed: {input_messages.describe_issue(exc.issue)}", "error")
         return
     except SnapshotError as exc:
         _ui.flash(f"Nothing was changed: {exc}", "error")
@@ -113,7 +117,7 @@ def _context_step(parsed, key_prefix: str, source_note: str) -> None:
     labels = {"currency": "Currency of these amounts", "period": "Period these numbers cover"}
     for i, key in enumerate(missing):
         _ui.context_selector(key, f"{key_prefix}_{key}", container=cols[i], label=labels[key],
-                             help="Changes your company's " + fs.CONTEXT_LABELS[key].lower()
+                             help="Changes your company's " + snapshot_state.CONTEXT_LABELS[key].lower()
                                   + " at once (the sidebar shows it too).")
 
 
@@ -131,10 +135,10 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
         st.markdown(f"**Understood {found} numbers over {len(parsed.periods)} periods** "
                     f"({parsed.periods[0]} to {parsed.periods[-1]}; the latest, "
                     f"{parsed.latest_period}, is compared first).")
-        st.dataframe(fs.parsed_periods_frame(parsed, currency), hide_index=True)
+        st.dataframe(upload_mapping.parsed_periods_frame(parsed, currency), hide_index=True)
     else:
         st.markdown(f"**Understood {found} numbers**")
-        frame = fs.parsed_frame(parsed, parsed.latest_period, currency)
+        frame = upload_mapping.parsed_frame(parsed, parsed.latest_period, currency)
         if not frame.empty:
             st.dataframe(frame, hide_index=True, column_config={
                 "Name": st.column_config.TextColumn("Field name", width="small")})
@@ -149,13 +153,13 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
     if parsed.issues:
         where = "the pasted cells" if source_note == "pasted cells" else source_note
         st.markdown(f"**Check these rows** of {where} (errors: the cell was skipped; "
-                    "warnings: read, but check it):\n\n" + fs.issues_markdown(parsed.issues))
+                    "warnings: read, but check it):\n\n" + input_messages.issues_markdown(parsed.issues))
     if found == 0:
         st.error("No number could be read, so there is nothing to apply. Check that each row has a "
                  "metric name and a value (or a header row with metric names), then try again.")
         return
     try:
-        fs.merge_parsed(_ui.periods(), parsed)
+        snapshot_state.merge_parsed(_ui.periods(), parsed)
     except SnapshotError as exc:
         st.error(f"These numbers cannot be used: {exc}. Fix that value and try again; your stored "
                  "numbers are unchanged.")
@@ -176,18 +180,19 @@ def _form_apply() -> None:
     """
     texts = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
     st.session_state["_form_draft"] = texts
-    new_context = {key: fs.context_from_widget(st.session_state.get(f"fctx_{key}"))
+    new_context = {key: snapshot_state.context_from_widget(st.session_state.get(f"fctx_{key}"))
                    for key in CONTEXT_KEYS}
-    label = _ui.compared_period() or fs.CURRENT_PERIOD
-    reading = fs.read_form(texts, st.session_state.get("form_convention") or "auto",
-                           stored=_ui.current_values(), shown=st.session_state.get("_form_shown"),
-                           currency=new_context.get("currency"))
+    label = _ui.compared_period() or snapshot_state.CURRENT_PERIOD
+    reading = page_form.read_form(texts, st.session_state.get("form_convention") or "auto",
+                                  stored=_ui.current_values(),
+                                  shown=st.session_state.get("_form_shown"),
+                                  currency=new_context.get("currency"))
     errors = list(reading.errors)
     new_periods = None
     if not errors:
         try:
-            new_periods = fs.store_values(_ui.periods(), label, reading.values)
-            fs.context_object(new_context)
+            new_periods = snapshot_state.store_values(_ui.periods(), label, reading.values)
+            snapshot_state.context_object(new_context)
         except SnapshotError as exc:
             errors.append(str(exc))
     if errors or new_periods is None:
@@ -207,7 +212,7 @@ def _form_apply() -> None:
     read_as = ""
     if reading.convention and any(ch in str(texts.get(name) or "") for name in reading.typed
                                   for ch in ".,"):
-        read_as = f" (numbers read in the {fs.FORMAT_NAMES[reading.convention]} format)"
+        read_as = f" (numbers read in the {page_form.FORMAT_NAMES[reading.convention]} format)"
     message = (f"Stored {len(new_periods[label])} numbers for {label}{read_as}. See them compared "
                "on **Benchmarks**.")
     if reading.warnings:
@@ -225,7 +230,7 @@ def _sync_form(editing: str, values: dict) -> None:
     """
     signature = json.dumps([editing, values], sort_keys=True)
     if st.session_state.get("_form_signature") != signature:
-        shown = fs.form_texts(values, st.session_state.get("form_convention") or "auto")
+        shown = page_form.form_texts(values, st.session_state.get("form_convention") or "auto")
         st.session_state["_form_signature"] = signature
         st.session_state["_form_shown"] = shown
         for key in ("_form_draft", "_form_errors"):
@@ -294,7 +299,7 @@ form_tab, paste_tab, upload_tab = st.tabs(TAB_LABELS, key="numbers_tab", on_chan
 
 # --- form -------------------------------------------------------------------------------
 with form_tab:
-    editing = _ui.compared_period() or fs.CURRENT_PERIOD
+    editing = _ui.compared_period() or snapshot_state.CURRENT_PERIOD
     values = _ui.current_values()
     _sync_form(editing, values)
     ctx_signature = json.dumps(_ui.context(), sort_keys=True)
@@ -341,13 +346,14 @@ with paste_tab:
         try:
             first = _ui.cached_parse_text(text, convention, "")
             # read again with the unknown names ignored: they are listed once, not twice
-            args = (text, convention, _ui.mapping_json(fs.ignore_mapping(first.unknown)))
+            args = (text, convention, _ui.mapping_json(upload_mapping.ignore_mapping(first.unknown)))
             parsed = _ui.cached_parse_text(*args) if first.unknown else first
         except InputError as exc:
-            st.error(fs.error_text(exc.issue, "Could not read the pasted cells",
-                                   "Check that each row has a metric name and a number (names as "
-                                   "in the form or the template); your stored numbers are "
-                                   "unchanged"), icon=":material/error:")
+            st.error(input_messages.error_text(exc.issue, "Could not read the pasted cells",
+                                               "Check that each row has a metric name and a "
+                                               "number (names as in the form or the template); "
+                                               "your stored numbers are unchanged"),
+                     icon=":material/error:")
         else:
             _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
                          args=args, source_note="pasted cells", unknown=list(first.unknown))
@@ -387,13 +393,13 @@ with upload_tab:
         except InputError as exc:
             todo = ("Fix the file (or start from the template) and upload it again" if raw is None
                     else "Match its columns to fields below, or fix the file and upload it again")
-            st.error(fs.error_text(exc.issue, f"Could not read {name}",
-                                   f"{todo}. Your stored numbers are unchanged"),
+            st.error(input_messages.error_text(exc.issue, f"Could not read {name}",
+                                               f"{todo}. Your stored numbers are unchanged"),
                      icon=":material/error:")
         if raw is not None:
             with st.expander(f"Raw table as read from {name} ({len(raw)} rows)", expanded=first is None):
-                st.dataframe(fs.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
-            candidates = list(first.unknown) if first is not None else fs.mapping_candidates(raw)
+                st.dataframe(upload_mapping.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
+            candidates = list(first.unknown) if first is not None else upload_mapping.mapping_candidates(raw)
             mapping: dict[str, str | None] = {}
             if candidates:
                 st.markdown("**Match the columns or rows we did not recognise** (or leave them "
@@ -415,9 +421,10 @@ with upload_tab:
                 except InputError as exc:
                     parsed = None
                     if first is not None or chosen:
-                        st.error(fs.error_text(exc.issue, "With this matching the file cannot be read",
-                                               "Change the matching above; your stored numbers "
-                                               "are unchanged"), icon=":material/error:")
+                        st.error(input_messages.error_text(
+                            exc.issue, "With this matching the file cannot be read",
+                            "Change the matching above; your stored numbers are unchanged"),
+                            icon=":material/error:")
             if parsed is not None:
                 if parsed.mapping:
                     with st.expander("How each column or row was read"):
@@ -437,17 +444,20 @@ with upload_tab:
             try:
                 benchmarks = load_catalogue_bytes(own.getvalue(), own.name)
             except CatalogueError as exc:
-                st.error(fs.error_text(exc, f"Could not use {own.name}",
-                                       "Fix that cell and upload the file again; nothing was "
-                                       "changed"), icon=":material/error:")
+                st.error(input_messages.error_text(exc, f"Could not use {own.name}",
+                                                   "Fix that cell and upload the file again; "
+                                                   "nothing was changed"),
+                         icon=":material/error:")
             else:
                 if not benchmarks:
                     st.warning(f"{own.name} has a valid header but no rows.")
                 else:
-                    st.dataframe(fs.catalogue_frame(benchmarks).drop(columns=["status_code", "kpi_id"]),
+                    own_frame = sources_tables.catalogue_frame(benchmarks)
+                    st.dataframe(own_frame.drop(columns=["status_code", "kpi_id"]),
                                  hide_index=True, height=200)
                     st.button(f"Use these {len(benchmarks)} benchmarks", key="catalogue_apply",
-                              on_click=_use_catalogue, args=(fs.rows_from_benchmarks(benchmarks), own.name),
+                              on_click=_use_catalogue,
+                              args=(sources_tables.rows_from_benchmarks(benchmarks), own.name),
                               icon=":material/check:")
         if st.session_state.get("user_catalogue"):
             rows = st.session_state["user_catalogue"]
@@ -462,10 +472,11 @@ with upload_tab:
 def _editor_changed(key: str, names: list[str]) -> None:
     state = st.session_state.get(key) or {}
     edited = state.get("edited_rows", {})
-    label = _ui.compared_period() or fs.CURRENT_PERIOD
+    label = _ui.compared_period() or snapshot_state.CURRENT_PERIOD
     try:
-        new_values = fs.apply_editor_edits(_ui.current_values(), fs.editor_edits(edited, names))
-        new_periods = fs.store_values(_ui.periods(), label, new_values)
+        edits = page_form.editor_edits(edited, names)
+        new_values = page_form.apply_editor_edits(_ui.current_values(), edits)
+        new_periods = snapshot_state.store_values(_ui.periods(), label, new_values)
     except SnapshotError as exc:
         _ui.flash(f"That edit was not stored: {exc}", "error")
         _ui.bump_editor()
@@ -493,7 +504,7 @@ else:
     st.caption("Every stored number, editable: change a value or clear a cell and it is stored at "
                "once.")
     show_empty = st.toggle("Show empty fields", value=False, key="editor_show_empty")
-    frame = fs.editor_frame(values)
+    frame = page_form.editor_frame(values)
     if not show_empty:
         frame = frame[frame["Value"].notna()].reset_index(drop=True)
     editor_key = f"editor_{st.session_state.get('_editor_rev', 0)}_{int(show_empty)}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel_core.page_state import session as fs
+from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import comparison_tables
+from funnel_core.page_state import headline as page_headline
 from funnel_core.domain.formatting import format_value
 from pages import _ui
 
@@ -25,7 +27,7 @@ if len(source) > 60:  # the sidebar shows it in full
     head_part = source.split(": ")[0]
     source = head_part if len(head_part) <= 60 else source[:57].rstrip(" ,:;") + "…"
 basics = {k: _ui.context().get(k) for k in ("period", "currency")}
-st.caption(f"Compared: **{period_label}** · {fs.context_summary(basics)}"
+st.caption(f"Compared: **{period_label}** · {snapshot_state.context_summary(basics)}"
            + (f" · from {source}" if source else ""))
 
 # --- segment: which benchmarks apply (one compact row; the headline and the chart stay in view) -
@@ -36,7 +38,7 @@ for i, key in enumerate(_ui.SEGMENT_KEYS):
     _ui.context_selector(key, f"rs_{key}", container=seg_cols[i], help=SEGMENT_HELP)
 
 # --- headline ---------------------------------------------------------------------------------
-head = fs.headline(report)
+head = page_headline.headline(report)
 m = st.columns(4)
 m[0].metric("▲ Better", head["kpi_better"], border=True,
             help="KPIs better than their main benchmark (the figure closest to your segment, "
@@ -51,7 +53,7 @@ st.caption(f"Across all {head['comparisons']} comparisons with published figures
            f"{head['better']} better, {head['in_line']} in line, {head['worse']} worse. Sources "
            "that disagree are all shown, never averaged.")
 
-warnings = fs.all_warnings(report)
+warnings = page_headline.all_warnings(report)
 if warnings:
     st.warning("**Check these inputs** (the KPIs are still computed):\n\n"
                + "\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
@@ -71,7 +73,7 @@ def _focus_list(limit: int | None = None) -> None:
                    "benchmark with the inputs needed to size the gap, so there is nothing to rank.")
         return
     for rank, area in enumerate(areas[:limit] if limit else areas, start=1):
-        count = fs.count_text(area.extra_customers)
+        count = page_headline.count_text(area.extra_customers)
         gain = (f"+{count} customers per {area.period}" if area.kind == "conversion"
                 else f"{count} customers kept per month")
         if area.extra_mrr is not None:
@@ -86,7 +88,7 @@ with overview_tab:
         chart = _ui.chart("overview")
         if chart is not None:
             st.altair_chart(chart, theme=None)
-            converted = fs.converted_lines(report)
+            converted = page_headline.converted_lines(report)
             if converted:
                 st.caption("Rates are placed in each benchmark's own period: "
                            + "; ".join(converted) + ".")
@@ -100,7 +102,7 @@ with overview_tab:
 
 with table_tab:
     if table_tab.open:
-        table = fs.kpi_table(report)
+        table = comparison_tables.kpi_table(report)
         verdicts = st.pills("Show", ["▲ Better", "● In line", "▼ Worse", "– No verdict"],
                             selection_mode="multi", key="table_filter",
                             help="Filter the rows by verdict; nothing selected shows all.")
@@ -142,10 +144,11 @@ with detail_tab:
                   for k in computed}
         kpi_id = st.selectbox("KPI", list(labels), format_func=labels.get, key="detail_kpi")
         item = report.get(kpi_id)
-        detail = fs.kpi_detail(item, currency)
+        detail = comparison_tables.kpi_detail(item, currency)
         st.markdown(f"#### {detail.label}: {detail.value}")
-        st.markdown(f"{detail.description} {fs.direction_text(detail.higher_is_better).capitalize()}; "
-                    f"{fs.measured_text(item.kpi.period)}.")
+        direction = comparison_tables.direction_text(detail.higher_is_better).capitalize()
+        st.markdown(f"{detail.description} {direction}; "
+                    f"{comparison_tables.measured_text(item.kpi.period)}.")
         left, right = st.columns(2)
         with left:
             st.markdown("**Formula**")
@@ -162,7 +165,7 @@ with detail_tab:
             st.info("Your value cannot be placed against these figures: "
                     + "; ".join(c.reason or "" for c in item.comparisons))
         else:
-            primary = fs.primary_for(item)
+            primary = comparison_tables.primary_for(item)
             ids = [c.benchmark.id for c in placed]
             names = {c.benchmark.id: f"{c.benchmark.source} · {c.benchmark.segment}" for c in placed}
             chosen = ids[0]
@@ -208,7 +211,7 @@ with funnel_tab:
 with revenue_tab:
     if revenue_tab.open:
         # three cards a row: at 1280 px six in a row cut values ("$131,…") and labels
-        cards = fs.revenue_cards(report)
+        cards = page_headline.revenue_cards(report)
         for start in range(0, len(cards), 3):
             cols = st.columns(3)
             for col, card in zip(cols, cards[start:start + 3]):
@@ -222,7 +225,7 @@ with revenue_tab:
                     "contraction or churned MRR.")
 
 # --- KPIs that could not be computed ---------------------------------------------------------
-missing = fs.not_computable(report)
+missing = page_headline.not_computable(report)
 if missing:
     with st.expander(f"{len(missing)} KPI{'s' if len(missing) != 1 else ''} could not be computed "
                      "(which input is missing)", icon=":material/block:"):

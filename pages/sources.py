@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel_core.page_state import session as fs
+from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import sources_tables
 from funnel_core.domain.constants import STATUS_LABELS
 from pages import _ui
 
@@ -16,7 +17,7 @@ def _catalogue_table(catalogue_key: str):
     import json
 
     rows = json.loads(catalogue_key) if catalogue_key else None
-    return fs.catalogue_frame(fs.full_catalogue(rows))
+    return sources_tables.catalogue_frame(sources_tables.full_catalogue(rows))
 
 
 st.title("Sources & definitions")
@@ -32,7 +33,7 @@ with catalogue_tab:
     legend = st.columns(3)
     for col, (code, text) in zip(legend, STATUS_LABELS.items()):
         col.markdown(f"**{code}** · {text}.")
-    frame = _catalogue_table(fs.catalogue_key(st.session_state.get("user_catalogue")))
+    frame = _catalogue_table(sources_tables.catalogue_key(st.session_state.get("user_catalogue")))
     filters = st.columns([2, 1])
     kpis = filters[0].multiselect("KPI", sorted(frame["KPI"].unique()), key="src_kpi",
                                   placeholder="All KPIs")
@@ -62,16 +63,16 @@ with catalogue_tab:
         })
     st.markdown("##### Published figures we show but cannot compare")
     st.caption("No KPI the app computes measures the same thing, so these stay as context.")
-    st.markdown("\n".join(f"- {text}" for text in fs.unmapped_figures()))
+    st.markdown("\n".join(f"- {text}" for text in sources_tables.unmapped_figures()))
 
 with definitions_tab:
     st.markdown("##### KPIs")
-    st.dataframe(fs.definitions_frame(), hide_index=True,
+    st.dataframe(sources_tables.definitions_frame(), hide_index=True,
                  column_config={"KPI": st.column_config.TextColumn(pinned=True),
                                 "Formula": st.column_config.TextColumn(width="large"),
                                 "Inputs": st.column_config.TextColumn(width="large")})
     st.markdown("##### Input fields")
-    st.dataframe(fs.fields_frame(), hide_index=True,
+    st.dataframe(sources_tables.fields_frame(), hide_index=True,
                  column_config={"Definition": st.column_config.TextColumn(width="large")})
     st.markdown("##### Periods")
     st.markdown(
@@ -85,9 +86,9 @@ with definitions_tab:
 with errors_tab:
     st.markdown("The articles this app started from contain a few errors. The app computes these "
                 "the right way:")
-    for title, text in fs.SEED_ERRORS:
+    for title, text in sources_tables.SEED_ERRORS:
         with st.container(border=True):
             st.markdown(f"**{title}**")
             st.markdown(text)
 
-st.caption(fs.PRIVACY_NOTE)
+st.caption(snapshot_state.PRIVACY_NOTE)

@@ -1,35 +1,52 @@
-"""Placing each KPI against every matching published benchmark.
+"""Placing each KPI against every matching published benchmark, and one verdict per KPI.
 
 For each KPI and each benchmark that matches the snapshot's context:
 
 1. the user's value is converted to the benchmark's period (compounding churn and retention;
-   see :mod:`funnel_core.periods`), or the pair is marked *not comparable* with the reason;
-2. a verdict is given relative to the benchmark, aware of direction (lower churn is better):
+   see :mod:`funnel_core.domain.periods`), or the pair is marked *not comparable* with the
+   reason; a definition that differs (a margin-adjusted benchmark against a revenue payback)
+   is not comparable either (:mod:`funnel_core.benchmarks.caveats`);
+2. a verdict is given by the bands of :mod:`funnel_core.benchmarks.verdict_rules` (per KPI
+   family, at the precision shown, aware of direction: lower churn is better);
+3. the position: a percentile rank where the source publishes a spread, else the gap to the
+   figure in words (:mod:`funnel_core.benchmarks.percentile`).
 
-   - a range (low..high, quartiles P25..P75, good..great, a target range) -> ``in_line`` inside
-     it, ``better``/``worse`` outside it on the good/bad side;
-   - a single median or average -> ``in_line`` within +-10 % of it
-     (:data:`~funnel_core.domain.constants.POINT_IN_LINE_TOLERANCE`), otherwise better or worse;
-   - a one-sided threshold or target (quick ratio >= 4, churn < 3 %) -> ``better`` when the
-     value meets it, ``worse`` when it does not;
-
-3. the gap is ``user value - reference`` in the benchmark's unit, where the reference is the
-   median when published, otherwise the nearest bound of the range.
-
-Sources that disagree are all shown; nothing is averaged away.
+Then, per KPI, editions of one publication are grouped (the newest counts) and one **main
+benchmark** is chosen by the rule in :mod:`funnel_core.benchmarks.matching`; its verdict is the
+KPI's verdict (``better``, ``in_line``, ``worse``, ``not_comparable``, or ``None`` without a
+benchmark or a value). :func:`primary_comparison` is the one function every single-figure view
+uses. Sources that disagree are all shown; nothing is averaged away.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from funnel_core.benchmarks.caveats import approximate_caveat, compounding_caveat, definition_mismatch
 from funnel_core.benchmarks.catalogue import Benchmark, load_catalogue
-from funnel_core.domain.constants import NO_PERIOD, POINT_IN_LINE_TOLERANCE, STATUS_LABELS, VERDICTS
-from funnel_core.metrics.kpis import KpiResult, compute_kpis, input_warnings
+from funnel_core.benchmarks.matching import choose_main, is_central, mark_editions
+from funnel_core.benchmarks.percentile import position
+from funnel_core.benchmarks.verdict_rules import judge, verdict_for
+from funnel_core.domain.constants import KPI_VERDICTS, NO_PERIOD, NOT_COMPARABLE, STATUS_LABELS, VERDICTS
+from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError, convert
+from funnel_core.metrics.kpis import KpiResult, compute_kpis, input_warnings
+
+__all__ = [
+    "BenchmarkComparison",
+    "ComparisonReport",
+    "KpiComparison",
+    "compare",
+    "compare_kpi",
+    "compare_one",
+    "primary_comparison",
+    "sanitize",
+    "verdict_for",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,14 @@ class BenchmarkComparison:
     relative_gap : ``gap / |reference|`` (``None`` when the reference is 0).
     conversion_note : what was done to the user's value to match the benchmark's period.
     reason : why there is no verdict, when there is none.
+    percentile_rank : share of the source's companies the user does better than, 0-100, where
+        the source publishes a spread and the value lies within it; else ``None``.
+    position : the percentile or the gap in words ("better than about 62 % of companies in
+        ...", "above the 75th percentile of ...", "2.0 pp below the median").
+    caveats : what to keep in mind about this comparison (a definition that differs, one month
+        compounded to a year...).
+    superseded_by : id of the row of the same publication counted instead of this one (a newer
+        edition); ``None`` when this row counts.
     """
 
     benchmark: Benchmark
@@ -56,6 +81,10 @@ class BenchmarkComparison:
     relative_gap: float | None = None
     conversion_note: str | None = None
     reason: str | None = None
+    percentile_rank: float | None = None
+    position: str | None = None
+    caveats: tuple[str, ...] = ()
+    superseded_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         b = self.benchmark
@@ -67,17 +96,23 @@ class BenchmarkComparison:
             "reference": self.reference,
             "gap": self.gap,
             "relative_gap": self.relative_gap,
+            "percentile_rank": self.percentile_rank,
+            "position": self.position,
             "conversion_note": self.conversion_note,
             "reason": self.reason,
+            "caveats": list(self.caveats),
+            "superseded_by": self.superseded_by,
             "statistic": b.statistic,
             "low": b.low,
             "median": b.median,
             "high": b.high,
+            "bound": b.bound,
             "unit": b.unit,
             "period": b.period,
             "basis": b.basis,
             "segment": b.segment,
             "source": b.source,
+            "publication": b.publication,
             "year": b.year,
             "sample": b.sample,
             "url": b.url,
@@ -89,9 +124,20 @@ class BenchmarkComparison:
         }
 
 
+#: A bar or level in words, for the note of a KPI whose main benchmark is not central.
+_BAR_WORDS: dict[str, str] = {"good_great": "good / great levels", "target": "a target",
+                              "threshold": "a threshold", "concern": "a concern level"}
+
+
 @dataclass(frozen=True)
 class KpiComparison:
-    """One KPI with all its benchmark comparisons."""
+    """One KPI with all its benchmark comparisons and its KPI-level verdict.
+
+    ``main_comparison`` is chosen by :func:`funnel_core.benchmarks.matching.choose_main`;
+    ``verdict`` is its verdict (``not_comparable`` when benchmarks match but none can be
+    compared; ``None`` when the KPI is not computable, has no benchmark or no better side);
+    ``verdict_note`` gives the caveats in words.
+    """
 
     kpi: KpiResult
     comparisons: tuple[BenchmarkComparison, ...]
@@ -103,10 +149,57 @@ class KpiComparison:
         return self.kpi.id
 
     def verdicts(self) -> list[str]:
+        """Verdicts of every comparison with one (the full table, older editions included)."""
         return [c.verdict for c in self.comparisons if c.verdict is not None]
+
+    def counted(self) -> list[BenchmarkComparison]:
+        """The comparisons that count: each publication once (its newest edition)."""
+        return [c for c in self.comparisons if c.superseded_by is None]
+
+    @functools.cached_property
+    def main_comparison(self) -> BenchmarkComparison | None:
+        """The main benchmark's comparison (also when the KPI itself is not computable)."""
+        return choose_main(self.comparisons, self.selectors, self.kpi.spec.unit)
+
+    @property
+    def main_benchmark(self) -> str | None:
+        """Id of the main benchmark, ``None`` when no benchmark matches."""
+        main = self.main_comparison
+        return main.benchmark.id if main is not None else None
+
+    @property
+    def verdict(self) -> str | None:
+        """The KPI-level verdict: the main benchmark's (see the class docstring)."""
+        main = self.main_comparison
+        if main is None or self.kpi.value is None or self.kpi.spec.higher_is_better is None:
+            return None
+        return main.verdict if main.verdict in VERDICTS else NOT_COMPARABLE
+
+    @property
+    def verdict_note(self) -> str | None:
+        """The caveats of the KPI-level verdict in words, ``None`` when there are none."""
+        main = self.main_comparison
+        if main is None or self.verdict is None:
+            return None
+        notes: list[str] = []
+        if self.verdict == NOT_COMPARABLE and main.reason:
+            notes.append(main.reason)
+        notes += [c for c in main.caveats if c not in notes]
+        if main.benchmark.status == "U":
+            notes.append("based on an unverified figure (source not found)")
+        if not is_central(main.benchmark):
+            kind = _BAR_WORDS.get(main.benchmark.statistic, main.benchmark.statistic)
+            notes.append(f"against {kind}, not a median: no central figure is published for "
+                         "your segment")
+        return "; ".join(notes) or None
 
     def to_dict(self) -> dict[str, Any]:
         data = self.kpi.to_dict()
+        main = self.main_comparison
+        data["verdict"] = self.verdict
+        data["main_benchmark"] = self.main_benchmark
+        data["verdict_note"] = self.verdict_note
+        data["position"] = main.position if main is not None and self.verdict is not None else None
         data["benchmarks"] = [c.to_dict() for c in self.comparisons]
         return data
 
@@ -130,10 +223,20 @@ class ComparisonReport:
         return [k for k in self.kpis if k.kpi.computable]
 
     def verdict_counts(self) -> dict[str, int]:
+        """KPI-level verdicts, each KPI once: better, in_line, worse, not_comparable."""
+        counts = {v: 0 for v in KPI_VERDICTS}
+        for item in self.kpis:
+            if item.verdict is not None:
+                counts[item.verdict] += 1
+        return counts
+
+    def comparison_counts(self) -> dict[str, int]:
+        """Verdicts of every counted comparison (each publication once per KPI)."""
         counts = {v: 0 for v in VERDICTS}
         for item in self.kpis:
-            for verdict in item.verdicts():
-                counts[verdict] += 1
+            for comparison in item.counted():
+                if comparison.verdict is not None:
+                    counts[comparison.verdict] += 1
         return counts
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,72 +249,18 @@ class ComparisonReport:
         })
 
 
-def sanitize(obj: Any) -> Any:
-    """Replace NaN and infinities by ``None`` anywhere in a JSON-like structure."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: sanitize(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [sanitize(v) for v in obj]
-    return obj
+def compare_one(result: KpiResult, benchmark: Benchmark, *, margin_given: bool | None = None,
+                snapshot_period: str | None = None) -> BenchmarkComparison:
+    """Compare one computed KPI with one benchmark (conversion first, then verdict).
 
-
-def _bounds(b: Benchmark) -> tuple[float | None, float | None]:
-    """The interval a value must fall in to be "in line"; ``None`` is an open end.
-
-    A published median or average without a range gets +-10 % around it. One with only one
-    bound ("about 15 %, up to 25 %") gets the tolerance on the other side, so it never turns into
-    a one-sided threshold.
+    Parameters
+    ----------
+    result : the KPI's value.
+    benchmark : the published figure.
+    margin_given : whether the snapshot has a gross margin (``None``: read from the calculation).
+    snapshot_period : the period the snapshot covers (``None``: the KPI value's period); a
+        single month compounded to a year is flagged as noisy.
     """
-    if b.median is not None and b.statistic not in ("threshold", "target"):
-        spread = abs(b.median) * POINT_IN_LINE_TOLERANCE
-        low = b.low if b.low is not None else b.median - spread
-        high = b.high if b.high is not None else b.median + spread
-        return low, high
-    return b.low, b.high
-
-
-def verdict_for(value: float, benchmark: Benchmark, higher_is_better: bool) -> tuple[str, float, float]:
-    """Verdict, reference and gap of ``value`` (already in the benchmark's period and unit).
-
-    Returns
-    -------
-    (verdict, reference, gap)
-    """
-    low, high = _bounds(benchmark)
-    if low is not None and value < low:
-        position = "below"
-    elif high is not None and value > high:
-        position = "above"
-    else:
-        position = "inside"
-
-    good_side = "above" if higher_is_better else "below"
-    if low is not None and high is not None:
-        verdict = "in_line" if position == "inside" else ("better" if position == good_side else "worse")
-    else:
-        # one-sided threshold: meeting it is better, missing it is worse
-        open_side = "above" if high is None else "below"
-        if position == "inside":
-            verdict = "better" if open_side == good_side else "worse"
-        else:
-            verdict = "better" if position == good_side else "worse"
-
-    if benchmark.median is not None:
-        reference = benchmark.median
-    elif low is not None and high is not None:
-        reference = low if abs(value - low) <= abs(value - high) else high
-    else:
-        reference = low if low is not None else high  # type: ignore[assignment]
-    gap = value - reference
-    if position == "inside" and benchmark.median is None and low is not None and high is not None:
-        gap = 0.0  # inside a range without a median: no distance to speak of
-    return verdict, reference, gap
-
-
-def compare_one(result: KpiResult, benchmark: Benchmark) -> BenchmarkComparison:
-    """Compare one computed KPI with one benchmark (conversion first, then verdict)."""
     spec = result.spec
     if result.value is None:
         return BenchmarkComparison(benchmark, None, None, reason=result.reason)
@@ -222,6 +271,7 @@ def compare_one(result: KpiResult, benchmark: Benchmark) -> BenchmarkComparison:
         )
     value = result.value
     note = None
+    notes: list[str] = []
     if spec.period_kind is not None and result.period != benchmark.period:
         try:
             value, note = convert(value, spec.period_kind, result.period, benchmark.period)
@@ -234,6 +284,13 @@ def compare_one(result: KpiResult, benchmark: Benchmark) -> BenchmarkComparison:
         note = f"the benchmark is stated per {benchmark.period}; this KPI is compared as it is"
     if spec.unit == "currency" and benchmark.unit == "currency":
         note = (note + "; " if note else "") + "benchmark amounts are in USD and not converted"
+    noisy = compounding_caveat(spec.period_kind, snapshot_period or result.period,
+                                       benchmark.period)
+    notes += [c for c in (noisy, approximate_caveat(benchmark)) if c]
+    mismatch = definition_mismatch(result, benchmark, margin_given)
+    if mismatch is not None:
+        return BenchmarkComparison(benchmark, value, None, conversion_note=note, reason=mismatch,
+                                   caveats=(mismatch, *notes))
     if spec.unit == "fraction" and spec.period_kind is None and result.value > 1:
         return BenchmarkComparison(
             benchmark, value, None, conversion_note=note,
@@ -242,9 +299,33 @@ def compare_one(result: KpiResult, benchmark: Benchmark) -> BenchmarkComparison:
     if spec.higher_is_better is None:
         return BenchmarkComparison(benchmark, value, None, conversion_note=note,
                                    reason="a size figure has no better or worse side")
-    verdict, reference, gap = verdict_for(value, benchmark, spec.higher_is_better)
+    judgement = judge(value, benchmark, spec.higher_is_better)
+    reference, gap = judgement.reference, judgement.gap
     relative = gap / abs(reference) if reference else None
-    return BenchmarkComparison(benchmark, value, verdict, reference, gap, relative, note)
+    place = position(value, benchmark, spec.higher_is_better, judgement)
+    return BenchmarkComparison(benchmark, value, judgement.verdict, reference, gap, relative, note,
+                               percentile_rank=place.percentile_rank, position=place.text,
+                               caveats=tuple(notes))
+
+
+def compare_kpi(result: KpiResult, benchmarks: Sequence[Benchmark],
+                selectors: Mapping[str, str | None], *, margin_given: bool | None = None,
+                snapshot_period: str | None = None) -> KpiComparison:
+    """One KPI against its matching benchmarks: comparisons, editions grouped, main benchmark.
+
+    Parameters
+    ----------
+    result : the KPI's value.
+    benchmarks : the rows matching the user's context, in catalogue order.
+    selectors : the user's segment choices.
+    margin_given, snapshot_period : see :func:`compare_one`.
+    """
+    compared = [compare_one(result, b, margin_given=margin_given, snapshot_period=snapshot_period)
+                for b in benchmarks]
+    kept = mark_editions(compared, selectors, result.spec.unit)
+    compared = [c if by is None else dataclasses.replace(c, superseded_by=by)
+                for c, by in zip(compared, kept)]
+    return KpiComparison(result, tuple(compared), selectors)
 
 
 def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) -> ComparisonReport:
@@ -263,52 +344,23 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
     for benchmark in catalogue:
         if benchmark.matches(selectors):
             by_kpi.setdefault(benchmark.kpi, []).append(benchmark)
-    items = []
-    for result in compute_kpis(snapshot):
-        comparisons = tuple(compare_one(result, b) for b in by_kpi.get(result.id, []))
-        items.append(KpiComparison(result, comparisons, selectors))
+    margin_given = snapshot.get("gross_margin") is not None
+    items = tuple(
+        compare_kpi(result, by_kpi.get(result.id, []), selectors, margin_given=margin_given,
+                    snapshot_period=snapshot.context.period)
+        for result in compute_kpis(snapshot))
     warnings = tuple(w.message for w in input_warnings(snapshot))
-    return ComparisonReport(snapshot, tuple(items), warnings)
-
-
-_STATUS_RANK = {"V": 0, "S": 1, "U": 2}
-_COMPARABILITY_RANK = {"direct": 0, "approximate": 1, "doubtful": 2}
-
-
-def preference_key(benchmark: Benchmark, selectors: Mapping[str, str | None]) -> tuple:
-    """Sort key of a benchmark as the main figure for a KPI (smaller is preferred).
-
-    User catalogue rows (board targets) first; never a figure marked ``doubtful`` while another
-    exists; then rows made for the segment the user chose (a row for exactly the chosen value
-    counts 1, a row for two values 1/2...); then rows for all segments over rows for a segment
-    the user did not say they are in; then direct over approximate definitions; then
-    verification status V > S > U; then the newest year.
-    """
-    chosen = 0.0
-    unchosen = 0
-    for name in ("acv_band", "trial_type", "motion", "product_category"):
-        values = getattr(benchmark, name)
-        if values == ("any",):
-            continue
-        if selectors.get(name):
-            chosen += 1 / len(values)
-        else:
-            unchosen += 1
-    comparability = _COMPARABILITY_RANK.get(benchmark.comparability, 1)
-    return (benchmark.origin == "published", comparability >= 2, -chosen, unchosen, comparability,
-            _STATUS_RANK.get(benchmark.status, 3), -(benchmark.year or 0))
+    return ComparisonReport(snapshot, items, warnings)
 
 
 def primary_comparison(item: KpiComparison) -> BenchmarkComparison | None:
-    """The one benchmark a single-figure view (overview chart, funnel, focus list) uses.
+    """The KPI's main benchmark comparison, for every single-figure view (overview chart, funnel,
+    focus list, report). ``None`` when the KPI has no value or no benchmark.
 
-    Among the comparisons with a user value, those with a verdict first, then
-    :func:`preference_key`, then catalogue order. Every other benchmark stays visible in the
-    table.
+    The rule is :func:`funnel_core.benchmarks.matching.choose_main`; every other benchmark stays
+    visible in the full table.
     """
-    candidates = [c for c in item.comparisons if c.user_value is not None]
-    if not candidates:
+    main = item.main_comparison
+    if main is None or main.user_value is None:
         return None
-    return min(enumerate(candidates),
-               key=lambda ic: (ic[1].verdict is None,
-                               *preference_key(ic[1].benchmark, item.selectors), ic[0]))[1]
+    return main

@@ -26,7 +26,9 @@ import altair as alt
 from funnel_core.domain.constants import DEFAULT_CURRENCY, STATISTICS
 from funnel_core.domain.formatting import currency_symbol, format_value
 from funnel_core.metrics.kpis import KPIS_BY_ID
-from funnel_core.metrics.trends import BenchmarkBand, KpiTrend, RetentionBenchmark, change_text
+from funnel_core.benchmarks.bands import BenchmarkBand, RetentionBenchmark
+from funnel_core.charts.theme import load_theme
+from funnel_core.metrics.kpi_trends import KpiTrend, change_text
 
 __all__ = ["COLORS", "CURVE_COLORS", "retention_with_benchmarks", "trend_chart", "value_axis_format"]
 
@@ -46,8 +48,6 @@ _STAR = ("M0,-1L0.29,-0.4L0.95,-0.31L0.47,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.47,
 
 #: Tick count asked of the value axis (the % format has enough decimals for this many).
 _TICKS = 6
-
-_FONT = "Liberation Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
 def _finite(value: float | None) -> float | None:
@@ -111,8 +111,8 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
 
     Parameters
     ----------
-    trend : from :func:`funnel_core.metrics.trends.kpi_trend`.
-    band : the benchmark to draw behind the line (:func:`funnel_core.metrics.trends.benchmark_band`),
+    trend : from :func:`funnel_core.metrics.kpi_trends.kpi_trend`.
+    band : the benchmark to draw behind the line (:func:`funnel_core.benchmarks.bands.benchmark_band`),
         or ``None``.
     currency : ISO code of money amounts (axis title and tooltips).
     width, height : size in pixels (the app stretches the width to its column).
@@ -125,6 +125,7 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         Valid Vega-Lite; no NaN anywhere in its data.
     """
     spec = KPIS_BY_ID[trend.kpi]
+    font = load_theme().font  # the same fonts as the benchmark charts
     periods = list(trend.periods)
     points: list[dict[str, Any]] = []
     for index, period in enumerate(periods):
@@ -183,7 +184,7 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         layers.append(
             alt.Chart(alt.Data(values=[band_row])).mark_text(
                 align="left", baseline="bottom", dx=4, dy=-3, fontSize=11,
-                color=COLORS["muted"], font=_FONT)
+                color=COLORS["muted"], font=font)
             .encode(x=alt.value(0), y=alt.Y(f"{label_field}:Q", axis=y_axis, scale=y_scale),
                     text="caption:N")
         )
@@ -230,7 +231,7 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         layers.append(
             alt.Chart(best_data).mark_text(
                 dy=22 if spec.higher_is_better is False else -18, fontSize=12,
-                fontWeight="bold", color=COLORS["text"], font=_FONT)
+                fontWeight="bold", color=COLORS["text"], font=font)
             .encode(x=x, y=alt.Y("value:Q", axis=y_axis, scale=y_scale), text="best_label:N")
         )
         if spec.higher_is_better is None:
@@ -250,15 +251,15 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         text=f"{trend.label}: your periods",
         subtitle=lines,
         anchor="start",
-        font=_FONT,
-        subtitleFont=_FONT,
+        font=font,
+        subtitleFont=font,
         fontSize=17,
         subtitleFontSize=12,
         subtitleColor=COLORS["muted"],
         color=COLORS["text"],
     )
     chart = alt.layer(*layers).properties(width=width, height=height, title=title)
-    return chart.configure(font=_FONT, background="#FFFFFF").configure_view(stroke=None)
+    return chart.configure(font=font, background="#FFFFFF").configure_view(stroke=None)
 
 
 #: Okabe-Ito colours for benchmark curves on cohort charts (not in viridis; vermillion is

@@ -64,7 +64,8 @@ def _parse_mapping(items: Sequence[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status (0 ok, 2 bad input)."""
-    from funnel_core.inputs.billing_export import CohortInputError, read_export
+    from funnel_core.inputs.billing_errors import CohortInputError
+    from funnel_core.inputs.billing_read import read_export
     from funnel_core.metrics.cohorts import compute_cohorts
 
     fmt = getattr(args, "format", "table") or "table"

@@ -17,7 +17,7 @@ from funnel_core.benchmarks.compare import ComparisonReport, compare
 from funnel_core.domain.constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
 from funnel_core.domain.formatting import figure_text, format_value
 from funnel_core.inputs.loading import load_snapshot
-from funnel_core.inputs.parsing import InputError
+from funnel_core.inputs.issues import InputError
 from funnel_core.exports.table_csv import render_csv
 from funnel_core.inputs.template import write_template
 
@@ -87,15 +87,19 @@ def _benchmark_text(item, higher_is_better: bool | None, currency: str) -> str:
 
 
 def render_table(report: ComparisonReport) -> str:
-    """Plain-text table: one line per KPI and benchmark."""
+    """Plain-text table: per KPI its verdict against the main benchmark (with the percentile or
+    the gap, and the caveats), then every matching benchmark (``>`` marks the main one; an older
+    edition of a publication says which row is counted instead)."""
     currency = report.snapshot.context.currency
     lines = []
     for note in report.notes:
         lines.append(f"note: {note}")
     for warning in report.warnings:
         lines.append(f"warning: {warning}")
-    header = f"{'KPI':<30} {'value':>16}  {'benchmark':<36} {'verdict':<8} source (segment, year) [status]"
+    header = (f"{'KPI':<30} {'value':>16}  {'verdict':<14} main benchmark: figure; "
+              "where you stand; source")
     lines += [header, "-" * len(header)]
+    indent = " " * 49
     for item in report.kpis:
         kpi = item.kpi
         value = format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable"
@@ -105,15 +109,28 @@ def render_table(report: ComparisonReport) -> str:
         if not item.comparisons:
             lines.append(f"{kpi.spec.label:<30} {value:>16}  (no published benchmark)")
             continue
-        for i, comp in enumerate(item.comparisons):
-            verdict = VERDICT_LABELS.get(comp.verdict or "", "-")
-            b = comp.benchmark
-            year = f", {b.year}" if b.year else ""
-            source = f"{b.label}{year} [{b.status}]"
-            first = f"{kpi.spec.label:<30} {value:>16}" if i == 0 else " " * 47
+        main = item.main_comparison
+        verdict = VERDICT_LABELS.get(item.verdict or "", "-")
+        summary = ""
+        if main is not None:
+            b = main.benchmark
+            where = main.position or main.reason or ""
+            summary = f"{_benchmark_text(main, kpi.spec.higher_is_better, currency)}; {where}; {_source(b)}"
+        lines.append(f"{kpi.spec.label:<30} {value:>16}  {verdict:<14} {summary}")
+        if item.verdict_note:
+            lines.append(f"{indent}caveat: {item.verdict_note}")
+        for comp in item.comparisons:
+            mark = ">" if comp is main else " "
+            row_verdict = VERDICT_LABELS.get(comp.verdict or "", "-")
             figure = _benchmark_text(comp, kpi.spec.higher_is_better, currency)
-            lines.append(f"{first}  {figure:<36} {verdict:<8} {source}")
+            extra = f" (same publication: {comp.superseded_by} is counted)" if comp.superseded_by else ""
+            lines.append(f"{indent}{mark} {figure:<36} {row_verdict:<8} {_source(comp.benchmark)}{extra}")
     return "\n".join(lines) + "\n"
+
+
+def _source(b) -> str:
+    year = f", {b.year}" if b.year else ""
+    return f"{b.label}{year} [{b.status}]"
 
 
 def render_json(report: ComparisonReport) -> str:
@@ -139,7 +156,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from funnel_core.exports.report_model import write_report  # heavy imports (charts) only when asked
+    from funnel_core.exports.render import write_report  # heavy imports (charts) only when asked
 
     report = build_report(args)
     try:

@@ -85,6 +85,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               "Paying accounts at the start of the period."),
     FieldSpec("customers_churned", "Churned customers", "retention_revenue", "count",
               "Accounts among those at the start that stopped paying in the period."),
+    FieldSpec("customers_reactivated", "Reactivated customers", "retention_revenue", "count",
+              "Former customers who started paying again in the period (not counted as new)."),
     FieldSpec("mrr_start", "MRR at start", "retention_revenue", "money",
               "Monthly recurring revenue at the start of the period."),
     FieldSpec("mrr_new", "New MRR", "retention_revenue", "money",
@@ -95,6 +97,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               "MRR lost from existing customers who downgraded (positive amount)."),
     FieldSpec("mrr_churned", "Churned MRR", "retention_revenue", "money",
               "MRR lost from customers who cancelled (positive amount)."),
+    FieldSpec("mrr_reactivation", "Reactivation MRR", "retention_revenue", "money",
+              "MRR from former customers who came back in the period (not counted as new MRR)."),
     # unit economics
     FieldSpec("sales_marketing_spend", "Sales & marketing spend", "unit_economics", "money",
               "All sales and marketing cost in the period (salaries, tools, ads)."),
@@ -158,7 +162,13 @@ DEFAULT_CURRENCY = "USD"
 
 # --- verdicts ------------------------------------------------------------------------------
 VERDICTS: tuple[str, ...] = ("better", "in_line", "worse")
-VERDICT_LABELS: dict[str, str] = {"better": "Better", "in_line": "In line", "worse": "Worse"}
+VERDICT_LABELS: dict[str, str] = {"better": "Better", "in_line": "In line", "worse": "Worse",
+                                   "not_comparable": "Not comparable"}
+#: The KPI-level verdict when benchmarks match but none can be compared (another definition,
+#: e.g. a margin-adjusted payback against your revenue payback); the reason is in its note.
+NOT_COMPARABLE = "not_comparable"
+#: Every KPI-level verdict (``ComparisonReport.verdict_counts`` has one count per entry).
+KPI_VERDICTS: tuple[str, ...] = (*VERDICTS, NOT_COMPARABLE)
 #: A single published figure (a median or an average, no range) counts as "in line" when the
 #: user's value is within this relative distance of it.
 POINT_IN_LINE_TOLERANCE = 0.10
@@ -216,6 +226,19 @@ STATISTICS: dict[str, str] = {
     "quartiles": "Quartiles (P25 / median / P75)",
     "good_great": "Good / great",
     "threshold": "Threshold",
+    "concern": "Concern level (past it is a warning sign; not a median)",
+}
+
+#: Statistics that are a bar to reach or a level to stay clear of (good / great are two such
+#: bars), not a description of typical companies. They are shown, but never the main benchmark of
+#: a KPI while a central figure (median, average, quartiles, range) exists.
+NON_CENTRAL_STATISTICS: tuple[str, ...] = ("good_great", "target", "threshold", "concern")
+
+#: Whether the published bound itself meets a threshold, target or concern level (catalogue
+#: column ``bound``; optional, ``inclusive`` when absent). "Under 3 %" is strict: 3 % is not met.
+BOUNDS: dict[str, str] = {
+    "inclusive": "The bound itself meets it (at least / at most: >=, <=)",
+    "strict": "The bound itself does not meet it (more than / under: >, <)",
 }
 
 #: How directly a published figure measures the same thing as our KPI (catalogue column

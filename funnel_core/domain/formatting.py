@@ -60,7 +60,8 @@ def format_number(value: float) -> str:
 
 def figure_text(benchmark, higher_is_better: bool | None = True, currency: str = "USD") -> str:
     """A published figure in words, with its kind: ``"3.0-5.0 %"``, ``"≤ 3.0 %"``,
-    ``"P25 1.0 % · median 4.0 % · P75 12.0 %"``, ``"good 3.0 % · great 6.0 %"``, ``"target ≥ 3.00x"``.
+    ``"P25 1.0 % · median 4.0 % · P75 12.0 %"``, ``"good 3.0 % · great 6.0 %"``, ``"target ≥ 3.00x"``,
+    ``"< 3.0 %"`` (a strict bound), ``"concern if > 36.0 months"``.
 
     ``benchmark`` is a :class:`funnel_core.benchmarks.catalogue.Benchmark` (any object with ``statistic``,
     ``low``, ``median``, ``high`` and ``unit``). For good/great of a lower-is-better KPI the
@@ -78,15 +79,24 @@ def figure_text(benchmark, higher_is_better: bool | None = True, currency: str =
     if statistic == "good_great" and low is not None and high is not None:
         good, great = (low, high) if higher_is_better is not False else (high, low)
         return f"good {f(good)} · great {f(great)}"
+    strict = getattr(benchmark, "bound", "inclusive") == "strict"
+    if statistic == "concern" and (low is None) != (high is None):
+        if high is not None:
+            return f"concern if {'≥' if strict else '>'} {f(high)}"
+        return f"concern if {'≤' if strict else '<'} {f(low)}"
     prefix = "target " if statistic == "target" else ""
     if low is not None and high is not None:
         text = f"{f(low)} – {f(high)}"
         if median is not None:
             text += f" (median {f(median)})"
         return prefix + text
+    if median is not None and (low is not None or high is not None):
+        kind = {"median": "median, ", "average": "average, "}.get(statistic, "")
+        bound = f"up to {f(high)}" if high is not None else f"from {f(low)}"
+        return f"{prefix}{f(median)} ({kind}{bound})"
     if low is not None:
-        return f"{prefix}≥ {f(low)}"
+        return f"{prefix}{'>' if strict else '≥'} {f(low)}"
     if high is not None:
-        return f"{prefix}≤ {f(high)}"
+        return f"{prefix}{'<' if strict else '≤'} {f(high)}"
     kind = {"median": "median", "average": "average"}.get(statistic, "")
     return f"{prefix}{f(median)}" + (f" ({kind})" if kind else "")

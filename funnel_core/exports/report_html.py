@@ -17,33 +17,30 @@ URIs (vector, so they stay sharp on paper, and their internal ids cannot clash);
 
 from __future__ import annotations
 
-from funnel_core.domain.constants import ASSETS_DIR
-
 import base64
+import datetime as _dt
 import functools
 import math
 from html import escape
-from pathlib import Path
 from typing import Any, Sequence
 
-from funnel_core.domain.constants import STATUS_LABELS, VERDICT_LABELS, VERDICTS
+from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.domain.constants import ASSETS_DIR, STATUS_LABELS, VERDICT_LABELS, VERDICTS
+from funnel_core.exports.images import NamedChartLike, chart_svg
+from funnel_core.exports.report_charts import document_charts, page_overview
 from funnel_core.exports.report_model import (
-    PRODUCT_NAME,
     REPORT_RULES,
-    SOURCES_INTRO,
-    VERDICT_GLYPHS,
     ReportSummary,
-    chart_svg,
     context_pairs,
     coverage_line,
-    is_web_link,
     page_notes_intro,
-    page_overview,
     short_note,
-    verdict_marks,
+    summarize,
 )
+from funnel_core.exports.sanitize import is_web_link
+from funnel_core.exports.settings import PRODUCT_NAME, SOURCES_INTRO, VERDICT_GLYPHS, as_of_date, verdict_marks
 
-__all__ = ["render_report_html", "REPORT_CSS_PATH"]
+__all__ = ["render_report_html", "report_html", "REPORT_CSS_PATH"]
 
 REPORT_CSS_PATH = ASSETS_DIR / "report.css"
 
@@ -401,3 +398,19 @@ def render_report_html(summary: ReportSummary, charts: Sequence[Any], *,
         + body
         + "</main></body></html>\n"
     )
+
+
+def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+                charts: Sequence[NamedChartLike] | None = None, one_page_only: bool = False) -> bytes:
+    """The board-ready report as one self-contained HTML file that prints cleanly to A4.
+
+    Page 1 is a one-page board summary (verdict counts, the biggest gaps, the overview chart
+    and its numbered sources); an appendix follows after a page break (the full KPI table,
+    warnings, the other charts, definitions and full sources). ``one_page_only=True`` gives
+    the summary page alone. Charts are embedded as SVG data URIs; the stylesheet is inlined;
+    no network access is needed to view or print it.
+    """
+    date = as_of_date(as_of)
+    chosen = document_charts(report, date, charts, one_page_only)
+    return render_report_html(summarize(report, date), chosen,
+                              one_page_only=one_page_only).encode("utf-8")

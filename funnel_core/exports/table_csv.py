@@ -1,4 +1,7 @@
-"""Flat tables of a comparison (one row per KPI x benchmark) for CSV, XLSX and the CLI."""
+"""Flat tables of a comparison (one row per KPI x benchmark) for CSV, XLSX and the CLI.
+
+:func:`comparison_csv` is the CSV download; :func:`render_csv` the plain CSV text the CLI prints.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import csv
 import io
 
 from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.exports.sanitize import safe_cell
 
 
 CSV_COLUMNS = (
@@ -44,3 +48,19 @@ def render_csv(report: ComparisonReport) -> str:
     return buffer.getvalue()
 
 
+def comparison_csv(report: ComparisonReport) -> bytes:
+    """The KPI comparison as CSV (one row per KPI x benchmark, columns of :data:`CSV_COLUMNS`).
+
+    UTF-8 with a byte-order mark so Excel opens accents and currency symbols correctly; text
+    cells are neutralised against formula injection; missing values and NaN are empty.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in report_rows(report):
+        cleaned = {}
+        for key in CSV_COLUMNS:
+            value = safe_cell(row.get(key))
+            cleaned[key] = "" if value is None else value
+        writer.writerow(cleaned)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

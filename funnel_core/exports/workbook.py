@@ -3,12 +3,13 @@
 Numbers are stored at full precision and only *displayed* with a number format
 (``0.0%`` for rates, the chosen currency for money, ``0.00"x"`` for ratios), so a re-read
 gives back exactly the values the results page shows. Text from the user is neutralised
-with :func:`funnel_core.exports.report_model.safe_cell`.
+with :func:`funnel_core.exports.sanitize.safe_cell`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import io
 import math
 import threading
@@ -22,11 +23,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import FIELDS, STATISTICS, STATUS_LABELS, VERDICT_LABELS
-from funnel_core.exports.report_model import PRODUCT_NAME, chart_png, context_items, finite, is_web_link, safe_cell
 from funnel_core.domain.formatting import currency_symbol
+from funnel_core.exports.images import NamedChartLike, chart_png
+from funnel_core.exports.report_charts import report_charts
+from funnel_core.exports.sanitize import finite, is_web_link, safe_cell
+from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
+from funnel_core.exports.wording import context_items
 from funnel_core.metrics.kpis import KPIS_BY_ID
 
-__all__ = ["build_workbook", "number_format", "money_format"]
+__all__ = ["build_workbook", "comparison_xlsx", "number_format", "money_format"]
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
@@ -303,6 +308,31 @@ def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | 
     with _exact_floats():
         wb.save(buffer)
     return buffer.getvalue()
+
+
+def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = None,
+                    include_charts: bool = True, *,
+                    charts: Sequence[NamedChartLike] | None = None) -> bytes:
+    """The comparison as an Excel workbook: Inputs, KPIs, Definitions and Charts sheets.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : report date (today by default).
+    include_charts : embed the key charts (overview, funnel, focus, MRR bridge; see
+        :func:`funnel_core.exports.report_charts.is_key_chart`) as PNG images in a "Charts"
+        sheet.
+    charts : the charts when already built (see
+        :func:`funnel_core.exports.report_charts.report_charts`).
+
+    Returns
+    -------
+    bytes
+        The ``.xlsx`` file.
+    """
+    chosen = report_charts(report, as_of, key_only=True, charts=charts) if include_charts else None
+    return build_workbook(report, as_of_date(as_of), chosen)
+
 
 
 _SAVE_LOCK = threading.Lock()

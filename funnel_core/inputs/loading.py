@@ -7,7 +7,8 @@ from typing import Any, Mapping
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
-from funnel_core.inputs.parsing import InputError, ParsedInput, ParseIssue, parse_file
+from funnel_core.inputs.issues import InputError, ParsedInput, ParseIssue
+from funnel_core.inputs.parsing import parse_file
 
 
 def context_from(parsed: ParsedInput, overrides: Mapping[str, Any] | None = None) -> Context:

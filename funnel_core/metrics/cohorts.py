@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from funnel_core.inputs.billing_export import (
-    CohortInputError, ExportData, RowIssue, month_label, parse_month_label,
-)
+from funnel_core.inputs.billing_dates import parse_month_label
+from funnel_core.inputs.billing_errors import CohortInputError, RowIssue
+from funnel_core.inputs.billing_export_data import ExportData, month_label
 
 #: Keys of :func:`revenue_inputs_for_month` that are input fields of the main comparison.
 CANONICAL_REVENUE_KEYS: tuple[str, ...] = (
@@ -221,7 +221,7 @@ def compute_cohorts(export: ExportData, *, month: str | None = None) -> CohortRe
 
     Parameters
     ----------
-    export : from :func:`funnel_core.inputs.billing_export.read_export`.
+    export : from :func:`funnel_core.inputs.billing_read.read_export`.
     month : ``"YYYY-MM"`` for the revenue inputs (default: the latest complete month).
 
     Returns
@@ -352,7 +352,7 @@ def revenue_inputs_for_month(export: ExportData, month: str | None = None) -> di
 
     Parameters
     ----------
-    export : from :func:`funnel_core.inputs.billing_export.read_export`.
+    export : from :func:`funnel_core.inputs.billing_read.read_export`.
     month : ``"YYYY-MM"``; default ``export.complete_through`` (the latest complete month).
 
     Returns

@@ -154,7 +154,7 @@ def test_headline_figures_agree_with_the_heatmap_of_the_billing_export():
     assert chart_titles(at)[0] == "Cohort logo retention"
     # the cells of that heatmap, as the page draws them
     from funnel_core.charts.cohorts import cohort_heatmap
-    from funnel_core.inputs.billing_export import read_export
+    from funnel_core.inputs.billing_read import read_export
     from funnel_core.metrics.cohorts import compute_cohorts
 
     heat = cohort_heatmap(compute_cohorts(read_export(data, "billing_export.csv"))).to_dict()

@@ -172,7 +172,14 @@ def test_primary_benchmark_without_a_chosen_segment_prefers_all_segment_figures(
     snapshot = Snapshot({"customers_start": 100, "customers_churned": 3})
     item = compare(snapshot).get("customer_churn_rate")
     assert primary_comparison(item).benchmark.acv_band == ("any",)
+    # the only enterprise churn row is a threshold ("< 1 %"): shown, but a central figure for
+    # all segments is the main benchmark
     item = compare(snapshot.with_context(acv_band="enterprise")).get("customer_churn_rate")
+    assert any("enterprise" in c.benchmark.acv_band for c in item.comparisons)
+    assert primary_comparison(item).benchmark.statistic not in ("threshold", "target", "concern")
+    # among central figures, the one made for the chosen segment wins
+    revenue = Snapshot({"mrr_start": 10000, "mrr_churned": 100, "mrr_expansion": 150})
+    item = compare(revenue.with_context(acv_band="enterprise")).get("net_revenue_retention")
     assert "enterprise" in primary_comparison(item).benchmark.acv_band
 
 

@@ -11,20 +11,14 @@ from pathlib import Path
 import altair as alt
 import pytest
 
-from funnel_core.charts import overview as charts
 from funnel_core.benchmarks.catalogue import Benchmark
-from funnel_core.charts.overview import (
-    NamedChart,
-    ThemeError,
-    bullet_chart,
-    bullet_charts,
-    chart_catalog,
-    focus_chart,
-    funnel_chart,
-    load_theme,
-    mrr_bridge_chart,
-    overview_chart,
-)
+from funnel_core.charts.bullets import bullet_chart, bullet_charts
+from funnel_core.charts.catalog import NamedChart, chart_catalog
+from funnel_core.charts.focus import focus_chart
+from funnel_core.charts.funnel import funnel_chart
+from funnel_core.charts.mrr_bridge import mrr_bridge_chart
+from funnel_core.charts.overview import overview_chart
+from funnel_core.charts.theme import THEME_PATH, ThemeError, load_theme
 from funnel_core.benchmarks.compare import compare
 from funnel_core.domain.model import Context, Snapshot
 
@@ -158,7 +152,7 @@ def test_shipped_theme_is_valid():
     (lambda t: t.pop("colors"), "colors"),
 ])
 def test_bad_theme_fails_naming_the_key(tmp_path: Path, change, key):
-    data = json.loads(charts.THEME_PATH.read_text(encoding="utf-8"))
+    data = json.loads(THEME_PATH.read_text(encoding="utf-8"))
     change(data)
     path = tmp_path / "theme.json"
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Each format is checked by its magic bytes and its content; the XLSX is read back and its
 numbers compared with the report's; text from the user is checked to come out neutralised
-(CSV/XLSX) or escaped (HTML). Charts come from the real :func:`funnel_core.charts.overview.chart_catalog`.
+(CSV/XLSX) or escaped (HTML). Charts come from the real :func:`funnel_core.charts.catalog.chart_catalog`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ import altair as alt
 import pytest
 from openpyxl import load_workbook
 
-from funnel_core.exports import report_model as exports
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.benchmarks.compare import ComparisonReport, compare, primary_comparison
-from funnel_core.domain.constants import STATUS_LABELS
+from funnel_core.domain.constants import STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.model import Context, Snapshot
-from funnel_core.exports.table_csv import CSV_COLUMNS, report_rows
+from funnel_core.exports import images, render, report_charts, report_model, sanitize, settings
+from funnel_core.exports.chart_zip import charts_zip
+from funnel_core.exports.report_html import report_html
+from funnel_core.exports.report_pdf import report_pdf
+from funnel_core.exports.table_csv import CSV_COLUMNS, comparison_csv, report_rows
+from funnel_core.exports.workbook import comparison_xlsx
 
 AS_OF = dt.date(2026, 1, 31)
 
@@ -83,27 +87,27 @@ def report() -> ComparisonReport:
 
 @pytest.fixture(scope="module")
 def key_charts(report):
-    return exports.report_charts(report, AS_OF, key_only=True)
+    return report_charts.report_charts(report, AS_OF, key_only=True)
 
 
 @pytest.fixture(scope="module")
 def xlsx_bytes(report) -> bytes:
-    return exports.comparison_xlsx(report, AS_OF)
+    return comparison_xlsx(report, AS_OF)
 
 
 @pytest.fixture(scope="module")
 def html_text(report) -> str:
-    return exports.report_html(report, AS_OF).decode("utf-8")
+    return report_html(report, AS_OF).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
 def pdf_bytes(report) -> bytes:
-    return exports.report_pdf(report, AS_OF)
+    return report_pdf(report, AS_OF)
 
 
 @pytest.fixture(scope="module")
 def zip_bytes(report) -> bytes:
-    return exports.charts_zip(report, AS_OF)
+    return charts_zip(report, AS_OF)
 
 
 def _is_png(data: bytes) -> bool:
@@ -123,13 +127,15 @@ def _svg_root(data: bytes) -> ElementTree.Element:
 # --- registry and helpers ------------------------------------------------------------------------
 
 def test_exports_registry_names_functions_extensions_and_mime_types():
-    assert set(exports.EXPORTS) == {"chart_png", "chart_svg", "chart_html", "charts_zip",
+    assert set(render.EXPORTS) == {"chart_png", "chart_svg", "chart_html", "charts_zip",
                                     "comparison_csv", "comparison_xlsx", "report_html", "report_pdf"}
-    for key, (extension, mime) in exports.EXPORTS.items():
-        assert callable(getattr(exports, key))
+    producers = (images.chart_png, images.chart_svg, images.chart_html, charts_zip, comparison_csv,
+                 comparison_xlsx, report_html, report_pdf)
+    assert {f.__name__ for f in producers} == set(render.EXPORTS)
+    for key, (extension, mime) in render.EXPORTS.items():
         assert extension.startswith(".") and "/" in mime
-    assert exports.EXPORTS["comparison_xlsx"][1].endswith("spreadsheetml.sheet")
-    assert exports.EXPORTS["report_pdf"] == (".pdf", "application/pdf")
+    assert render.EXPORTS["comparison_xlsx"][1].endswith("spreadsheetml.sheet")
+    assert render.EXPORTS["report_pdf"] == (".pdf", "application/pdf")
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -139,14 +145,14 @@ def test_exports_registry_names_functions_extensions_and_mime_types():
     (-2.5, -2.5), (3, 3), (float("nan"), None), (float("inf"), None), (None, None),
 ])
 def test_safe_cell(value, expected):
-    assert exports.safe_cell(value) == expected
+    assert sanitize.safe_cell(value) == expected
 
 
 def test_download_name_is_file_safe():
-    name = exports.download_name("report_pdf", _report(label="2025/06 <x>"), as_of=AS_OF)
+    name = render.download_name("report_pdf", _report(label="2025/06 <x>"), as_of=AS_OF)
     assert name == "funnel-benchmark-2025-06--x-report-2026-01-31.pdf" or re.fullmatch(
         r"funnel-benchmark-[A-Za-z0-9_-]+-report-2026-01-31\.pdf", name)
-    assert exports.download_name("chart_png", chart_name="overview", as_of="2026-01-31") == \
+    assert render.download_name("chart_png", chart_name="overview", as_of="2026-01-31") == \
         "funnel-benchmark-overview-2026-01-31.png"
 
 
@@ -154,11 +160,11 @@ def test_download_name_is_file_safe():
 
 def test_key_charts_match_the_full_catalogue(report):
     """The fast path (key charts only) gives exactly what chart_catalog gives, minus bullets."""
-    from funnel_core.charts.overview import chart_catalog
+    from funnel_core.charts.catalog import chart_catalog
 
-    full = [c for c in chart_catalog(report, as_of=AS_OF) if exports.is_key_chart(c.name)]
-    exports.clear_render_cache()
-    fast = exports.report_charts(report, AS_OF, key_only=True)
+    full = [c for c in chart_catalog(report, as_of=AS_OF) if report_charts.is_key_chart(c.name)]
+    report_charts.clear_render_cache()
+    fast = report_charts.report_charts(report, AS_OF, key_only=True)
     assert [c.name for c in fast] == [c.name for c in full]
     assert [c.title for c in fast] == [c.title for c in full]
     assert [c.spec for c in fast] == [c.chart.to_dict(validate=False) for c in full]
@@ -166,7 +172,7 @@ def test_key_charts_match_the_full_catalogue(report):
 
 
 def test_every_exported_chart_carries_title_source_and_date(report):
-    charts = exports.report_charts(report, AS_OF)
+    charts = report_charts.report_charts(report, AS_OF)
     names = [c.name for c in charts]
     assert "overview" in names and any(n.startswith("bullet-") for n in names)
     assert len(set(names)) == len(names)
@@ -180,8 +186,8 @@ def test_every_exported_chart_carries_title_source_and_date(report):
 
 def test_missing_title_source_and_date_are_added_at_export(report):
     bare = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q")
-    named = exports._AnnotatedChart("bare", "A bare chart", bare, {}, "")
-    [done] = exports.report_charts(report, AS_OF, charts=[named])
+    named = images.AnnotatedChart("bare", "A bare chart", bare, {}, "")
+    [done] = report_charts.report_charts(report, AS_OF, charts=[named])
     title = done.spec["title"]
     assert title["text"] == "A bare chart"
     assert any("Sources:" in line for line in title["subtitle"])
@@ -190,34 +196,34 @@ def test_missing_title_source_and_date_are_added_at_export(report):
 
 def test_chart_png_is_sharp(key_charts):
     overview = key_charts[0]
-    png = exports.chart_png(overview)
+    png = images.chart_png(overview)
     assert _is_png(png)
-    one = exports.chart_png(overview, scale=1)
+    one = images.chart_png(overview, scale=1)
     width2, height2 = _png_size(png)
     width1, height1 = _png_size(one)
     assert abs(width2 - 2 * width1) <= 2 and abs(height2 - 2 * height1) <= 2
     # the SVG's own width is the 1x size
-    svg_width = float(_svg_root(exports.chart_svg(overview)).get("width"))
+    svg_width = float(_svg_root(images.chart_svg(overview)).get("width"))
     assert abs(width2 - 2 * svg_width) <= 2
 
 
 def test_chart_functions_accept_a_plain_altair_chart():
     chart = alt.Chart(alt.Data(values=[{"k": "a", "v": 0.1}])).mark_bar().encode(
         x=alt.X("v:Q", axis=alt.Axis(format="%")), y="k:N").properties(title="Plain")
-    assert _is_png(exports.chart_png(chart))
-    _svg_root(exports.chart_svg(chart))
-    assert b"<html" in exports.chart_html(chart)
+    assert _is_png(images.chart_png(chart))
+    _svg_root(images.chart_svg(chart))
+    assert b"<html" in images.chart_html(chart)
 
 
 def test_chart_svg_parses_as_xml(key_charts):
     for chart in key_charts:
-        data = exports.chart_svg(chart)
+        data = images.chart_svg(chart)
         assert data.startswith(b"<?xml")
         _svg_root(data)
 
 
 def test_chart_html_is_self_contained(key_charts):
-    page = exports.chart_html(key_charts[0], key_charts[0].title).decode("utf-8")
+    page = images.chart_html(key_charts[0], key_charts[0].title).decode("utf-8")
     assert page.lstrip().lower().startswith("<!doctype html")
     assert f"<title>{key_charts[0].title}</title>" in page
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
@@ -229,7 +235,7 @@ def test_charts_zip_has_png_svg_html_per_chart_and_a_readme(report, zip_bytes):
     assert zip_bytes[:4] == b"PK\x03\x04"
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
     names = archive.namelist()
-    charts = exports.report_charts(report, AS_OF)
+    charts = report_charts.report_charts(report, AS_OF)
     assert names[0] == "README.txt"
     for chart in charts:
         for extension in ("png", "svg", "html"):
@@ -247,7 +253,7 @@ def test_charts_zip_has_png_svg_html_per_chart_and_a_readme(report, zip_bytes):
 # --- CSV --------------------------------------------------------------------------------------------
 
 def test_comparison_csv_has_bom_columns_and_every_row(report):
-    data = exports.comparison_csv(report)
+    data = comparison_csv(report)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
@@ -264,7 +270,7 @@ def test_comparison_csv_has_bom_columns_and_every_row(report):
 
 
 def test_comparison_csv_neutralises_user_text_and_keeps_negative_numbers(report):
-    rows = list(csv.DictReader(io.StringIO(exports.comparison_csv(report).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(comparison_csv(report).decode("utf-8-sig"))))
     mine = [r for r in rows if r["benchmark_id"] in ("board_trial", "board_nrr")]
     assert {r["source"] for r in mine} == {EVIL_SOURCE, "'-2+3"}
     assert {r["segment"] for r in mine} == {"'-2+3", "'@SUM(A1)"}
@@ -333,7 +339,7 @@ def test_xlsx_number_formats_follow_units_and_currency(report, xlsx_bytes):
 
 
 def test_xlsx_money_format_for_currencies_written_after_the_amount():
-    wb = load_workbook(io.BytesIO(exports.comparison_xlsx(_report(currency="PLN"), AS_OF,
+    wb = load_workbook(io.BytesIO(comparison_xlsx(_report(currency="PLN"), AS_OF,
                                                            include_charts=False)))
     assert wb.sheetnames == ["Inputs", "KPIs", "Definitions"]
     ws = wb["KPIs"]
@@ -359,7 +365,7 @@ def test_xlsx_sources_link_status_definitions_and_charts(report, xlsx_bytes):
     for code, label in STATUS_LABELS.items():
         assert [code, label] == [v for v in next(r for r in definitions if r[0] == code) if v is not None]
     charts = wb["Charts"]
-    key = exports.report_charts(report, AS_OF, key_only=True)
+    key = report_charts.report_charts(report, AS_OF, key_only=True)
     assert len(charts._images) == len(key) >= 2
     inputs = [[c.value for c in row] for row in wb["Inputs"].iter_rows()]
     assert ["currency", "Currency", "EUR", "key: EUR"] in inputs
@@ -438,7 +444,7 @@ def test_report_html_escapes_user_text(html_text):
 
 def test_report_footnotes_are_numbered_like_the_charts(report, key_charts):
     """[n] in the report's table and sources is the same benchmark as [n] on the overview."""
-    summary = exports.summarize(report, AS_OF)
+    summary = report_model.summarize(report, AS_OF)
     overview = json.dumps(key_charts[0].spec, ensure_ascii=False)
     for note in summary.footnotes:
         source = note.source if (not note.year or str(note.year) in note.source) \
@@ -460,7 +466,7 @@ def test_report_pdf_text(report, pdf_bytes, tmp_path):
     path.write_bytes(pdf_bytes)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-    summary = exports.summarize(report, AS_OF)
+    summary = report_model.summarize(report, AS_OF)
     c = summary.kpi_counts
     flat = " ".join(text.split())
     assert f"{summary.kpis_compared} KPIs: {c['better']} better, {c['in_line']} in line, {c['worse']} worse" in flat
@@ -470,10 +476,11 @@ def test_report_pdf_text(report, pdf_bytes, tmp_path):
 
 
 def test_report_pdf_without_a_unicode_font_transliterates(report):
-    from funnel_core.exports.report_pdf import latin1, render_report_pdf
+    from funnel_core.exports.pdf_layout import latin1
+    from funnel_core.exports.report_pdf import render_report_pdf
 
     assert latin1("2025 → Q2: 1 000 zł, €5, “ok” – ✓ 数据") == '2025 -> Q2: 1 000 zl, EUR 5, "ok" - ? ??'
-    summary = exports.summarize(_report(label="→ zł € “q” ✓ 数据 Łódź", currency="PLN"), AS_OF)
+    summary = report_model.summarize(_report(label="→ zł € “q” ✓ 数据 Łódź", currency="PLN"), AS_OF)
     data = render_report_pdf(summary, [], unicode_font=False)
     assert data.startswith(b"%PDF-")
 
@@ -481,7 +488,7 @@ def test_report_pdf_without_a_unicode_font_transliterates(report):
 def test_report_pdf_with_unicode_font_and_odd_characters():
     from funnel_core.exports.report_pdf import render_report_pdf
 
-    summary = exports.summarize(_report(label="→ zł € 数据 😀 Łódź\x00", currency="PLN"), AS_OF)
+    summary = report_model.summarize(_report(label="→ zł € 数据 😀 Łódź\x00", currency="PLN"), AS_OF)
     assert render_report_pdf(summary, []).startswith(b"%PDF-")
 
 
@@ -521,7 +528,7 @@ def _pdf_text(pdf: bytes, tmp_path, first: int | None = None, last: int | None =
                           check=True).stdout
 
 
-def _page1_checks(text: str, summary: exports.ReportSummary) -> None:
+def _page1_checks(text: str, summary: report_model.ReportSummary) -> None:
     """Page 1 holds the headline, the gaps and every footnote its [n] references point to."""
     flat = " ".join(text.split())
     assert summary.headline() in flat
@@ -545,11 +552,11 @@ def _page1_checks(text: str, summary: exports.ReportSummary) -> None:
 
 def test_report_pdf_one_page_only_is_exactly_one_page(board):
     kind, rep = board
-    data = exports.report_pdf(rep, AS_OF, one_page_only=True)
+    data = report_pdf(rep, AS_OF, one_page_only=True)
     assert data.startswith(b"%PDF-")
     assert _page_count(data) == 1, kind
     assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the overview chart, nothing else
-    full = exports.report_pdf(rep, AS_OF)
+    full = report_pdf(rep, AS_OF)
     assert _page_count(full) >= 2  # summary + appendix
     assert len(re.findall(rb"/Subtype\s*/Image", full)) >= 2
 
@@ -557,14 +564,14 @@ def test_report_pdf_one_page_only_is_exactly_one_page(board):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_report_pdf_page_1_holds_headline_chart_and_its_footnotes(board, tmp_path):
     kind, rep = board
-    summary = exports.summarize(rep, AS_OF)
+    summary = report_model.summarize(rep, AS_OF)
     assert summary.footnotes and summary.gap_items, kind
     for one_page_only in (True, False):
-        data = exports.report_pdf(rep, AS_OF, one_page_only=one_page_only)
+        data = report_pdf(rep, AS_OF, one_page_only=one_page_only)
         page1 = _pdf_text(data, tmp_path, 1)
         _page1_checks(page1, summary)
         assert "Page 1 of" in page1
-    rest = " ".join(_pdf_text(exports.report_pdf(rep, AS_OF), tmp_path, 2, 99).split())
+    rest = " ".join(_pdf_text(report_pdf(rep, AS_OF), tmp_path, 2, 99).split())
     assert "Appendix" in rest and "KPIs against every matching benchmark" in rest
     assert "Definitions" in rest and "Sources" in rest
     if kind == "example":
@@ -576,8 +583,8 @@ def test_report_pdf_page_1_with_user_catalogue_text_and_core_font(report, tmp_pa
     """Hostile user text on page 1 (a user catalogue's source is a main benchmark) stays text."""
     from funnel_core.exports.report_pdf import render_report_pdf
 
-    summary = exports.summarize(report, AS_OF)
-    charts = exports.report_charts(report, AS_OF, key_only=True)
+    summary = report_model.summarize(report, AS_OF)
+    charts = report_charts.report_charts(report, AS_OF, key_only=True)
     assert any(n.source == EVIL_SOURCE for n in summary.footnotes)
     for font in (True, False):
         data = render_report_pdf(summary, charts[:1], unicode_font=font, one_page_only=True)
@@ -587,7 +594,7 @@ def test_report_pdf_page_1_with_user_catalogue_text_and_core_font(report, tmp_pa
 
 
 def test_summary_lists_every_benchmark_with_numbers_after_the_charts():
-    summary = exports.summarize(_board_report("example"), AS_OF)
+    summary = report_model.summarize(_board_report("example"), AS_OF)
     main = [n.number for n in summary.footnotes]
     others = [n.number for n in summary.other_footnotes]
     assert main == list(range(1, len(main) + 1))
@@ -602,19 +609,19 @@ def test_page_overview_drops_the_sources_footer_and_shortens_rows(key_charts):
     overview = key_charts[0]
     body = overview.spec["vconcat"][0]
     assert body["title"]["orient"] == "bottom"  # the chart's own sources footer
-    page = exports.page_overview(overview)
+    page = report_charts.page_overview(overview)
     assert "title" not in page.spec["vconcat"][0]
     assert page.spec["title"] == overview.spec["title"] and page.digest != overview.digest
-    rows = exports._row_count(overview.spec)
-    short = exports.page_overview(overview, 20)
+    rows = report_charts._row_count(overview.spec)
+    short = report_charts.page_overview(overview, 20)
     assert [p["height"] for p in short.spec["vconcat"][0]["hconcat"]] == [20 * rows] * 2
     assert overview.spec["vconcat"][0]["title"]["orient"] == "bottom"  # the original is untouched
-    width, height = exports.chart_size(short)
-    assert width > 300 and height < exports.chart_size(page)[1]
-    fitted = exports.page_overview(overview, max_height=height + 1)
-    assert exports.chart_size(fitted)[1] <= height + 1
+    width, height = images.chart_size(short)
+    assert width > 300 and height < images.chart_size(page)[1]
+    fitted = report_charts.page_overview(overview, max_height=height + 1)
+    assert images.chart_size(fitted)[1] <= height + 1
     odd = alt.Chart(alt.Data(values=[{"x": 1}])).mark_bar().encode(x="x:Q")
-    assert exports.page_overview(odd).spec == odd.to_dict(validate=False)
+    assert report_charts.page_overview(odd).spec == odd.to_dict(validate=False)
 
 
 def _summary_part(page: str) -> str:
@@ -623,8 +630,8 @@ def _summary_part(page: str) -> str:
 
 def test_report_html_summary_page_stands_on_its_own(board):
     kind, rep = board
-    summary = exports.summarize(rep, AS_OF)
-    page = exports.report_html(rep, AS_OF).decode("utf-8")
+    summary = report_model.summarize(rep, AS_OF)
+    page = report_html(rep, AS_OF).decode("utf-8")
     first = _summary_part(page)
     assert 'class="sheet summary-page"' in first and 'id="appendix"' in page
     assert first.count('src="data:image/svg+xml;base64,') == 1  # the overview
@@ -632,9 +639,9 @@ def test_report_html_summary_page_stands_on_its_own(board):
     for verdict, css in (("better", "better"), ("in_line", "in-line"), ("worse", "worse")):
         count = summary.kpi_counts[verdict]
         assert re.search(rf'class="tile {css}"[^>]*><span class="count"[^>]*>{count}</span>', first)
-        assert exports.VERDICT_LABELS[verdict] in first
+        assert VERDICT_LABELS[verdict] in first
     # the markers are the charts' own: shape and colour from assets/theme.json
-    marks = exports.verdict_marks()
+    marks = settings.verdict_marks()
     assert marks["better"][1].upper() == "#0072B2" and marks["worse"][1].upper() == "#D55E00"
     for verdict in ("better", "in_line", "worse"):
         assert marks[verdict][1] in first
@@ -648,7 +655,7 @@ def test_report_html_summary_page_stands_on_its_own(board):
     refs = set(re.findall(r'href="#(src-\d+)"', page))
     assert refs == {f"src-{n.number}" for n in summary.all_footnotes} == set(
         re.findall(r'id="(src-\d+)"', page))
-    one = exports.report_html(rep, AS_OF, one_page_only=True).decode("utf-8")
+    one = report_html(rep, AS_OF, one_page_only=True).decode("utf-8")
     assert 'id="appendix"' not in one and 'class="report one-page"' in one
     assert one.count('src="data:image/svg+xml;base64,') == 1
     assert summary.headline() in one and "id=\"note-1\"" in one
@@ -659,7 +666,7 @@ def test_report_html_summary_page_escapes_user_text(html_text):
     assert "<script" not in html_text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in first  # a user catalogue's source, page 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 2025-06 → Q2" in first  # the period label
-    one = exports.report_html(_report(), AS_OF, one_page_only=True).decode("utf-8")
+    one = report_html(_report(), AS_OF, one_page_only=True).decode("utf-8")
     assert "<script" not in one and "&lt;script&gt;alert(1)&lt;/script&gt;" in one
 
 
@@ -673,10 +680,10 @@ def _chromium() -> str | None:
 def test_report_html_prints_page_1_as_the_summary(tmp_path):
     """Chromium's print of the HTML: the summary is page 1 alone, the appendix follows."""
     rep = _board_report("example")
-    summary = exports.summarize(rep, AS_OF)
+    summary = report_model.summarize(rep, AS_OF)
     for one_page_only in (True, False):
         source = tmp_path / f"report-{one_page_only}.html"
-        source.write_bytes(exports.report_html(rep, AS_OF, one_page_only=one_page_only))
+        source.write_bytes(report_html(rep, AS_OF, one_page_only=one_page_only))
         target = tmp_path / f"print-{one_page_only}.pdf"
         subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
                         "--disable-background-networking", "--no-first-run",
@@ -697,14 +704,14 @@ def test_report_html_prints_page_1_as_the_summary(tmp_path):
 
 def test_exports_of_a_report_with_nothing_computable(tmp_path):
     empty = _report(values={}, label=None, user_rows=False)
-    assert exports.comparison_csv(empty).startswith(b"\xef\xbb\xbf")
-    assert exports.comparison_xlsx(empty, AS_OF)[:2] == b"PK"
-    page = exports.report_html(empty, AS_OF).decode("utf-8")
+    assert comparison_csv(empty).startswith(b"\xef\xbb\xbf")
+    assert comparison_xlsx(empty, AS_OF)[:2] == b"PK"
+    page = report_html(empty, AS_OF).decode("utf-8")
     assert "No KPI could be compared" in page
-    assert exports.report_pdf(empty, AS_OF).startswith(b"%PDF-")
-    assert exports.charts_zip(empty, AS_OF)[:2] == b"PK"
+    assert report_pdf(empty, AS_OF).startswith(b"%PDF-")
+    assert charts_zip(empty, AS_OF)[:2] == b"PK"
     with pytest.raises(ValueError, match="no chart"):
-        exports.write_report(empty, tmp_path / "x.png", as_of=AS_OF)
+        render.write_report(empty, tmp_path / "x.png", as_of=AS_OF)
 
 
 def test_no_nan_or_inf_in_any_export():
@@ -712,12 +719,12 @@ def test_no_nan_or_inf_in_any_export():
     values = {k: 0 for k in FULL}
     values.update(visitors=100, leads=0, customers_start=10, mrr_start=1000, mrr_new=0)
     rep = _report(values=values, user_rows=False)
-    csv_text = exports.comparison_csv(rep).decode("utf-8-sig").lower()
-    html_text = exports.report_html(rep, AS_OF).decode("utf-8").lower()
+    csv_text = comparison_csv(rep).decode("utf-8-sig").lower()
+    html_text = report_html(rep, AS_OF).decode("utf-8").lower()
     for text in (csv_text, html_text):
         words = set(re.split(r"[^a-z]+", text))
         assert "nan" not in words and "inf" not in words and "infinity" not in words
-    wb = load_workbook(io.BytesIO(exports.comparison_xlsx(rep, AS_OF, include_charts=False)))
+    wb = load_workbook(io.BytesIO(comparison_xlsx(rep, AS_OF, include_charts=False)))
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
@@ -738,21 +745,32 @@ def test_no_nan_or_inf_in_any_export():
     (".PDF", lambda b: b.startswith(b"%PDF-")),
 ])
 def test_write_report_picks_the_format_from_the_extension(report, tmp_path, extension, check):
-    path = exports.write_report(report, tmp_path / "sub" / f"out{extension}", as_of=AS_OF)
+    path = render.write_report(report, tmp_path / "sub" / f"out{extension}", as_of=AS_OF)
     assert path == tmp_path / "sub" / f"out{extension}"
     assert check(path.read_bytes())
 
 
 def test_write_report_png_is_the_overview(report, tmp_path, key_charts):
-    path = exports.write_report(report, tmp_path / "o.png", as_of=AS_OF)
-    assert path.read_bytes() == exports.chart_png(key_charts[0])
+    path = render.write_report(report, tmp_path / "o.png", as_of=AS_OF)
+    assert path.read_bytes() == images.chart_png(key_charts[0])
 
 
 @pytest.mark.parametrize("name", ["out.txt", "out", "out.xls", "out.json"])
 def test_write_report_refuses_other_extensions(report, tmp_path, name):
     with pytest.raises(ValueError, match=r"can be \.xlsx, \.csv, \.html, \.pdf, \.zip, \.png or \.svg"):
-        exports.write_report(report, tmp_path / name)
+        render.write_report(report, tmp_path / name)
     assert not (tmp_path / name).exists()
+
+
+def test_export_bytes_picks_the_renderer_by_format_key(report, html_text, xlsx_bytes):
+    """What the Downloads page calls: the same bytes as the renderer of that format."""
+    assert render.export_bytes("comparison_csv", report) == comparison_csv(report)
+    assert render.export_bytes("report_html", report, AS_OF).decode("utf-8") == html_text
+    assert render.export_bytes("report_pdf", report, AS_OF).startswith(b"%PDF-")
+    assert render.export_bytes("comparison_xlsx", report, AS_OF)[:4] == xlsx_bytes[:4] == b"PK\x03\x04"
+    assert set(render.REPORT_KEYS) < set(render.EXPORTS)
+    with pytest.raises(ValueError, match="not a report format"):
+        render.export_bytes("chart_png", report)
 
 
 def test_cli_report_bad_extension_is_a_one_line_error(tmp_path, capsys):
@@ -771,10 +789,10 @@ def test_cli_report_bad_extension_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_render_cache_is_bounded_and_reused(key_charts):
-    exports.clear_render_cache()
-    first = exports.chart_png(key_charts[-1])
-    assert exports.chart_png(key_charts[-1]) is first  # served from the cache
-    cache = exports._RenderCache(max_bytes=100)
+    report_charts.clear_render_cache()
+    first = images.chart_png(key_charts[-1])
+    assert images.chart_png(key_charts[-1]) is first  # served from the cache
+    cache = images._RenderCache(max_bytes=100)
     cache.put(("a", "png", 2.0), b"x" * 20)
     cache.put(("b", "png", 2.0), b"y" * 20)
     cache.put(("c", "png", 2.0), b"z" * 80)  # too big for a quarter of the budget: not kept
@@ -783,14 +801,14 @@ def test_render_cache_is_bounded_and_reused(key_charts):
 
 def test_downloads_accept_the_charts_the_app_already_built(report):
     """The app shows chart_catalog's charts anyway; passing them avoids building them twice."""
-    from funnel_core.charts.overview import chart_catalog
+    from funnel_core.charts.catalog import chart_catalog
 
     built = chart_catalog(report, as_of=AS_OF)
-    page = exports.report_html(report, AS_OF, charts=built).decode("utf-8")
-    key = [c for c in built if exports.is_key_chart(c.name)]
+    page = report_html(report, AS_OF, charts=built).decode("utf-8")
+    key = [c for c in built if report_charts.is_key_chart(c.name)]
     assert page.count('src="data:image/svg+xml;base64,') == len(key)
-    assert exports.report_pdf(report, AS_OF, charts=built).startswith(b"%PDF-")
-    archive = zipfile.ZipFile(io.BytesIO(exports.charts_zip(report, AS_OF, charts=built[:2])))
+    assert report_pdf(report, AS_OF, charts=built).startswith(b"%PDF-")
+    archive = zipfile.ZipFile(io.BytesIO(charts_zip(report, AS_OF, charts=built[:2])))
     assert sorted(archive.namelist()) == sorted(
         ["README.txt"] + [f"{c.name}.{x}" for c in built[:2] for x in ("png", "svg", "html")])
     assert f"<title>{built[0].title}</title>".encode() in archive.read(f"{built[0].name}.html")

@@ -6,16 +6,10 @@ import math
 
 import pytest
 
-from funnel_core.inputs.numbers import (
-    NumberError,
-    analyse_convention,
-    detect_convention,
-    format_number_cell,
-    is_missing,
-    normalise_convention,
-    parse_number,
-    parse_number_detail,
-)
+from funnel_core.inputs.number_conventions import normalise_convention
+from funnel_core.inputs.number_format_detect import analyse_convention, detect_convention
+from funnel_core.inputs.number_parse import format_number_cell, parse_number, parse_number_detail
+from funnel_core.inputs.number_text import NumberError, is_missing
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -10,30 +10,22 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from funnel_core.inputs import parsing as parsing
+from funnel_core.inputs import workbook_reader
 from funnel_core.domain.constants import FIELDS, FIELD_NAMES
+from funnel_core.inputs.context_values import match_context_value
+from funnel_core.inputs.header_alias_table import CONTEXT_KEY_ALIASES, FIELD_ALIASES
 from funnel_core.inputs.headers import (
-    CONTEXT_KEY_ALIASES,
-    FIELD_ALIASES,
     header_multiplier,
     match_context_key,
-    match_context_value,
     match_header,
     name_language,
-    normalise_text,
 )
-from funnel_core.inputs.parsing import (
-    InputError,
-    ParsedInput,
-    ParseIssue,
-    list_sheets,
-    parse_bytes,
-    parse_file,
-    parse_period_label,
-    parse_table,
-    parse_text,
-    read_raw_table,
-)
+from funnel_core.inputs.name_keys import normalise_text
+from funnel_core.inputs.issues import InputError, ParsedInput, ParseIssue
+from funnel_core.inputs.parsing import parse_bytes, parse_file, parse_text
+from funnel_core.inputs.period_labels import parse_period_label
+from funnel_core.inputs.raw_table import list_sheets, read_raw_table
+from funnel_core.inputs.table_parser import parse_table
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -561,7 +553,7 @@ def test_xlsx_falls_back_to_openpyxl(two_sheet_book, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("calamine failed")
 
-    monkeypatch.setattr(parsing, "_read_sheet_calamine", broken)
+    monkeypatch.setattr(workbook_reader, "_read_sheet_calamine", broken)
     parsed = parse_bytes(two_sheet_book.read_bytes(), "book.xlsx", sheet="Funnel")
     assert parsed.latest() == {"visitors": 1.234, "gross_margin": 0.8, "leads": 10}
 

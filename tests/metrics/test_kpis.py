@@ -128,7 +128,7 @@ def test_churn_of_a_longer_period_is_stated_monthly_by_compounding(period, churn
         ("visitor_to_lead_rate", {"leads": 5}, "Website visitors"),
         ("visitor_to_lead_rate", {"leads": 5, "visitors": 0}, "zero"),
         ("customer_churn_rate", {"customers_start": 0, "customers_churned": 0}, "zero"),
-        ("customer_churn_rate", {"customers_start": 10, "customers_churned": 12}, "exceed"),
+        ("customer_churn_rate", {"customers_start": 10, "customers_churned": 12}, "more than Customers at start"),
         ("gross_revenue_retention", {"mrr_start": 0, "mrr_churned": 0}, "zero"),
         ("gross_revenue_retention", {"mrr_start": 1000}, "at least one"),
         ("quick_ratio", {"mrr_start": 1000, "mrr_new": 100, "mrr_churned": 0}, "no churned"),
@@ -175,7 +175,8 @@ def test_leads_above_visitors_warns():
     messages = [w.message for w in input_warnings(snapshot)]
     assert any("Leads" in m and "Website visitors" in m for m in messages)
     result = compute_kpi(KPIS_BY_ID["visitor_to_lead_rate"], snapshot)
-    assert result.value == pytest.approx(1.5)
+    assert result.value is None  # a conversion rate above 100 % is refused, naming both counts
+    assert "Leads (150)" in result.reason and "Website visitors (100)" in result.reason
     assert result.warnings
 
 

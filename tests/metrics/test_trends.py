@@ -13,31 +13,36 @@ import pytest
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.domain.model import Context, Snapshot
 from funnel_core.charts.trends import retention_with_benchmarks, trend_chart, value_axis_format
-from funnel_core.metrics.trends import (
-    HISTORY_COLUMNS,
-    PeriodKey,
+from funnel_core.benchmarks.bands import (
     RetentionBenchmark,
     band_for,
     benchmark_band,
-    change_text,
     default_retention_benchmarks,
-    history_csv,
-    history_display_frame,
+    retention_benchmarks,
+)
+from funnel_core.inputs.period_keys import PeriodKey, parse_period_label
+from funnel_core.metrics.history import (
+    HISTORY_COLUMNS,
     history_records,
     kpi_history,
-    kpi_trend,
-    kpi_trends,
+    period_labels,
+    snapshots_from_periods,
+)
+from funnel_core.metrics.kpi_trends import change_text, kpi_trend, kpi_trends
+from funnel_core.metrics.revenue_inputs import (
     matching_period,
     merge_revenue_inputs,
     older_cohort_share,
-    parse_period_label,
-    period_labels,
-    retention_benchmarks,
-    snapshots_from_periods,
+)
+from funnel_core.metrics.trailing import (
     trailing_churn,
     trailing_clv,
     trailing_conversion_rates,
     trailing_figures,
+)
+from funnel_core.page_state.trend_tables import (
+    history_csv,
+    history_display_frame,
     trend_display_frame,
 )
 
@@ -516,7 +521,7 @@ def test_merge_revenue_inputs_new_period_in_date_order():
 
 def _small_export():
     """Three customers: A pays Jan-Mar (20, 20, 30), B pays Jan only (10), C starts in Mar (40)."""
-    from funnel_core.inputs.billing_export import read_export
+    from funnel_core.inputs.billing_read import read_export
 
     data = (b"customer_id,month,mrr\nA,2025-01,20\nA,2025-02,20\nA,2025-03,30\n"
             b"B,2025-01,10\nC,2025-03,40\n")
@@ -548,18 +553,21 @@ def test_trend_modules_do_not_load_streamlit():
     import subprocess
     import sys
 
-    code = ("import sys, funnel_core.metrics.trends, funnel_core.charts.trends;"
+    code = ("import sys, funnel_core.inputs.period_keys, funnel_core.metrics.history,"
+            " funnel_core.metrics.kpi_trends, funnel_core.metrics.trailing,"
+            " funnel_core.metrics.revenue_inputs, funnel_core.benchmarks.bands,"
+            " funnel_core.page_state.trend_tables, funnel_core.charts.trends;"
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_merged_revenue_inputs_reproduce_the_exports_end_mrr_with_a_reactivation():
-    from funnel_core.inputs.billing_export import read_export
+    from funnel_core.inputs.billing_read import read_export
     from funnel_core.metrics.cohorts import revenue_inputs_for_month
     from funnel_core.metrics.kpis import KPIS_BY_ID, compute_kpi
     from funnel_core.domain.model import Snapshot
-    from funnel_core.metrics.trends import merge_revenue_inputs
+    from funnel_core.metrics.revenue_inputs import merge_revenue_inputs
 
     csv_text = "customer_id,month,mrr\n" + "\n".join([
         "a,2025-01,100", "a,2025-02,100", "a,2025-03,150",  # upgrade in March

@@ -1,0 +1,108 @@
+"""Reading a catalogue file into numbered rows of text cells (CSV or XLSX), before validation.
+
+CSV is read as UTF-8 with or without BOM; XLSX through pandas' calamine engine (first sheet).
+Every record comes with the line (CSV) or sheet row (XLSX) a user sees, header = 1, so a
+validation error can name it. A file that cannot be read raises
+:class:`~funnel_core.benchmarks.catalogue_schema.CatalogueError` naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from funnel_core.benchmarks.catalogue_schema import CatalogueError
+
+__all__ = ["records"]
+
+
+def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line number, fields)`` for each CSV record, the header included."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for record in reader:
+            yield start, record
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise CatalogueError(f"not valid CSV ({exc})", file=file, row=reader.line_num) from exc
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogueError("is not UTF-8 text; save the file as CSV UTF-8",
+                             file=file, row=line) from exc
+
+
+def _cell_text(value: Any) -> str:
+    """Turn a spreadsheet cell into the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(sheet row number, cells)`` for the first sheet of an XLSX workbook."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, dtype=object,
+                              sheet_name=0, na_filter=False)
+    except Exception as exc:  # calamine raises its own error types
+        raise CatalogueError(f"cannot be read as an XLSX workbook ({exc})", file=file) from exc
+    for index, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+        yield index, [_cell_text(v) for v in values]
+
+
+def _is_xlsx(data: bytes, filename: str) -> bool:
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return True
+    if suffix in (".csv", ".txt"):
+        return False
+    return data[:4] == b"PK\x03\x04"
+
+
+def records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """The numbered records of a catalogue file, the header included.
+
+    Parameters
+    ----------
+    data : the file's bytes.
+    filename : its name; the extension picks the format (XLSX is also recognised by content).
+
+    Returns
+    -------
+    iterator of (row number, cells)
+        Row numbers as the user sees them (CSV line of the record's first line, or sheet row).
+
+    Raises
+    ------
+    CatalogueError
+        For an old ``.xls`` workbook, text that is not UTF-8, broken CSV quoting or an
+        unreadable workbook.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xls":
+        raise CatalogueError("old .xls workbooks are not supported; save as .xlsx or .csv",
+                             file=filename)
+    if _is_xlsx(data, filename):
+        return _xlsx_records(data, filename)
+    return _csv_records(_decode(data, filename), filename)

@@ -1,0 +1,127 @@
+"""The sales funnel's stages and the helpers the benchmark funnel and the focus list share.
+
+No charts here: :mod:`funnel_core.benchmarks.funnel` builds the benchmark funnel and
+:mod:`funnel_core.benchmarks.focus` the "where to focus" list from these pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from funnel_core.benchmarks.catalogue import Benchmark
+from funnel_core.benchmarks.compare import ComparisonReport, KpiComparison
+from funnel_core.domain.constants import NO_PERIOD, STATUS_LABELS
+from funnel_core.domain.formatting import format_number, format_value
+
+__all__ = [
+    "FOCUS_KPIS",
+    "FUNNEL_STAGES",
+    "FunnelStage",
+    "benchmark_source_text",
+    "find_item",
+    "label_lower",
+    "main_benchmark_of",
+    "pct",
+    "count_text",
+    "reference_rate",
+]
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """One stage of the sales-led funnel.
+
+    Attributes
+    ----------
+    field : canonical count field of the stage (``"leads"``).
+    label : human label (``"Leads"``).
+    kpi : id of the conversion KPI *into* this stage from the previous one
+        (``"visitor_to_lead_rate"``); ``None`` for the first stage.
+    """
+
+    field: str
+    label: str
+    kpi: str | None
+
+
+#: The sales funnel chain visitors -> leads -> MQLs -> SQLs -> opportunities -> new customers,
+#: each stage with the KPI of the step that leads into it.
+FUNNEL_STAGES: tuple[FunnelStage, ...] = (
+    FunnelStage("visitors", "Visitors", None),
+    FunnelStage("leads", "Leads", "visitor_to_lead_rate"),
+    FunnelStage("mqls", "MQLs", "lead_to_mql_rate"),
+    FunnelStage("sqls", "SQLs", "mql_to_sql_rate"),
+    FunnelStage("opportunities", "Opportunities", "sql_to_opportunity_rate"),
+    FunnelStage("new_customers", "New customers", "opportunity_win_rate"),
+)
+
+#: KPIs :func:`focus_areas` looks at: the five funnel steps, the product-led conversions,
+#: activation and monthly customer churn.
+FOCUS_KPIS: tuple[str, ...] = (
+    *(s.kpi for s in FUNNEL_STAGES if s.kpi is not None),
+    "trial_to_paid_rate",
+    "freemium_to_paid_rate",
+    "pql_to_paid_rate",
+    "activation_rate",
+    "customer_churn_rate",
+)
+
+
+
+def reference_rate(benchmark: Benchmark) -> float | None:
+    """The single figure the benchmark funnel applies for a benchmark.
+
+    The median when published; otherwise the midpoint ``(low + high) / 2`` of a range;
+    otherwise the one bound given (a threshold or target). ``None`` when the row has no figure.
+    """
+    if benchmark.median is not None:
+        return benchmark.median
+    if benchmark.low is not None and benchmark.high is not None:
+        return (benchmark.low + benchmark.high) / 2
+    if benchmark.low is not None:
+        return benchmark.low
+    return benchmark.high
+
+
+def benchmark_source_text(benchmark: Benchmark) -> str:
+    """``"Source (year), statistic, segment, period; status X"`` for arithmetic and captions."""
+    source = benchmark.source
+    if benchmark.year is not None and str(benchmark.year) not in source:
+        source += f" ({benchmark.year})"
+    period = "" if benchmark.period == NO_PERIOD else f", per {benchmark.period}"
+    return (f"{source}, {benchmark.statistic}, segment: {benchmark.segment}{period}; "
+            f"status {benchmark.status} ({STATUS_LABELS.get(benchmark.status, 'unknown').lower()})")
+
+
+def main_benchmark_of(item: KpiComparison) -> Benchmark | None:
+    """The main benchmark of a step (:attr:`KpiComparison.main_comparison`), also when the
+    user's own rate is not computable (the rule then prefers rows in the KPI's unit)."""
+    main = item.main_comparison
+    if main is None or main.benchmark.unit != item.kpi.spec.unit:
+        return None
+    return main.benchmark
+
+
+def find_item(report: ComparisonReport, kpi_id: str) -> KpiComparison | None:
+    """The KPI's comparison in ``report``, ``None`` when the report has no such KPI."""
+    try:
+        return report.get(kpi_id)
+    except KeyError:
+        return None
+
+
+def pct(value: float) -> str:
+    """A rate for arithmetic text: two decimals below 10 %, else one (``"4.25 %"``, ``"12.5 %"``)."""
+    return format_value(value, "fraction", digits=2 if abs(value) < 0.1 else 1)
+
+
+def count_text(value: float) -> str:
+    """A count for arithmetic text: whole numbers plain, fractions with one decimal."""
+    return format_number(value) if float(value).is_integer() else f"{value:,.1f}"
+
+
+def label_lower(stage: FunnelStage) -> str:
+    """``"leads"``, ``"MQLs"``: lower case except acronyms."""
+    return stage.label if stage.label.isupper() or stage.label[:3].isupper() else stage.label.lower()
+
+

@@ -1,0 +1,113 @@
+"""The funnel chart: your funnel beside the benchmark funnel from the same visitors.
+
+Grey bars are what your visitors would become at each step's benchmark conversion rate; a log
+scale (symmetric log when a count is zero) keeps the small stages visible.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import altair as alt
+
+from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.benchmarks.funnel import benchmark_funnel
+from funnel_core.charts.labels import Sources
+from funnel_core.charts.theme import load_theme
+from funnel_core.charts.vega import chart_rows, field_def, finish_chart, quant_def, tooltip_defs, unit_view
+from funnel_core.domain.formatting import format_value
+
+__all__ = ["funnel_chart"]
+
+
+def _count_text(value: float) -> str:
+    if value >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
+    """The user's funnel beside the benchmark funnel from the same visitors (log scale).
+
+    Returns ``None`` when fewer than two funnel stages are given or there are no visitors
+    (nothing to compare). Zero counts further down switch to a symmetric log scale.
+    """
+    theme = load_theme()
+    steps = benchmark_funnel(report)
+    if len(steps) < 2 or steps[0].user_count <= 0:
+        return None
+    currency = report.snapshot.context.currency
+    sources = Sources(currency)
+    rows: list[dict[str, Any]] = []
+    stage_labels: list[str] = []
+    step_lines: list[str] = []
+    for step in steps:
+        label = step.label + (" (no benchmark)" if step.benchmark_missing else "")
+        stage_labels.append(label)
+        user_rate = f" · {format_value(step.user_rate, 'fraction')}" if step.user_rate is not None else ""
+        rows.append({"stage": label, "series": "You", "count": step.user_count,
+                     "label": _count_text(step.user_count) + user_rate,
+                     "detail": "Your count" + (f"; your step rate {format_value(step.user_rate, 'fraction')}"
+                                               if step.user_rate is not None else "")})
+        if step.benchmark_count is not None:
+            ref = ""
+            if step.kpi_id is None:
+                detail = "Same visitors as yours"
+            elif step.benchmark_missing:
+                detail = step.note
+                ref = " (yours)"
+            else:
+                item = report.get(step.kpi_id)
+                b = next(c.benchmark for c in item.comparisons if c.benchmark.id == step.benchmark_id)
+                ref = f" [{sources.ref(b)}]"
+                detail = step.note
+            rate = f" · {format_value(step.rate_used, 'fraction')}{ref}" if step.rate_used is not None else ""
+            rows.append({"stage": label, "series": "At benchmark rates", "count": step.benchmark_count,
+                         "label": _count_text(step.benchmark_count) + rate, "detail": detail})
+        if step.benchmark_missing:
+            step_lines.append(step.note)
+    data = chart_rows(rows, ["count"])
+    counts = [float(r["count"]) for r in data]
+    positive = [c for c in counts if c > 0]
+    use_log = len(positive) == len(counts) and bool(positive)
+    if use_log:
+        lo = 10.0 ** math.floor(math.log10(min(positive)))
+        hi = 10.0 ** math.ceil(math.log10(max(positive) * 4))
+        x_scale: dict[str, Any] = {"type": "log", "domain": [lo, hi], "nice": False}
+        ticks = [10.0 ** k for k in range(int(round(math.log10(lo))), int(round(math.log10(hi))) + 1)]
+        scale_note = "Log scale: each gridline is 10× the one before, so small stages stay visible."
+    else:
+        lo, hi = 0.0, max(counts + [1.0]) * 12
+        x_scale = {"type": "symlog", "constant": 1, "domain": [lo, hi], "nice": False}
+        ticks = [0.0] + [10.0 ** k for k in range(0, int(math.log10(hi)) + 1)]
+        scale_note = "Symmetric log scale (some counts are zero): each gridline is 10× the one before."
+    series = ["You", "At benchmark rates"]
+    series_scale = {"domain": series, "range": [theme.colors["user_bar"], theme.colors["benchmark_bar"]]}
+    y = field_def("stage", sort=stage_labels, scale={"domain": stage_labels, "paddingInner": 0.25},
+                  axis={"title": None, "ticks": False, "domain": False, "labelPadding": 8,
+                        "labelFontSize": theme.font_sizes["axis_label"] + 1, "labelLimit": 180,
+                        "minExtent": 190, "maxExtent": 190})
+    y_offset = field_def("series", sort=series, scale={"domain": series, "paddingInner": 0.08})
+    tooltip = tooltip_defs(("stage", "Stage"), ("series", "Series"), ("label", "Count · rate"),
+                           ("detail", "Rate used"))
+    x_axis = {"title": f"People per {report.snapshot.context.period} (log scale)",
+              "values": ticks, "format": "~s", "grid": True}
+    bars = unit_view("bar", {
+        "x": quant_def("count", scale=x_scale, axis=x_axis), "x2": {"datum": lo}, "y": y,
+        "yOffset": y_offset, "color": field_def("series", scale=series_scale, title=None),
+        "tooltip": tooltip,
+    }, cornerRadiusEnd=2)
+    text = unit_view("text", {
+        "x": quant_def("count", scale=x_scale), "y": y, "yOffset": y_offset,
+        "text": field_def("label"), "tooltip": tooltip,
+    }, align="left", baseline="middle", dx=4, fontSize=theme.font_sizes["mark_label"] - 1)
+    body = {"layer": [bars, text], "width": theme.width - 32 - 190,
+            "height": int(theme.row_height * 1.7 * len(steps))}
+    visitors = steps[0].user_count
+    subtitle = [f"Grey bars: what your {_count_text(visitors)} visitors would become at each "
+                "step's benchmark rate. Labels: count · conversion from the stage above [source].",
+                scale_note]
+    return finish_chart(body, data, "Your funnel against benchmark conversion rates", subtitle,
+                        sources.lines(as_of, step_lines), theme)

@@ -1,0 +1,97 @@
+"""The MRR bridge: a waterfall from MRR at start through the movements to MRR at end.
+
+Source: your inputs only (new, expansion, contraction and churned MRR); a movement not given is
+taken as 0 and named in the footer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+
+from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.charts.labels import as_of_text
+from funnel_core.charts.theme import load_theme
+from funnel_core.charts.vega import (axis_format, chart_rows, field_def, finish_chart, quant_def,
+                                     tooltip_defs, unit_view)
+from funnel_core.domain.formatting import format_value
+
+__all__ = ["mrr_bridge_chart"]
+
+
+def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
+    """Waterfall from MRR at start through new, expansion, contraction and churned MRR to the end.
+
+    Returns ``None`` when the MRR inputs are not given (MRR at end is not computable).
+    """
+    snapshot = report.snapshot
+    try:
+        end_item = report.get("mrr_end")
+    except KeyError:
+        return None
+    if end_item.kpi.value is None or snapshot.get("mrr_start") is None:
+        return None
+    theme = load_theme()
+    currency = snapshot.context.currency
+    start = float(snapshot.get("mrr_start") or 0.0)
+    moves = [("New", "mrr_new", 1), ("Expansion", "mrr_expansion", 1),
+             ("Contraction", "mrr_contraction", -1), ("Churned", "mrr_churned", -1)]
+    missing = [name for name, field, _ in moves if snapshot.get(field) is None]
+    rows: list[dict[str, Any]] = [{"step": "Start", "y0": 0.0, "y1": start, "kind": "Start / end",
+                                   "label": format_value(start, "currency", currency)}]
+    level = start
+    for name, field, sign in moves:
+        amount = float(snapshot.get(field) or 0.0)
+        new_level = level + sign * amount
+        text = ("+" if sign > 0 else "−") + format_value(amount, "currency", currency)
+        rows.append({"step": name, "y0": level, "y1": new_level,
+                     "kind": "Increase" if sign > 0 else "Decrease", "label": text})
+        level = new_level
+    end = float(end_item.kpi.value)
+    rows.append({"step": "End", "y0": 0.0, "y1": end, "kind": "Start / end",
+                 "label": format_value(end, "currency", currency)})
+    levels = [start, end] + [r["y1"] for r in rows]
+    lo, hi = min(levels), max(levels)
+    truncated = hi > 0 and (hi - lo) < 0.3 * hi and lo > 0
+    if truncated:
+        floor = max(0.0, lo - (hi - lo) * 1.2)
+        for r in rows:
+            if r["kind"] == "Start / end":
+                r["y0"] = floor
+        domain = [floor, hi + (hi - lo) * 0.25]
+    else:
+        domain = [min(0.0, lo), hi * 1.12 if hi > 0 else 1.0]
+    for r in rows:
+        r["top"] = max(r["y0"], r["y1"])
+    data = chart_rows(rows, ["y0", "y1", "top"])
+    order = [r["step"] for r in rows]
+    color = {"domain": ["Start / end", "Increase", "Decrease"],
+             "range": [theme.colors["total"], theme.colors["increase"], theme.colors["decrease"]]}
+    y_scale = {"domain": domain, "nice": False, "zero": False}
+    y_axis = {"title": f"MRR ({currency})", **axis_format("currency", currency, domain),
+              "tickCount": 6}
+    x = field_def("step", sort=order, axis={"title": None, "labelAngle": 0,
+                                            "labelFontSize": theme.font_sizes["axis_label"] + 1})
+    tooltip = tooltip_defs(("step", "Step"), ("label", "Amount"))
+    bars = unit_view("bar", {
+        "x": x, "y": quant_def("y0", scale=y_scale, axis=y_axis), "y2": {"field": "y1"},
+        "color": field_def("kind", scale=color, title=None), "tooltip": tooltip,
+    }, size=56)
+    labels = unit_view("text", {"x": x, "y": quant_def("top", scale=y_scale), "text": field_def("label")},
+                       baseline="bottom", dy=-4, fontWeight="bold")
+    body = {"layer": [bars, labels], "width": theme.width - 110, "height": 300}
+    change = (end - start) / start if start else None
+    over = f"over the {snapshot.context.period}" + (f" {snapshot.label}" if snapshot.label else "")
+    change_text = f" ({'+' if change >= 0 else '−'}{format_value(abs(change), 'fraction')})" \
+        if change is not None else ""
+    subtitle = [f"{format_value(start, 'currency', currency)} at start → "
+                f"{format_value(end, 'currency', currency)} "
+                f"at end{change_text} {over}."]
+    if truncated:
+        subtitle.append(f"The axis starts at {format_value(domain[0], 'currency', currency)}, not zero, "
+                        "so the movements are visible.")
+    extra = [f"Not given, taken as 0: {', '.join(missing)}."] if missing else []
+    return finish_chart(body, data, "MRR bridge", subtitle,
+                        ["Source: your inputs."] + extra + [as_of_text(as_of)], theme)

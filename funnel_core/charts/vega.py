@@ -1,0 +1,224 @@
+"""Plain Vega-Lite building blocks shared by the benchmark charts, and the finished chart.
+
+Every chart function of this wing (overview, bullets, funnel, focus, MRR bridge) returns a
+top-level ``alt.VConcatChart`` made by :func:`finish_chart` (title, the chart, the source
+footer) or ``None`` when there is nothing to show. The look (fonts, colour-blind-safe
+Okabe-Ito palette, verdict shapes, width) comes from ``assets/theme.json``, validated by
+:func:`funnel_core.charts.theme.load_theme`.
+
+Speed: every chart is written as plain Vega-Lite (dicts) and wrapped in ONE Altair top-level
+chart at the end. Composing Altair objects (``alt.layer``, ``alt.hconcat``, ``.properties``,
+``.configure_*``) deep-copies every sub-chart at every step and ``encode`` parses shorthands,
+which made a chart cost 0.1-0.6 s to build; the dicts below cost about a millisecond, so the
+results page can rebuild its charts on every context change. ``chart.to_dict()`` validates the
+spec against the Vega-Lite schema as usual (the tests do); the builders never call it.
+
+Conventions shared by all charts
+--------------------------------
+- Layers in z-order: benchmark band, then the user's value, then the reference tick/rule.
+- Verdicts are told three ways: colour, shape (better = triangle up, in line = circle,
+  worse = triangle down; the glyphs ▲ ● ▼ of the app's tables in text labels) and the word
+  itself in a label.
+- Good is always to the right: lower-is-better KPIs use a reversed scale (bullet chart) or a
+  flipped position (overview).
+- Every published figure carries its source, segment, period and verification status in a
+  footer line (and in tooltips); footers end with "as of <date>".
+- No NaN, inf or null ever reaches a chart's data: rows with a missing number are left out
+  (:func:`chart_rows`), and a field missing in one row is left out of that row.
+- One data set per chart, given once at the top level; layers select their rows with a filter
+  on ``part``/``panel`` (:func:`unit_view` with :func:`field_is`).
+- ``padding`` is a per-side dict (Streamlit's chart element cannot take a single number).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterable, Mapping, Sequence
+
+import altair as alt
+
+from funnel_core.charts.labels import VERDICT_ORDER, VERDICT_WORDS, wrap_lines
+from funnel_core.charts.theme import Theme
+from funnel_core.domain.formatting import currency_symbol
+
+__all__ = [
+    "axis_format",
+    "chart_rows",
+    "field_def",
+    "field_is",
+    "fields_valid",
+    "finish_chart",
+    "padded_domain",
+    "quant_def",
+    "tooltip_defs",
+    "unit_view",
+    "verdict_scales",
+]
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def chart_rows(rows: Iterable[Mapping[str, Any]], numeric: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """``rows`` ready for a chart's data: no NaN, inf or null anywhere.
+
+    Rows with a missing or non-finite ``numeric`` field are left out; in the rows kept, a
+    field that is ``None`` (or NaN/inf) is left out of that row (the layers that use it filter
+    on ``isValid``).
+    """
+    return [{k: v for k, v in r.items() if not _missing(v)}
+            for r in rows if all(_finite(r.get(k)) for k in numeric)]
+
+
+def field_def(name: str, kind: str = "nominal", **props: Any) -> dict[str, Any]:
+    """An encoding of a data field (``kind``: ``nominal`` or ``quantitative``)."""
+    return {"field": name, "type": kind, **props}
+
+
+def quant_def(name: str, **props: Any) -> dict[str, Any]:
+    """An encoding of a quantitative data field."""
+    return field_def(name, "quantitative", **props)
+
+
+def tooltip_defs(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
+    """Tooltip encodings: (field, title) pairs, all shown as text."""
+    return [{"field": name, "type": "nominal", "title": title} for name, title in pairs]
+
+
+def _where(*conditions: str) -> list[dict[str, Any]]:
+    """A ``transform`` keeping the rows where every Vega expression in ``conditions`` holds."""
+    return [{"filter": " && ".join(conditions)}]
+
+
+def field_is(field: str, value: Any) -> str:
+    """Vega expression: the row's ``field`` equals ``value``."""
+    return f"datum.{field} === {json.dumps(value)}"
+
+
+def fields_valid(*fields: str) -> str:
+    """Vega expression: every one of ``fields`` is present in the row (not null)."""
+    return " && ".join(f"isValid(datum.{f})" for f in fields)
+
+
+def unit_view(mark: str, encoding: Mapping[str, Any], where: Sequence[str] = (),
+              **mark_props: Any) -> dict[str, Any]:
+    """A unit view: ``mark`` (with its properties), ``encoding``; rows filtered by ``where``."""
+    spec: dict[str, Any] = {"mark": {"type": mark, **mark_props}, "encoding": dict(encoding)}
+    if where:
+        spec["transform"] = _where(*where)
+    return spec
+
+
+def _title(text: str, subtitle: Sequence[str], theme: Theme) -> dict[str, Any]:
+    return {
+        "text": text, "subtitle": wrap_lines(subtitle, theme, theme.font_sizes["subtitle"], indent=""),
+        "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["title"],
+        "fontWeight": "bold", "color": theme.colors["text"],
+        "subtitleFontSize": theme.font_sizes["subtitle"], "subtitleColor": theme.colors["muted"],
+        "subtitlePadding": 6, "offset": 14,
+    }
+
+
+def _footer(lines: Sequence[str], theme: Theme) -> dict[str, Any]:
+    return {
+        "text": wrap_lines(lines, theme, theme.font_sizes["footer"]), "orient": "bottom",
+        "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["footer"],
+        "fontWeight": "normal", "color": theme.colors["muted"],
+        "lineHeight": theme.font_sizes["footer"] + 4, "offset": 18,
+    }
+
+
+def _config(theme: Theme) -> dict[str, Any]:
+    sizes, colors = theme.font_sizes, theme.colors
+    return {
+        "font": theme.font, "background": colors["background"],
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
+                 "labelColor": colors["text"], "titleColor": colors["text"],
+                 "titleFontWeight": "normal", "labelLimit": 260, "titleLimit": theme.width,
+                 "gridColor": "#EBEBEB", "domainColor": "#9A9A9A", "tickColor": "#9A9A9A"},
+        "legend": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
+                   "labelColor": colors["text"], "titleColor": colors["text"], "orient": "top",
+                   "direction": "horizontal", "titleOrient": "left", "symbolStrokeWidth": 0},
+        "text": {"font": theme.font, "fontSize": sizes["mark_label"], "color": colors["text"]},
+    }
+
+
+#: Space around every chart, per side: Streamlit's chart element adds its own padding to the
+#: spec's and cannot take a single number ("Cannot create property 'bottom' on number").
+_PADDING = {"left": 16, "right": 16, "top": 16, "bottom": 16}
+
+
+# ``alt.VConcatChart`` takes Altair schema objects as sub-views. These hold a body given as plain
+# Vega-Lite; Altair would otherwise check each one against the schema when it is created (tens
+# of milliseconds). The finished chart is checked as a whole by ``to_dict()``.
+class _LayerView(alt.LayerSpec):
+    _class_is_valid_at_instantiation = False
+
+
+class _HConcatView(alt.HConcatSpecGenericSpec):
+    _class_is_valid_at_instantiation = False
+
+
+class _VConcatView(alt.VConcatSpecGenericSpec):
+    _class_is_valid_at_instantiation = False
+
+
+_VIEW_CLASSES = (("layer", _LayerView), ("hconcat", _HConcatView), ("vconcat", _VConcatView))
+
+
+def finish_chart(body: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], title: str,
+                 subtitle: Sequence[str], footer: Sequence[str], theme: Theme) -> alt.VConcatChart:
+    """The top-level chart: ``body`` (a layer, hconcat or vconcat spec) with the source footer
+    below, the title on top, the theme, and ``rows`` as the one data set its views share."""
+    cls = next(c for key, c in _VIEW_CLASSES if key in body)
+    inner = cls(**body, title=_footer(footer, theme))
+    return alt.VConcatChart(
+        vconcat=[inner], data={"values": list(rows)}, title=_title(title, subtitle, theme),
+        padding=dict(_PADDING), config=_config(theme))
+
+
+def verdict_scales(theme: Theme, verdicts: Sequence[str] = VERDICT_ORDER[:3]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Colour and shape scales of the verdict words (better, in line, worse by default)."""
+    domain = [VERDICT_WORDS[v] for v in verdicts]
+    color = {"domain": domain, "range": [theme.colors[v] for v in verdicts]}
+    shape = {"domain": domain, "range": [theme.shapes[v] for v in verdicts]}
+    return color, shape
+
+
+def axis_format(unit: str, currency: str, values: Sequence[float]) -> dict[str, Any]:
+    """Axis ``format``/``labelExpr`` for a unit: % for fractions, the currency symbol for money."""
+    if unit == "fraction":
+        span = (max(values) - min(values)) if values else 1.0
+        return {"format": ".1%" if span < 0.05 else ".0%"}
+    if unit == "currency":
+        symbol = currency_symbol(currency)
+        if symbol in ("$", "£", "€"):
+            return {"labelExpr": f"'{symbol}' + format(datum.value, ',.0f')"}
+        return {"labelExpr": f"format(datum.value, ',.0f') + ' {symbol}'"}
+    if unit == "ratio":
+        return {"labelExpr": "format(datum.value, ',.3~g') + 'x'"}
+    if unit == "points":
+        return {"format": "+,.0f"}
+    return {"format": ",.3~g"}
+
+
+def padded_domain(values: Sequence[float], unit: str) -> list[float]:
+    """A padded x domain around ``values``; never below 0 when all values are non-negative."""
+    lo, hi = min(values), max(values)
+    span = hi - lo
+    if span <= 0:
+        span = abs(hi) * 0.5 or (0.05 if unit == "fraction" else 1.0)
+    pad = span * 0.18
+    low, high = lo - pad, hi + pad
+    if lo >= 0 and low < 0:
+        low = 0.0
+    return [low, high]
+

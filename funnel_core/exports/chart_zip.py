@@ -1,0 +1,103 @@
+"""Every chart of a report in one ZIP: ``<name>.png``, ``.svg`` and ``.html`` each, and a README.
+
+The README names the charts and lists every benchmark source they use, numbered as on the
+overview chart and in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+from typing import Sequence
+
+from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.domain.constants import STATUS_LABELS
+from funnel_core.exports.images import (
+    AnnotatedChart,
+    NamedChartLike,
+    chart_html,
+    chart_png,
+    chart_svg,
+    prerender_svgs,
+)
+from funnel_core.exports.report_charts import report_charts
+from funnel_core.exports.report_model import Footnote, summarize
+from funnel_core.exports.sanitize import file_slug, is_web_link
+from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
+from funnel_core.exports.wording import benchmark_figure_text
+
+__all__ = ["charts_zip"]
+
+def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: str) -> str:
+    summary = summarize(report, date)
+    lines = [f"{PRODUCT_NAME}: charts", f"Date: {date}"]
+    if report.snapshot.label:
+        lines.append(f"Period: {report.snapshot.label}")
+    lines.append("Context: " + "; ".join(f"{label}: {value}" for _, label, value in summary.context))
+    lines += ["", "Each chart comes three ways: .png (high resolution, for slides), .svg (vector,",
+              "for print and design tools) and .html (interactive, works offline).", "", "Charts:"]
+    for chart in charts:
+        lines.append(f"- {chart.name}: {chart.title}")
+    lines += ["", "Benchmark sources. [1]-[{n}]: the main benchmark of each KPI, numbered as on the".format(
+        n=len(summary.footnotes)),
+              "overview chart and in the report; then every other benchmark the charts compare with.",
+              "Each chart also names its own sources in its footer.", ""]
+    notes = list(summary.footnotes)
+    seen = {(n.origin, n.source, n.figure, n.segment) for n in notes}
+    for item in report.kpis:
+        for comp in item.comparisons:
+            if comp.user_value is None:
+                continue
+            b = comp.benchmark
+            key = (b.origin, b.source, benchmark_figure_text(comp), b.segment)
+            if key in seen:
+                continue
+            seen.add(key)
+            notes.append(Footnote(len(notes) + 1, b.source, b.year, b.status,
+                                  STATUS_LABELS.get(b.status, b.status), b.url or "",
+                                  b.origin != "published", b.origin, benchmark_figure_text(comp),
+                                  b.segment))
+    for note in notes:
+        status = f"status {note.status}: {note.status_label.lower()}"
+        origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""
+        link = f" {note.url.strip()}" if is_web_link(note.url) else ""
+        lines.append(f"[{note.number}] {note.source}{note.year_text}: {note.figure}; {note.segment} "
+                     f"({status}{origin}){link}")
+    lines += ["", "Status V: verified in the source's own publication; S: seen only where a secondary",
+              "page quotes the source; U: source not verified. Benchmark amounts are in USD.", ""]
+    return "\r\n".join(lines)
+
+
+def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+               charts: Sequence[NamedChartLike] | None = None) -> bytes:
+    """Every chart as ``<name>.png``, ``<name>.svg`` and ``<name>.html`` plus ``README.txt``.
+
+    Parameters
+    ----------
+    report : the comparison.
+    as_of : date printed on the charts and in the README (today by default).
+    charts : the charts when already built (see
+        :func:`funnel_core.exports.report_charts.report_charts`).
+
+    Returns
+    -------
+    bytes
+        A ZIP archive.
+    """
+    date = as_of_date(as_of)
+    charts = report_charts(report, date, charts=charts)
+    prerender_svgs(charts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", _readme(report, charts, date))
+        used: set[str] = set()
+        for chart in charts:
+            name = file_slug(chart.name)
+            while name in used:
+                name += "-2"
+            used.add(name)
+            archive.writestr(f"{name}.png", chart_png(chart))
+            archive.writestr(f"{name}.svg", chart_svg(chart))
+            archive.writestr(f"{name}.html", chart_html(chart, chart.title))
+    return buffer.getvalue()

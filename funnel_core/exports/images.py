@@ -1,0 +1,216 @@
+"""One chart as an image or page: PNG, SVG and interactive HTML, rendered without a browser.
+
+vl-convert renders the Altair charts. Rendered charts are cached by spec digest (bounded,
+thread-safe), so the same chart is rendered once per format whichever download asks for it
+(PNG, ZIP, XLSX, PDF). Rendering takes 0.1-0.7 s per chart (see docs/PERFORMANCE_exports.md):
+call these lazily, only when a download is asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import altair as alt
+
+__all__ = [
+    "PNG_SCALE",
+    "AnnotatedChart",
+    "NamedChartLike",
+    "chart_html",
+    "chart_png",
+    "chart_size",
+    "chart_svg",
+    "clear_image_cache",
+    "prerender_svgs",
+    "spec_digest",
+    "spec_of",
+]
+
+#: Scale of PNG renders: 2 keeps charts sharp on retina screens and in print.
+PNG_SCALE = 2
+
+
+class NamedChartLike(Protocol):
+    """What :func:`funnel_core.charts.catalog.chart_catalog` returns for each chart."""
+
+    name: str
+    title: str
+    chart: Any
+
+
+@dataclass(frozen=True)
+class AnnotatedChart:
+    """A chart ready for export (title, sources and date guaranteed) with its Vega-Lite spec."""
+
+    name: str
+    title: str
+    chart: Any
+    spec: dict = field(repr=False, compare=False)
+    digest: str = field(repr=False, compare=False)
+
+
+class _RenderCache:
+    """Rendered charts by spec digest, bounded by total bytes (thread-safe).
+
+    The app offers several downloads of the same charts (PNG, ZIP, XLSX, PDF); rendering is
+    the slow part, so each distinct chart is rendered once per format while it stays here.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, float]) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: tuple[str, str, float], data: bytes) -> None:
+        if len(data) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.max_bytes and self._items:
+                _, old = self._items.popitem(last=False)
+                self._size -= len(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024)
+
+
+def clear_image_cache() -> None:
+    """Forget every rendered chart (PNG, SVG) of this process."""
+    _CACHE.clear()
+
+def _vl_version() -> str:
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    return vl_version_for_vl_convert()
+
+
+def spec_digest(chart: Any) -> tuple[dict[str, Any], str, str]:
+    """The Vega-Lite spec of ``chart``, its digest (the cache key) and its JSON text."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    text = json.dumps(spec, sort_keys=True, default=str, ensure_ascii=False)
+    return spec, hashlib.sha256(text.encode("utf-8")).hexdigest(), text
+
+
+def spec_of(chart: Any) -> tuple[dict[str, Any], str]:
+    """The Vega-Lite spec and digest of an Altair chart, a spec dict or an exported chart."""
+    if isinstance(chart, AnnotatedChart):
+        return chart.spec, chart.digest
+    spec, digest, _ = spec_digest(chart)
+    return spec, digest
+
+
+def _svg_text(spec: dict[str, Any], digest: str) -> str:
+    key = (digest, "svg", 1.0)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    import vl_convert as vlc
+
+    text = vlc.vegalite_to_svg(spec, vl_version=_vl_version())
+    _CACHE.put(key, text.encode("utf-8"))
+    return text
+
+
+def prerender_svgs(charts: Sequence[AnnotatedChart]) -> None:
+    """Render the SVGs of many charts on a few threads (vl-convert runs them in parallel)."""
+    workers = min(4, os.cpu_count() or 1, len(charts))
+    if workers < 2:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chart-svg") as pool:
+        list(pool.map(lambda c: _svg_text(c.spec, c.digest), charts))
+
+
+def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
+    """Render an Altair chart to PNG without a browser (vl-convert).
+
+    Parameters
+    ----------
+    chart : any top-level Altair chart (or its Vega-Lite spec as a dict).
+    scale : pixel density; 2 (the default) gives sharp images on retina screens and paper.
+
+    Returns
+    -------
+    bytes
+        The PNG file (starts with ``\\x89PNG``).
+    """
+    spec, digest = spec_of(chart)
+    key = (digest, "png", float(scale))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    import vl_convert as vlc
+
+    # rasterise the SVG: the same pixels as vegalite_to_png, and the SVG is reused by the
+    # SVG and HTML-report downloads
+    data = bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale)))
+    _CACHE.put(key, data)
+    return data
+
+
+def chart_svg(chart: "alt.TopLevelMixin") -> bytes:
+    """Render an Altair chart to a standalone SVG file (UTF-8 bytes with an XML declaration)."""
+    spec, digest = spec_of(chart)
+    text = _svg_text(spec, digest)
+    if not text.lstrip().startswith("<?xml"):
+        text = '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+    return text.encode("utf-8")
+
+
+def chart_size(chart: "alt.TopLevelMixin") -> tuple[float, float]:
+    """Width and height of the rendered chart in CSS pixels (1/96 inch), from its SVG."""
+    spec, digest = spec_of(chart)
+    head = _svg_text(spec, digest)[:2000]
+    start = head.find("<svg")
+    tag = head[start:head.find(">", start)] if start >= 0 else ""
+    size = []
+    for name in ("width", "height"):
+        found = re.search(rf'\s{name}="([0-9.]+)', tag)
+        size.append(float(found.group(1)) if found else 0.0)
+    return size[0], size[1]
+
+
+def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
+    """A self-contained interactive HTML page of the chart.
+
+    The Vega, Vega-Lite and vega-embed JavaScript is inlined (no ``<script src>``), so the
+    page works offline and can be mailed as one file.
+
+    Parameters
+    ----------
+    chart : any top-level Altair chart (or its Vega-Lite spec as a dict).
+    title : the page title (the browser tab); escaped.
+    """
+    import vl_convert as vlc
+
+    spec, _ = spec_of(chart)
+    page = vlc.vegalite_to_html(spec, vl_version=_vl_version(), bundle=True)
+    if title:
+        page = page.replace("<title>Chart</title>", f"<title>{html.escape(title)}</title>", 1)
+    return page.encode("utf-8")

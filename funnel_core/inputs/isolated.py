@@ -1,0 +1,216 @@
+"""Run a reader that might crash or run away in a separate worker process.
+
+The native XLSX reader can abort the whole process (a failed allocation is not a Python
+exception) or hold gigabytes for minutes. In the app that would end every user's
+session, so workbook readers run through :func:`run_isolated`: a child process with a
+memory cap (``RLIMIT_AS`` on Linux) and a timeout. Whatever happens to the child -- a
+signal, ``MemoryError``, the timeout -- the caller gets an
+:class:`~funnel_core.inputs.limits.InputLimitError` saying the workbook could not be read,
+never another exception type.
+
+Workers are forked from a ``forkserver`` process that has pandas and the XLSX readers
+already imported, so a call costs a fork (tens of milliseconds), not a fresh interpreter.
+Where ``forkserver`` does not exist (Windows) the ``spawn`` method is used (about a second
+per call). At most :data:`MAX_WORKERS` readers run at once; later calls wait for a slot.
+Arguments and results cross the process boundary by pickling (bytes, DataFrames and the
+package's dataclasses do).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError
+
+try:  # POSIX only
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+
+__all__ = ["MAX_WORKERS", "WorkerError", "run_isolated", "start_method", "worker_died"]
+
+T = TypeVar("T")
+
+#: Readers running at the same time (each may use up to its memory cap).
+MAX_WORKERS = max(2, os.cpu_count() or 1)
+
+#: Imported once in the fork server so each worker starts warm. ``__main__`` lets
+#: forked workers reuse the parent's main module instead of importing it again.
+_PRELOAD = ["__main__", "funnel_core.inputs.isolated", "pandas", "python_calamine",
+            "openpyxl"]
+
+_context_lock = threading.Lock()
+_context: Any = None
+_slots = threading.BoundedSemaphore(MAX_WORKERS)
+
+
+class WorkerError(RuntimeError):
+    """The function raised an exception that cannot cross the process boundary.
+
+    Carries the original type name and message (for example a native reader's panic).
+    """
+
+
+def start_method() -> str:
+    """The multiprocessing start method used: ``"forkserver"`` where it exists, else ``"spawn"``."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _get_context() -> Any:
+    global _context
+    with _context_lock:
+        if _context is None:
+            method = start_method()
+            ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(_PRELOAD)
+            _context = ctx
+        return _context
+
+
+def worker_died(filename: str, why: str = "") -> InputLimitError:
+    """The error for a worker that died, ran out of memory or time.
+
+    Parameters
+    ----------
+    filename : str
+        The file being read.
+    why : str
+        Extra detail for the server log only (not shown to the user).
+
+    Returns
+    -------
+    InputLimitError
+        With ``limit="worker"``.
+    """
+    error = InputLimitError(
+        filename,
+        f"'{filename}': this workbook could not be read (it needs more memory or time than "
+        "allowed). Save the sheet with your numbers as CSV, or copy it into a new workbook, "
+        "and upload that.",
+        limit="worker")
+    error.detail = why  # type: ignore[attr-defined]
+    return error
+
+
+def _pack_exception(exc: BaseException) -> tuple[Any, ...]:
+    """An exception as ``(type, args, attributes)`` that survives pickling, or a WorkerError."""
+    if isinstance(exc, Exception):
+        packed = (type(exc), exc.args, dict(getattr(exc, "__dict__", {})))
+        try:
+            pickle.loads(pickle.dumps(packed))
+            return packed
+        except Exception:  # noqa: BLE001 - an attribute or the class does not pickle
+            pass
+    return (WorkerError, (f"{type(exc).__name__}: {exc}",), {})
+
+
+def _unpack_exception(packed: tuple[Any, ...]) -> BaseException:
+    cls, args, attributes = packed
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(attributes)
+    return exc
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int | None) -> None:
+    """Worker body: cap the memory, run ``func`` and send back ``(status, value)``."""
+    os.environ["RUST_BACKTRACE"] = "0"  # a native abort prints one line, not a backtrace
+    if memory_bytes and resource is not None and hasattr(resource, "RLIMIT_AS"):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reader warnings would only reach the server log
+            payload: tuple[str, Any] = ("ok", func(*args))
+    except MemoryError:
+        payload = ("memory", None)
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        payload = ("raise", _pack_exception(exc))
+    try:
+        conn.send(payload)
+    except MemoryError:
+        conn.send(("memory", None))
+    except Exception as exc:  # noqa: BLE001 - a result that does not pickle
+        conn.send(("raise", (WorkerError, (f"result cannot be returned: {exc}",), {})))
+    finally:
+        conn.close()
+
+
+def run_isolated(func: Callable[..., T], *args: Any, filename: str = "the workbook",
+                 timeout_s: float = DEFAULT_LIMITS.parse_seconds,
+                 memory_bytes: int | None = DEFAULT_LIMITS.worker_memory_bytes) -> T:
+    """Call ``func(*args)`` in a worker process and return its result.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (it is pickled by reference).
+    *args
+        Its arguments; they must pickle.
+    filename : str
+        The file being read, for the message when the worker dies.
+    timeout_s : float
+        Seconds the call may take, waiting for a free worker slot included.
+    memory_bytes : int or None
+        Address-space cap of the worker (``RLIMIT_AS``; Linux and other POSIX systems).
+        The worker starts at roughly 0.4 GB of address space (pandas and the readers
+        loaded). None: no cap.
+
+    Returns
+    -------
+    The value ``func`` returned (a copy, unpickled in this process).
+
+    Raises
+    ------
+    InputLimitError
+        The worker was killed by a signal (a native abort), ran out of memory, or did not
+        finish within ``timeout_s``; or no worker slot became free in time.
+    Exception
+        Whatever ``func`` raised, re-raised here with its attributes (its traceback stays
+        in the worker). Exceptions that cannot be pickled become :class:`WorkerError`.
+    """
+    started = time.monotonic()
+    if not _slots.acquire(timeout=timeout_s):
+        raise worker_died(filename, "no free worker slot")
+    try:
+        ctx = _get_context()
+        receiver, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_child, args=(sender, func, args, memory_bytes), daemon=True)
+        process.start()
+        sender.close()
+        status, value = "died", None
+        try:
+            remaining = max(0.0, timeout_s - (time.monotonic() - started))
+            if receiver.poll(remaining):
+                try:
+                    status, value = receiver.recv()
+                except (EOFError, OSError):
+                    status = "died"
+            else:
+                status = "timeout"
+        finally:
+            receiver.close()
+            if status in ("timeout", "died") and process.is_alive():
+                process.kill()
+            process.join(timeout=10)
+            if process.is_alive():  # pragma: no cover - kill did not take
+                process.kill()
+                process.join(timeout=5)
+    finally:
+        _slots.release()
+    if status == "ok":
+        return value  # type: ignore[no-any-return]
+    if status == "raise":
+        raise _unpack_exception(value)
+    why = {"memory": "MemoryError", "timeout": f"timeout after {timeout_s:g} s"}.get(
+        status, f"exit code {process.exitcode}")
+    raise worker_died(filename, why)

@@ -1,0 +1,229 @@
+"""Every size limit on what users bring in, in one place, and the error that names them.
+
+The readers check these limits *before* a parser sees the data (bytes of an upload, the
+zip directory of a workbook, the shape of a text table), so a hostile or accidental huge
+file is refused at once with a message naming the file, the limit and what to do, instead
+of holding the server's memory and CPU. The defaults are generous for real funnel files
+(a few hundred periods) and billing exports (a 2,000,000-row CSV export passes from the
+command line).
+
+``UPLOAD_BYTES`` matches ``server.maxUploadSize`` in ``.streamlit/config.toml`` (20 MB);
+the command line reads local files up to :attr:`UploadLimits.local_file_bytes` (200 MB).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from funnel_core.inputs.issues import InputError, ParseIssue
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "InputLimitError",
+    "MIB",
+    "UploadLimits",
+    "cell_too_long",
+    "check_byte_size",
+    "check_text_size",
+    "human_bytes",
+]
+
+#: One mebibyte; Streamlit's ``server.maxUploadSize`` counts in these.
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The limits every reader checks; all counts are inclusive maxima.
+
+    Attributes
+    ----------
+    upload_bytes : int
+        Bytes of one uploaded file in the app (= ``server.maxUploadSize`` x 1 MiB).
+    local_file_bytes : int
+        Bytes of one local file read by the command line.
+    paste_chars : int
+        Characters of pasted spreadsheet cells.
+    zip_entries : int
+        Parts (files) inside one XLSX/XLSM/ODS workbook.
+    part_bytes : int
+        Decompressed bytes of any one part of a workbook (a 1,048,576-row sheet with a
+        few columns is 150-400 MB of XML).
+    total_bytes : int
+        Decompressed bytes of all parts of a workbook together.
+    compression_ratio : float
+        Decompressed / compressed size of one part; real sheets stay well under it.
+    ratio_floor_bytes : int
+        Parts smaller than this (decompressed) are not checked for their ratio.
+    sniff_bytes : int
+        Bytes of a sheet's XML read to find its declared ``<dimension>``.
+    table_rows, table_columns, table_cells : int
+        Rows, columns and rows x columns of a funnel file, benchmark catalogue or
+        paste (a funnel file has one row per period or per metric).
+    export_rows, export_columns, export_cells : int
+        Rows, columns and (for a workbook) the sheet's rows x columns of a billing
+        export; a 2,000,000-row CSV export passes.
+    cell_chars : int
+        Characters in one cell (Excel's own maximum is 32,767).
+    parse_seconds : float
+        Wall time a workbook may take to read in its worker process.
+    worker_memory_bytes : int
+        Address space of the worker process that reads a workbook.
+    """
+
+    upload_bytes: int = 20 * MIB
+    local_file_bytes: int = 200 * MIB
+    paste_chars: int = 2_000_000
+    zip_entries: int = 1_000
+    part_bytes: int = 512 * MIB
+    total_bytes: int = 1024 * MIB
+    compression_ratio: float = 100.0
+    ratio_floor_bytes: int = 1 * MIB
+    sniff_bytes: int = 4096
+    table_rows: int = 100_000
+    table_columns: int = 2_000
+    table_cells: int = 2_000_000
+    export_rows: int = 5_000_000
+    export_columns: int = 1_000
+    export_cells: int = 10_000_000
+    cell_chars: int = 32_767
+    parse_seconds: float = 60.0
+    worker_memory_bytes: int = 3 * 1024 * MIB
+
+
+#: The limits the app and the command line use.
+DEFAULT_LIMITS = UploadLimits()
+
+
+class InputLimitError(InputError):
+    """An input is over one of the :class:`UploadLimits` (or its reader ran out of room).
+
+    A subclass of :class:`~funnel_core.inputs.issues.InputError`, so every caller already
+    shows it as a clean message.
+
+    Attributes
+    ----------
+    file : str
+        The file name (or ``"pasted text"``).
+    limit : str
+        Name of the :class:`UploadLimits` field that was exceeded (``"worker"`` when the
+        reading process died or ran out of time).
+    issue : ParseIssue
+        The problem with level ``error``; its message names the file, the limit and what
+        to do.
+    """
+
+    def __init__(self, file: str, message: str, *, limit: str) -> None:
+        self.file = file
+        self.limit = limit
+        super().__init__(ParseIssue("error", message, file=file))
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable across the worker process
+        return (_rebuild_limit_error, (self.file, self.issue.message, self.limit))
+
+
+def _rebuild_limit_error(file: str, message: str, limit: str) -> InputLimitError:
+    return InputLimitError(file, message, limit=limit)
+
+
+def human_bytes(size: float) -> str:
+    """``20971520`` -> ``"20 MB"``: sizes as users read them (1 MB = 1,048,576 bytes).
+
+    Parameters
+    ----------
+    size : float
+        Bytes, >= 0.
+
+    Returns
+    -------
+    str
+        Whole MB/GB from 1 MB up, KB below, with one decimal when it is not whole.
+    """
+    for unit, scale in (("GB", 1024 * MIB), ("MB", MIB), ("KB", 1024)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value == int(value) or value >= 100 else f"{value:.1f} {unit}"
+    return f"{int(size)} bytes"
+
+
+def check_byte_size(size: int, file: str, *, local: bool = False,
+                    limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a file over the upload (or local file) byte limit.
+
+    Parameters
+    ----------
+    size : int
+        Bytes of the file.
+    file : str
+        Its name, for the message.
+    local : bool
+        True for a file the command line reads from disk (:attr:`~UploadLimits.local_file_bytes`),
+        False for an upload (:attr:`~UploadLimits.upload_bytes`).
+    limits : UploadLimits
+
+    Raises
+    ------
+    InputLimitError
+        ``size`` is over the limit.
+    """
+    allowed = limits.local_file_bytes if local else limits.upload_bytes
+    if size > allowed:
+        raise InputLimitError(
+            file,
+            f"'{file}' is {human_bytes(size)}, more than the {human_bytes(allowed)} allowed for "
+            f"{'a local file' if local else 'an upload'}. Keep only the sheet and the rows you "
+            "need (or save it as CSV) and try again.",
+            limit="local_file_bytes" if local else "upload_bytes",
+        )
+
+
+def check_text_size(text: str, source: str = "pasted text", *,
+                    limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """Refuse pasted text over :attr:`UploadLimits.paste_chars` characters.
+
+    Raises
+    ------
+    InputLimitError
+        The text is longer than the limit.
+    """
+    if len(text) > limits.paste_chars:
+        raise InputLimitError(
+            source,
+            f"The {source} has {len(text):,} characters, more than the {limits.paste_chars:,} "
+            "allowed. Paste only the rows with your funnel numbers, or upload the file instead.",
+            limit="paste_chars",
+        )
+
+
+def cell_too_long(file: str, length: int, *, row: int | None = None,
+                  column: str | None = None,
+                  limits: UploadLimits = DEFAULT_LIMITS) -> InputLimitError:
+    """The error for one cell over :attr:`UploadLimits.cell_chars` characters.
+
+    Parameters
+    ----------
+    file : str
+    length : int
+        Characters in the cell.
+    row : int, optional
+        1-based spreadsheet row.
+    column : str, optional
+        Column header or letter.
+    limits : UploadLimits
+
+    Returns
+    -------
+    InputLimitError
+        To be raised by the caller.
+    """
+    where = ", ".join(p for p in (f"row {row}" if row is not None else "",
+                                  f"column '{column}'" if column else "") if p)
+    at = f" ({where})" if where else ""
+    return InputLimitError(
+        file,
+        f"'{file}' has a cell{at} of {length:,} characters, more than the "
+        f"{limits.cell_chars:,} allowed in one cell. Check that the file is a table of funnel "
+        "numbers (one value per cell) and that its columns are separated by commas, "
+        "semicolons or tabs.",
+        limit="cell_chars",
+    )

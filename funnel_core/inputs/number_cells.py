@@ -1,0 +1,181 @@
+"""The numbers of a table: which number format the file uses, then each cell read as a value.
+
+:func:`decide_convention` picks English (``1,234.5``) or European (``1.234,5``) numbers from
+the cells themselves, else from the language of the names, and says so when it had to
+guess. :func:`read_numbers` reads every cell of a field and checks it: text that is not a
+number, percentages in counts or amounts, negative, NaN or infinite values are skipped with
+an error on the cell; unit multipliers (``Spend (k€)``) and fractional counts give warnings.
+"""
+
+from __future__ import annotations
+
+import math
+
+from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.inputs.headers import name_language
+from funnel_core.inputs.number_conventions import CONVENTION_LABELS
+from funnel_core.inputs.number_format_detect import analyse_convention
+from funnel_core.inputs.number_parse import format_number_cell, parse_number_detail
+from funnel_core.inputs.number_text import NumberError, is_missing
+from funnel_core.inputs.parse_state import NumberCell, ParseState, unique_in_order
+
+__all__ = ["decide_convention", "read_numbers"]
+
+
+def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: ParseState) -> str:
+    """Decide how the file writes numbers: English (``1,234.5``) or European (``1.234,5``).
+
+    Parameters
+    ----------
+    conv : {"auto", "en", "de"}
+        The format the user chose; anything but ``auto`` is returned as is.
+    cells : list of (period, NumberCell)
+        The cells to read. Exact workbook numbers take no part; the texts of unrecognised
+        rows and columns (``state.extra_samples``) do.
+    state : ParseState
+        Receives a warning when the numbers mix formats, or when nothing in them decides
+        and some are ambiguous (``1.234``).
+
+    Returns
+    -------
+    str
+        ``"en"`` or ``"de"``. When the numbers do not decide: ``"de"`` if more recognised
+        names are German, French or Polish than English, else ``"en"``.
+    """
+    if conv != "auto":
+        return conv
+    samples = [cell.text for _, cell in cells if cell.text and cell.number is None]
+    guess = analyse_convention(samples + state.extra_samples)
+    if guess.conflicting:
+        state.add("warning",
+                  f"The numbers mix formats: '{guess.examples['en']}' looks English and "
+                  f"'{guess.examples['de']}' looks European. They were read as "
+                  f"{CONVENTION_LABELS[guess.convention]}; check the values or choose the number "
+                  "format explicitly.")
+    elif not guess.decided and guess.ambiguous:
+        guess.convention, reason = _convention_from_names(state)
+        _warn_ambiguous(guess.convention, reason, guess.ambiguous, state)
+    return guess.convention
+
+
+def _convention_from_names(state: ParseState) -> tuple[str, str]:
+    """Nothing in the numbers decides: go by the language of the names, else English."""
+    languages = [name_language(text) for text, target in state.mapping.items()
+                 if target is not None]
+    european = [lang for lang in languages if lang in ("de", "fr", "pl")]
+    english = [lang for lang in languages if lang == "en"]
+    if len(european) > len(english):
+        names = {"de": "German", "fr": "French", "pl": "Polish"}
+        spoken = "/".join(unique_in_order(names[lang] for lang in european))
+        return "de", f"because the names are in {spoken}"
+    return "en", "because nothing in the file decides (the default)"
+
+
+def _warn_ambiguous(convention: str, reason: str, ambiguous: list[str], state: ParseState) -> None:
+    other = "de" if convention == "en" else "en"
+    meaning = ("',' groups thousands, '.' is the decimal point" if convention == "en"
+               else "'.' groups thousands, ',' is the decimal comma")
+    examples = ", ".join(f"'{a}'" for a in unique_in_order(ambiguous)[:3])
+    state.add("warning",
+              f"Numbers such as {examples} could mean thousands or decimals. They were read "
+              f"in the {CONVENTION_LABELS[convention]} format ({meaning}) {reason}. "
+              f"If your file uses {CONVENTION_LABELS[other]}, choose that number format "
+              f"(the Number format selector in the app, or --number-format {other} on the "
+              "command line).")
+
+
+_NEGATIVE_HINT: dict[str, str] = {
+    "mrr_contraction": " Enter the MRR lost to downgrades as a positive amount.",
+    "mrr_churned": " Enter the MRR lost to cancellations as a positive amount.",
+    "customers_churned": " Enter the number of customers lost as a positive number.",
+}
+
+
+def read_numbers(cells: list[tuple[str, NumberCell]], values: dict[str, dict[str, float]],
+                 state: ParseState) -> None:
+    """Read every cell as the value of its field, in ``state.convention``.
+
+    Parameters
+    ----------
+    cells : list of (period, NumberCell)
+        The cells, in file order; a later cell of the same period and field wins.
+    values : dict
+        Period label -> field -> value; receives the values read. Missing cells (empty,
+        ``-``, ``n/a``) are left out.
+    state : ParseState
+        Receives an error for each skipped cell (not a number; a percentage in a count or
+        amount; negative; NaN or infinite) and warnings (unit multiplier applied once per
+        column, a count that is not whole, the number parser's own warnings); counts the
+        currency symbols of money cells.
+    """
+    for period, cell in cells:
+        spec = FIELDS_BY_NAME[cell.field]
+        if cell.number is not None:
+            source: object = cell.number
+        else:
+            if is_missing(cell.text):
+                continue
+            source = cell.text
+        shown = cell.text or format_number_cell(cell.number or 0.0)
+        try:
+            parsed = parse_number_detail(source, state.convention, field=cell.field)
+        except NumberError as exc:
+            state.add("error",
+                      f"{exc}; the cell was skipped. Enter a plain number such as 1234 or 1234.5, "
+                      "or leave the cell empty.", cell.row, cell.column)
+            continue
+        value = parsed.value
+        if math.isnan(value):
+            continue
+        if parsed.percent and spec.kind != "fraction":
+            state.add("error",
+                      f"'{shown}' is a percentage, but {spec.label} is "
+                      f"{'a count' if spec.kind == 'count' else 'an amount'}; the cell was "
+                      "skipped. Enter the number itself.", cell.row, cell.column)
+            continue
+        if cell.multiplier != 1.0 and spec.kind != "fraction":
+            value = _scale(cell, value, shown, state)
+        if not _usable(cell, value, shown, state):
+            continue
+        for message in parsed.warnings:
+            state.add("warning", message, cell.row, cell.column)
+        if parsed.currency and spec.kind == "money":
+            state.currencies_seen[parsed.currency] = state.currencies_seen.get(parsed.currency, 0) + 1
+        values.setdefault(period, {})[cell.field] = value
+
+
+def _scale(cell: NumberCell, value: float, shown: str, state: ParseState) -> float:
+    """Apply the unit of the name (thousands, millions); warn once per column and field."""
+    scaled = value * cell.multiplier
+    if (cell.column, cell.field) not in state.scaled:
+        state.scaled.add((cell.column, cell.field))
+        unit = "thousands" if cell.multiplier == 1e3 else "millions"
+        state.add("warning",
+                  f"{FIELDS_BY_NAME[cell.field].label} values were multiplied by "
+                  f"{format_number_cell(cell.multiplier)} because the name says they are "
+                  f"in {unit} ('{shown}' became {format_number_cell(scaled)}).",
+                  cell.row, cell.column)
+    return scaled
+
+
+def _usable(cell: NumberCell, value: float, shown: str, state: ParseState) -> bool:
+    """False (with an error) for infinite or negative values; warn on fractional counts."""
+    spec = FIELDS_BY_NAME[cell.field]
+    if not math.isfinite(value):
+        state.add("error", f"'{shown}' is not a finite number; the cell was skipped.",
+                  cell.row, cell.column)
+        return False
+    if value < 0:
+        state.add("error",
+                  f"'{shown}' is negative; {spec.label} cannot be below zero, so the cell was "
+                  "skipped." + _NEGATIVE_HINT.get(cell.field, ""), cell.row, cell.column)
+        return False
+    if spec.kind == "count" and abs(value - round(value)) > 1e-9:
+        other = "de" if state.convention == "en" else "en"
+        read = format_number_cell(value)
+        what = f"'{shown}'" if read == shown else f"'{shown}' was read as {read}, which"
+        state.add("warning",
+                  f"{what} is not a whole number of {spec.label}. If the file writes numbers "
+                  f"as {CONVENTION_LABELS[other]}, choose that number format; otherwise check "
+                  "the value.", cell.row, cell.column)
+    return True

@@ -1,0 +1,213 @@
+"""The comparison in words and tables: one row per KPI and benchmark, and the per-KPI detail.
+
+Turns a :class:`~funnel_core.benchmarks.compare.ComparisonReport` into what the results page
+displays: verdicts with their symbol, published figures with their period, source and
+verification status, and for one KPI the formula with the user's numbers and every benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from funnel_core.benchmarks.catalogue import Benchmark
+from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
+from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD, STATISTICS, STATUS_LABELS, VERDICT_LABELS
+from funnel_core.domain.formatting import format_value
+
+__all__ = [
+    "KPI_TABLE_COLUMNS", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail", "benchmark_figure",
+    "direction_text", "kpi_detail", "kpi_table", "measured_text", "period_text", "primary_for",
+    "source_text", "status_text", "verdict_text",
+]
+
+VERDICT_SYMBOLS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼"}
+
+KPI_TABLE_COLUMNS = (
+    "KPI", "Your value", "Verdict", "Benchmark", "Segment", "Source", "Status", "Link",
+    "Your value in its period", "Statistic", "kpi_id",
+)
+
+
+# --------------------------------------------------------------------------------------
+# single values in words
+# --------------------------------------------------------------------------------------
+
+def verdict_text(verdict: str | None) -> str:
+    """``"▲ Better"``, ``"● In line"``, ``"▼ Worse"`` or ``"– no verdict"``."""
+    if verdict is None:
+        return "– no verdict"
+    return f"{VERDICT_SYMBOLS[verdict]} {VERDICT_LABELS[verdict]}"
+
+
+def status_text(status: str, comparability: str = "direct") -> str:
+    """``"V · verified"``, ``"S · seen quoted"``, ``"U · source not verified"``, with
+    ``" · ⚠ similar definition"`` / ``" · ⚠ probably measures something else"`` when the figure's
+    definition is not the KPI's own (catalogue column ``comparability``)."""
+    short = {"V": "verified", "S": "seen quoted", "U": "source not verified"}
+    caveat = {"approximate": " · ⚠ similar definition",
+              "doubtful": " · ⚠ probably measures something else"}.get(comparability, "")
+    return f"{status} · {short.get(status, STATUS_LABELS.get(status, status))}{caveat}"
+
+
+def period_text(period: str) -> str:
+    """``"per month"``; ``"no period"`` for figures that do not depend on the period length."""
+    return "no period" if period == NO_PERIOD else f"per {period}"
+
+
+def measured_text(period: str) -> str:
+    """How a KPI value is measured, for sentences."""
+    return ("the same whatever the period length" if period == NO_PERIOD
+            else f"measured per {period}")
+
+
+def direction_text(higher_is_better: bool | None) -> str:
+    """``"higher is better"``, ``"lower is better"`` or, for a size figure, that neither is."""
+    return {True: "higher is better", False: "lower is better"}.get(higher_is_better,  # type: ignore[arg-type]
+                                                                      "a size figure: no better or worse side")
+
+
+def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
+    """The published figure in words: ``"P25 1.0 % · P50 4.0 % · P75 12.0 %"``, ``"at least 3.00x"``."""
+    cur = "USD" if b.unit == "currency" else currency
+
+    def f(x: float | None) -> str:
+        return format_value(x, b.unit, cur)
+
+    s = b.statistic
+    if s == "quartiles":
+        return f"P25 {f(b.low)} · median {f(b.median)} · P75 {f(b.high)}"
+    if s == "good_great":
+        return f"good {f(b.low)} · great {f(b.high)}"
+    if s == "threshold":
+        return f"at least {f(b.low)}" if b.low is not None else f"at most {f(b.high)}"
+    parts = []
+    if b.low is not None and b.high is not None:
+        parts.append(f"{f(b.low)} – {f(b.high)}")
+    elif b.low is not None:
+        parts.append(f"at least {f(b.low)}")
+    elif b.high is not None:
+        parts.append(f"at most {f(b.high)}")
+    if b.median is not None:
+        word = {"median": "median", "average": "average", "target": "target"}.get(s, "")
+        parts.insert(0, f"{word} {f(b.median)}".strip())
+    return " · ".join(parts)
+
+
+def source_text(b: Benchmark) -> str:
+    """``"HubSpot sales survey (2023)"``; a user's own row says which file it came from."""
+    text = b.source or ("Your targets" if b.origin != "published" else "")
+    if b.year and str(b.year) not in text:
+        text += f" ({b.year})"
+    if b.origin != "published":
+        text += f" · your file {b.origin}"
+    return text
+
+
+def primary_for(item: KpiComparison) -> BenchmarkComparison | None:
+    """Re-export of :func:`compare.primary_comparison` for the pages."""
+    return primary_comparison(item)
+
+
+# --------------------------------------------------------------------------------------
+# the KPI table
+# --------------------------------------------------------------------------------------
+
+def _comparison_row(comp: BenchmarkComparison, currency: str) -> dict[str, Any]:
+    """The benchmark columns of one KPI table row: figure with period, verdict, source..."""
+    b = comp.benchmark
+    converted = ""
+    if comp.user_value is not None and (comp.conversion_note or "").startswith("converted"):
+        converted = format_value(comp.user_value, b.unit, currency) + f" {period_text(b.period)}"
+    figure = benchmark_figure(b, currency)
+    if b.period != NO_PERIOD:
+        figure += f" {period_text(b.period)}"
+    return {"Verdict": verdict_text(comp.verdict), "Benchmark": figure,
+            "Segment": b.segment or "any", "Source": source_text(b),
+            "Status": status_text(b.status, b.comparability), "Link": b.url or None,
+            "Your value in its period": converted,
+            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0]}
+
+
+def kpi_table(report: ComparisonReport) -> pd.DataFrame:
+    """One row per computed KPI and matching benchmark (KPIs without a benchmark get one row).
+
+    ``Benchmark`` is the published figure with its period (``"at most 3.0 % per month"``).
+    """
+    currency = report.snapshot.context.currency
+    rows = []
+    for item in report.computed():
+        kpi = item.kpi
+        value = format_value(kpi.value, kpi.spec.unit, currency)
+        if kpi.period != NO_PERIOD and kpi.spec.unit == "fraction":
+            value += f" {period_text(kpi.period)}"
+        base = {"KPI": kpi.spec.label, "Your value": value, "kpi_id": kpi.id}
+        if not item.comparisons:
+            rows.append({**base, "Verdict": "– no benchmark", "Benchmark": "", "Segment": "",
+                         "Source": "", "Status": "", "Link": None, "Your value in its period": "",
+                         "Statistic": ""})
+            continue
+        for comp in item.comparisons:
+            rows.append({**base, **_comparison_row(comp, currency)})
+    return pd.DataFrame(rows, columns=list(KPI_TABLE_COLUMNS))
+
+
+# --------------------------------------------------------------------------------------
+# how one KPI was computed
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    """One benchmark of a KPI, in words, for the "how it was computed" view."""
+
+    label: str
+    figure: str
+    verdict: str
+    user_value: str
+    note: str
+    source: str
+    status: str
+    url: str
+    segment: str = "any"
+
+
+@dataclass(frozen=True)
+class KpiDetail:
+    """Everything the "how it was computed" view shows for one KPI."""
+
+    id: str
+    label: str
+    value: str
+    description: str
+    formula: str
+    calculation: str
+    period: str
+    higher_is_better: bool | None
+    warnings: tuple[str, ...]
+    benchmarks: tuple[BenchmarkLine, ...]
+
+
+def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDetail:
+    """The formula with the user's numbers, conversion notes and every benchmark in words."""
+    kpi = item.kpi
+    lines = []
+    for comp in item.comparisons:
+        b = comp.benchmark
+        note = comp.conversion_note or comp.reason or ""
+        lines.append(BenchmarkLine(
+            label=b.label,
+            figure=benchmark_figure(b, currency) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
+            verdict=verdict_text(comp.verdict),
+            user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
+            note=note, source=f"{b.source}{', ' + str(b.year) if b.year else ''}",
+            status=status_text(b.status, b.comparability), url=b.url or "", segment=b.segment or "any"))
+    return KpiDetail(
+        id=kpi.id, label=kpi.spec.label,
+        value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable",
+        description=kpi.spec.description, formula=kpi.spec.formula,
+        calculation=kpi.calculation or (kpi.reason or ""), period=period_text(kpi.period),
+        higher_is_better=kpi.spec.higher_is_better, warnings=tuple(kpi.warnings),
+        benchmarks=tuple(lines),
+    )

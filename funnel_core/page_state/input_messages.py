@@ -1,0 +1,137 @@
+"""Messages about the user's numbers: where a problem is, what is wrong and what to do next.
+
+The parser and the form report problems with a row, a column and a message; the pages show
+them as an error sentence, a Markdown list or a table. A negative value gets a next step with
+the user's own number as the example (``Churned MRR 1,200, not -1,200``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from funnel_core.domain.constants import FIELDS
+
+__all__ = [
+    "LOSS_FIELDS", "describe_issue", "error_text", "issue_message", "issues_frame",
+    "issues_markdown", "negative_next_step", "sentence",
+]
+
+#: Fields that hold an amount *lost*: people tend to type them as negative numbers.
+LOSS_FIELDS: frozenset[str] = frozenset({"mrr_contraction", "mrr_churned", "customers_churned"})
+
+_NEGATIVE_RE = re.compile(r"'(?P<shown>[^']*)' is negative[;,] (?:and )?(?P<label>.+?) cannot be below zero")
+
+
+def sentence(text: str) -> str:
+    """``text`` stripped and ending in exactly one full stop (or its own ``!`` / ``?``)."""
+    text = text.strip()
+    while text.endswith(".."):
+        text = text[:-1]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _where(issue: Any) -> list[str]:
+    """``["row 4", "column 'value'"]``: the parts of the place an issue names."""
+    where = []
+    row = getattr(issue, "row", None)
+    column = getattr(issue, "column", None)
+    if row is not None:
+        where.append(f"row {row}")
+    if column not in (None, ""):
+        where.append(f"column '{column}'")
+    return where
+
+
+# --------------------------------------------------------------------------------------
+# what to do next, for messages the parser gives without a next step
+# --------------------------------------------------------------------------------------
+
+def _positive_text(shown: str) -> str:
+    text = shown.strip()
+    if text.startswith("(") and text.endswith(")"):
+        return text[1:-1].strip()
+    return text.lstrip("-\u2212\u2013\u2014 ").strip()
+
+
+def negative_next_step(label: str, shown: str, where: str = "cell") -> str:
+    """What to do about a negative value, with the user's own number as the example.
+
+    ``"Enter amounts lost as positive numbers: Churned MRR 1,200, not -1,200."``
+    """
+    example = f"{label} {_positive_text(shown) or '1,200'}, not {shown.strip()}"
+    spec = next((s for s in FIELDS if s.label == label), None)
+    if spec is not None and spec.name in LOSS_FIELDS:
+        return f"Enter amounts lost as positive numbers: {example}."
+    return (f"Enter it as a positive number ({example}) or leave the {where} empty; amounts lost, "
+            "such as churned MRR, are positive numbers too.")
+
+
+def issue_message(issue: Any) -> str:
+    """The message of a parse issue, with the next step added where it has none.
+
+    A negative value gets an example with the user's own number (``Churned MRR 1,200, not
+    -1,200``); every other message is returned as it is.
+    """
+    message = getattr(issue, "message", None) or str(issue)
+    match = _NEGATIVE_RE.search(message)
+    if match is None or ", not " in message:
+        return message
+    step = negative_next_step(match["label"], match["shown"])
+    if "positive" in message:  # the parser already says what to do: add the example only
+        step = f"For example: {match['label']} {_positive_text(match['shown'])}, not {match['shown']}."
+    return f"{sentence(message)} {step}"
+
+
+# --------------------------------------------------------------------------------------
+# one issue, a list of issues
+# --------------------------------------------------------------------------------------
+
+def describe_issue(issue: Any) -> str:
+    """``"file.csv, row 4, column 'value': message"`` from a ParseIssue (or any similar object)."""
+    if issue is None:
+        return ""
+    parts = []
+    file = getattr(issue, "file", None)
+    if file:
+        parts.append(str(file))
+    parts += _where(issue)
+    message = issue_message(issue)
+    return (", ".join(parts) + ": " + message) if parts else message
+
+
+def error_text(issue: Any, headline: str, todo: str) -> str:
+    """A user-facing error: bold headline, where (row, column), what is wrong, what to do.
+
+    ``"**Could not read funnel.csv.** Row 4, column 'value': '-5' is negative. Fix ..."``
+    """
+    where = _where(issue)
+    body = sentence(issue_message(issue))
+    if where:
+        text = ", ".join(where)
+        body = text[0].upper() + text[1:] + ": " + body
+    return f"**{sentence(headline)}** {body} {sentence(todo)}"
+
+
+def issues_markdown(issues: Iterable[Any]) -> str:
+    """Row-level problems as a Markdown list: ``- **Error** · row 6, column 'B': message``."""
+    lines = []
+    for issue in issues:
+        level = str(getattr(issue, "level", "warning")).capitalize()
+        where = _where(issue)
+        message = issue_message(issue)
+        lines.append(f"- **{level}**" + (f" · {', '.join(where)}" if where else "") + f": {message}")
+    return "\n".join(lines)
+
+
+def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
+    """Row-level problems as a table: Level, Where, Problem."""
+    rows = []
+    for issue in issues:
+        rows.append({"Level": str(getattr(issue, "level", "warning")).capitalize(),
+                     "Where": ", ".join(_where(issue)) or (getattr(issue, "file", None) or ""),
+                     "Problem": getattr(issue, "message", str(issue))})
+    return pd.DataFrame(rows, columns=["Level", "Where", "Problem"])

@@ -1,0 +1,147 @@
+"""The benchmark catalogue as the pages hold and show it, and the sources & definitions tables.
+
+The user's own benchmark rows are kept in the session as plain JSON-safe dicts
+(:func:`rows_from_benchmarks`) and joined to the shipped catalogue (:func:`full_catalogue`).
+The sources page shows that catalogue, every KPI's definition, every input field, and the
+errors of the seed articles that the product does not repeat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from funnel_core.benchmarks.catalogue import UNMAPPED_FIGURES, Benchmark, load_catalogue
+from funnel_core.domain.constants import (
+    ACV_BANDS,
+    ANY,
+    FIELDS,
+    FIELDS_BY_NAME,
+    MOTIONS,
+    NO_PERIOD,
+    PRODUCT_CATEGORIES,
+    STAGES,
+    STATISTICS,
+    TRIAL_TYPES,
+)
+from funnel_core.metrics.kpis import KPIS
+from funnel_core.page_state.comparison_tables import benchmark_figure, direction_text, period_text, status_text
+
+__all__ = [
+    "SEED_ERRORS", "benchmarks_from_rows", "catalogue_frame", "catalogue_key", "definitions_frame",
+    "fields_frame", "full_catalogue", "rows_from_benchmarks", "unmapped_figures",
+]
+
+#: Errors in the seed articles that the product does not repeat (shown on the sources page).
+SEED_ERRORS: tuple[tuple[str, str], ...] = (
+    ("Churn is customers lost / customers at the start of the period.",
+     "One seed article computes churn as customers remaining / new customers. That is not churn: "
+     "churn counts the paying accounts that were there at the start and left during the period."),
+    ("Annual churn compounds: 5 % a month is about 46 % a year, not 60 %.",
+     "Customers lost in month two can only come from those who stayed in month one, so "
+     "annual churn = 1 - (1 - monthly churn)^12 = 1 - 0.95^12 = 46.0 %. Multiplying by 12 "
+     "overstates it."),
+    ("CAC = 100,000 / 200 = 500, not 5,000.",
+     "The seed's worked example divides $100,000 of sales & marketing spend by 200 new customers "
+     "and prints $5,000; the quotient is $500."),
+    ("Every figure carries its period.",
+     "Monthly and annual churn figures are mixed freely in the seeds; here each benchmark says "
+     "whether it is per month, per quarter or per year, and your value is converted by "
+     "compounding before it is compared."),
+    ("Targets are not averages.",
+     "5-7 % annual churn and CLV : CAC >= 3 are what good companies reach, not medians; the "
+     "statistic column says which kind of figure each benchmark is."),
+)
+
+
+# --------------------------------------------------------------------------------------
+# the user's own catalogue
+# --------------------------------------------------------------------------------------
+
+_TUPLE_FIELDS = ("acv_band", "trial_type", "motion", "product_category")
+
+
+def rows_from_benchmarks(benchmarks: Sequence[Benchmark]) -> list[dict[str, Any]]:
+    """Plain dict rows (JSON-safe) to keep in the session."""
+    return [b.to_dict() for b in benchmarks]
+
+
+def benchmarks_from_rows(rows: Sequence[Mapping[str, Any]] | None) -> list[Benchmark]:
+    """:class:`Benchmark` objects back from :func:`rows_from_benchmarks` rows."""
+    out = []
+    for row in rows or ():
+        data = dict(row)
+        for key in _TUPLE_FIELDS:
+            value = data.get(key, (ANY,))
+            data[key] = tuple(value) if isinstance(value, (list, tuple)) else (str(value),)
+        out.append(Benchmark(**data))
+    return out
+
+
+def catalogue_key(rows: Sequence[Mapping[str, Any]] | None) -> str:
+    """A hashable JSON text of the user's rows (``""`` when none)."""
+    if not rows:
+        return ""
+    return json.dumps(list(rows), sort_keys=True, separators=(",", ":"), default=str)
+
+
+def full_catalogue(rows: Sequence[Mapping[str, Any]] | None) -> list[Benchmark]:
+    """The shipped catalogue followed by the user's own rows."""
+    return list(load_catalogue()) + benchmarks_from_rows(rows)
+
+
+# --------------------------------------------------------------------------------------
+# sources & definitions
+# --------------------------------------------------------------------------------------
+
+def _filter_text(values: tuple[str, ...], options: Mapping[str, str]) -> str:
+    if values == (ANY,):
+        return "any"
+    return "; ".join(options.get(v, v) for v in values)
+
+
+def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
+    """The whole catalogue for display: one row per published figure."""
+    labels = {k.id: k.label for k in KPIS}
+    rows = []
+    for b in benchmarks:
+        rows.append({
+            "KPI": labels.get(b.kpi, b.kpi),
+            "Figure": benchmark_figure(b) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
+            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
+            "Period": period_text(b.period),
+            "Segment": b.segment, "ACV band": _filter_text(b.acv_band, ACV_BANDS),
+            "Trial type": _filter_text(b.trial_type, TRIAL_TYPES),
+            "Motion": _filter_text(b.motion, MOTIONS),
+            "Product category": _filter_text(b.product_category, PRODUCT_CATEGORIES),
+            "Source": b.source, "Year": str(b.year) if b.year else "", "Sample": b.sample,
+            "Status": status_text(b.status, b.comparability), "Link": b.url or None, "Definition": b.basis,
+            "Note": b.note, "Origin": "published" if b.origin == "published" else f"your file {b.origin}",
+            "status_code": b.status, "kpi_id": b.kpi,
+        })
+    return pd.DataFrame(rows)
+
+
+def definitions_frame() -> pd.DataFrame:
+    """Every KPI with its formula, unit and direction."""
+    units = {"fraction": "%", "ratio": "ratio (x)", "months": "months", "currency": "money",
+             "points": "points (-100..100)"}
+    return pd.DataFrame([{
+        "KPI": k.label, "Formula": k.formula, "What it tells": k.description,
+        "Unit": units.get(k.unit, k.unit), "Direction": direction_text(k.higher_is_better),
+        "Stage": STAGES.get(k.stage, k.stage), "Inputs": ", ".join(FIELDS_BY_NAME[i].label for i in k.inputs),
+    } for k in KPIS])
+
+
+def fields_frame() -> pd.DataFrame:
+    """Every input field with its definition."""
+    return pd.DataFrame([{"Field": f.label, "Name": f.name, "Stage": STAGES[f.stage],
+                          "Definition": f.help} for f in FIELDS])
+
+
+def unmapped_figures() -> tuple[str, ...]:
+    """Published figures the catalogue does not map to a KPI (listed on the sources page)."""
+    return UNMAPPED_FIGURES

@@ -1,0 +1,97 @@
+"""The header alias table: assets/header_aliases.csv is read once and checked row by row."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from funnel_core.domain.constants import CONTEXT_FIELDS, FIELD_NAMES
+from funnel_core.inputs.header_alias_table import (
+    ALIAS_LANGUAGES,
+    CONTEXT_KEY_ALIASES,
+    FIELD_ALIASES,
+    HEADER_ALIASES_FILE,
+    HeaderAliasError,
+    load_header_aliases,
+)
+from funnel_core.inputs.headers import match_context_key, match_header, name_language
+
+
+def _table(tmp_path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
+    path = tmp_path / "aliases.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header or ["field", "language", "alias"])
+        writer.writerows(rows)
+    return path
+
+
+def test_shipped_table_is_the_one_in_use() -> None:
+    loaded = load_header_aliases()
+    assert loaded.fields == FIELD_ALIASES
+    assert loaded.context_keys == CONTEXT_KEY_ALIASES
+    assert set(FIELD_ALIASES) <= set(FIELD_NAMES)
+    assert set(CONTEXT_KEY_ALIASES) == set(CONTEXT_FIELDS)
+    with HEADER_ALIASES_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {row["language"] for row in rows} <= set(ALIAS_LANGUAGES)
+    for row in rows:
+        if row["field"] in FIELD_NAMES:
+            assert match_header(row["alias"]) == row["field"], row
+        else:
+            assert match_context_key(row["alias"]) == row["field"], row
+
+
+def test_rows_keep_file_order_and_languages(tmp_path: Path) -> None:
+    path = _table(tmp_path, [
+        ["leads", "any", "Leads"],
+        ["leads", "de", "Interessenten"],
+        [],
+        ["leads", "en", "Inbound leads"],
+        ["leads", "en", "Inbound-leads"],  # spelling variant of the same field: allowed
+        ["currency", "pl", "Waluta"],
+    ])
+    loaded = load_header_aliases(path)
+    assert loaded.fields == {"leads": {"any": ("Leads",), "de": ("Interessenten",),
+                                       "en": ("Inbound leads", "Inbound-leads")}}
+    assert list(loaded.fields["leads"]) == ["any", "de", "en"]
+    assert loaded.context_keys == {"currency": {"pl": ("Waluta",)}}
+
+
+@pytest.mark.parametrize(("rows", "row", "words"), [
+    ([["leads", "en", "New leads"], ["lead_count", "en", "Lead count"]], 3,
+     ["unknown field 'lead_count'"]),
+    ([["leads", "english", "New leads"]], 2, ["unknown language 'english'", "en, de, fr, pl, any"]),
+    ([["leads", "en", "New leads"], ["mqls", "de", "new-leads"]], 3,
+     ["'new-leads' for 'mqls'", "an alias of 'leads' (row 2, 'New leads')"]),
+    ([["mqls", "en", "Website visitors"]], 2, ["'Website visitors' for 'mqls'", "label of 'visitors'"]),
+    ([["leads", "en", "Deal size"], ["acv_band", "en", "Deal size"]], 3,
+     ["'Deal size' for 'acv_band'", "an alias of 'leads'"]),
+    ([["leads", "en", "Currency"]], 2, ["the name of context key 'currency'"]),
+    ([["leads", "en", "%"]], 2, ["'%' has no letters or digits"]),
+    ([["leads", "en", "New leads", "extra"]], 2, ["expected 3 cells", "found 4"]),
+])
+def test_bad_rows_name_file_and_row(tmp_path: Path, rows, row, words) -> None:
+    path = _table(tmp_path, rows)
+    with pytest.raises(HeaderAliasError) as info:
+        load_header_aliases(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}, row {row}: "), message
+    for word in words:
+        assert word in message
+
+
+def test_wrong_columns_and_missing_file(tmp_path: Path) -> None:
+    path = _table(tmp_path, [["leads", "en", "New leads"]], header=["field", "alias"])
+    with pytest.raises(HeaderAliasError, match=r"row 1: the columns must be field, language, alias"):
+        load_header_aliases(path)
+    with pytest.raises(HeaderAliasError, match="cannot read the alias table"):
+        load_header_aliases(tmp_path / "missing.csv")
+
+
+def test_first_listing_gives_the_language() -> None:
+    # "Periode" (German) and "Période" (French) share one comparison key
+    assert name_language("Période") == "de"
+    assert name_language("Neukunden") == "de"
