@@ -533,9 +533,9 @@ st.dataframe(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True,
              key="cohort_revenue_table")
 if inputs.get("reactivated_customers"):
     st.caption(f"{inputs['reactivated_customers']:,} customers came back in {month} "
-               f"({format_value(inputs.get('mrr_reactivation'), 'currency')} MRR). The table shows them "
-               "apart; in your comparison they are added to new customers and new MRR, so MRR at "
-               "the end matches the export.")
+               f"({format_value(inputs.get('mrr_reactivation'), 'currency')} MRR). They count as "
+               "reactivations, not new customers: they add to MRR at the end (which then matches "
+               "the export) but not to CAC or the conversion rates.")
 st.button("Use these revenue numbers in my comparison", type="primary",
           on_click=_use_revenue, args=(inputs, target, name), key="cohort_use_revenue",
           icon=":material/input:")

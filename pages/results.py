@@ -44,12 +44,18 @@ m[0].metric("▲ Better", head["kpi_better"], border=True,
             help="KPIs better than their main benchmark (the figure closest to your segment, "
                  "best-verified source first).")
 m[1].metric("● In line", head["kpi_in_line"], border=True,
-            help="KPIs inside the benchmark's range, or within 10 % of a single published figure.")
+            help="KPIs inside the main benchmark's range, or within its band around a single "
+                 "figure: ±2 pp a year for retention and churn, ±15 % for conversion rates, "
+                 "money and months, ±10 % for ratios, ±5 points for NPS.")
 m[2].metric("▼ Worse", head["kpi_worse"], border=True,
             help="KPIs on the bad side of their main benchmark (for churn and CAC, lower is better).")
 m[3].metric("KPIs computed", f"{head['computed']} of {head['total']}", border=True,
             help="The others need inputs you have not given; see the list below the tabs.")
-st.caption(f"Across all {head['comparisons']} comparisons with published figures: "
+not_comparable = (f" {head['kpi_not_comparable']} KPI{'s' if head['kpi_not_comparable'] != 1 else ''} "
+                  "not comparable (the published figures use another definition; see the table)."
+                  if head["kpi_not_comparable"] else "")
+st.caption(f"Each KPI counts once, against its main benchmark.{not_comparable} Across all "
+           f"{head['comparisons']} comparisons with published figures (each publication once): "
            f"{head['better']} better, {head['in_line']} in line, {head['worse']} worse. Sources "
            "that disagree are all shown, never averaged.")
 
@@ -78,8 +84,9 @@ def _focus_list(limit: int | None = None) -> None:
                 else f"{count} customers kept per month")
         if area.extra_mrr is not None:
             gain += f", about {format_value(area.extra_mrr, 'currency', currency)} MRR"
+        caveat = f" ({area.caveat})" if area.caveat else ""
         st.markdown(f"**{rank}. {area.label}**: {format_value(area.user_rate, 'fraction')} → "
-                    f"{format_value(area.target_rate, 'fraction')} would bring **{gain}**.")
+                    f"{format_value(area.target_rate, 'fraction')} would bring **{gain}**{caveat}.")
         st.caption(area.arithmetic)
 
 
@@ -103,7 +110,8 @@ with overview_tab:
 with table_tab:
     if table_tab.open:
         table = comparison_tables.kpi_table(report)
-        verdicts = st.pills("Show", ["▲ Better", "● In line", "▼ Worse", "– No verdict"],
+        verdicts = st.pills("Show", ["▲ Better", "● In line", "▼ Worse", "○ Not comparable",
+                                     "– No verdict"],
                             selection_mode="multi", key="table_filter",
                             help="Filter the rows by verdict; nothing selected shows all.")
         if verdicts:
@@ -111,8 +119,9 @@ with table_tab:
             table = table[mask]
         st.dataframe(
             table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 880),
-            column_order=["KPI", "Your value", "Verdict", "Benchmark", "Segment", "Status", "Source",
-                          "Link", "Your value in its period", "Statistic"],
+            column_order=["KPI", "Your value", "Verdict", "Main", "Benchmark", "Where you stand",
+                          "Note", "Segment", "Status", "Source", "Link", "Your value in its period",
+                          "Statistic"],
             column_config={
                 "KPI": st.column_config.TextColumn("KPI", pinned=True, width=140),
                 "Your value": st.column_config.TextColumn("Your value", width=105),
@@ -120,7 +129,21 @@ with table_tab:
                     "Verdict", width=112,
                     help="▲ better · ● in line · ▼ worse, always on the good side for this KPI "
                          "(for churn and CAC, lower is better)"),
+                "Main": st.column_config.TextColumn(
+                    "Main", width=90,
+                    help="★ the KPI's main benchmark: the figure closest to your segment, best "
+                         "verified, central (a median before a target); its verdict is the KPI's. "
+                         "An older edition of a publication is counted once, through its newest."),
                 "Benchmark": st.column_config.TextColumn("Published figure", width=190),
+                "Where you stand": st.column_config.TextColumn(
+                    "Where you stand", width=220,
+                    help="The share of companies in the source you do better than, where it "
+                         "publishes a spread (quartiles, good / great); otherwise the gap to the "
+                         "figure."),
+                "Note": st.column_config.TextColumn(
+                    "Note", width=220,
+                    help="Caveats: another definition (e.g. margin-adjusted), one month "
+                         "compounded to a year, an unverified source, an older edition."),
                 "Segment": st.column_config.TextColumn("Segment it is for", width=160),
                 "Source": st.column_config.TextColumn("Source", width=250),
                 "Status": st.column_config.TextColumn(

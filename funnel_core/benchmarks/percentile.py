@@ -43,7 +43,7 @@ from funnel_core.benchmarks.verdict_rules import (
     step_decimals,
 )
 
-__all__ = ["PERCENTILE_POINTS", "Position", "ordinal", "position"]
+__all__ = ["PERCENTILE_POINTS", "Position", "ordinal", "position", "short_position"]
 
 #: The percentile each published point of a spread stands for, by statistic, in terms of
 #: performance (a higher percentile is better). See the module docstring.
@@ -167,3 +167,16 @@ def position(value: float, b: Benchmark, higher_is_better: bool, judgement: Judg
     if sign == 0:
         return Position(None, f"at {the}{name}")
     return Position(None, f"{amount} {'above' if sign > 0 else 'below'} {the}{name}")
+
+
+def short_position(percentile_rank: float | None, text: str | None) -> str:
+    """Where you stand in a few words, for chart labels and table cells: ``"~68th percentile"``,
+    ``"above P75"``, ``"29 % below the average"``; ``""`` when there is nothing to say."""
+    if percentile_rank is not None:
+        return f"~{ordinal(int(percentile_rank))} percentile"
+    text = text or ""
+    for edge in ("25th", "50th", "75th"):
+        for side in ("above", "below"):
+            if text.startswith(f"{side} the {edge} percentile"):
+                return f"{side} P{edge[:2]}"
+    return text

@@ -1,7 +1,7 @@
 """Parts shared by the charts with one row per benchmark (the overview and the bullet charts).
 
-The tooltip of a row (KPI, verdict, your value, the benchmark with its source, year, segment,
-period, status and any conversion) and the column of verdict-coloured summaries right of the
+The tooltip of a row (KPI, verdict, your value, the benchmark, where you stand against it (the
+percentile or the gap), its source, year, segment, period, status, any conversion and caveat) and the column of verdict-coloured summaries right of the
 rows (▲ better in the "better" colour, ▼ worse in the "worse" colour, others in the text colour).
 """
 
@@ -21,8 +21,9 @@ __all__ = ["ROW_TOOLTIP", "summary_column", "tooltip_values"]
 #: The tooltip of a KPI-against-benchmark row (fields filled by :func:`tooltip_values`).
 ROW_TOOLTIP = tooltip_defs(
     ("kpi", "KPI"), ("verdict", "Verdict"), ("user_value", "Your value"),
-    ("benchmark", "Benchmark"), ("source", "Source"), ("year", "Year"), ("segment", "Segment"),
-    ("period", "Period"), ("status", "Status"), ("note", "Conversion"),
+    ("benchmark", "Benchmark"), ("position", "Where you stand"), ("source", "Source"),
+    ("year", "Year"), ("segment", "Segment"), ("period", "Period"), ("status", "Status"),
+    ("note", "Conversion"), ("caveat", "Caveat"),
 )
 
 
@@ -43,6 +44,8 @@ def tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) -
         "period": per or "no period",
         "status": f"{b.status}: {STATUS_LABELS.get(b.status, b.status)}",
         "note": c.conversion_note or "",
+        "position": c.position or c.reason or "",
+        "caveat": "; ".join(c.caveats),
     }
 
 

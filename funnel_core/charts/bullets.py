@@ -1,7 +1,9 @@
 """Bullet charts: a KPI against one benchmark, or against every benchmark it has.
 
-A bullet shows the benchmark's band (range, P25-P75, good-great, or the ±10 % in-line zone of
-a single figure), its median tick or threshold rule, and your verdict-shaped value. Lower-is-
+A bullet shows the benchmark's band (range, P25-P75, good-great, or the in-line band of a
+single figure from :func:`~funnel_core.benchmarks.verdict_rules.in_line_band`: e.g. ±2 pp
+around an annual retention median, ±15 % around a conversion rate), its median tick or
+threshold rule, and your verdict-shaped value. Lower-is-
 better KPIs get a reversed axis, so good is always on the right.
 """
 
@@ -15,13 +17,13 @@ from typing import Any, Sequence
 import altair as alt
 
 from funnel_core.benchmarks.compare import BenchmarkComparison, KpiComparison, primary_comparison
+from funnel_core.benchmarks.verdict_rules import in_line_band
 from funnel_core.charts.benchmark_rows import ROW_TOOLTIP, summary_column, tooltip_values
 from funnel_core.charts.labels import (GLYPHS, VERDICT_ORDER, VERDICT_WORDS, Sources, benchmark_figure_text,
                                        format_range, period_words, short_figure, unit_words, wrap_lines)
 from funnel_core.charts.theme import Theme, load_theme
 from funnel_core.charts.vega import (axis_format, chart_rows, field_def, field_is, fields_valid, finish_chart,
                                      padded_domain, quant_def, tooltip_defs, unit_view, verdict_scales)
-from funnel_core.domain.constants import POINT_IN_LINE_TOLERANCE
 from funnel_core.domain.formatting import format_value
 
 __all__ = ["bullet_chart", "bullet_charts"]
@@ -29,7 +31,7 @@ __all__ = ["bullet_chart", "bullet_charts"]
 
 def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: Theme,
                   currency: str, width: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One bullet: band (range, quartiles, good-great or the ±10 % in-line zone), the user's
+    """One bullet: band (range, quartiles, good-great or the in-line band), the user's
     verdict-shaped value with its label, then the median tick or threshold rule on top.
 
     Returns the layer spec and its rows (one data set; each layer filters on ``part``).
@@ -52,10 +54,10 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
             edges = [{"part": "edge", "x": b.low, "label": names[0]},
                      {"part": "edge", "x": b.high, "label": names[1]}]
     elif b.median is not None and b.low is None and b.high is None:
-        tol = abs(b.median) * POINT_IN_LINE_TOLERANCE
-        band_row = {"part": "band", "lo": b.median - tol, "hi": b.median + tol,
-                    "what": "In line (±10 % of the figure)",
-                    "text": format_range(b.median - tol, b.median + tol, spec.unit, unit_cur)}
+        lo, hi = in_line_band(b)
+        assert lo is not None and hi is not None
+        band_row = {"part": "band", "lo": lo, "hi": hi, "what": "In line with the figure",
+                    "text": format_range(lo, hi, spec.unit, unit_cur)}
     # the axis shows the whole band, the reference and the user's value
     figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
     if band_row is not None:
@@ -159,7 +161,7 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
     Parameters
     ----------
     item : the KPI with its comparisons.
-    comparison : the benchmark to draw; the primary one (:func:`primary_comparison`) by default.
+    comparison : the benchmark to draw; the KPI's main one (:func:`primary_comparison`) by default.
     as_of : date printed in the footer (today by default).
     currency : the snapshot's currency (benchmark money figures stay in USD).
 
@@ -177,10 +179,12 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
     number = sources.ref(comparison.benchmark)
     b = comparison.benchmark
     verdict = VERDICT_WORDS[comparison.verdict or "none"]
-    subtitle = [f"{verdict} than the benchmark" if comparison.verdict in ("better", "worse")
-                else f"{verdict} with the benchmark" if comparison.verdict == "in_line"
+    where = f" · {comparison.position}" if comparison.position else ""
+    subtitle = [f"{verdict} than the benchmark{where}" if comparison.verdict in ("better", "worse")
+                else f"{verdict} with the benchmark{where}" if comparison.verdict == "in_line"
                 else f"{verdict}: {comparison.reason or ''}".rstrip(": "),
                 f"{_comparison_line(comparison, currency)} [{number}]"]
+    subtitle += [f"Caveat: {c}" for c in comparison.caveats]
     if comparison.conversion_note:
         subtitle.append(f"Your value: {comparison.conversion_note}")
     body, rows = _bullet_layer(item, comparison, theme, currency, theme.width - 32 - 8)
@@ -218,8 +222,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
         if b.low is not None and b.high is not None:
             lo, hi = b.low, b.high
         elif b.median is not None and b.low is None and b.high is None:
-            tol = abs(b.median) * POINT_IN_LINE_TOLERANCE
-            lo, hi = b.median - tol, b.median + tol
+            lo, hi = in_line_band(b)
         else:
             lo = hi = None
         if b.median is not None:
@@ -344,5 +347,6 @@ def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
     title = f"{spec.label}: {value_text}{' ' + per if per else ''}"
     subtitle = [f"Against {len(placed)} published figure{'s' if len(placed) != 1 else ''}"
                 f"{' (' + tally + ')' if tally else ''}. Grey bar = range (a single figure: "
-                "±10 %), black tick = median or threshold, dashed line = you; good is on the right."]
+                "its in-line band), black tick = median or threshold, dashed line = you; good is "
+                "on the right."]
     return finish_chart(body, rows, title, subtitle, sources.lines(as_of, not_placed), theme)

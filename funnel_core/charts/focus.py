@@ -47,6 +47,8 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
             label = f"+{money} · {customers:,.1f} customers {what}"
         else:
             label = f"+{customers:,.1f} customers {what}"
+        if a.caveat:  # the item rests on a weak figure: say so on the bar
+            label += f" ({a.caveat})"
         rows.append({
             "kpi": f"{a.label}: {format_value(a.user_rate, 'fraction')} → "
                    f"{format_value(a.target_rate, 'fraction')} [{number}]",

@@ -80,10 +80,13 @@ def benchmark_figure_text(benchmark: Benchmark, currency: str = "USD") -> str:
         return f"{text} (central {format_value(mid, unit, cur)})" if mid is not None else text
     if mid is not None and low is None and high is None:
         return f"{format_value(mid, unit, cur)} {word}"
+    strict = b.bound == "strict"
     if low is not None:
-        bound_text = f"≥ {format_value(low, unit, cur)}"
+        bound_text = f"{'>' if strict else '≥'} {format_value(low, unit, cur)}"
     else:
-        bound_text = f"≤ {format_value(high, unit, cur)}"  # type: ignore[arg-type]
+        bound_text = f"{'<' if strict else '≤'} {format_value(high, unit, cur)}"  # type: ignore[arg-type]
+    if b.statistic == "concern" and mid is None:
+        return f"concern past {format_value(low if low is not None else high, unit, cur)}"
     if mid is not None:
         central = f"{format_value(mid, unit, cur)} {word}"
         return f"{central}, up to {format_value(high, unit, cur)}" if high is not None \
@@ -195,7 +198,11 @@ def _short_figure_full(b: Benchmark, currency: str) -> str:
     if b.low is not None and b.high is not None:
         word = {"good_great": "good–great"}.get(b.statistic, b.statistic)
         return f"{format_range(b.low, b.high, unit, cur)} {word}"
+    strict = b.bound == "strict"
+    if b.statistic == "concern":
+        bound = b.low if b.low is not None else b.high
+        return f"concern past {format_value(bound, unit, cur)}"
     if b.low is not None:
-        return f"≥ {format_value(b.low, unit, cur)} {b.statistic}"
-    return f"≤ {format_value(b.high, unit, cur)} {b.statistic}"  # type: ignore[arg-type]
+        return f"{'>' if strict else '≥'} {format_value(b.low, unit, cur)} {b.statistic}"
+    return f"{'<' if strict else '≤'} {format_value(b.high, unit, cur)} {b.statistic}"  # type: ignore[arg-type]
 

@@ -1,12 +1,14 @@
-"""The overview chart: every computed KPI against its primary benchmark on one common scale.
+"""The overview chart: one row per KPI, at its main benchmark, on one common scale.
 
-Each benchmark's band is stretched to -1..+1 and lower-is-better KPIs are flipped, so better
-is always to the right; the rows are labelled with their numbered source and a verdict summary
-(see :mod:`funnel_core.charts.vega` for the conventions all charts share).
+Each main benchmark's in-line band is stretched to -1..+1 and lower-is-better KPIs are flipped,
+so better is always to the right; the rows are labelled with their numbered source and a summary
+with the KPI's verdict and where you stand (the percentile where the source publishes a spread,
+else the gap). See :mod:`funnel_core.charts.vega` for the conventions all charts share.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -14,12 +16,14 @@ import altair as alt
 
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, primary_comparison
+from funnel_core.benchmarks.percentile import short_position
+from funnel_core.benchmarks.verdict_rules import in_line_band
 from funnel_core.charts.benchmark_rows import ROW_TOOLTIP, summary_column, tooltip_values
 from funnel_core.charts.labels import GLYPHS, Sources, short_figure
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import (chart_rows, field_def, fields_valid, finish_chart, quant_def, unit_view,
                                      verdict_scales)
-from funnel_core.domain.constants import NO_PERIOD, POINT_IN_LINE_TOLERANCE
+from funnel_core.domain.constants import NO_PERIOD, VERDICTS
 from funnel_core.domain.formatting import format_value
 
 __all__ = ["overview_chart"]
@@ -41,22 +45,26 @@ _Normalised = tuple[float, float, float, "tuple[float, float] | None", "float | 
 def _normaliser(b: Benchmark, higher_is_better: bool) -> _Normalised:
     """Centre, half-width, sign, band (normalised) and reference position (normalised).
 
-    A range (low..high) maps to -1..+1; a single figure to +-10 % around it (the in-line zone
-    of the verdict); a one-sided bound sits at 0 with +-10 % of it as the unit.
+    A range (low..high) maps to -1..+1; a single figure to its in-line band
+    (:func:`~funnel_core.benchmarks.verdict_rules.in_line_band`: e.g. +-2 pp around an annual
+    retention median, +-15 % around a conversion rate); a one-sided bound sits at 0 with the
+    same band around it as the unit.
     """
     low, mid, high = b.low, b.median, b.high
     sign = 1.0 if higher_is_better else -1.0
     band: tuple[float, float] | None
-    if low is not None and high is not None:
-        centre, half = (low + high) / 2, (high - low) / 2
-        band = (-1.0, 1.0)
-    elif mid is not None and low is None and high is None:
-        centre, half = mid, abs(mid) * POINT_IN_LINE_TOLERANCE
+    band_low, band_high = in_line_band(b)
+    if band_low is not None and band_high is not None:
+        centre, half = (band_low + band_high) / 2, (band_high - band_low) / 2
         band = (-1.0, 1.0)
     else:
-        bound = low if low is not None else high
+        bound = low if low is not None else high if high is not None else mid
         assert bound is not None
-        centre, half, band = bound, abs(bound) * POINT_IN_LINE_TOLERANCE, None
+        # the band a single figure at the bound would have, as the unit
+        around_low, around_high = in_line_band(
+            dataclasses.replace(b, statistic="median", low=None, median=bound, high=None))
+        centre, band = bound, None
+        half = (around_high - around_low) / 2 if around_low is not None and around_high is not None else 0.0
     half = max(half, _minimum_half_width(b.unit))
     ref_value = mid if mid is not None else (centre if band is None else None)
     ref = sign * (ref_value - centre) / half if ref_value is not None else None
@@ -68,10 +76,10 @@ def _clip(x: float) -> float:
 
 
 def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
-    """Every computed KPI against its primary benchmark on one common scale.
+    """Every computed KPI against its main benchmark on one common scale (one row per KPI).
 
-    Position of a value :math:`v` against a benchmark band :math:`[l, h]` (a single figure
-    :math:`m`: :math:`[0.9m, 1.1m]`, the verdict's in-line zone):
+    Position of a value :math:`v` against a benchmark band :math:`[l, h]` (a single figure:
+    its in-line band, e.g. :math:`[m - 2 pp, m + 2 pp]` for annual retention):
 
     .. math::
 
@@ -79,8 +87,9 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
 
     so the band is always -1..+1 and better is always to the right; positions beyond
     +-3 are drawn at the edge (the label gives the true value). A one-sided threshold sits
-    at 0 with 10 % of it as the unit. Returns ``None`` when no KPI has a benchmark it can be
-    placed against.
+    at 0 with its family's band as the unit. The row's verdict is the KPI's
+    (:attr:`~funnel_core.benchmarks.compare.KpiComparison.verdict`); its summary adds the
+    percentile or the gap. Returns ``None`` when no KPI has a benchmark it can be placed against.
     """
     theme = load_theme()
     currency = report.snapshot.context.currency
@@ -95,9 +104,12 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
         better = spec.higher_is_better if spec.higher_is_better is not None else True
         centre, half, sign, band, ref = _normaliser(b, better)
         x_raw = sign * (primary.user_value - centre) / half
-        verdict = primary.verdict or "none"
+        verdict = item.verdict if item.verdict in VERDICTS else "none"
         number = sources.ref(b)
         row = tooltip_values(item, primary, currency)
+        if item.verdict_note:
+            row["caveat"] = item.verdict_note
+        where = short_position(primary.percentile_rank, primary.position)
         row.update({
             # a value converted to the benchmark's period says so (monthly NRR shown per year)
             "row": f"{spec.label}"
@@ -108,7 +120,8 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
             "band_hi": band[1] if band else None,
             "ref": _clip(ref) if ref is not None else None,
             "summary": f"{GLYPHS[verdict]} {format_value(primary.user_value, spec.unit, currency)} vs "
-                       f"{short_figure(b, currency)}",  # the user's value keeps its decimals
+                       f"{short_figure(b, currency)}"  # the user's value keeps its decimals
+                       + (f" · {where}" if where else ""),
         })
         if abs(x_raw) > _CLIP:
             row["note"] = (row["note"] + "; " if row["note"] else "") + "off the scale, drawn at the edge"
@@ -155,8 +168,9 @@ def overview_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
     body = {"hconcat": [plot, text], "spacing": 6,
             "resolve": {"scale": {"y": "shared", "color": "independent", "shape": "independent"}}}
     subtitle = [
-        "Grey bar = the benchmark's range (a single figure: ±10 % around it); black tick = its "
-        "median or threshold. Right = better than the benchmark (lower-is-better KPIs are flipped).",
+        "One row per KPI, at its main benchmark. Grey bar = the benchmark's range (a single "
+        "figure: its in-line band); black tick = its median or threshold. Right = better than "
+        "the benchmark (lower-is-better KPIs are flipped).",
     ]
     return finish_chart(body, data, "Your KPIs against published benchmarks", subtitle,
                         sources.lines(as_of), theme)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m funnel_core compare|template|report|cohorts``.
+"""Command line: ``python -m funnel_core compare|template|report|cohorts|whatif|targets|project``.
 
 Exit status: 0 success, 2 bad input or usage (one line on stderr naming the file and the
 problem), 1 an unexpected internal error (also one line, never a traceback).
@@ -74,7 +74,8 @@ def build_report(args: argparse.Namespace) -> ComparisonReport:
         notes.append(f"compared period: {snapshot.label} (of {len(parsed.periods)} periods in {path.name})")
     if parsed.unknown:
         notes.append(f"not recognised and not used: {', '.join(parsed.unknown)}")
-    notes += [str(issue) for issue in parsed.issues]
+    # a message names the app's controls; the command line adds its own flag
+    notes += [f"{issue} (here: {issue.hint})" if issue.hint else str(issue) for issue in parsed.issues]
     return ComparisonReport(report.snapshot, report.kpis, report.warnings, tuple(notes))
 
 
@@ -197,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     from funnel_core.cli import cohorts as cli_cohorts  # imported here: the cohort reader is only needed for `cohorts`
 
     cli_cohorts.add_parser(sub)
+    from funnel_core.cli import project as cli_project, targets as cli_targets, whatif as cli_whatif
+
+    for command in (cli_whatif, cli_targets, cli_project):  # scenarios, targets, projection
+        command.add_parser(sub, _add_context_options, build_report)
     return parser
 
 

@@ -28,6 +28,8 @@ class FieldSpec:
     kind : ``count`` (people, accounts), ``money`` (in the snapshot's currency)
         or ``fraction`` (0..1, e.g. gross margin 0.8).
     help : one-line definition shown next to the form field.
+    signed : ``True`` for the few fields that can be below zero (net burn of a cash-flow positive
+        company, a negative profit margin); every other field is never negative.
     """
 
     name: str
@@ -35,6 +37,7 @@ class FieldSpec:
     stage: str
     kind: FieldKind
     help: str
+    signed: bool = False
 
 
 STAGES: dict[str, str] = {
@@ -42,6 +45,7 @@ STAGES: dict[str, str] = {
     "product_led": "Product-led funnel",
     "retention_revenue": "Retention & revenue (MRR)",
     "unit_economics": "Unit economics",
+    "growth_efficiency": "Growth & capital efficiency",
     "nps": "Net Promoter Score survey",
 }
 
@@ -104,6 +108,19 @@ FIELDS: tuple[FieldSpec, ...] = (
               "All sales and marketing cost in the period (salaries, tools, ads)."),
     FieldSpec("gross_margin", "Gross margin", "unit_economics", "fraction",
               "Gross margin as a fraction of revenue (0.8 = 80 %)."),
+    # growth and capital efficiency
+    FieldSpec("arr_year_ago", "ARR a year ago", "growth_efficiency", "money",
+              "ARR (MRR x 12) twelve months before the end of this period."),
+    FieldSpec("net_burn", "Net burn", "growth_efficiency", "money",
+              "Cash burned in the period (operating cash out minus cash in); negative when the "
+              "company generated cash.", signed=True),
+    FieldSpec("profit_margin", "Profit margin (FCF)", "growth_efficiency", "fraction",
+              "Free-cash-flow margin over the last twelve months, as a fraction of revenue "
+              "(-0.2 or -20 %); use the EBITDA margin if that is what you track.", signed=True),
+    FieldSpec("employees", "Employees (FTE)", "growth_efficiency", "count",
+              "Full-time equivalents at the end of the period."),
+    FieldSpec("sales_marketing_spend_prior", "S&M spend, previous period", "growth_efficiency",
+              "money", "Sales and marketing cost of the previous period of the same length."),
     # NPS
     FieldSpec("nps_promoters", "Promoters (9-10)", "nps", "count",
               "Survey answers of 9 or 10."),
@@ -121,6 +138,8 @@ Period = Literal["month", "quarter", "year"]
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
 MONTHS_IN_PERIOD: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 PERIOD_LABELS: dict[str, str] = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+#: A signed fraction (profit margin) may go down to this (-1,000 %).
+SIGNED_FRACTION_FLOOR = -10.0
 #: Benchmarks with no period (a conversion rate, a ratio) use this value.
 NO_PERIOD = "none"
 
@@ -169,9 +188,6 @@ VERDICT_LABELS: dict[str, str] = {"better": "Better", "in_line": "In line", "wor
 NOT_COMPARABLE = "not_comparable"
 #: Every KPI-level verdict (``ComparisonReport.verdict_counts`` has one count per entry).
 KPI_VERDICTS: tuple[str, ...] = (*VERDICTS, NOT_COMPARABLE)
-#: A single published figure (a median or an average, no range) counts as "in line" when the
-#: user's value is within this relative distance of it.
-POINT_IN_LINE_TOLERANCE = 0.10
 
 # --- verification status of a published figure (shared/BENCHMARKS.md) ------------------------
 STATUS_LABELS: dict[str, str] = {
@@ -210,6 +226,15 @@ KPI_IDS: tuple[str, ...] = (
     "clv_to_cac",
     "cac_payback_months",
     "nps",
+    "mrr_growth_rate",
+    "net_new_arr",
+    "arr_growth_rate",
+    "burn_multiple",
+    "rule_of_40",
+    "magic_number",
+    "sales_marketing_share",
+    "arr_per_employee",
+    "gross_margin",
 )
 
 #: Units a KPI value or a benchmark figure can have.

@@ -11,6 +11,7 @@ from funnel_core.domain.constants import (
     ANY,
     CURRENCIES,
     DEFAULT_CURRENCY,
+    SIGNED_FRACTION_FLOOR,
     FIELD_NAMES,
     FIELDS_BY_NAME,
     MOTIONS,
@@ -141,10 +142,12 @@ class Snapshot:
                 continue
             if math.isinf(value):
                 raise SnapshotError(f"{name}: infinite values are not allowed", name)
-            if value < 0:
-                raise SnapshotError(
-                    f"{FIELDS_BY_NAME[name].label} ({name}) cannot be negative: {value:g}", name
-                )
+            spec = FIELDS_BY_NAME[name]
+            if value < 0 and not spec.signed:
+                raise SnapshotError(f"{spec.label} ({name}) cannot be negative: {value:g}", name)
+            if spec.signed and spec.kind == "fraction" and value < SIGNED_FRACTION_FLOOR:
+                raise SnapshotError(f"{spec.label} ({name}) below {SIGNED_FRACTION_FLOOR:.0%} is not "
+                                    f"plausible: {value:g}", name)
             if FIELDS_BY_NAME[name].kind == "fraction" and value > 1:
                 raise SnapshotError(
                     f"{FIELDS_BY_NAME[name].label} ({name}) is a fraction between 0 and 1 "

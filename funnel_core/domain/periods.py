@@ -5,7 +5,8 @@ those who stayed in month one, so survival compounds:
 
     annual_churn = 1 - (1 - monthly_churn) ** 12          (5 % a month -> 46.0 % a year)
 
-Retention figures (GRR, NRR) compound the same way: ``R_year = R_month ** 12``.
+Retention figures (GRR, NRR) compound the same way: ``R_year = R_month ** 12``, and so does
+growth: ``g_year = (1 + g_month) ** 12 - 1`` (2 % a month is 26.8 % a year, not 24 %).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Literal
 
 from funnel_core.domain.constants import MONTHS_IN_PERIOD, NO_PERIOD
 
-RateKind = Literal["churn", "retention"]
+RateKind = Literal["churn", "retention", "growth"]
 
 
 class ConversionError(ValueError):
@@ -59,6 +60,20 @@ def convert_retention(rate: float, from_period: str, to_period: str) -> float:
     return rate ** exponent
 
 
+def convert_growth(rate: float, from_period: str, to_period: str) -> float:
+    """Convert a growth rate (0.02 = +2 % per period) between periods: ``(1 + g) ** (m_to / m_from) - 1``.
+
+    Raises
+    ------
+    ConversionError
+        If the rate is -100 % or less (nothing left to compound) or a period is unknown.
+    """
+    if rate <= -1:
+        raise ConversionError(f"a growth of {rate:.4g} (-100 % or less) cannot be compounded")
+    exponent = months_in(to_period) / months_in(from_period)
+    return (1 + rate) ** exponent - 1
+
+
 def convert(rate: float, kind: RateKind, from_period: str, to_period: str) -> tuple[float, str | None]:
     """Express ``rate`` (of ``kind``, measured per ``from_period``) per ``to_period``.
 
@@ -81,6 +96,9 @@ def convert(rate: float, kind: RateKind, from_period: str, to_period: str) -> tu
     if kind == "churn":
         value = convert_churn(rate, from_period, to_period)
         formula = f"1 - (1 - {rate:.4g})^({months_in(to_period)}/{months_in(from_period)})"
+    elif kind == "growth":
+        value = convert_growth(rate, from_period, to_period)
+        formula = f"(1 + {rate:.4g})^({months_in(to_period)}/{months_in(from_period)}) - 1"
     else:
         value = convert_retention(rate, from_period, to_period)
         formula = f"{rate:.4g}^({months_in(to_period)}/{months_in(from_period)})"

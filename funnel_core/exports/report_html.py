@@ -225,6 +225,8 @@ def _table(summary: ReportSummary) -> str:
         note = (f'<a class="ref" href="#src-{row.footnote}">[{row.footnote}]</a>'
                 if row.footnote else "")
         bench = f"<strong>{e(row.benchmark)}</strong>" if row.footnote else e(row.benchmark)
+        if row.note:
+            bench += f'<br><span class="conv">{e(row.note)}</span>'
         body.append(
             f'<tr class="main{shade}">'
             f'<th scope="row">{e(row.label)}</th>'
@@ -238,6 +240,8 @@ def _table(summary: ReportSummary) -> str:
         for line in row.others:
             conv = f'<span class="conv">= {e(line.converted)}</span>' if line.converted else ""
             mine = ' <span class="mine">your catalogue</span>' if line.user_supplied else ""
+            if line.note:
+                mine += f'<br><span class="conv">{e(line.note)}</span>'
             body.append(
                 f'<tr class="other{shade}">'
                 f'<th scope="row"><span class="visually-hidden">{e(row.label)}</span></th>'
@@ -251,11 +255,12 @@ def _table(summary: ReportSummary) -> str:
     return (
         '<section class="kpis"><h2>KPIs against every matching benchmark</h2>'
         '<p class="small">Each KPI\'s main benchmark (the one on the overview chart) comes first, '
-        "in bold; then every other benchmark that matches your context. Gaps of rates are in "
-        "percentage points (pp), measured to the median when published, else to the nearest "
-        "bound.</p>"
+        "in bold, with the KPI's verdict and its caveats; then every other benchmark that "
+        "matches your context. Where you stand: the percentile where the source publishes "
+        "quartiles or good / great levels, else the gap (rates in percentage points, pp, "
+        "measured to the median when published, else to the nearest bound).</p>"
         '<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Your value</th>'
-        '<th scope="col">Benchmark</th><th scope="col">Verdict</th><th scope="col" class="num">Gap</th>'
+        '<th scope="col">Benchmark</th><th scope="col">Verdict</th><th scope="col" class="num">Where you stand</th>'
         '<th scope="col">Source</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
         f'<p class="small">All {summary.comparisons} comparisons, including benchmarks your value '

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
-from funnel_core.domain.constants import STATUS_LABELS, VERDICTS
+from funnel_core.benchmarks.focus import focus_comparison, weak_caveat
+from funnel_core.benchmarks.percentile import short_position
+from funnel_core.domain.constants import NOT_COMPARABLE, STATUS_LABELS, VERDICTS
 from funnel_core.domain.formatting import format_value
 from funnel_core.exports.sanitize import finite
 from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
@@ -32,6 +34,7 @@ __all__ = [
     "page_notes_intro",
     "short_note",
     "summarize",
+    "where_text",
 ]
 
 @dataclass(frozen=True)
@@ -62,7 +65,9 @@ class BenchmarkLine:
     """One more benchmark of a KPI (besides its main one), for the report's full table.
 
     ``converted`` is the user's value in this benchmark's period when it differs from the
-    KPI's own period, else empty.
+    KPI's own period, else empty. ``gap`` is where you stand: the percentile where the source
+    publishes a spread, else the gap (``"~68th percentile"``, ``"+2.3 pp"``); ``note`` says when
+    the row is an older edition counted through a newer one.
     """
 
     benchmark: str
@@ -72,6 +77,7 @@ class BenchmarkLine:
     segment: str
     user_supplied: bool
     converted: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,9 @@ class TableRow:
 
     ``value`` is the KPI in its own period; ``converted`` the same value in the main
     benchmark's period when they differ (e.g. monthly churn shown per year), else empty.
+    ``verdict`` is the KPI-level verdict (``not_comparable`` possible); ``gap`` where you stand
+    (percentile or gap); ``note`` the caveats of the verdict ("one month compounded to a year:
+    noisy", "not comparable: the benchmark is margin-adjusted, ...").
     """
 
     kpi_id: str
@@ -103,16 +112,30 @@ class TableRow:
     user_supplied: bool
     converted: str = ""
     others: tuple[BenchmarkLine, ...] = ()
+    note: str = ""
 
 
 #: How verdicts, gaps and statuses are decided (the report's definitions; as in the workbook).
 REPORT_RULES: tuple[tuple[str, str], ...] = (
+    ("main benchmark", "One per KPI: the closest segment match, then the best-verified source "
+                       "(V, S, U), then a central figure (quartiles, median, average, range; a "
+                       "target or threshold only when nothing central is published), then the "
+                       "newest. Its verdict is the KPI's; each publication counts once."),
     ("better / worse", "Outside a published range, on the good or the bad side (direction-aware: "
                        "lower churn is better)."),
-    ("in line", "Inside the range, or within +-10 % of a single median or average."),
-    ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse."),
+    ("in line", "Inside the range, or within the band around a single figure: +-2 pp a year "
+                "(+-0.5 pp a month) for retention and churn, +-15 % for conversion rates, money "
+                "and months, +-10 % for ratios, +-5 points for NPS; decided at the precision shown."),
+    ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse "
+                           "('under 3 %' is not met at 3 %); staying clear of a concern level is "
+                           "in line."),
+    ("percentile", "Where a source publishes quartiles (or good / great, read as the 50th and 75th "
+                   "percentile), the share of its companies you do better than, interpolated; "
+                   "never extrapolated beyond the published points."),
     ("gap", "Your value minus the reference (the median when published, else the nearest bound), "
             "in the benchmark's unit; for rates in percentage points (pp)."),
+    ("not comparable", "A payback or CLV : CAC without gross margin against a margin-adjusted "
+                       "figure gets no verdict."),
     ("periods", "Churn and retention are converted between month, quarter and year by "
                 "compounding, never by multiplying."),
     ("currency", "Benchmark amounts are in USD and are not converted."),
@@ -128,8 +151,11 @@ class ReportSummary:
     title, date, snapshot_label, context : header lines (label is user text: escape it).
     kpi_counts : verdict -> number of KPIs whose main benchmark gives that verdict.
     kpis_compared : KPIs with a verdict against their main benchmark.
-    all_counts : verdict -> number over every KPI x benchmark comparison (as on screen).
-    gaps : up to three plain-English sentences, shortfalls first, biggest relative gap first.
+    all_counts : verdict -> number over every counted KPI x benchmark comparison (each
+        publication once, as on screen).
+    gaps : up to three plain-English sentences, shortfalls first, biggest relative gap first;
+        decided by the KPI's main benchmark, or by a better-sourced figure when the main one is
+        unverified or a target (:func:`~funnel_core.benchmarks.focus.focus_comparison`).
     rows : the compact table, computable KPIs in catalogue order.
     not_computable : (KPI label, reason) pairs.
     warnings, notes : input warnings and file notes.
@@ -139,6 +165,7 @@ class ReportSummary:
     other_footnotes : sources of the other benchmarks of the full table, numbered on from
         the last of ``footnotes``.
     definitions : (KPI label, formula, "higher" / "lower" / "" is better) of every KPI listed.
+    not_comparable : KPIs whose matching figures all use another definition (no verdict).
     """
 
     title: str
@@ -158,6 +185,7 @@ class ReportSummary:
     gap_items: list[GapItem] = field(default_factory=list)
     other_footnotes: list[Footnote] = field(default_factory=list)
     definitions: list[tuple[str, str, str]] = field(default_factory=list)
+    not_comparable: int = 0
 
     @property
     def all_footnotes(self) -> list[Footnote]:
@@ -174,15 +202,19 @@ class ReportSummary:
         c = self.kpi_counts
         if not self.kpis_compared:
             return "No KPI could be compared with a published benchmark yet."
-        return (f"Against their main benchmark, {self.kpis_compared} KPIs: {c['better']} better, "
+        text = (f"Against their main benchmark, {self.kpis_compared} KPIs: {c['better']} better, "
                 f"{c['in_line']} in line, {c['worse']} worse.")
+        if self.not_comparable:
+            text += (f" {self.not_comparable} not comparable (another definition, e.g. without "
+                     "gross margin).")
+        return text
 
     def all_line(self) -> str:
         """The counts over every comparison, as the results page shows them."""
         c = self.all_counts
         total = sum(c.values())
-        return (f"Counting every matching benchmark ({total} comparisons with a verdict): "
-                f"{c['better']} better, {c['in_line']} in line, {c['worse']} worse.")
+        return (f"Counting every matching benchmark, each publication once ({total} comparisons "
+                f"with a verdict): {c['better']} better, {c['in_line']} in line, {c['worse']} worse.")
 
 
 def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> ReportSummary:
@@ -199,6 +231,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
     """
     currency = report.snapshot.context.currency
     kpi_counts = {v: 0 for v in VERDICTS}
+    not_comparable = 0
     rows: list[TableRow] = []
     not_computable: list[tuple[str, str]] = []
     footnotes: list[Footnote] = []
@@ -244,18 +277,22 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
                                  "; ".join(sorted(reasons)) if reasons else "no published benchmark",
                                  None, "", None, 0, "", False))
             continue
-        if main.verdict:
-            kpi_counts[main.verdict] += 1
-            if main.verdict != "in_line" and finite(main.gap):
-                rel = finite(main.relative_gap)
-                size = abs(rel) if rel is not None else 0.0
-                ranked.append((0 if main.verdict == "worse" else 1, -size, item, main))
+        if item.verdict in VERDICTS:
+            kpi_counts[item.verdict] += 1  # type: ignore[index]
+        elif item.verdict == NOT_COMPARABLE:
+            not_comparable += 1
+        decider = focus_comparison(item)  # a weak main figure never decides the biggest gaps
+        if decider is not None and decider.verdict in ("better", "worse") and finite(decider.gap):
+            rel = finite(decider.relative_gap)
+            size = abs(rel) if rel is not None else 0.0
+            ranked.append((0 if decider.verdict == "worse" else 1, -size, item, decider))
         mains[kpi.id] = main
         others = sum(1 for c in item.comparisons if c.user_value is not None) - 1
         rows.append(TableRow(
-            kpi.id, kpi.spec.label, value, benchmark_figure_text(main), main.verdict,
-            gap_text(main, currency), footnote_for(main), max(others, 0),
-            main.benchmark.segment, main.benchmark.origin != "published", converted_text(kpi, main)))
+            kpi.id, kpi.spec.label, value, benchmark_figure_text(main), item.verdict,
+            where_text(main, currency), footnote_for(main), max(others, 0),
+            main.benchmark.segment, main.benchmark.origin != "published", converted_text(kpi, main),
+            note=item.verdict_note or ""))
     # the other benchmarks of each KPI, numbered after the main ones (which keep the charts' numbers)
     other_footnotes: list[Footnote] = []
     by_kpi = {item.kpi.id: item for item in report.kpis}
@@ -265,15 +302,19 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
             continue
         item = by_kpi[row.kpi_id]
         lines = tuple(
-            BenchmarkLine(benchmark_figure_text(c), c.verdict, gap_text(c, currency),
+            BenchmarkLine(benchmark_figure_text(c), c.verdict, where_text(c, currency),
                           footnote_for(c, other_footnotes), c.benchmark.segment,
-                          c.benchmark.origin != "published", converted_text(item.kpi, c))
+                          c.benchmark.origin != "published", converted_text(item.kpi, c),
+                          "older edition, counted once through the newest" if c.superseded_by else "")
             for c in item.comparisons if c.user_value is not None and c is not main)
         rows[index] = replace(row, others=lines)
     ranked.sort(key=lambda t: (t[0], t[1]))
-    gaps = [gap_sentence(item, comp, currency) for _, _, item, comp in ranked[:3]]
-    gap_items = [GapItem(gap_sentence(item, comp, currency, cite=False), comp.verdict or "",
-                         note_index.get((comp.benchmark.origin, comp.benchmark.id)))
+    gaps = [gap_sentence(item, comp, currency, weak=weak_caveat(comp))
+            for _, _, item, comp in ranked[:3]]
+    gap_items = [GapItem(gap_sentence(item, comp, currency, cite=False, weak=weak_caveat(comp)),
+                         comp.verdict or "",
+                         note_index.get((comp.benchmark.origin, comp.benchmark.id))
+                         or footnote_for(comp, other_footnotes))
                  for _, _, item, comp in ranked[:3]]
     definitions = []
     for item in report.kpis:
@@ -287,7 +328,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         context=context_items(report),
         kpi_counts=kpi_counts,
         kpis_compared=sum(kpi_counts.values()),
-        all_counts=report.verdict_counts(),
+        all_counts=report.comparison_counts(),
         gaps=gaps,
         rows=rows,
         not_computable=not_computable,
@@ -298,7 +339,16 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         gap_items=gap_items,
         other_footnotes=other_footnotes,
         definitions=definitions,
+        not_comparable=not_comparable,
     )
+
+
+def where_text(comp: BenchmarkComparison, currency: str) -> str:
+    """Where you stand in a table cell: the percentile where the source publishes a spread
+    (``"~68th percentile"``, ``"above P75"``), else the gap (``"+2.3 pp"``)."""
+    if comp.percentile_rank is not None or (comp.position or "").startswith(("above the", "below the")):
+        return short_position(comp.percentile_rank, comp.position)
+    return gap_text(comp, currency)
 
 
 # --- the one-page summary's wording, shared by HTML and PDF -------------------------------------

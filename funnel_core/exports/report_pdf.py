@@ -121,7 +121,7 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
     heading_style = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=ACCENT)
     shades = ((255, 255, 255), (246, 248, 250))
     with pdf.table(
-        col_widths=(40, 30, 60, 20, 22, 14),
+        col_widths=(38, 28, 58, 20, 28, 14),
         cell_fill_mode="NONE",
         text_align=("LEFT", "RIGHT", "LEFT", "LEFT", "RIGHT", "LEFT"),
         line_height=3.4,
@@ -132,7 +132,7 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
         repeat_headings=1,
     ) as table:
         head = table.row()
-        for text in ("KPI", "Your value", "Benchmark", "Verdict", "Gap", "Source"):
+        for text in ("KPI", "Your value", "Benchmark", "Verdict", "Where you stand", "Source"):
             head.cell(pdf.t(text))
         for group, item in enumerate(summary.rows):
             fill = shades[group % 2]
@@ -155,6 +155,8 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
             bench = item.benchmark
             if item.user_supplied:
                 bench += " (your catalogue)"
+            if item.note:
+                bench += f"\n{item.note}"
             row.cell(pdf.t(bench), style=FontFace(emphasis="BOLD" if item.footnote else None,
                                                   fill_color=fill))
             verdict_cell(row, item.verdict, True)
@@ -165,6 +167,7 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
                 row.cell("", style=plain)
                 row.cell(pdf.t(f"= {line.converted}" if line.converted else ""), style=other)
                 bench = line.benchmark + (" (your catalogue)" if line.user_supplied else "")
+                bench += f"\n{line.note}" if line.note else ""
                 row.cell(pdf.t(bench), style=other)
                 verdict_cell(row, line.verdict, False)
                 row.cell(pdf.t(line.gap), style=other)

@@ -35,7 +35,7 @@ SOURCES_INTRO = (
 )
 
 #: Verdict glyphs, as on the charts (colour is never the only cue).
-VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼"}
+VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼", "not_comparable": "○"}
 
 #: The charts' look (marker shapes and colours of the verdicts).
 THEME_PATH = ASSETS_DIR / "theme.json"

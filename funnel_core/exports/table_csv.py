@@ -16,7 +16,13 @@ CSV_COLUMNS = (
     "kpi", "label", "value", "unit", "period", "computable", "reason", "benchmark_id", "segment",
     "statistic", "low", "median", "high", "benchmark_period", "user_value_in_benchmark_period",
     "verdict", "gap", "source", "year", "url", "status", "conversion_note",
+    "kpi_verdict", "main_benchmark", "is_main", "percentile_rank", "position", "note",
+    "superseded_by",
 )
+"""Columns of the flat table. ``kpi_verdict`` and ``main_benchmark`` are the KPI's (the same on
+each of its rows); ``is_main`` marks the row of the main benchmark; ``percentile_rank`` (0-100) and
+``position`` say where you stand against that row's figure; ``note`` gives the caveats (on the main
+row: the KPI verdict's note); ``superseded_by`` names the newer edition counted instead."""
 
 
 def report_rows(report: ComparisonReport) -> list[dict]:
@@ -25,7 +31,8 @@ def report_rows(report: ComparisonReport) -> list[dict]:
     for item in report.kpis:
         kpi = item.kpi
         base = {"kpi": kpi.id, "label": kpi.spec.label, "value": kpi.value, "unit": kpi.spec.unit,
-                "period": kpi.period, "computable": kpi.computable, "reason": kpi.reason or ""}
+                "period": kpi.period, "computable": kpi.computable, "reason": kpi.reason or "",
+                "kpi_verdict": item.verdict or "", "main_benchmark": item.main_benchmark or ""}
         if not item.comparisons:
             rows.append(base)
         for comp in item.comparisons:
@@ -34,7 +41,12 @@ def report_rows(report: ComparisonReport) -> list[dict]:
                          "low": b.low, "median": b.median, "high": b.high, "benchmark_period": b.period,
                          "user_value_in_benchmark_period": comp.user_value, "verdict": comp.verdict or "",
                          "gap": comp.gap, "source": b.source, "year": b.year, "url": b.url,
-                         "status": b.status, "conversion_note": comp.conversion_note or comp.reason or ""})
+                         "status": b.status, "conversion_note": comp.conversion_note or comp.reason or "",
+                         "is_main": comp is item.main_comparison,
+                         "percentile_rank": comp.percentile_rank, "position": comp.position or "",
+                         "note": ((item.verdict_note or "") if comp is item.main_comparison
+                                  else "; ".join(comp.caveats)),
+                         "superseded_by": comp.superseded_by or ""})
     return rows
 
 

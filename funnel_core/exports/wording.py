@@ -8,6 +8,7 @@ of 3.0 % per year (Bessemer, 2017): 23.6 percentage points worse.``).
 from __future__ import annotations
 
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison
+from funnel_core.benchmarks.percentile import short_position
 from funnel_core.domain.constants import (
     ACV_BANDS,
     MOTIONS,
@@ -102,14 +103,18 @@ def source_short(comp: BenchmarkComparison) -> str:
 
 
 def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, *,
-                 cite: bool = True) -> str:
+                 cite: bool = True, weak: str | None = None) -> str:
     """One plain-English line about a KPI's gap to its main benchmark.
 
     Example: ``Gross MRR churn is 26.6 % per year against a target of 3.0 % per year
     (Bessemer, 2017): 23.6 percentage points worse.``
 
     With ``cite=False`` the source's name is left out (the caller adds a numbered reference);
-    an unverified source is still said to be one: ``... (source not verified): worse.``
+    an unverified source is still said to be one: ``... (source not verified): worse.``, and a
+    figure that is all there is but weak says so (``weak``: "based on an unverified figure").
+    Where the source publishes a spread, the percentile follows the verdict (``... : worse,
+    below the 25th percentile of Aleph x Benchmarkit (FY2025).``); a single month compounded to
+    a year says it is noisy.
     """
     b = comp.benchmark
     unit = b.unit
@@ -140,8 +145,12 @@ def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, 
         size = format_value(abs(gap), unit, currency)
     direction = "above" if gap > 0 else "below"
     verdict = VERDICT_LABELS.get(comp.verdict or "", "no verdict").lower()
-    unverified = " (source not verified)" if b.status == "U" else ""
-    citation = f" ({source_short(comp)}{unverified})" if cite else unverified
+    unverified = f"; {weak}" if weak else "; source not verified" if b.status == "U" else ""
+    citation = f" ({source_short(comp)}{unverified})" if cite else (f" ({unverified[2:]})" if unverified else "")
+    spread = comp.percentile_rank is not None or (comp.position or "").startswith(("above the", "below the"))
+    if spread:
+        verdict += f", {comp.position}" if cite else f", {short_position(comp.percentile_rank, comp.position)}"
+    verdict += "".join(f" ({c})" for c in comp.caveats if "noisy" in c)
     if gap == 0:
         position = f"within {benchmark_figure_text(comp)}"
         return f"{item.kpi.spec.label} is {value}, {position}{citation}: {verdict}."

@@ -26,6 +26,7 @@ from funnel_core.domain.constants import FIELDS, STATISTICS, STATUS_LABELS, VERD
 from funnel_core.domain.formatting import currency_symbol
 from funnel_core.exports.images import NamedChartLike, chart_png
 from funnel_core.exports.report_charts import report_charts
+from funnel_core.exports.report_model import REPORT_RULES
 from funnel_core.exports.sanitize import finite, is_web_link, safe_cell
 from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
 from funnel_core.exports.wording import context_items
@@ -172,7 +173,8 @@ def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str) -> None:
 KPI_HEADERS = (
     "KPI", "KPI id", "Your value", "Unit", "Period", "Benchmark", "Statistic", "Low", "Median",
     "High", "Segment", "Benchmark period", "Your value (benchmark period)", "Verdict", "Gap",
-    "Relative gap", "Source", "Year", "Status", "Status meaning", "Catalogue",
+    "Relative gap", "Main benchmark", "KPI verdict", "Percentile", "Where you stand", "Caveats",
+    "Source", "Year", "Status", "Status meaning", "Catalogue",
     "How it was computed", "Conversion / reason", "Benchmark note",
 )
 
@@ -183,7 +185,8 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
     sheet = _Sheet(ws, KPI_HEADERS, {"KPI": 30, "Benchmark": 45, "Segment": 35, "Source": 45,
                                      "Status meaning": 30, "How it was computed": 60,
                                      "Conversion / reason": 50, "Benchmark note": 60,
-                                     "Your value (benchmark period)": 16})
+                                     "Your value (benchmark period)": 16, "Main benchmark": 14,
+                                     "Where you stand": 40, "Caveats": 50})
     col = {h: i for i, h in enumerate(KPI_HEADERS, start=1)}
     for item in report.kpis:
         kpi = item.kpi
@@ -208,10 +211,15 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
                        col["Gap"]: gap_format(b.unit),
                        col["Relative gap"]: "+0%;-0%;0%"}
             reason = comp.conversion_note or comp.reason or (kpi.reason or "")
+            is_main = comp is item.main_comparison
             row = base + [
                 b.label, STATISTICS.get(b.statistic, b.statistic), finite(b.low), finite(b.median),
                 finite(b.high), b.segment, b.period, finite(comp.user_value),
                 VERDICT_LABELS.get(comp.verdict or "", ""), finite(comp.gap), finite(comp.relative_gap),
+                "main" if is_main else "older edition" if comp.superseded_by else "",
+                VERDICT_LABELS.get(item.verdict or "", "") if is_main else "",
+                finite(comp.percentile_rank), comp.position or "",
+                (item.verdict_note or "") if is_main else "; ".join(comp.caveats),
                 b.source, b.year, b.status, STATUS_LABELS.get(b.status, b.status),
                 "published" if b.origin == "published" else f"your catalogue ({b.origin})",
                 kpi.calculation or "", reason, b.note,
@@ -223,7 +231,7 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
                 cell = ws.cell(row=index, column=col["Source"])
                 cell.hyperlink = b.url.strip()
                 cell.font = LINK_FONT
-    sheet.finish(wrap=("How it was computed", "Conversion / reason", "Benchmark note"))
+    sheet.finish(wrap=("How it was computed", "Conversion / reason", "Benchmark note", "Caveats"))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(KPI_HEADERS))}{ws.max_row}"
     ws.freeze_panes = "C2"
 
@@ -252,18 +260,7 @@ def _definitions_sheet(wb: Workbook, report: ComparisonReport) -> None:
         sheet.add([code, label])
     ws.append([])
     ws.cell(row=ws.max_row + 1, column=1, value="Verdicts").font = SECTION_FONT
-    rules = (
-        ("better / worse", "Outside a published range, on the good or the bad side (direction-aware: "
-                           "lower churn is better)."),
-        ("in line", "Inside the range, or within +-10 % of a single median or average."),
-        ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse."),
-        ("gap", "Your value minus the reference (the median when published, else the nearest bound), "
-                "in the benchmark's unit; for rates shown in percentage points."),
-        ("periods", "Churn and retention are converted between month, quarter and year by "
-                    "compounding, never by multiplying."),
-        ("currency", "Benchmark amounts are in USD and are not converted."),
-    )
-    for name, text in rules:
+    for name, text in REPORT_RULES:  # the same rules the reports print
         sheet.add([name, text])
     sheet.finish(wrap=("Formula", "Description", "KPI"))
     ws.freeze_panes = "A2"

@@ -22,11 +22,15 @@ from funnel_core.inputs.context_values import match_context_value
 from funnel_core.inputs.headers import field_label, period_header_hint
 from funnel_core.inputs.number_parse import parse_number_detail
 from funnel_core.inputs.number_text import NumberError, is_missing
+from funnel_core.inputs.own_names import PERIOD_LABEL
 from funnel_core.inputs.parse_state import NumberCell, ParseState
 from funnel_core.inputs.period_labels import PeriodLabel, infer_granularity, parse_period_label
 
 __all__ = ["finish_context", "set_context"]
 
+
+#: Longest period name taken from a ``period_label`` row.
+_MAX_LABEL_CHARS = 40
 
 _CONTEXT_CHOICES: dict[str, Mapping[str, str]] = {
     "trial_type": TRIAL_TYPES,
@@ -58,12 +62,14 @@ def set_context(state: ParseState, key: str, text: str, name: str, row: int | No
     Returns
     -------
     str or None
-        ``text`` when it is a period label (``2025-01``) rather than a period length,
-        else None. An ACV amount is placed in its band with a warning; an unknown product
+        ``text`` when it is a period label (``2025-01``) rather than a period length (and
+        always for our own workbook's ``period_label`` row), else None. An ACV amount is placed in its band with a warning; an unknown product
         category becomes ``other`` with a warning; other unknown values are errors.
     """
     if is_missing(text):
         return None
+    if key == PERIOD_LABEL:  # our own workbook's "period_label" row: the period's name only
+        return text.strip()[:_MAX_LABEL_CHARS] or None
     period_label: str | None = None
     value: str | None
     if key == "period":

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from funnel_core.domain.constants import (
     ACV_BANDS,
+    ANY,
     CONTEXT_FIELDS,
     CURRENCIES,
     MOTIONS,
@@ -29,7 +30,7 @@ from funnel_core.inputs.name_keys import (
     normalise_text,
 )
 
-__all__ = ["CONTEXT_VALUE_ALIASES", "match_context_value"]
+__all__ = ["CONTEXT_VALUE_ALIASES", "NOT_SAID_TEXTS", "match_context_value"]
 
 #: Context key -> canonical value -> ways to write it.
 CONTEXT_VALUE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -125,6 +126,15 @@ CONTEXT_VALUE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: Ways to say a segment is not given ("every segment's benchmark applies"), as our own
+#: workbook and the app's selectors write it; they read back as ``"any"``.
+NOT_SAID_TEXTS: tuple[str, ...] = (
+    ANY, "not said", "Not said (all segments)", "Not said (show all)", "all segments",
+    "not specified", "unspecified",
+)
+_NOT_SAID_KEYS: frozenset[str] = frozenset(normalise_text(t) for t in NOT_SAID_TEXTS)
+_SEGMENT_KEYS: frozenset[str] = frozenset({"trial_type", "motion", "acv_band", "product_category"})
+
 _CONTEXT_LABELS: dict[str, Mapping[str, str]] = {
     "period": {p: p for p in PERIODS},
     "currency": {code: symbol for code, symbol in CURRENCIES.items()},
@@ -164,7 +174,9 @@ def match_context_value(key: str, text: object) -> str | None:
     -------
     str or None
         The canonical value (``"month"``, ``"EUR"``, ``"card_required"``,
-        ``"mid_market"`` ...), or None when it cannot be matched.
+        ``"mid_market"`` ...), ``"any"`` for a segment that is not said
+        (:data:`NOT_SAID_TEXTS`, e.g. ``"Not said (all segments)"``), or None when it cannot
+        be matched.
 
     Raises
     ------
@@ -182,6 +194,8 @@ def match_context_value(key: str, text: object) -> str | None:
         lowered = raw.casefold().replace(" ", "")
         if lowered in _CURRENCY_SYMBOLS:
             return _CURRENCY_SYMBOLS[lowered]
+    if key in _SEGMENT_KEYS and normalise_text(raw) in _NOT_SAID_KEYS:
+        return ANY
     index = _CONTEXT_VALUE_INDEX[key]
     for variant in name_variants(raw):
         if variant in index:

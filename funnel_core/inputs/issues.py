@@ -30,6 +30,9 @@ class ParseIssue:
         1-based row as the user sees it in a spreadsheet (header = row 1).
     column : str or None
         The column's header text, or its letter when it has none.
+    hint : str or None
+        What to do on the command line (``--number-format de``); the message itself names
+        no command-line flag, so the web page can show it as it is.
     """
 
     level: Literal["error", "warning"]
@@ -37,6 +40,7 @@ class ParseIssue:
     file: str | None = None
     row: int | None = None
     column: str | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []

@@ -170,9 +170,9 @@ def check_byte_size(size: int, file: str, *, local: bool = False,
     if size > allowed:
         raise InputLimitError(
             file,
-            f"'{file}' is {human_bytes(size)}, more than the {human_bytes(allowed)} allowed for "
-            f"{'a local file' if local else 'an upload'}. Keep only the sheet and the rows you "
-            "need (or save it as CSV) and try again.",
+            f"'{file}' is {human_bytes(size)}, more than the {human_bytes(allowed)} allowed"
+            f"{' for a file read from disk' if local else ''}. Keep only the sheet and the rows "
+            "you need (or save it as CSV) and try again.",
             limit="local_file_bytes" if local else "upload_bytes",
         )
 

@@ -36,7 +36,9 @@ def snapshot_from(parsed: ParsedInput, period: str | None = None,
     try:
         context = context_from(parsed, overrides)
         values = {k: v for k, v in parsed.values[label].items() if k in FIELDS_BY_NAME}
-        return Snapshot(values, context, label=None if parsed.layout == "long" else label)
+        # a long file names its one period only through a "period" (or our "period_label") row
+        unnamed = parsed.layout == "long" and label == "current"
+        return Snapshot(values, context, label=None if unnamed else label)
     except SnapshotError as exc:
         column = exc.field
         raise InputError(ParseIssue("error", str(exc), file=parsed.source_name, column=column)) from None

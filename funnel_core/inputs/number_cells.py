@@ -1,8 +1,8 @@
 """The numbers of a table: which number format the file uses, then each cell read as a value.
 
 :func:`decide_convention` picks English (``1,234.5``) or European (``1.234,5``) numbers from
-the cells themselves, else from the language of the names, and says so when it had to
-guess. :func:`read_numbers` reads every cell of a field and checks it: text that is not a
+the cells themselves, else from the language of the names or the currency, and says so
+(once) only when nothing decides. :func:`read_numbers` reads every cell of a field and checks it: text that is not a
 number, percentages in counts or amounts, negative, NaN or infinite values are skipped with
 an error on the cell; unit multipliers (``Spend (k€)``) and fractional counts give warnings.
 """
@@ -13,10 +13,15 @@ import math
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.inputs.headers import name_language
-from funnel_core.inputs.number_conventions import CONVENTION_LABELS
+from funnel_core.inputs.issues import ParseIssue
+from funnel_core.inputs.number_conventions import (
+    CONVENTION_LABELS,
+    DEFAULT_CONVENTION,
+    convention_for_currency,
+)
 from funnel_core.inputs.number_format_detect import analyse_convention
 from funnel_core.inputs.number_parse import format_number_cell, parse_number_detail
-from funnel_core.inputs.number_text import NumberError, is_missing
+from funnel_core.inputs.number_text import NumberError, clean_cell, is_missing, strip_decorations
 from funnel_core.inputs.parse_state import NumberCell, ParseState, unique_in_order
 
 __all__ = ["decide_convention", "read_numbers"]
@@ -33,14 +38,18 @@ def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: Par
         The cells to read. Exact workbook numbers take no part; the texts of unrecognised
         rows and columns (``state.extra_samples``) do.
     state : ParseState
-        Receives a warning when the numbers mix formats, or when nothing in them decides
-        and some are ambiguous (``1.234``).
+        Receives a warning when the numbers mix formats, or -- once for the whole file --
+        when nothing decides and some numbers are ambiguous (``1.234``).
 
     Returns
     -------
     str
-        ``"en"`` or ``"de"``. When the numbers do not decide: ``"de"`` if more recognised
-        names are German, French or Polish than English, else ``"en"``.
+        ``"en"`` or ``"de"``. When the numbers do not decide, in this order: the language of
+        the recognised names (German, French or Polish -> ``"de"``, English -> ``"en"``),
+        the currency the file gives or its amounts carry, the caller's currency
+        (``state.currency_hint``; USD and GBP -> ``"en"``, see
+        :func:`~funnel_core.inputs.number_conventions.convention_for_currency`); these read
+        quietly. Only when none of them decides is English used with one warning.
     """
     if conv != "auto":
         return conv
@@ -53,35 +62,58 @@ def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: Par
                   f"{CONVENTION_LABELS[guess.convention]}; check the values or choose the number "
                   "format explicitly.")
     elif not guess.decided and guess.ambiguous:
-        guess.convention, reason = _convention_from_names(state)
-        _warn_ambiguous(guess.convention, reason, guess.ambiguous, state)
+        decided = _convention_from_names(state) or _convention_from_currency(state, samples)
+        if decided is not None:
+            guess.convention = decided
+        else:
+            guess.convention = DEFAULT_CONVENTION
+            _warn_ambiguous(guess.convention, guess.ambiguous, state)
     return guess.convention
 
 
-def _convention_from_names(state: ParseState) -> tuple[str, str]:
-    """Nothing in the numbers decides: go by the language of the names, else English."""
+def _convention_from_names(state: ParseState) -> str | None:
+    """The convention the language of the recognised names implies, or ``None``.
+
+    More German, French or Polish names than English ones -> ``"de"``; more English ones ->
+    ``"en"``; names shared by the languages ("Leads", canonical names) decide nothing.
+    """
     languages = [name_language(text) for text, target in state.mapping.items()
                  if target is not None]
-    european = [lang for lang in languages if lang in ("de", "fr", "pl")]
-    english = [lang for lang in languages if lang == "en"]
-    if len(european) > len(english):
-        names = {"de": "German", "fr": "French", "pl": "Polish"}
-        spoken = "/".join(unique_in_order(names[lang] for lang in european))
-        return "de", f"because the names are in {spoken}"
-    return "en", "because nothing in the file decides (the default)"
+    european = sum(1 for lang in languages if lang in ("de", "fr", "pl"))
+    english = sum(1 for lang in languages if lang == "en")
+    if european > english:
+        return "de"
+    if english > european:
+        return "en"
+    return None
 
 
-def _warn_ambiguous(convention: str, reason: str, ambiguous: list[str], state: ParseState) -> None:
+def _convention_from_currency(state: ParseState, samples: list[str]) -> str | None:
+    """The convention the file's currency implies (its currency row, else the symbols of its
+    amounts: ``$42,000``), else the caller's currency; ``None`` when nothing says."""
+    given = state.context.get("currency")
+    if given:
+        return convention_for_currency(given)
+    symbols = {found for found in (strip_decorations(clean_cell(t)).currency for t in samples) if found}
+    if len(symbols) == 1:
+        return convention_for_currency(symbols.pop())
+    if symbols:
+        return None
+    return convention_for_currency(state.currency_hint)
+
+
+def _warn_ambiguous(convention: str, ambiguous: list[str], state: ParseState) -> None:
+    """One warning for the whole file: which numbers are ambiguous and how they were read."""
     other = "de" if convention == "en" else "en"
     meaning = ("',' groups thousands, '.' is the decimal point" if convention == "en"
                else "'.' groups thousands, ',' is the decimal comma")
     examples = ", ".join(f"'{a}'" for a in unique_in_order(ambiguous)[:3])
-    state.add("warning",
-              f"Numbers such as {examples} could mean thousands or decimals. They were read "
-              f"in the {CONVENTION_LABELS[convention]} format ({meaning}) {reason}. "
-              f"If your file uses {CONVENTION_LABELS[other]}, choose that number format "
-              f"(the Number format selector in the app, or --number-format {other} on the "
-              "command line).")
+    state.issues.append(ParseIssue(
+        "warning",
+        f"Numbers such as {examples} could mean thousands or decimals, and nothing in the "
+        f"file says which. They were read in the {CONVENTION_LABELS[convention]} format "
+        f"({meaning}). If your file uses {CONVENTION_LABELS[other]}, choose that number format.",
+        state.source, hint=f"--number-format {other}"))
 
 
 _NEGATIVE_HINT: dict[str, str] = {
@@ -165,7 +197,7 @@ def _usable(cell: NumberCell, value: float, shown: str, state: ParseState) -> bo
         state.add("error", f"'{shown}' is not a finite number; the cell was skipped.",
                   cell.row, cell.column)
         return False
-    if value < 0:
+    if value < 0 and not spec.signed:
         state.add("error",
                   f"'{shown}' is negative; {spec.label} cannot be below zero, so the cell was "
                   "skipped." + _NEGATIVE_HINT.get(cell.field, ""), cell.row, cell.column)

@@ -22,7 +22,9 @@ __all__ = [
     "CONVENTIONS",
     "CONVENTION_LABELS",
     "DEFAULT_CONVENTION",
+    "ENGLISH_CURRENCIES",
     "Convention",
+    "convention_for_currency",
     "normalise_convention",
 ]
 
@@ -38,6 +40,10 @@ CONVENTION_LABELS: dict[str, str] = {
     "en": "English (1,234.5)",
     "de": "European (1.234,5 / 1 234,5)",
 }
+
+#: Currencies whose amounts are written the English way (``$42,000``, ``£1,250.50``): with
+#: one of them, an undecided ``42,000`` is forty-two thousand.
+ENGLISH_CURRENCIES: frozenset[str] = frozenset({"USD", "GBP"})
 
 _CONVENTION_ALIASES: dict[str, str] = {
     "en": "en", "us": "en", "uk": "en", "english": "en", "en_us": "en", "en-us": "en",
@@ -76,3 +82,14 @@ def normalise_convention(convention: str | None) -> str:
             f"Unknown number convention {convention!r}: use 'en' (1,234.5), "
             "'de' (1.234,5) or 'auto'."
         ) from None
+
+
+def convention_for_currency(currency: str | None) -> str | None:
+    """The convention a currency implies: ``"en"`` for USD and GBP, else ``None``.
+
+    Euro, złoty and Swiss franc amounts are written both ways (Ireland and the Netherlands
+    write 1,234.5 in euros), so they decide nothing.
+    """
+    if not currency:
+        return None
+    return "en" if str(currency).strip().upper() in ENGLISH_CURRENCIES else None

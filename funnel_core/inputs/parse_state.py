@@ -19,6 +19,7 @@ from funnel_core.domain.constants import CONTEXT_FIELDS, FIELD_NAMES, FIELDS_BY_
 from funnel_core.inputs.headers import match_context_key, match_header
 from funnel_core.inputs.issues import InputError, ParseIssue
 from funnel_core.inputs.name_keys import normalise_text
+from funnel_core.inputs.own_names import IGNORED, PERIOD_LABEL, own_name_role
 from funnel_core.inputs.period_labels import PeriodLabel
 from funnel_core.inputs.workbook_reader import NUMERIC_CELLS_ATTR, cell_to_text
 
@@ -203,6 +204,9 @@ class ParseState:
     #: texts of cells in rows/columns that were not recognised: they are not read, but they
     #: still tell which number format the file uses ("6.500,00" decides it)
     extra_samples: list[str] = field(default_factory=list)
+    #: the currency the numbers are in when the caller knows it (the app's currency
+    #: selector): USD or GBP reads an undecided "42,000" as forty-two thousand
+    currency_hint: str | None = None
 
     def add(self, level: Literal["error", "warning"], message: str, row: int | None = None,
             column: str | None = None) -> None:
@@ -210,7 +214,8 @@ class ParseState:
         self.issues.append(ParseIssue(level, message, self.source, row, column))
 
     def role(self, text: str) -> NameRole:
-        """The role of a name: the user's mapping first, then the field and context aliases."""
+        """The role of a name: the user's mapping first, then our own bookkeeping rows
+        (:mod:`funnel_core.inputs.own_names`), then the field and context aliases."""
         key = text.strip()
         if not key:
             return NameRole("unknown")
@@ -222,6 +227,11 @@ class ParseState:
                 if target in FIELDS_BY_NAME:
                     return NameRole("field", target)
                 return NameRole("context", target)
+        own = own_name_role(key)  # bookkeeping rows of our own workbook
+        if own == IGNORED:
+            return NameRole("ignored")
+        if own == PERIOD_LABEL:
+            return NameRole("context", PERIOD_LABEL)
         hit = match_header(key)
         if hit:
             return NameRole("field", hit)

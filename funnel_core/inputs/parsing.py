@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from funnel_core.inputs.issues import InputError, ParsedInput, ParseIssue
+from funnel_core.inputs.limits import check_byte_size, check_text_size
 from funnel_core.inputs.raw_table import list_sheets, read_raw_table
 from funnel_core.inputs.table_parser import parse_table
 from funnel_core.inputs.text_table import read_text_table
@@ -30,6 +31,7 @@ def parse_bytes(
     sheet: str | None = None,
     number_convention: str = "auto",
     mapping: Mapping[str, str | None] | None = None,
+    currency: str | None = None,
 ) -> ParsedInput:
     """Read funnel numbers from an uploaded file's bytes.
 
@@ -44,6 +46,9 @@ def parse_bytes(
     number_convention : {"auto", "en", "de"}
     mapping : dict, optional
         Header/metric text -> field (or None to ignore), see :func:`parse_table`.
+    currency : str, optional
+        The currency the numbers are in, when known; decides an ambiguous number format
+        last (see :func:`parse_table`).
 
     Returns
     -------
@@ -60,7 +65,7 @@ def parse_bytes(
         sheet_read = raw.attrs.get("sheet")
         source = f"{name} [{sheet_read}]" if sheet_read and len(sheets) > 1 else name
         parsed = parse_table(raw, source_name=source, number_convention=number_convention,
-                             mapping=mapping)
+                             mapping=mapping, currency=currency)
         parsed.sheet = sheet_read
         return parsed
     # several sheets and none chosen: the first sheet with a recognised metric
@@ -69,7 +74,8 @@ def parse_bytes(
         try:
             raw = read_raw_table(data, filename, sheet=candidate)
             parsed = parse_table(raw, source_name=f"{name} [{candidate}]",
-                                 number_convention=number_convention, mapping=mapping)
+                                 number_convention=number_convention, mapping=mapping,
+                                 currency=currency)
             parsed.sheet = candidate
             return parsed
         except InputError as exc:
@@ -108,6 +114,7 @@ def parse_file(
     """
     p = Path(path)
     try:
+        check_byte_size(p.stat().st_size, p.name)
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot open '{p}': {exc.strerror or exc}.", file=p.name) from None
@@ -120,6 +127,7 @@ def parse_text(
     source_name: str = "pasted text",
     number_convention: str = "auto",
     mapping: Mapping[str, str | None] | None = None,
+    currency: str | None = None,
 ) -> ParsedInput:
     """Read funnel numbers from cells pasted from Excel or Google Sheets.
 
@@ -132,6 +140,8 @@ def parse_text(
     source_name : str
     number_convention : {"auto", "en", "de"}
     mapping : dict, optional
+    currency : str, optional
+        The currency the numbers are in, when known (see :func:`parse_table`).
 
     Returns
     -------
@@ -145,6 +155,7 @@ def parse_text(
     if not text or not text.strip().strip("\ufeff"):
         raise InputError("Nothing was pasted. Copy the cells in your spreadsheet and paste them here.",
                          file=source_name)
-    raw = read_text_table(text)
+    check_text_size(text, source_name)
+    raw = read_text_table(text, source=source_name)
     return parse_table(raw, source_name=source_name, number_convention=number_convention,
-                       mapping=mapping)
+                       mapping=mapping, currency=currency)

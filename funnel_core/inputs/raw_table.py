@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from funnel_core.inputs.issues import InputError
+from funnel_core.inputs.limits import check_byte_size
+from funnel_core.inputs.safe_workbook import check_frame, checked_workbook, mark_error_cells, read_isolated
 from funnel_core.inputs.text_table import binary_error, decode_text, looks_binary, read_text_table
 from funnel_core.inputs.workbook_reader import (
     NUMERIC_CELLS_ATTR,
@@ -80,7 +82,9 @@ def list_sheets(data: bytes, filename: str) -> list[str]:
         return []
     if not data:
         raise InputError(f"'{filename}' is empty.", file=filename)
-    return workbook_sheet_names(data, filename, ext)
+    # the limits first; the reader runs in a worker process (it can abort on a hostile file)
+    checked_workbook(data, filename)
+    return read_isolated(workbook_sheet_names, data, filename, ext, filename=filename)
 
 
 def read_raw_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.DataFrame:
@@ -109,12 +113,20 @@ def read_raw_table(data: bytes, filename: str, *, sheet: str | None = None) -> p
     ------
     InputError
         Empty file, unsupported extension, unreadable workbook, binary junk.
+    InputLimitError
+        Over one of the :mod:`~funnel_core.inputs.limits` (bytes, workbook parts, rows,
+        columns, cell length), or the workbook reader ran out of memory or time.
     """
     ext = _check_extension(filename)
+    check_byte_size(len(data), filename)
     if not data or not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8,):
         raise InputError(f"'{filename}' is empty.", file=filename)
     if ext in WORKBOOK_EXTENSIONS:
-        return read_workbook(data, filename, ext, sheet)
+        shape = checked_workbook(data, filename)
+        frame = read_isolated(read_workbook, data, filename, ext, sheet, filename=filename)
+        mark_error_cells(frame, shape, frame.attrs.get("sheet"))
+        check_frame(frame, filename)
+        return frame
     if is_zip(data) or data[:8] == OLE2_SIGNATURE:
         raise binary_error(data, filename)
     text = decode_text(data, filename)
@@ -122,6 +134,6 @@ def read_raw_table(data: bytes, filename: str, *, sheet: str | None = None) -> p
         raise binary_error(data, filename)
     if not text.strip().strip("\ufeff"):
         raise InputError(f"'{filename}' is empty.", file=filename)
-    frame = read_text_table(text)
+    frame = read_text_table(text, source=filename)
     frame.attrs[NUMERIC_CELLS_ATTR] = frozenset()
     return frame

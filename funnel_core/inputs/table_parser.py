@@ -57,6 +57,7 @@ def parse_table(
     source_name: str,
     number_convention: str = "auto",
     mapping: Mapping[str, str | None] | None = None,
+    currency: str | None = None,
 ) -> ParsedInput:
     """Read funnel numbers from a raw table (as returned by :func:`read_raw_table`).
 
@@ -71,12 +72,17 @@ def parse_table(
         ``auto`` detects it from the cells that hold numbers (see
         :func:`funnel_core.inputs.number_format_detect.analyse_convention`). When no cell decides and some are
         ambiguous (``1.234``), the language of the recognised names decides (German, French
-        or Polish names -> ``de``), else English; a warning says which reading was used and
-        how to override it. Numeric workbook cells are exact and never ambiguous.
+        or Polish names -> ``de``, English names -> ``en``), then the currency (the file's,
+        else ``currency``); only when nothing decides is English used, with one warning for
+        the whole file. Numeric workbook cells are exact and never ambiguous.
     mapping : dict, optional
         Source column header / metric name -> canonical field (or context key), or None to
         ignore it. Overrides automatic recognition. Keys match exactly or after
         normalisation (case, spaces, punctuation, accents).
+    currency : str, optional
+        The currency the caller knows the numbers are in (the app's currency selector). When
+        neither the numbers, the names nor the file's own currency decide the number format,
+        USD or GBP reads ``42,000`` as forty-two thousand without a warning.
 
     Returns
     -------
@@ -102,7 +108,7 @@ def parse_table(
         conv = normalise_convention(number_convention)
     except ValueError as exc:
         raise InputError(str(exc), file=source_name) from None
-    state = ParseState(source_name, check_mapping(mapping, source_name))
+    state = ParseState(source_name, check_mapping(mapping, source_name), currency_hint=currency)
     grid = CellGrid(raw)
     if grid.n_rows == 0:
         raise InputError(f"'{source_name}' has no cells filled in.", file=source_name)

@@ -20,6 +20,8 @@ from funnel_core.domain.constants import CONTEXT_FIELDS, FIELDS
 from funnel_core.inputs.header_alias_table import CONTEXT_KEY_ALIASES, FIELD_ALIASES
 from funnel_core.inputs.headers import match_context_key, match_header
 from funnel_core.inputs.issues import InputError
+from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError, UploadLimits, cell_too_long
+from funnel_core.inputs.sheet_scan import column_letters
 
 __all__ = ["binary_error", "decode_text", "looks_binary", "read_text_table"]
 
@@ -217,23 +219,38 @@ def _split_free_line(line: str) -> list[str]:
     return [stripped]
 
 
-def read_text_table(text: str) -> pd.DataFrame:
+def read_text_table(text: str, *, source: str = "pasted text",
+                    limits: UploadLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     """Turn CSV text or pasted spreadsheet cells into a table of strings.
 
     The delimiter (tab, semicolon or comma) is detected; lines without any delimiter are
     split at ``:``/``=``, at runs of spaces, or before their trailing number. An Excel
-    ``sep=;`` first line is honoured.
+    ``sep=;`` first line is honoured. The table limits are checked as early as they can
+    be: the number of lines before anything is split, the length of a line without
+    delimiters before it is split, the width and every cell's length before the table is
+    built.
 
     Parameters
     ----------
     text : str
+    source : str
+        The file name (or ``"pasted text"``), for messages.
+    limits : UploadLimits
 
     Returns
     -------
     pandas.DataFrame
         All cells as stripped strings, no header inferred; index 0 = row 1.
+
+    Raises
+    ------
+    InputLimitError
+        More rows, columns or cells than :attr:`~UploadLimits.table_rows`,
+        :attr:`~UploadLimits.table_columns`, :attr:`~UploadLimits.table_cells`, or a cell
+        longer than :attr:`~UploadLimits.cell_chars`.
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    _check_line_count(text, source, limits)
     delimiter: str | None = None
     first, _, rest = text.partition("\n")
     m = re.fullmatch(r"\s*\"?sep=(.)\"?\s*", first)
@@ -244,9 +261,50 @@ def read_text_table(text: str) -> pd.DataFrame:
     if delimiter is not None:
         rows = _split_lines(text, delimiter)
     else:
-        rows = [_split_free_line(line) for line in text.split("\n")]
+        lines = text.split("\n")
+        _check_free_lines(lines, source, limits)
+        rows = [_split_free_line(line) for line in lines]
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)
+    _check_shape(rows, width, source, limits)
     cells = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
     return pd.DataFrame(cells, columns=list(range(width)), dtype=object)
+
+
+def _check_line_count(text: str, source: str, limits: UploadLimits) -> None:
+    """Refuse more lines than the row limit, before any line is split."""
+    lines = text.count("\n") + 1 - (1 if text.endswith("\n") else 0)
+    if lines > limits.table_rows:
+        raise InputLimitError(
+            source,
+            f"'{source}' has {lines:,} lines, more than the {limits.table_rows:,} rows allowed "
+            "for funnel numbers (one row per period or per metric). Keep only the rows with "
+            "your funnel numbers, or sum them up by month, and try again.",
+            limit="table_rows")
+
+
+def _check_free_lines(lines: list[str], source: str, limits: UploadLimits) -> None:
+    """A line without delimiters becomes at most a name and a value: two cells."""
+    longest = max((len(line) for line in lines), default=0)
+    if longest > 2 * limits.cell_chars + 16:
+        row = next(i for i, line in enumerate(lines, start=1) if len(line) == longest)
+        raise cell_too_long(source, longest, row=row, limits=limits)
+
+
+def _check_shape(rows: list[list[str]], width: int, source: str, limits: UploadLimits) -> None:
+    """Refuse a table wider or larger than the limits, or with an over-long cell."""
+    if width > limits.table_columns or len(rows) * width > limits.table_cells:
+        too_wide = width > limits.table_columns
+        what = (f"{width:,} columns, more than the {limits.table_columns:,} allowed" if too_wide
+                else f"{len(rows):,} rows x {width:,} columns, more than the "
+                     f"{limits.table_cells:,} cells allowed")
+        raise InputLimitError(
+            source,
+            f"'{source}' has {what}. Keep only the columns with your funnel numbers (one per "
+            "metric, or one per period) and try again.",
+            limit="table_columns" if too_wide else "table_cells")
+    for i, row in enumerate(rows, start=1):
+        if row and max(map(len, row)) > limits.cell_chars:
+            j = max(range(len(row)), key=lambda k: len(row[k]))
+            raise cell_too_long(source, len(row[j]), row=i, column=column_letters(j + 1), limits=limits)

@@ -34,13 +34,12 @@ from typing import Literal
 
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError, UploadLimits, human_bytes
+from funnel_core.inputs.sheet_scan import SheetScan, column_letters, column_number
 
-__all__ = ["SheetExtent", "WorkbookShape", "check_workbook", "column_letters", "column_number"]
+__all__ = ["SheetExtent", "WorkbookShape", "check_workbook"]
 
 #: Bytes decompressed per read while streaming a part.
 _CHUNK = 1 << 20
-#: An unfinished tag longer than this at a chunk's end is not a row or cell tag.
-_MAX_TAIL = 1 << 16
 #: workbook.xml and its relationships are read for sheet names only up to this size.
 _NAMES_PART_BYTES = 4 << 20
 
@@ -53,7 +52,6 @@ _DAMAGED = ("could not be read as a workbook. The workbook seems damaged or pass
 
 _ROOT_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
 _DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_REF_RE = re.compile(rb"\br=\"([A-Z]{0,3})(\d{1,9})\"")
 _RANGE_END_RE = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d{0,9})$")
 _SHEET_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*)>")
 _REL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
@@ -79,6 +77,9 @@ class SheetExtent:
         The last row and column any cell reaches (1-based; 0 for an empty sheet).
     cells : int
         Number of ``<c>`` elements.
+    errors : tuple of tuple
+        ``(row, column, code)`` of error cells such as ``#DIV/0!`` (1-based; at most
+        :data:`~funnel_core.inputs.sheet_scan.MAX_ERROR_CELLS`).
     """
 
     part: str
@@ -87,6 +88,7 @@ class SheetExtent:
     rows: int
     columns: int
     cells: int
+    errors: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,25 +107,6 @@ class WorkbookShape:
     parts: int
     decompressed_bytes: int
     sheets: tuple[SheetExtent, ...]
-
-
-def column_number(letters: str | bytes) -> int:
-    """``"A"`` -> 1, ``"Z"`` -> 26, ``"AA"`` -> 27, ``"XFD"`` -> 16384; ``""`` -> 0."""
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + (ord(ch) - 64)
-    return number
-
-
-def column_letters(number: int) -> str:
-    """``1`` -> ``"A"``, ``16384`` -> ``"XFD"`` (the inverse of :func:`column_number`)."""
-    letters = ""
-    while number > 0:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _shape_limits(kind: Literal["table", "export"], limits: UploadLimits) -> tuple[str, int, int, int]:
@@ -324,7 +307,7 @@ def _stream_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str,
                  ) -> tuple[int, SheetExtent | None]:
     """Decompress one part in chunks: its real size and, for a sheet, its real extent."""
     size = 0
-    scan: _SheetScan | None = None
+    scan: SheetScan | None = None
     declared: tuple[int, int] | None = None
     sheet = names.get(info.filename, info.filename)
     for chunk in _chunks(archive, info):
@@ -332,7 +315,7 @@ def _stream_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str,
             root = _ROOT_RE.search(chunk[:limits.sniff_bytes])
             if root is not None or info.filename in names:
                 prefix = root.group(1) if root is not None else None
-                scan = _SheetScan(prefix + b":" if prefix else b"")
+                scan = SheetScan(prefix + b":" if prefix else b"")
                 declared = _declared_extent(chunk[:limits.sniff_bytes])
         size += len(chunk)
         if size > limits.part_bytes:  # zipfile stops at the declared size; belt and braces
@@ -347,132 +330,5 @@ def _stream_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str,
     scan.finish()
     _check_extent(filename, sheet, scan.max_row, scan.max_col, scan.cells, shape, declared=False)
     return size, SheetExtent(part=info.filename, name=sheet, declared=declared,
-                             rows=scan.max_row, columns=scan.max_col, cells=scan.cells)
-
-
-def _last_tag(buf: bytes, opener: bytes) -> int:
-    """Position of the last ``opener`` followed by a space, ``>`` or ``/`` (-1: none)."""
-    pos = buf.rfind(opener)
-    while pos >= 0 and buf[pos + len(opener):pos + len(opener) + 1] not in _TAG_ENDS:
-        pos = buf.rfind(opener, 0, pos)
-    return pos
-
-
-_TAG_ENDS = frozenset({b" ", b">", b"/", b"\t", b"\n", b"\r"})
-
-
-class _SheetScan:
-    """Streaming count of a sheet's ``<row>`` and ``<c>`` elements and their extent.
-
-    A cell's position is its ``r="B7"`` reference; without one it is the next column of
-    the current row (rows without ``r`` are the next row), as spreadsheet readers place
-    them. Chunks are cut at their last ``<`` so no tag is split.
-    """
-
-    def __init__(self, prefix: bytes) -> None:
-        p = re.escape(prefix)
-        self._tag_re = re.compile(rb"<" + p + rb"(row|c)(?=[\s/>])([^>]*)>")
-        self._cell_ref_re = re.compile(rb"<" + p + rb"c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,9})\"")
-        self._row_ref_re = re.compile(rb"<" + p + rb"row\s[^>]*?\br=\"(\d{1,9})\"")
-        self._cell_tag = re.compile(rb"<" + p + rb"c[\s/>]")
-        self._row_tag = re.compile(rb"<" + p + rb"row[\s/>]")
-        self._cell_open = b"<" + prefix + b"c"
-        self._row_open = b"<" + prefix + b"row"
-        self._cell_r_first = b"<" + prefix + b'c r="'
-        self._row_r_first = b"<" + prefix + b'row r="'
-        self._letters_re = re.compile(rb"<" + p + rb"c r=\"([A-Z]{1,3})\d")
-        self._cell_rows_re = re.compile(rb"<" + p + rb"c r=\"[A-Z]{1,3}(\d{1,9})\"")
-        self._row_numbers_re = re.compile(rb"<" + p + rb"row r=\"(\d{1,9})\"")
-        self._tail = b""
-        self.cur_row = 0
-        self.cur_col = 0
-        self.max_row = 0
-        self.max_col = 0
-        self.cells = 0
-        self.rows = 0
-
-    def feed(self, chunk: bytes) -> None:
-        buf = self._tail + chunk
-        cut = buf.rfind(b"<")
-        if cut >= 0 and buf.find(b">", cut) < 0:
-            self._tail, buf = buf[cut:], buf[:cut]
-            if len(self._tail) > _MAX_TAIL:
-                self._tail = b""
-        else:
-            self._tail = b""
-        self._scan(buf)
-
-    def finish(self) -> None:
-        if self._tail:
-            self._scan(self._tail)
-            self._tail = b""
-
-    def _scan(self, buf: bytes) -> None:
-        n_cells = buf.count(self._cell_open)
-        n_rows = buf.count(self._row_open)
-        if not n_cells and not n_rows:
-            return
-        refs = self._refs_r_first(buf, n_cells, n_rows) or self._refs_anywhere(buf, n_cells, n_rows)
-        if refs is None:  # some row or cell has no reference: place them one by one
-            self._scan_slow(buf)
-            return
-        letters, cell_rows, row_numbers = refs
-        # every row and cell has its reference: the extent is their maximum
-        self.cells += len(letters)
-        self.rows += len(row_numbers)
-        if row_numbers:
-            self.max_row = max(self.max_row, max(map(int, row_numbers)))
-        if letters:
-            self.max_col = max(self.max_col, max(map(column_number, set(letters))))
-            self.max_row = max(self.max_row, max(map(int, cell_rows)))
-        last_row = _last_tag(buf, self._row_open)
-        last_cell = _last_tag(buf, self._cell_open)
-        if row_numbers and last_row > last_cell:
-            self.cur_row, self.cur_col = int(row_numbers[-1]), 0
-        elif letters:
-            self.cur_row, self.cur_col = int(cell_rows[-1]), column_number(letters[-1])
-
-    def _refs_r_first(self, buf: bytes, n_cells: int, n_rows: int
-                      ) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
-        """Fast path for the usual writers, which put ``r`` first: ``<c r="B7" ...>``."""
-        if buf.count(self._cell_r_first) != n_cells or buf.count(self._row_r_first) != n_rows:
-            return None
-        letters = self._letters_re.findall(buf)
-        cell_rows = self._cell_rows_re.findall(buf)
-        row_numbers = self._row_numbers_re.findall(buf)
-        if len(letters) != n_cells or len(cell_rows) != n_cells or len(row_numbers) != n_rows:
-            return None
-        return letters, cell_rows, row_numbers
-
-    def _refs_anywhere(self, buf: bytes, n_cells: int, n_rows: int
-                       ) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
-        """``r`` anywhere in the tag; ``<c`` also starts ``<col``, ``<cfRule`` ... tags."""
-        cell_refs = self._cell_ref_re.findall(buf)
-        row_numbers = self._row_ref_re.findall(buf)
-        if n_cells != len(cell_refs):
-            n_cells = len(self._cell_tag.findall(buf))
-        if n_rows != len(row_numbers):
-            n_rows = len(self._row_tag.findall(buf))
-        if n_cells != len(cell_refs) or n_rows != len(row_numbers):
-            return None
-        return [c for c, _ in cell_refs], [r for _, r in cell_refs], row_numbers
-
-    def _scan_slow(self, buf: bytes) -> None:
-        for m in self._tag_re.finditer(buf):
-            ref = _REF_RE.search(m.group(2))
-            if m.group(1) == b"row":
-                self.rows += 1
-                self.cur_row = int(ref.group(2)) if ref else self.cur_row + 1
-                self.cur_col = 0
-                self.max_row = max(self.max_row, self.cur_row)
-                continue
-            self.cells += 1
-            if ref and ref.group(1):
-                self.cur_col = column_number(ref.group(1))
-                self.cur_row = int(ref.group(2))
-            else:
-                self.cur_col += 1
-                if self.cur_row == 0:
-                    self.cur_row = 1
-            self.max_col = max(self.max_col, self.cur_col)
-            self.max_row = max(self.max_row, self.cur_row)
+                             rows=scan.max_row, columns=scan.max_col, cells=scan.cells,
+                             errors=tuple(scan.errors))

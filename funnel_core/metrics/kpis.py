@@ -25,13 +25,14 @@ from funnel_core.domain.constants import KPI_IDS, NO_PERIOD
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError
 from funnel_core.metrics.consistency import Finding, blocking_reason, contradictions, warnings
+from funnel_core.metrics import growth_formulas as growth
 from funnel_core.metrics.kpi_formulas import (MOVEMENTS, REACTIVATIONS, NotComputable, arpa, arr, cac,
                                               cac_payback, cac_ratio, clv, clv_to_cac, conversion_rate,
                                               customer_churn_annual, customer_churn_monthly,
                                               expansion_share, gross_mrr_churn, mrr_end, nps,
                                               quick_ratio, retention)
 
-PeriodKind = Literal["churn", "retention"] | None
+PeriodKind = Literal["churn", "retention", "growth"] | None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class KpiSpec:
     period_kind : how the value converts between periods: ``"churn"`` (compounds survival),
         ``"retention"`` (compounds the ratio) or ``None`` (does not depend on period length).
     description : one line for tables and tooltips.
+    signed : ``True`` when the value can be below zero (NPS, growth, net new ARR, Rule of 40,
+        magic number); every other KPI is never negative.
     """
 
     id: str
@@ -63,6 +66,7 @@ class KpiSpec:
     period_kind: PeriodKind
     description: str
     compute: Callable[[Snapshot], tuple[float, str]] = field(repr=False, compare=False)
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ _ACCOUNT_INPUTS: tuple[str, ...] = ("customers_start", "new_customers", "custome
 
 def _spec(id: str, label: str, unit: str, better: bool | None, formula: str, inputs: tuple[str, ...],
           stage: str, compute: Callable[[Snapshot], tuple[float, str]], description: str,
-          period_kind: PeriodKind = None) -> KpiSpec:
-    return KpiSpec(id, label, unit, better, formula, inputs, stage, period_kind, description, compute)
+          period_kind: PeriodKind = None, signed: bool = False) -> KpiSpec:
+    return KpiSpec(id, label, unit, better, formula, inputs, stage, period_kind, description, compute,
+                   signed)
 
 
 KPIS: tuple[KpiSpec, ...] = (
@@ -219,24 +224,56 @@ KPIS: tuple[KpiSpec, ...] = (
     _spec("nps", "Net Promoter Score", "points", True,
           "(promoters - detractors) / all answers x 100",
           ("nps_promoters", "nps_passives", "nps_detractors"), "nps", nps,
-          "Promoters minus detractors, in points from -100 to +100."),
+          "Promoters minus detractors, in points from -100 to +100.", signed=True),
+    _spec("mrr_growth_rate", "MRR growth", "fraction", True,
+          "(MRR at end - MRR at start) / MRR at start, per period", _MRR_INPUTS,
+          "growth_efficiency", growth.mrr_growth_rate,
+          "How fast monthly recurring revenue grew in the period.", "growth", signed=True),
+    _spec("net_new_arr", "Net new ARR", "currency", None,
+          "(MRR at end - MRR at start) x 12, added in the period", _MRR_INPUTS,
+          "growth_efficiency", growth.net_new_arr,
+          "Annual recurring revenue added in the period (negative when it shrank).", signed=True),
+    _spec("arr_growth_rate", "ARR growth (year over year)", "fraction", True,
+          "ARR / ARR a year ago - 1", _MRR_INPUTS + ("arr_year_ago",), "growth_efficiency",
+          growth.arr_growth_rate, "Growth of ARR over the last twelve months.", "growth", signed=True),
+    _spec("burn_multiple", "Burn multiple", "ratio", False, "net burn / net new ARR (same period)",
+          _MRR_INPUTS + ("net_burn",), "growth_efficiency", growth.burn_multiple,
+          "Cash burned for each dollar of ARR added (lower is better)."),
+    _spec("rule_of_40", "Rule of 40", "fraction", True, "ARR growth + profit margin",
+          _MRR_INPUTS + ("arr_year_ago", "profit_margin"), "growth_efficiency", growth.rule_of_40,
+          "Growth plus profitability; 40 % or more is the usual bar.", signed=True),
+    _spec("magic_number", "Magic number", "ratio", True,
+          "net new ARR / S&M spend of the previous period",
+          _MRR_INPUTS + ("sales_marketing_spend_prior", "sales_marketing_spend"), "growth_efficiency",
+          growth.magic_number, "ARR added per dollar of sales and marketing spend.", signed=True),
+    _spec("sales_marketing_share", "S&M share of revenue", "fraction", None,
+          "S&M spend / revenue ((MRR at start + MRR at end) / 2 x months)",
+          _MRR_INPUTS + ("sales_marketing_spend",), "growth_efficiency", growth.sales_marketing_share,
+          "Share of revenue spent on sales and marketing."),
+    _spec("arr_per_employee", "ARR per employee", "currency", True, "ARR / employees (FTE)",
+          _MRR_INPUTS + ("employees",), "growth_efficiency", growth.arr_per_employee,
+          "Annual recurring revenue per full-time employee."),
+    _spec("gross_margin", "Gross margin", "fraction", True, "the input itself",
+          ("gross_margin",), "growth_efficiency", growth.gross_margin,
+          "Gross profit as a share of revenue."),
 )
 
 KPIS_BY_ID: dict[str, KpiSpec] = {k.id: k for k in KPIS}
 #: KPIs whose quantity cannot be negative (counts, money, months, ratios of positives).
-#: NPS is the only KPI that can be below zero.
-NON_NEGATIVE_KPIS: frozenset[str] = frozenset(k.id for k in KPIS if k.unit != "points")
+NON_NEGATIVE_KPIS: frozenset[str] = frozenset(k.id for k in KPIS if not k.signed)
 assert tuple(KPIS_BY_ID) == KPI_IDS, "KPI registry and constants.KPI_IDS differ"
 
 def _value_period(spec: KpiSpec, snapshot: Snapshot) -> str:
     if spec.id == "customer_churn_rate":
         return "month"
-    if spec.id == "customer_churn_rate_annual":
+    if spec.id in ("customer_churn_rate_annual", "arr_growth_rate"):
         return "year"
     if spec.period_kind is not None:
         return snapshot.context.period
     if spec.id == "arpa":
         return "month"
+    if spec.id == "net_new_arr":
+        return snapshot.context.period
     return NO_PERIOD
 
 

@@ -25,9 +25,11 @@ __all__ = [
 
 #: The canonical input fields a customer export can fill (see funnel_core.metrics.cohorts).
 REVENUE_FIELDS: tuple[str, ...] = (
-    "customers_start", "customers_churned", "new_customers", "mrr_start", "mrr_new",
-    "mrr_expansion", "mrr_contraction", "mrr_churned",
+    "customers_start", "customers_churned", "new_customers", "customers_reactivated", "mrr_start",
+    "mrr_new", "mrr_reactivation", "mrr_expansion", "mrr_contraction", "mrr_churned",
 )
+#: The export's names for the reactivation inputs -> the canonical field names.
+_EXPORT_NAMES: dict[str, str] = {"reactivated_customers": "customers_reactivated"}
 
 
 def _pct(value: float) -> str:
@@ -94,15 +96,14 @@ def merge_revenue_inputs(periods: Mapping[str, Mapping[str, float]], inputs: Map
     -------
     (periods, target label)
 
-    Reactivated customers and their MRR have no field of their own in the comparison, so they are
-    counted with new customers and new MRR: then MRR at start + new + expansion - contraction -
-    churned equals the export's MRR at the end of the month.
+    Reactivated customers and their MRR go to their own inputs (``customers_reactivated``,
+    ``mrr_reactivation``), never into new customers or new MRR, so CAC and the conversion rates
+    count only customers won in the period, while MRR at start + new + reactivation + expansion -
+    contraction - churned still equals the export's MRR at the end of the month.
     """
     month = str(inputs.get("month") or "")
-    values = {k: float(inputs[k]) for k in REVENUE_FIELDS if inputs.get(k) is not None}
-    for field, extra in (("new_customers", "reactivated_customers"), ("mrr_new", "mrr_reactivation")):
-        if field in values and inputs.get(extra):
-            values[field] += float(inputs[extra])
+    renamed = {_EXPORT_NAMES.get(k, k): v for k, v in inputs.items()}
+    values = {k: float(renamed[k]) for k in REVENUE_FIELDS if renamed.get(k) is not None}
     if target is None:
         target = matching_period(periods, month) or month
     out = {label: dict(v) for label, v in periods.items()}

@@ -18,17 +18,21 @@ from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD, STATISTICS
 from funnel_core.domain.formatting import format_value
 
 __all__ = [
-    "KPI_TABLE_COLUMNS", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail", "benchmark_figure",
-    "direction_text", "kpi_detail", "kpi_table", "measured_text", "period_text", "primary_for",
-    "source_text", "status_text", "verdict_text",
+    "EDITION_MARK", "KPI_TABLE_COLUMNS", "MAIN_MARK", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail",
+    "benchmark_figure", "comparison_note", "direction_text", "kpi_detail", "kpi_table", "main_mark",
+    "measured_text", "period_text", "primary_for", "source_text", "status_text", "verdict_text",
 ]
 
-VERDICT_SYMBOLS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼"}
+VERDICT_SYMBOLS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼", "not_comparable": "○"}
 
 KPI_TABLE_COLUMNS = (
     "KPI", "Your value", "Verdict", "Benchmark", "Segment", "Source", "Status", "Link",
-    "Your value in its period", "Statistic", "kpi_id",
+    "Your value in its period", "Statistic", "Main", "Where you stand", "Note", "kpi_id",
 )
+
+#: The "Main" column: the KPI's main benchmark (its verdict is the KPI's), an older edition of a
+#: publication counted through a newer one, or any other matching figure.
+MAIN_MARK, EDITION_MARK = "★ main", "older edition"
 
 
 # --------------------------------------------------------------------------------------
@@ -36,7 +40,7 @@ KPI_TABLE_COLUMNS = (
 # --------------------------------------------------------------------------------------
 
 def verdict_text(verdict: str | None) -> str:
-    """``"▲ Better"``, ``"● In line"``, ``"▼ Worse"`` or ``"– no verdict"``."""
+    """``"▲ Better"``, ``"● In line"``, ``"▼ Worse"``, ``"○ Not comparable"`` or ``"– no verdict"``."""
     if verdict is None:
         return "– no verdict"
     return f"{VERDICT_SYMBOLS[verdict]} {VERDICT_LABELS[verdict]}"
@@ -81,8 +85,14 @@ def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
         return f"P25 {f(b.low)} · median {f(b.median)} · P75 {f(b.high)}"
     if s == "good_great":
         return f"good {f(b.low)} · great {f(b.high)}"
+    strict = b.bound == "strict"
+    if s == "concern" and (b.low is None) != (b.high is None):
+        return (f"a concern {'from' if strict else 'above'} {f(b.high)}" if b.high is not None
+                else f"a concern {'from' if strict else 'below'} {f(b.low)}")
     if s == "threshold":
-        return f"at least {f(b.low)}" if b.low is not None else f"at most {f(b.high)}"
+        if b.low is not None:
+            return f"more than {f(b.low)}" if strict else f"at least {f(b.low)}"
+        return f"under {f(b.high)}" if strict else f"at most {f(b.high)}"
     parts = []
     if b.low is not None and b.high is not None:
         parts.append(f"{f(b.low)} – {f(b.high)}")
@@ -111,11 +121,35 @@ def primary_for(item: KpiComparison) -> BenchmarkComparison | None:
     return primary_comparison(item)
 
 
+def comparison_note(item: KpiComparison, comp: BenchmarkComparison) -> str:
+    """What to keep in mind about one comparison: the KPI's caveats on its main benchmark, the
+    comparison's own caveats or why it has no verdict, and which row counts for an older edition."""
+    parts: list[str] = []
+    if comp is item.main_comparison and item.verdict_note:
+        parts.append(item.verdict_note)
+    else:
+        if comp.reason and comp.user_value is not None:
+            parts.append(comp.reason)
+        parts += [c for c in comp.caveats if c not in parts]
+    if comp.superseded_by:
+        newer = next((c.benchmark for c in item.comparisons if c.benchmark.id == comp.superseded_by), None)
+        parts.append("same publication counted once, through "
+                     + (f"{newer.label}" if newer is not None else comp.superseded_by))
+    return "; ".join(parts)
+
+
+def main_mark(item: KpiComparison, comp: BenchmarkComparison) -> str:
+    """:data:`MAIN_MARK` for the KPI's main benchmark, :data:`EDITION_MARK` for an older edition."""
+    if comp is item.main_comparison:
+        return MAIN_MARK
+    return EDITION_MARK if comp.superseded_by else ""
+
+
 # --------------------------------------------------------------------------------------
 # the KPI table
 # --------------------------------------------------------------------------------------
 
-def _comparison_row(comp: BenchmarkComparison, currency: str) -> dict[str, Any]:
+def _comparison_row(item: KpiComparison, comp: BenchmarkComparison, currency: str) -> dict[str, Any]:
     """The benchmark columns of one KPI table row: figure with period, verdict, source..."""
     b = comp.benchmark
     converted = ""
@@ -128,13 +162,18 @@ def _comparison_row(comp: BenchmarkComparison, currency: str) -> dict[str, Any]:
             "Segment": b.segment or "any", "Source": source_text(b),
             "Status": status_text(b.status, b.comparability), "Link": b.url or None,
             "Your value in its period": converted,
-            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0]}
+            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
+            "Main": main_mark(item, comp), "Where you stand": comp.position or "",
+            "Note": comparison_note(item, comp)}
 
 
 def kpi_table(report: ComparisonReport) -> pd.DataFrame:
     """One row per computed KPI and matching benchmark (KPIs without a benchmark get one row).
 
-    ``Benchmark`` is the published figure with its period (``"at most 3.0 % per month"``).
+    ``Benchmark`` is the published figure with its period (``"at most 3.0 % per month"``). The
+    KPI's main benchmark comes first (``Main`` = ★ main; its verdict is the KPI's), then the
+    other figures in catalogue order; ``Where you stand`` is the percentile or the gap, ``Note``
+    the caveats.
     """
     currency = report.snapshot.context.currency
     rows = []
@@ -147,10 +186,15 @@ def kpi_table(report: ComparisonReport) -> pd.DataFrame:
         if not item.comparisons:
             rows.append({**base, "Verdict": "– no benchmark", "Benchmark": "", "Segment": "",
                          "Source": "", "Status": "", "Link": None, "Your value in its period": "",
-                         "Statistic": ""})
+                         "Statistic": "", "Main": "", "Where you stand": "", "Note": ""})
             continue
-        for comp in item.comparisons:
-            rows.append({**base, **_comparison_row(comp, currency)})
+        main = item.main_comparison
+        ordered = sorted(item.comparisons, key=lambda c: c is not main)
+        for comp in ordered:
+            row = {**base, **_comparison_row(item, comp, currency)}
+            if comp is main and item.verdict is not None:
+                row["Verdict"] = verdict_text(item.verdict)
+            rows.append(row)
     return pd.DataFrame(rows, columns=list(KPI_TABLE_COLUMNS))
 
 
@@ -195,7 +239,9 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
     lines = []
     for comp in item.comparisons:
         b = comp.benchmark
-        note = comp.conversion_note or comp.reason or ""
+        note = "; ".join(x for x in (main_mark(item, comp), comp.position,
+                                     comp.conversion_note or comp.reason,
+                                     comparison_note(item, comp)) if x)
         lines.append(BenchmarkLine(
             label=b.label,
             figure=benchmark_figure(b, currency) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),

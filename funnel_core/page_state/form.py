@@ -19,7 +19,7 @@ import pandas as pd
 
 from funnel_core.domain.constants import FIELD_NAMES, FIELDS, FIELDS_BY_NAME, STAGES
 from funnel_core.domain.model import SnapshotError
-from funnel_core.inputs.number_conventions import normalise_convention
+from funnel_core.inputs.number_conventions import convention_for_currency, normalise_convention
 from funnel_core.inputs.number_format_detect import analyse_convention
 from funnel_core.inputs.number_parse import ParsedNumber, format_number_cell, parse_number_detail
 from funnel_core.inputs.number_text import NumberError, is_missing
@@ -113,7 +113,8 @@ def _try_read(text: str, convention: str, name: str) -> float | None:
     except (NumberError, ValueError):
         return None
     value = parsed.value
-    if math.isnan(value) or value < 0 or (parsed.percent and FIELDS_BY_NAME[name].kind != "fraction"):
+    negative = value < 0 and not FIELDS_BY_NAME[name].signed
+    if math.isnan(value) or negative or (parsed.percent and FIELDS_BY_NAME[name].kind != "fraction"):
         return None
     if FIELDS_BY_NAME[name].kind == "count" and abs(value - round(value)) > 1e-9:
         return None
@@ -130,18 +131,10 @@ def _not_whole_error(label: str, text: str, value: float, other: str,
     return f"'{text}' reads as {_plain(value)}, which is not a whole number of {label}; {step}."
 
 
-def _cell_warnings(name: str, text: str, parsed: ParsedNumber, convention: str,
-                   currency: str | None, undecided: bool, alternative: float | None) -> list[str]:
-    """Readings of one usable typed field to check: the parser's, either-way, other currency."""
+def _cell_warnings(name: str, text: str, parsed: ParsedNumber, currency: str | None) -> list[str]:
+    """Readings of one usable typed field to check: the parser's, and another currency."""
     label = FIELDS_BY_NAME[name].label
-    value = parsed.value
-    other = _other(convention)
     warnings = [sentence(w) if label in w else f"{label}: {sentence(w)}" for w in parsed.warnings]
-    if undecided and parsed.ambiguous and alternative is not None and alternative != value:
-        warnings.append(
-            f"{label}: '{text}' could be read either way; it was read as {_plain(value)} "
-            f"(the {FORMAT_NAMES[convention]} format). If you meant {_plain(alternative)}, "
-            f"choose the number format {FORMAT_NAMES[other]} and apply again.")
     kind = FIELDS_BY_NAME[name].kind
     if parsed.currency and currency and kind == "money" and parsed.currency != currency.upper():
         warnings.append(
@@ -151,9 +144,31 @@ def _cell_warnings(name: str, text: str, parsed: ParsedNumber, convention: str,
     return warnings
 
 
+def _either_way(name: str, text: str, convention: str) -> str | None:
+    """``"Website visitors '1,000' as 1,000 (or 1)"`` when ``text`` reads differently in the
+    other format, else ``None``."""
+    try:
+        parsed = parse_number_detail(text, convention, field=name)
+    except (NumberError, ValueError):
+        return None
+    alternative = _try_read(text, _other(convention), name)
+    if not parsed.ambiguous or alternative is None or alternative == parsed.value:
+        return None
+    return f"{FIELDS_BY_NAME[name].label} '{text}' as {_plain(parsed.value)} (or {_plain(alternative)})"
+
+
+def _either_way_warning(readings: list[str], convention: str) -> str:
+    """One warning for every field that could be read either way (never one per field)."""
+    other = _other(convention)
+    return (f"These could be read either way and were read in the {FORMAT_NAMES[convention]} "
+            f"format: {'; '.join(readings)}. If you meant the other reading, choose the number "
+            f"format {FORMAT_NAMES[other]} and apply again.")
+
+
 def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
                     undecided: bool) -> tuple[float | None, str | None, list[str]]:
-    """(value, error, warnings) of one typed field."""
+    """(value, error, warnings) of one typed field (the either-way reading is warned about
+    once for the whole form, see :func:`_either_way_warning`)."""
     spec = FIELDS_BY_NAME[name]
     label = spec.label
     todo = f"{_KIND_EXAMPLE[spec.kind]}, or leave the field empty."
@@ -167,15 +182,14 @@ def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
     if parsed.percent and spec.kind != "fraction":
         what = "a count" if spec.kind == "count" else "an amount"
         return None, f"{label}: '{text}' is a percentage, but {label} is {what}. {todo}", []
-    if value < 0:
+    if value < 0 and not spec.signed:
         return None, (f"{label}: '{text}' is negative, and it cannot be below zero. "
                       + negative_next_step(label, text, "field")), []
     other = _other(convention)
     alternative = _try_read(text, other, name)
     if spec.kind == "count" and abs(value - round(value)) > 1e-9:
         return None, _not_whole_error(label, text, value, other, alternative), []
-    return value, None, _cell_warnings(name, text, parsed, convention, currency, undecided,
-                                       alternative)
+    return value, None, _cell_warnings(name, text, parsed, currency)
 
 
 # --------------------------------------------------------------------------------------
@@ -202,14 +216,19 @@ def _kept_and_typed(texts: Mapping[str, Any], stored: Mapping[str, float],
     return kept, typed
 
 
-def _decide_convention(conv: str, typed: Mapping[str, str]) -> tuple[str, bool, list[str]]:
+def _decide_convention(conv: str, typed: Mapping[str, str],
+                       currency: str | None = None) -> tuple[str, bool, list[str]]:
     """(convention used, undecided, warnings) for the newly typed texts.
 
-    ``"auto"`` decides from all texts together; mixed formats are a warning.
+    ``"auto"`` decides from all texts together; mixed formats are a warning. When no text
+    decides, a currency written the English way (USD, GBP) decides for English: ``42,000``
+    in dollars is forty-two thousand, without a warning.
     """
     if conv != "auto":
         return conv, False, []
     guess = analyse_convention(typed.values())
+    if not guess.decided and convention_for_currency(currency):
+        return convention_for_currency(currency) or guess.convention, False, []
     used = guess.convention
     warnings = []
     if guess.conflicting:
@@ -254,7 +273,8 @@ def read_form(texts: Mapping[str, Any], convention: str = "auto", *,
     warnings: list[str] = []
     used: str | None = None
     if typed:
-        used, undecided, warnings = _decide_convention(conv, typed)
+        used, undecided, warnings = _decide_convention(conv, typed, currency)
+        either_way: list[str] = []
         for name, text in typed.items():
             value, error, notes = _read_form_cell(name, text, used, currency, undecided)
             warnings += notes
@@ -262,6 +282,11 @@ def read_form(texts: Mapping[str, Any], convention: str = "auto", *,
                 errors.append(error)
             elif value is not None:
                 values[name] = value
+                reading = _either_way(name, text, used) if undecided else None
+                if reading is not None:
+                    either_way.append(reading)
+        if either_way:
+            warnings.insert(0, _either_way_warning(either_way, used))
     ordered = {k: values[k] for k in FIELD_NAMES if k in values}
     if not errors:
         try:

@@ -29,23 +29,25 @@ REVENUE_KPIS: tuple[str, ...] = ("mrr_end", "arr", "arpa", "net_revenue_retentio
 # counts and lists
 # --------------------------------------------------------------------------------------
 
-def _majority(item: KpiComparison) -> str | None:
-    primary = primary_comparison(item)
-    return primary.verdict if primary is not None else None
-
-
 def headline(report: ComparisonReport) -> dict[str, Any]:
-    """Counts for the headline: verdicts, KPIs computed, KPIs with a verdict."""
-    counts = report.verdict_counts()
+    """Counts for the headline.
+
+    ``kpi_*``: KPI-level verdicts, each KPI once against its main benchmark
+    (:attr:`KpiComparison.verdict`), with ``kpis_judged`` = better + in line + worse and
+    ``kpi_not_comparable`` the KPIs whose matching figures use another definition. ``better``,
+    ``in_line``, ``worse`` and ``comparisons``: every counted comparison beneath them (each
+    publication once per KPI, its newest edition).
+    """
+    kpis = report.verdict_counts()
+    rows = report.comparison_counts()
     computed = report.computed()
-    judged = [k for k in computed if k.verdicts()]
     return {
-        "better": counts["better"], "in_line": counts["in_line"], "worse": counts["worse"],
-        "comparisons": sum(counts.values()),
-        "computed": len(computed), "total": len(report.kpis), "kpis_judged": len(judged),
-        "kpi_better": sum(1 for k in judged if _majority(k) == "better"),
-        "kpi_in_line": sum(1 for k in judged if _majority(k) == "in_line"),
-        "kpi_worse": sum(1 for k in judged if _majority(k) == "worse"),
+        "better": rows["better"], "in_line": rows["in_line"], "worse": rows["worse"],
+        "comparisons": sum(rows.values()),
+        "computed": len(computed), "total": len(report.kpis),
+        "kpis_judged": kpis["better"] + kpis["in_line"] + kpis["worse"],
+        "kpi_better": kpis["better"], "kpi_in_line": kpis["in_line"], "kpi_worse": kpis["worse"],
+        "kpi_not_comparable": kpis["not_comparable"],
     }
 
 

@@ -1,13 +1,16 @@
 """The page's link carries the user's numbers: encode and decode the shareable state.
 
 What travels in the link (query parameter ``s``): every stored period with its values, the
-period being compared, the context (period length, segment, currency) and, when it fits, the
-user's own benchmark rows. Nothing is stored on the server: a reload, or the same link opened
+period being compared, the context (period length, segment, currency), where the numbers came
+from (the line the sidebar shows) and, when it fits, the user's own benchmark rows with the
+name of their file. Nothing is stored on the server: a reload, or the same link opened
 in another browser, restores the comparison from the link alone. Cohort uploads are too large
 for a link and stay in the browser session only.
 
 Format, version 1: ``"1." + base64url(zlib(json))`` without padding, where the JSON is
-``{"p": [[label, {field: value, ...}], ...], "s": selected label, "c": {context}, "b": csv}``.
+``{"p": [[label, {field: value, ...}], ...], "s": selected label, "c": {context},
+"n": source note, "b": csv, "bn": name of the benchmark file}`` ("s", "n", "b" and "bn" only
+when there is one).
 Values are written in the shortest form that reads back exactly, so a round trip gives the
 same numbers.
 
@@ -43,6 +46,9 @@ MAX_INFLATED_BYTES = 256 * 1024
 MAX_PERIODS = 120
 #: Longest period label.
 MAX_LABEL_CHARS = 40
+#: Longest source note (where the numbers came from) and benchmark file name kept.
+MAX_NOTE_CHARS = 200
+MAX_NAME_CHARS = 100
 _CONTEXT_KEYS = tuple(f.name for f in fields(Context))
 
 
@@ -61,6 +67,8 @@ class LinkState:
     context : the context dict as the pages store it (``None`` for "not said").
     user_catalogue_csv : the user's own benchmark rows as CSV text, or ``None``.
     catalogue_left_out : ``True`` when the user's benchmark rows were too large for the link.
+    source_note : where the numbers came from (``"typed in the form"``), or ``None``.
+    catalogue_name : the name of the user's benchmark file, or ``None``.
     """
 
     periods: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -68,6 +76,8 @@ class LinkState:
     context: dict[str, Any] = field(default_factory=dict)
     user_catalogue_csv: str | None = None
     catalogue_left_out: bool = False
+    source_note: str | None = None
+    catalogue_name: str | None = None
 
 
 def _compact(value: float) -> float | int:
@@ -83,8 +93,12 @@ def _pack(payload: Mapping[str, Any]) -> str:
 
 
 def encode_state(periods: Mapping[str, Mapping[str, float]], selected_period: str | None,
-                 context: Mapping[str, Any] | None, user_catalogue_csv: str | None = None) -> tuple[str, bool]:
+                 context: Mapping[str, Any] | None, user_catalogue_csv: str | None = None, *,
+                 source_note: str | None = None, catalogue_name: str | None = None) -> tuple[str, bool]:
     """The link text for this state.
+
+    ``source_note`` and ``catalogue_name`` are cut to :data:`MAX_NOTE_CHARS` and
+    :data:`MAX_NAME_CHARS`.
 
     Returns
     -------
@@ -99,8 +113,13 @@ def encode_state(periods: Mapping[str, Mapping[str, float]], selected_period: st
     }
     if selected_period is not None:
         payload["s"] = selected_period
+    if source_note:
+        payload["n"] = str(source_note)[:MAX_NOTE_CHARS]
     if user_catalogue_csv:
-        with_catalogue = _pack({**payload, "b": user_catalogue_csv})
+        extra = {"b": user_catalogue_csv}
+        if catalogue_name:
+            extra["bn"] = str(catalogue_name)[:MAX_NAME_CHARS]
+        with_catalogue = _pack({**payload, **extra})
         if len(with_catalogue) <= MAX_LINK_CHARS:
             return with_catalogue, False
     text = _pack(payload)
@@ -184,7 +203,17 @@ def decode_state(text: str) -> LinkState:
     if catalogue is not None and not isinstance(catalogue, str):
         catalogue = None
     return LinkState(periods=periods, selected_period=selected, context=context,
-                     user_catalogue_csv=catalogue)
+                     user_catalogue_csv=catalogue,
+                     source_note=_text(payload.get("n"), MAX_NOTE_CHARS),
+                     catalogue_name=_text(payload.get("bn"), MAX_NAME_CHARS) if catalogue else None)
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """A short text from the link: strings only, cut to ``limit``, control characters dropped."""
+    if not isinstance(value, str):
+        return None
+    clean = "".join(ch for ch in value[:limit] if ch.isprintable())
+    return clean or None
 
 
 __all__ = ["LINK_PARAM", "LINK_VERSION", "LinkError", "LinkState", "MAX_LINK_CHARS", "decode_state",

@@ -3,7 +3,7 @@
 The user's own benchmark rows are kept in the session as plain JSON-safe dicts
 (:func:`rows_from_benchmarks`) and joined to the shipped catalogue (:func:`full_catalogue`).
 The sources page shows that catalogue, every KPI's definition, every input field, and the
-errors of the seed articles that the product does not repeat.
+errors in widely read articles that the product does not repeat.
 """
 
 from __future__ import annotations
@@ -35,20 +35,21 @@ __all__ = [
     "fields_frame", "full_catalogue", "rows_from_benchmarks", "unmapped_figures",
 ]
 
-#: Errors in the seed articles that the product does not repeat (shown on the sources page).
+#: Errors in widely read articles that the product does not repeat (shown on the sources page).
 SEED_ERRORS: tuple[tuple[str, str], ...] = (
     ("Churn is customers lost / customers at the start of the period.",
-     "One seed article computes churn as customers remaining / new customers. That is not churn: "
+     "The Wordable blog article 'The most important SaaS marketing metrics, voted by SaaS "
+     "marketers' (2021) computes churn as customers remaining / new customers. That is not churn: "
      "churn counts the paying accounts that were there at the start and left during the period."),
     ("Annual churn compounds: 5 % a month is about 46 % a year, not 60 %.",
      "Customers lost in month two can only come from those who stayed in month one, so "
      "annual churn = 1 - (1 - monthly churn)^12 = 1 - 0.95^12 = 46.0 %. Multiplying by 12 "
      "overstates it."),
     ("CAC = 100,000 / 200 = 500, not 5,000.",
-     "The seed's worked example divides $100,000 of sales & marketing spend by 200 new customers "
+     "The same article's worked example divides $100,000 of sales & marketing spend by 200 new customers "
      "and prints $5,000; the quotient is $500."),
     ("Every figure carries its period.",
-     "Monthly and annual churn figures are mixed freely in the seeds; here each benchmark says "
+     "Monthly and annual churn figures are mixed freely in widely read articles; here each benchmark says "
      "whether it is per month, per quarter or per year, and your value is converted by "
      "compounding before it is compared."),
     ("Targets are not averages.",

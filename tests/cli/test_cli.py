@@ -112,3 +112,12 @@ def test_cli_json_on_all_zero_input_has_no_nan(tmp_path, capsys):
     assert main(["compare", str(path), "--format", "json"]) == 0
     text = capsys.readouterr().out
     json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+
+
+def test_an_ambiguous_file_gets_the_command_line_flag_as_its_hint(tmp_path, capsys):
+    path = tmp_path / "ambiguous.csv"
+    path.write_text("metric,value\nLeads,\"1.234\"\nMQLs,\"1,500\"\n", encoding="utf-8")
+    assert main(["compare", str(path), "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    (note,) = [n for n in notes if "thousands or decimals" in n]
+    assert note.endswith("(here: --number-format de)")

@@ -418,8 +418,10 @@ def test_report_html_headline_counts_and_gaps(report, html_text):
     total = sum(counts.values())
     assert (f"{total} KPIs: {counts['better']} better, {counts['in_line']} in line, "
             f"{counts['worse']} worse.") in html_text
-    all_counts = report.verdict_counts()
-    assert f"{all_counts['better']} better, {all_counts['in_line']} in line" in html_text
+    all_counts = report.comparison_counts()  # every counted comparison, each publication once
+    assert (f"each publication once ({sum(all_counts.values())} comparisons with a verdict): "
+            f"{all_counts['better']} better, {all_counts['in_line']} in line") in html_text
+    assert {k: v for k, v in report.verdict_counts().items() if k in counts} == counts
     gaps = re.search(r'<ol class="gaps">(.*?)</ol>', html_text, re.S).group(1)
     assert 1 <= gaps.count("<li") <= 3
     assert "worse." in gaps

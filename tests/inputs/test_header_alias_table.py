@@ -95,3 +95,27 @@ def test_first_listing_gives_the_language() -> None:
     # "Periode" (German) and "Période" (French) share one comparison key
     assert name_language("Période") == "de"
     assert name_language("Neukunden") == "de"
+
+
+@pytest.mark.parametrize(("alias", "field", "language"), [
+    ("Neuer MRR", "mrr_new", "de"), ("Neu-MRR", "mrr_new", "de"), ("Nouveau MRR", "mrr_new", "fr"),
+    ("Nowy MRR", "mrr_new", "pl"),
+    ("Reactivated customers", "customers_reactivated", None),  # the field's own label
+    ("Won-back customers", "customers_reactivated", "en"),
+    ("Reaktivierte Kunden", "customers_reactivated", "de"),
+    ("Clients réactivés", "customers_reactivated", "fr"),
+    ("Odzyskani klienci", "customers_reactivated", "pl"),
+    ("Reactivated MRR", "mrr_reactivation", "en"), ("Reaktivierter MRR", "mrr_reactivation", "de"),
+    ("MRR de réactivation", "mrr_reactivation", "fr"), ("MRR z reaktywacji", "mrr_reactivation", "pl"),
+])
+def test_common_german_french_and_polish_spellings_are_recognised(alias, field, language) -> None:
+    assert match_header(alias) == field
+    assert name_language(alias) == language
+
+
+def test_every_field_with_aliases_has_german_french_and_polish_ones() -> None:
+    listed = [name for name in FIELD_NAMES if name in FIELD_ALIASES]
+    assert len(listed) >= 30
+    for name in listed:
+        languages = set(FIELD_ALIASES[name])
+        assert {"de", "fr", "pl"} <= languages, (name, languages)

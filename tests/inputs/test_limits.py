@@ -46,7 +46,7 @@ def test_limit_error_is_an_input_error_that_names_file_and_limit() -> None:
     assert "'funnel.csv' is 21 MB, more than the 20 MB allowed" in error.issue.message
     check_byte_size(20 * MIB, "funnel.csv")  # at the limit: fine
     check_byte_size(150 * MIB, "export.csv", local=True)
-    with pytest.raises(InputLimitError, match="local file"):
+    with pytest.raises(InputLimitError, match="allowed for a file read from disk"):
         check_byte_size(201 * MIB, "export.csv", local=True)
 
 

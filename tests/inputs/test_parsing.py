@@ -426,13 +426,36 @@ def test_ambiguous_cell_decided_by_other_cells():
     assert _other_issues(parsed) == []
 
 
-def test_ambiguous_file_reads_english_and_warns():
-    parsed = parse_text("visitors\t1.234\nleads\t1,500\n")
+def test_ambiguous_file_reads_english_and_warns_once():
+    # "Leads" and "MQLs" are written so in every language: nothing in the file decides
+    parsed = parse_text("Leads\t1.234\nMQLs\t1,500\nSQLs\t2,500\n")
     assert parsed.number_convention == "en"
-    assert parsed.latest() == {"visitors": 1.234, "leads": 1500}
-    (warning,) = _other_issues(parsed)
-    assert warning.level == "warning" and "'1.234'" in warning.message and "--number-format de" in warning.message
-    assert "English" in warning.message
+    assert parsed.latest() == {"leads": 1.234, "mqls": 1500, "sqls": 2500}
+    (warning,) = _other_issues(parsed)  # one warning for the file, not one per cell
+    assert warning.level == "warning" and "'1.234'" in warning.message and "English" in warning.message
+    assert "choose that number format" in warning.message
+    assert "--number-format" not in warning.message, "the web page shows this message as it is"
+    assert warning.hint == "--number-format de", "the command line adds its own flag"
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("Website visitors\t42,000\nNew customers\t1,250\n", None),   # English names
+    ("Leads\t42,000\nMQLs\t1,500\n", "USD"),                       # the app's currency
+    ("Leads\t42,000\nMQLs\t1,500\n", "GBP"),
+    ("Leads\t42,000\nMQLs\t1,500\ncurrency\tUSD\n", None),       # the file's own currency
+    ("Leads\t$42,000\nMQLs\t1,500\n", None),                        # a dollar amount
+])
+def test_english_looking_input_reads_thousands_without_a_warning(text, currency):
+    parsed = parse_text(text, currency=currency)
+    assert parsed.number_convention == "en"
+    assert parsed.latest()["leads" if "Leads" in text else "visitors"] == 42000
+    assert parsed.issues == []
+
+
+def test_euro_alone_does_not_decide_the_number_format():
+    parsed = parse_text("Leads\t42,000\nMQLs\t1,500\n", currency="EUR")
+    assert parsed.number_convention == "en"
+    assert len(_other_issues(parsed)) == 1
 
 
 @pytest.mark.parametrize("text", [
@@ -441,11 +464,10 @@ def test_ambiguous_file_reads_english_and_warns():
     "Odwiedzający\t1.234\nNowi klienci\t12\n",
 ])
 def test_ambiguous_file_goes_by_the_language_of_the_names(text):
-    parsed = parse_text(text)
+    parsed = parse_text(text, currency="USD")  # the names speak louder than the app's currency
     assert parsed.number_convention == "de"
     assert parsed.latest() == {"visitors": 1234, "new_customers": 12}
-    (warning,) = _other_issues(parsed)
-    assert "'1.234'" in warning.message and "--number-format en" in warning.message and "names are in" in warning.message
+    assert _other_issues(parsed) == [], "names in one language decide: nothing to warn about"
 
 
 def test_explicit_convention_overrides_detection():

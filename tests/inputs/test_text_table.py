@@ -2,21 +2,26 @@
 
 The long-line tests are sized so that the former splitter (which matched every prefix of a
 line against the metric names, and used regular expressions that backtracked over runs of
-digits and spaces) would take hours on them; they assert results, not timings.
+digits and spaces) would take hours on them; they assert results, not timings. Such lines
+are over the cell-length limit (:mod:`funnel_core.inputs.limits`), so these tests read them
+with the limit raised; with the default limits a line that long is refused at once.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError, UploadLimits
 from funnel_core.inputs.parsing import parse_text
 from funnel_core.inputs.text_table import read_text_table
 
 WORDS = 200_000
+#: The limits with room for the 200,000-word lines of the linear-time tests.
+LONG_CELLS = UploadLimits(cell_chars=10_000_000)
 
 
 def _cells(text: str) -> list[list[str]]:
-    return read_text_table(text).values.tolist()
+    return read_text_table(text, limits=LONG_CELLS).values.tolist()
 
 
 @pytest.mark.parametrize(
@@ -56,8 +61,16 @@ def test_a_million_spaces_between_name_and_value_split_the_line():
     assert _cells("Leads" + " " * 1_000_000 + "40") == [["Leads", "40"]]
 
 
-def test_a_200000_word_value_is_reported_on_its_cell_and_the_other_rows_are_read():
-    parsed = parse_text("Visitors " + " ".join(["word"] * WORDS) + " 40\nLeads 10\n")
+def test_a_200000_word_line_is_refused_at_once_by_the_cell_limit():
+    with pytest.raises(InputLimitError) as info:
+        parse_text("Visitors " + " ".join(["word"] * WORDS) + " 40\nLeads 10\n")
+    assert info.value.limit == "cell_chars"
+    assert f"more than the {DEFAULT_LIMITS.cell_chars:,} allowed" in info.value.issue.message
+
+
+def test_a_long_word_value_is_reported_on_its_cell_and_the_other_rows_are_read():
+    words = DEFAULT_LIMITS.cell_chars // 5 - 10  # as long as a cell may be
+    parsed = parse_text("Visitors " + " ".join(["word"] * words) + " 40\nLeads 10\n")
     assert parsed.values == {"current": {"leads": 10.0}}
     (error,) = parsed.errors
     assert (error.row, error.column) == (1, "B")

@@ -12,7 +12,8 @@ import pytest
 import hostile_files as hf
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.limits import DEFAULT_LIMITS, MIB, InputLimitError, UploadLimits
-from funnel_core.inputs.workbook_guard import check_workbook, column_letters, column_number
+from funnel_core.inputs.sheet_scan import column_letters, column_number
+from funnel_core.inputs.workbook_guard import check_workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -154,10 +155,20 @@ def test_namespace_prefixed_sheet_is_scanned() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", xml)
-    with pytest.raises(InputLimitError, match="C200000"):
+    with pytest.raises(InputLimitError, match="200,000 rows"):
         check_workbook(buffer.getvalue(), "prefixed.xlsx")
 
 
 def test_column_letters_round_trip() -> None:
     assert [column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
     assert all(column_number(column_letters(n)) == n for n in (1, 26, 27, 702, 703, 16384))
+
+
+def test_error_cells_are_found_with_their_position() -> None:
+    data = hf.workbook('<row r="1"><c r="A1" t="inlineStr"><is><t>visitors</t></is></c>'
+                       '<c r="B1" t="e"><v>#DIV/0!</v></c></row>'
+                       '<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="3" t="e"><f>NA()</f>'
+                       '<v>#N/A</v></c></row>')
+    shape = check_workbook(data, "errors.xlsx")
+    assert shape is not None
+    assert shape.sheets[0].errors == ((1, 2, "#DIV/0!"), (2, 3, "#N/A"))

@@ -10,6 +10,8 @@ import math
 
 import pytest
 
+from funnel_core.metrics.kpis import KPIS
+
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.domain.model import Context, Snapshot
 from funnel_core.charts.trends import retention_with_benchmarks, trend_chart, value_axis_format
@@ -113,7 +115,7 @@ def test_period_labels_fill_missing_and_duplicate_labels():
 def test_kpi_history_hand_computed_values():
     history = kpi_history(month_snapshots())
     assert tuple(history.columns) == HISTORY_COLUMNS
-    assert len(history) == 4 * 28
+    assert len(history) == 4 * len(KPIS)
     churn = history[history["kpi"] == "customer_churn_rate"]
     assert churn["period"].tolist() == list(MONTHS)
     assert churn["value"].tolist() == pytest.approx([0.05, 0.03, 0.03, 0.06])
@@ -504,6 +506,7 @@ def test_merge_revenue_inputs_keeps_funnel_numbers():
     assert merged["Jun 2025"]["mrr_new"] == 2578.0
     assert merged["Jun 2025"]["customers_start"] == 190.0
     assert "mrr_end" not in merged["Jun 2025"] and "reactivated_customers" not in merged["Jun 2025"]
+    assert merged["Jun 2025"]["customers_reactivated"] == 0
     assert merged["2025-05"] == periods["2025-05"]
     assert periods["Jun 2025"]["mrr_new"] == 5.0  # the input is not modified
 
@@ -581,7 +584,9 @@ def test_merged_revenue_inputs_reproduce_the_exports_end_mrr_with_a_reactivation
     assert inputs["reactivated_customers"] == 1 and inputs["mrr_reactivation"] == 60
     periods, label = merge_revenue_inputs({}, inputs)
     snapshot = Snapshot(periods[label])
-    assert snapshot.get("new_customers") == 2 and snapshot.get("mrr_new") == 90
+    # reactivations are their own inputs: not new customers (CAC), but part of MRR at end
+    assert snapshot.get("new_customers") == 1 and snapshot.get("mrr_new") == 30
+    assert snapshot.get("customers_reactivated") == 1 and snapshot.get("mrr_reactivation") == 60
     mrr_end = compute_kpi(KPIS_BY_ID["mrr_end"], snapshot).value
     assert mrr_end == pytest.approx(150 + 60 + 40 + 30)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.benchmarks.compare import compare
+from funnel_core.metrics.kpis import KPIS
 from funnel_core.domain.model import Context, Snapshot
 from funnel_core.inputs.parsing import parse_bytes
 from funnel_core.page_state import headline, snapshot_state
@@ -28,7 +29,7 @@ def test_all_warnings_lists_each_warning_once() -> None:
 def test_headline_and_not_computable() -> None:
     report = _report({"visitors": 20000, "leads": 1400})
     head = headline.headline(report)
-    assert head["computed"] == 1 and head["total"] == 28
+    assert head["computed"] == 1 and head["total"] == len(KPIS)
     assert head["kpi_better"] + head["kpi_in_line"] + head["kpi_worse"] == head["kpis_judged"]
     missing = dict(headline.not_computable(report))
     assert "Lead to MQL" in missing and "MQLs (mqls)" in missing["Lead to MQL"]

@@ -85,3 +85,16 @@ def test_too_many_periods_to_encode_is_a_clear_error() -> None:
                       "mrr_start": rng.random() * 1e7} for i in range(400)}
     with pytest.raises(LinkError, match="too many for a link"):
         encode_state(many, None, CONTEXT)
+
+
+def test_source_note_and_benchmark_file_name_travel_and_are_bounded() -> None:
+    text, _ = encode_state(PERIODS, None, CONTEXT, "id,kpi\n", source_note="typed in the form",
+                           catalogue_name="board.csv")
+    state = decode_state(text)
+    assert state.source_note == "typed in the form" and state.catalogue_name == "board.csv"
+    long_note = encode_state(PERIODS, None, CONTEXT, source_note="x" * 5000)[0]
+    assert decode_state(long_note).source_note == "x" * 200
+    hostile = decode_state(_raw({"p": [], "n": ["not", "text"], "bn": "b.csv"}))
+    assert hostile.source_note is None and hostile.catalogue_name is None  # no rows: no name
+    control = decode_state(_raw({"p": [], "n": "a\x00b\nc"}))
+    assert control.source_note == "abc"

@@ -6,6 +6,7 @@ import json
 
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.domain.constants import FIELDS
+from funnel_core.metrics.kpis import KPIS
 from funnel_core.page_state import sources_tables
 
 
@@ -25,7 +26,7 @@ def test_sources_tables() -> None:
     assert {"KPI", "Figure", "Segment", "Source", "Status", "Link"} <= set(frame.columns)
     assert frame["Status"].str.startswith(("V ·", "S ·", "U ·")).all()
     definitions = sources_tables.definitions_frame()
-    assert len(definitions) == 28
+    assert len(definitions) == len(KPIS)
     assert definitions.set_index("KPI").loc["CAC", "Formula"] == "sales & marketing spend / new customers"
     assert len(sources_tables.fields_frame()) == len(FIELDS)
     text = " ".join(t + " " + d for t, d in sources_tables.SEED_ERRORS)
