@@ -2,7 +2,8 @@
 
 Run with ``streamlit run app.py``. This file sets the page, the session-state defaults (data
 only: see :mod:`funnel_core.page_state.snapshot_state`), the navigation and the sidebar; each
-page lives in ``pages/``.
+page lives in ``pages/``. The stored numbers travel in the page's link (``?s=``, see
+:mod:`funnel_core.page_state.link_state`): a reload or the link opened elsewhere restores them.
 """
 
 import logging
@@ -11,24 +12,25 @@ import time
 
 import streamlit as st
 
-from pages import _ui
+from pages import _guard, _ui
 
 _started = time.perf_counter()
 
 st.set_page_config(
     page_title="SaaS funnel benchmarks",
-    page_icon=":material/filter_alt:",
+    page_icon=str(_ui.ROOT / "assets" / "icon.png"),  # served by the app: no font from elsewhere
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on narrow screens, open on wide ones
 )
 
-_ui.init_state()
+_ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 
 navigation = st.navigation(
     {
         "Benchmark your funnel": [
             st.Page(_ui.NUMBERS_PAGE, title="Your numbers", icon=":material/edit_note:", default=True),
             st.Page(_ui.RESULTS_PAGE, title="Benchmarks", icon=":material/leaderboard:"),
+            st.Page("pages/whatif.py", title="What would it take", icon=":material/trending_up:"),
             st.Page(_ui.DOWNLOADS_PAGE, title="Downloads", icon=":material/download:"),
         ],
         "Your history": [
@@ -41,9 +43,14 @@ navigation = st.navigation(
     }
 )
 
+_ui.sync_link()  # the page's link carries the stored numbers (?s=...)
 # The results page shows the segment selectors in its own header, right above the table.
 _ui.sidebar(show_segment=navigation.url_path != "results")
-navigation.run()
+_ui.link_error_notice()
+try:  # an unexpected error on a page: logged, and a short apology with a way back
+    _guard.run_page(navigation.run, numbers_page=_ui.NUMBERS_PAGE, start_over=_ui.start_over)
+finally:
+    _ui.sync_link()  # numbers stored while the page was drawn
 
 if os.environ.get("FUNNEL_LOG_TIMING"):  # FUNNEL_LOG_TIMING=1 streamlit run app.py: script time per run
     logging.getLogger("funnel.timing").warning(

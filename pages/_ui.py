@@ -12,9 +12,13 @@ from typing import Any
 
 import streamlit as st
 
-from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import drafts, link_state, snapshot_state
+from funnel_core.page_state import form as page_form
 from funnel_core.page_state import sources_tables
+from funnel_core.page_state.page_text import escape_markdown as md
+from funnel_core.page_state.share_link import LINK_PARAM, LinkError
 from funnel_core.benchmarks.compare import ComparisonReport, compare
+from funnel_core.domain.constants import FIELDS
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput
 from funnel_core.inputs.parsing import parse_bytes, parse_text
@@ -31,16 +35,31 @@ SOURCES_PAGE = "pages/sources.py"
 
 _MISSING = object()
 
+#: Session keys of the form's draft (what was typed but not applied: data, see
+#: :mod:`funnel_core.page_state.drafts`), the texts the form shows for the stored numbers, and
+#: the form's number format (kept as data so a page switch does not reset it).
+DRAFT_KEY = "form_draft"
+SHOWN_KEY = "_form_shown"
+FORMAT_KEY = "form_number_format"
+
 
 # --------------------------------------------------------------------------------------
 # state
 # --------------------------------------------------------------------------------------
 
 def init_state() -> None:
-    """Create every data key once per session (app.py and every page call this on every run)."""
+    """Create every data key once per session (app.py and every page call this on every run).
+
+    On the first run of a session the numbers in the page's link are restored
+    (:func:`restore_from_link`); on every run the texts typed in the form are kept as a draft
+    (:func:`capture_form_draft`), also when another page was chosen before Apply.
+    """
     for key, value in snapshot_state.default_state().items():
         st.session_state.setdefault(key, value)
+    st.session_state.setdefault(DRAFT_KEY, {})
     _leave_legacy_multipage_mode()
+    restore_from_link()
+    capture_form_draft()
 
 
 def _leave_legacy_multipage_mode() -> None:
@@ -166,20 +185,257 @@ def show_flash() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# the page's link: it carries the numbers (see funnel_core.page_state.link_state)
+# --------------------------------------------------------------------------------------
+
+def _link_data() -> dict[str, Any]:
+    return {key: st.session_state.get(key) for key in link_state.LINK_DATA_KEYS}
+
+
+def restore_from_link() -> None:
+    """On the first run of a session, restore the numbers the page's link carries.
+
+    A link that cannot be read leaves an empty app, removes the broken state from the address
+    and keeps the reason for :func:`link_error_notice`; it never raises.
+    """
+    if st.session_state.get("_link_checked"):
+        return
+    st.session_state["_link_checked"] = True
+    text = st.query_params.get(LINK_PARAM)
+    if not text:
+        return
+    try:
+        restored = link_state.state_from_link(text)
+    except LinkError as exc:
+        st.session_state["_link_error"] = str(exc)
+        del st.query_params[LINK_PARAM]
+        return
+    for key, value in restored.items():
+        st.session_state[key] = value
+    bump_editor()
+
+
+def sync_link() -> None:
+    """Write the stored numbers into the page's link (``?s=``) when they changed.
+
+    Called at the start of every run (callbacks have stored their changes by then) and at its
+    end (for changes made while the page was drawn). A fresh app has a clean address.
+    """
+    plan = link_state.link_for_state(_link_data())
+    st.session_state["_link_plan"] = plan
+    current = st.query_params.get(LINK_PARAM)
+    if plan.text is None:
+        if current is not None:
+            del st.query_params[LINK_PARAM]
+    elif current != plan.text:
+        st.query_params[LINK_PARAM] = plan.text
+
+
+def link_url() -> str | None:
+    """The address to copy (with the page's host when the browser told it), or ``None``."""
+    plan = st.session_state.get("_link_plan") or link_state.link_for_state(_link_data())
+    try:
+        base = st.context.url
+    except Exception:  # noqa: BLE001 - no browser (tests, bare mode): the query alone
+        base = None
+    return link_state.share_url(base, plan.text)
+
+
+def link_error_notice() -> None:
+    """The reason a link could not be opened, above every page until dismissed."""
+    message = st.session_state.get("_link_error")
+    if not message:
+        return
+    with st.container(border=True):
+        st.error(f"**This link could not be opened**: {md(message)}. The app starts empty; enter "
+                 "your numbers, or ask for the link again.", icon=":material/link_off:")
+        st.button("Dismiss", key="dismiss_link_error", on_click=st.session_state.pop,
+                  args=("_link_error", None))
+
+
+def start_over() -> None:
+    """Callback of "Start over": every number, draft, upload and the link's state are cleared."""
+    keep = {"_link_checked"}
+    for key in list(st.session_state.keys()):
+        if key not in keep:
+            del st.session_state[key]
+    for key, value in snapshot_state.default_state().items():
+        st.session_state[key] = value
+    st.session_state[DRAFT_KEY] = {}
+    if LINK_PARAM in st.query_params:
+        del st.query_params[LINK_PARAM]
+    bump_editor()
+    flash("Started over: every number, upload and setting of this session was cleared, and the "
+          "page's link no longer holds any numbers.", "info")
+
+
+def link_panel(*, key: str) -> None:
+    """Say that the link holds the numbers, and offer "Copy link" and "Start over"."""
+    plan = st.session_state.get("_link_plan") or link_state.link_for_state(_link_data())
+    url = link_url()
+    if plan.problem:
+        st.warning(plan.problem, icon=":material/link_off:")
+    elif url is None:
+        st.caption(":material/link: Once you enter numbers, this page's link holds them, so a "
+                   "reload or a bookmark brings them back. Nothing is stored on the server.")
+    else:
+        st.caption(":material/link: " + link_state.LINK_NOTE + " Anyone with the link sees the "
+                   "numbers: share it like the numbers themselves.")
+        st.code(url, language=None, wrap_lines=True)
+        if plan.catalogue_left_out:
+            st.caption("Your own benchmarks are too large for the link: upload their file again "
+                       "after opening it.")
+    st.button("Start over", key=f"start_over_{key}", on_click=start_over, icon=":material/restart_alt:",
+              help="Clears every number, upload and setting of this session and the page's link.")
+
+
+# --------------------------------------------------------------------------------------
+# the form's draft: typed but not applied (see funnel_core.page_state.drafts)
+# --------------------------------------------------------------------------------------
+
+def form_convention() -> str:
+    """The form's number format: the selector's value while it is drawn, else the kept one."""
+    return st.session_state.get("form_convention") or st.session_state.get(FORMAT_KEY) or "auto"
+
+
+def form_shown() -> dict[str, str]:
+    """What the form shows for the stored numbers of the edited period."""
+    shown = st.session_state.get(SHOWN_KEY)
+    if shown is None:
+        shown = page_form.form_texts(current_values(), form_convention())
+    return dict(shown)
+
+
+def capture_form_draft() -> None:
+    """Keep what the form's text fields hold as the draft (data that outlives the widgets).
+
+    The text fields' values arrive with every run after the form was shown, also the run
+    that switches to another page; later runs find no field and change nothing.
+    """
+    shown = form_shown()
+    draft = dict(st.session_state.get(DRAFT_KEY) or {})
+    for spec in FIELDS:
+        key = f"f_{spec.name}"
+        if key in st.session_state:
+            draft = drafts.update_draft(draft, spec.name, st.session_state[key], shown)
+    if draft != st.session_state.get(DRAFT_KEY):
+        st.session_state[DRAFT_KEY] = draft
+
+
+def pending_fields() -> list[str]:
+    return drafts.pending_fields(st.session_state.get(DRAFT_KEY), form_shown())
+
+
+def discard_draft() -> None:
+    """Callback of "Discard": the form shows the stored numbers again."""
+    st.session_state[DRAFT_KEY] = {}
+    st.session_state.pop("_form_errors", None)
+    _show_in_fields(form_shown())
+
+
+def _show_in_fields(texts: dict[str, str]) -> None:
+    """Put ``texts`` in the form's text fields that exist (the form draws the others itself)."""
+    for spec in FIELDS:
+        key = f"f_{spec.name}"
+        if key in st.session_state:
+            st.session_state[key] = texts.get(spec.name, "")
+
+
+def apply_form_draft(from_sidebar: bool = False) -> None:
+    """Callback of every Apply of the form: read the typed texts like a file and store them.
+
+    On any error nothing is stored and the typed texts stay (the errors are shown on the form).
+    """
+    capture_form_draft()  # texts typed right before the click arrive with it
+    shown = form_shown()
+    texts = drafts.shown_texts(st.session_state.get(DRAFT_KEY), shown)
+    label = compared_period() or snapshot_state.CURRENT_PERIOD
+    reading = page_form.read_form(texts, form_convention(), stored=current_values(), shown=shown,
+                                  currency=context().get("currency"))
+    errors = list(reading.errors)
+    new_periods = None
+    if not errors:
+        try:
+            new_periods = snapshot_state.store_values(periods(), label, reading.values)
+        except SnapshotError as exc:
+            errors.append(str(exc))
+    if errors or new_periods is None:
+        st.session_state["_form_errors"] = errors
+        if from_sidebar:
+            st.session_state["_sidebar_note"] = ("error", "Not applied: fix the fields listed on "
+                                                 "**Your numbers**.")
+        return
+    st.session_state.pop("_form_errors", None)
+    if not new_periods[label]:
+        flash("All fields are empty, so nothing was stored. Type at least two numbers "
+              "(e.g. visitors and leads) and apply again.", "warning")
+        return
+    note = st.session_state.get("source_note")
+    if not note or note.startswith("Example company"):
+        note = "typed in the form" if not note else note + ", edited in the form"
+    apply_numbers(new_periods, label, None, note)
+    new_shown = page_form.form_texts(new_periods[label], form_convention())
+    st.session_state[SHOWN_KEY] = new_shown
+    st.session_state[DRAFT_KEY] = {}
+    _show_in_fields(new_shown)
+    read_as = ""
+    if reading.convention and any(ch in str(texts.get(name) or "") for name in reading.typed
+                                  for ch in ".,"):
+        read_as = f" (numbers read in the {page_form.FORMAT_NAMES[reading.convention]} format)"
+    message = (f"Stored {len(new_periods[label])} numbers for {md(label)}{read_as}. See them compared "
+               "on **Benchmarks**.")
+    if from_sidebar:
+        st.session_state["_sidebar_note"] = ("success", f"Applied: {len(new_periods[label])} "
+                                             f"numbers stored for {md(label)}.")
+    if reading.warnings:
+        flash(message + " Check these:\n" + "\n".join(f"- {md(w)}" for w in reading.warnings), "warning")
+    else:
+        flash(message)
+
+
+def draft_badge() -> None:
+    """In the sidebar of every page: how many fields wait to be applied, with Apply."""
+    note = st.session_state.pop("_sidebar_note", None)
+    if note is not None:
+        kind, text = note
+        (st.error if kind == "error" else st.success)(text)
+    names = pending_fields()
+    if not names:
+        return
+    with st.container(border=True):
+        st.markdown(f":orange-badge[:material/edit: Not applied] **{drafts.unapplied_text(names)}**.")
+        cols = st.columns(2)
+        cols[0].button("Apply", key="sb_apply_draft", type="primary", icon=":material/check:",
+                       on_click=apply_form_draft, kwargs={"from_sidebar": True}, width="stretch")
+        cols[1].button("Discard", key="sb_discard_draft", on_click=discard_draft, width="stretch")
+
+
+# --------------------------------------------------------------------------------------
 # parsing (cached)
 # --------------------------------------------------------------------------------------
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_parse_text(text: str, convention: str, mapping_json: str) -> ParsedInput:
+def cached_parse_text(text: str, convention: str, mapping_json: str,
+                      currency: str | None = None) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
-    return parse_text(text, source_name="pasted text", number_convention=convention, mapping=mapping)
+    return parse_text(text, source_name="pasted text", number_convention=convention, mapping=mapping,
+                      currency=currency)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention: str,
-                       mapping_json: str) -> ParsedInput:
+                       mapping_json: str, currency: str | None = None) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
-    return parse_bytes(data, filename, sheet=sheet, number_convention=convention, mapping=mapping)
+    return parse_bytes(data, filename, sheet=sheet, number_convention=convention, mapping=mapping,
+                       currency=currency)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_text_table(text: str):
+    """The pasted cells as a raw table (for matching names when nothing was recognised)."""
+    from funnel_core.inputs.text_table import read_text_table
+
+    return read_text_table(text)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -346,6 +602,7 @@ def sidebar(show_segment: bool = True) -> None:
     right above its table); period and currency stay.
     """
     with st.sidebar:
+        draft_badge()
         summary = snapshot_state.snapshot_summary(periods(),
                                                   st.session_state.get("selected_period"),
                                                   st.session_state.get("source_note"))
@@ -353,10 +610,10 @@ def sidebar(show_segment: bool = True) -> None:
         if summary["has_numbers"]:
             periods_text = (f" · {summary['period_count']} periods stored"
                             if summary["period_count"] > 1 else "")
-            st.markdown(f"**{summary['period']}** · {summary['filled']} of {summary['total']} "
+            st.markdown(f"**{md(summary['period'])}** · {summary['filled']} of {summary['total']} "
                         f"fields filled{periods_text}")
             if summary["source"]:
-                st.caption(f"From: {summary['source']}")
+                st.caption(f"From: {md(summary['source'])}")
             period_selector("sb_compared_period", label="Compared period")
         else:
             st.caption("No numbers yet. Type, paste or upload them on **Your numbers**, or load "
@@ -370,9 +627,12 @@ def sidebar(show_segment: bool = True) -> None:
         rows = st.session_state.get("user_catalogue")
         if rows:
             origin = rows[0].get("origin", "your file")
-            st.caption(f"Also comparing with {len(rows)} of your own benchmarks ({origin}).")
+            st.caption(f"Also comparing with {len(rows)} of your own benchmarks ({md(origin)}).")
         st.divider()
         st.caption(":material/lock: " + snapshot_state.PRIVACY_NOTE)
+        if st.session_state.get("_link_plan") is not None and st.session_state["_link_plan"].text:
+            with st.popover("Copy link or start over", icon=":material/link:", width="stretch"):
+                link_panel(key="sidebar")
 
 
 def no_numbers_yet(where: str) -> None:

@@ -13,9 +13,7 @@ changing a chart option never recomputes the cohorts.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from typing import Any
 
@@ -31,11 +29,13 @@ from funnel_core.charts.cohorts import (MONTHS_NOTE, cohort_heatmap, month_ordin
                                         mrr_by_cohort_area)
 from funnel_core.inputs.billing_columns import ROLES
 from funnel_core.inputs.billing_errors import CohortInputError
+from funnel_core.inputs.billing_sheets import export_columns, export_sheet_names
 from funnel_core.inputs.billing_export_data import ExportData, month_label
 from funnel_core.metrics.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.domain.formatting import format_value
 from funnel_core.domain.model import SnapshotError
+from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.charts.trends import retention_with_benchmarks
 from pages import _ui
 
@@ -48,7 +48,6 @@ UPLOAD_KEY = "cohort_upload"
 AUTO = "(recognise by name)"
 FIRST_USABLE = "(first sheet with a usable layout)"
 NEW_PERIOD = "__new__"
-SPREADSHEET_EXT = (".xlsx", ".xlsm", ".xls", ".ods")
 
 ROLE_LABELS: dict[str, str] = {
     "customer_id": "Customer id or name",
@@ -117,45 +116,15 @@ def _current_mapping(digest: str) -> dict[str, str]:
     return dict(stored.get("mapping") or {}) if stored.get("digest") == digest else {}
 
 
-def _is_spreadsheet(name: str, data: bytes) -> bool:
-    return name.lower().endswith(SPREADSHEET_EXT) or data[:4] in (b"PK\x03\x04",
-                                                                 b"\xd0\xcf\x11\xe0")
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def sheet_names(data: bytes, name: str) -> list[str]:
-    if not _is_spreadsheet(name, data):
-        return []
-    try:
-        return [str(s) for s in pd.ExcelFile(io.BytesIO(data), engine="calamine").sheet_names]
-    except Exception:
-        return []
+    return export_sheet_names(data, name)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def file_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
     """The header of the file (best effort), for the column-mapping step."""
-    try:
-        if _is_spreadsheet(name, data):
-            frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet if sheet else 0, nrows=0,
-                                  engine="calamine")
-            return [str(c) for c in frame.columns]
-        head = data[:65536]
-        try:
-            text = head.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = head.decode("latin-1")
-        lines = [line for line in text.splitlines() if line.strip()][:20]
-        sample = "\n".join(lines)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
-        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
-        return [c.strip() for c in rows[0] if c.strip()] if rows else []
-    except Exception:
-        return []
+    return export_columns(data, name, sheet)
 
 
 # --------------------------------------------------------------------------------------
@@ -267,18 +236,18 @@ def _error_text(error: Exception, filename: str) -> str:
     message and in the "first problem" part; only the latter is kept here.
     """
     if not isinstance(error, CohortInputError):
-        return (f"**{filename}** could not be read: {error}. Check that it is a CSV or Excel "
+        return (f"**{md(filename)}** could not be read: {md(error)}. Check that it is a CSV or Excel "
                 "file exported from your billing tool, then upload it again.")
     problem = str(error.problem).strip()
     head, sep, first = problem.partition("; first problem: ")
-    text = f"**{error.file or filename}** could not be used: {head}."
+    text = f"**{md(error.file or filename)}** could not be used: {md(head)}."
     if sep:
         message = first.partition(": ")[2] or first  # without "row 2, column 'mrr'"
-        text += (f"\n\nFirst problem: {first}.\n\n**What to do:** {_what_to_do(message)} "
+        text += (f"\n\nFirst problem: {md(first)}.\n\n**What to do:** {md(_what_to_do(message))} "
                  "No row could be used: correct the file and upload it again, or pick the "
                  "right columns below.")
     else:
-        text += f"\n\n**What to do:** {_what_to_do(head)}"
+        text += f"\n\n**What to do:** {md(_what_to_do(head))}"
     return text
 
 
@@ -291,7 +260,7 @@ def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> N
         snapshots_from_periods({label: new_periods[label]},
                                st.session_state.get("context"))  # validates the values
     except (SnapshotError, ValueError) as exc:
-        _flash(f"Nothing was changed: {exc}", "error")
+        _flash(f"Nothing was changed: {md(exc)}", "error")
         return
     st.session_state["periods"] = new_periods
     st.session_state["selected_period"] = label
@@ -305,7 +274,7 @@ def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> N
     previous_note = st.session_state.get("source_note")
     st.session_state["source_note"] = f"{previous_note}; {source}" if previous_note else source
     st.session_state["_editor_rev"] = st.session_state.get("_editor_rev", 0) + 1
-    _flash(f"Put the revenue numbers of {inputs.get('month')} into period **{label}** (other "
+    _flash(f"Put the revenue numbers of {md(inputs.get('month'))} into period **{md(label)}** (other "
            f"numbers of that period were kept). It is now the compared period.{note}")
 
 
@@ -317,7 +286,10 @@ st.title("Cohorts: when do customers leave?")
 st.caption("Upload a customer or billing export (one row per customer per month, or one row "
            "per subscription with start and end dates). Customers are grouped by the month they "
            "started paying, so you see when each group churns and how much of today's revenue "
-           "comes from older customers. The file stays in this browser session.")
+           "comes from older customers. The file stays in this browser session only: it is "
+           "too big for the page's link, so it is not in the page's link and a reload or a "
+           "copied link does not bring it back (upload it again). The revenue numbers you use "
+           "in your comparison are in the link.")
 _show_flash()
 
 st.file_uploader("Customer or billing export (CSV or XLSX)",
@@ -348,23 +320,23 @@ if len(sheets) > 1:
 top[1].button("Forget this export", on_click=_forget, icon=":material/delete:",
               key="cohort_forget")
 
-with st.status(f"Reading {name}...", expanded=False) as status:
+with st.status(f"Reading {md(name)}...", expanded=False) as status:
     try:
         export, result = analyse_export(data, name, json.dumps(mapping, sort_keys=True)
                                         if mapping else "", sheet)
     except CohortInputError as exc:
-        status.update(label=f"{name} could not be used", state="error", expanded=False)
+        status.update(label=f"{md(name)} could not be used", state="error", expanded=False)
         export = result = None
         error = exc
     except Exception as exc:  # an unexpected reader failure: say so, never a traceback
-        status.update(label=f"{name} could not be read", state="error", expanded=False)
+        status.update(label=f"{md(name)} could not be read", state="error", expanded=False)
         export = result = None
         error = exc
     else:
         error = None
         good = export.rows_read - export.skipped_rows
         status.update(
-            label=(f"Read {export.rows_read:,} rows of {name}: {good:,} used"
+            label=(f"Read {export.rows_read:,} rows of {md(name)}: {good:,} used"
                    + (f", {export.skipped_rows:,} skipped" if export.skipped_rows else "")
                    + f"; {result.customers:,} paying customers, {result.first_month} to "
                    f"{result.last_month}"),
@@ -372,7 +344,7 @@ with st.status(f"Reading {name}...", expanded=False) as status:
 
 if error is not None or export is None or result is None:
     st.error(_error_text(error, name) if error is not None
-             else f"**{name}** could not be used.", icon=":material/error:")
+             else f"**{md(name)}** could not be used.", icon=":material/error:")
     columns = file_columns(data, name, sheet)
     if columns:
         st.markdown("**Tell us which column is which**")
@@ -399,7 +371,7 @@ if export.issues:
                                     "Kind": st.column_config.TextColumn(width=100)})
 
 with st.expander("Columns used"):
-    used = ", ".join(f"{ROLE_LABELS.get(role, role)}: `{source}`"
+    used = ", ".join(f"{ROLE_LABELS.get(role, role)}: '{md(source)}'"
                      for role, source in export.columns.items())
     st.markdown(f"Layout: **{export.layout}**. {used}.")
     columns = file_columns(data, name, sheet)

@@ -9,6 +9,7 @@ import streamlit as st
 from funnel_core.exports import images, render
 from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
+from funnel_core.page_state.page_text import escape_markdown as md
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -20,7 +21,7 @@ if report is None:
     _ui.no_numbers_yet("download")
     st.stop()
 
-st.markdown(f"Files for **{_ui.compared_period()}** · {snapshot_state.context_summary(_ui.context())}. "
+st.markdown(f"Files for **{md(_ui.compared_period())}** · {snapshot_state.context_summary(_ui.context())}. "
             "Each file is made when you click its button (a PDF or a ZIP of all charts can take a "
             "few seconds) from the numbers in this session; nothing is kept on the server.")
 

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from funnel_core.benchmarks.bands import benchmark_band
+from funnel_core.metrics.continuity import mrr_continuity_gaps
 from funnel_core.metrics.history import kpi_history, period_labels, snapshots_from_periods
 from funnel_core.metrics.kpi_trends import Change, change_text, kpi_trends
 from funnel_core.metrics.trailing import trailing_figures
@@ -23,6 +24,7 @@ from funnel_core.page_state.trend_tables import (history_csv, history_display_fr
 from funnel_core.domain.formatting import format_value
 from funnel_core.domain.model import SnapshotError
 from funnel_core.charts.trends import trend_chart
+from funnel_core.page_state.page_text import escape_markdown as md
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -127,15 +129,21 @@ if not periods:
 try:
     snapshots = snapshots_from_periods(periods, context)
 except SnapshotError as exc:
-    st.error(f"The stored numbers cannot be used: {exc}. Fix them on **Your numbers**.")
+    st.error(f"The stored numbers cannot be used: {md(exc)}. Fix them on **Your numbers**.")
     st.stop()
 
 labels = period_labels(snapshots)
 history = kpi_history(snapshots)
 trend_by_kpi = kpi_trends(history)
 
+gaps = mrr_continuity_gaps(periods, context)
+if gaps:
+    st.warning("**Your periods do not follow on from each other** (retention and growth figures "
+               "of the later period are off by as much):\n\n"
+               + "\n".join(f"- {md(gap.message)}" for gap in gaps), icon=":material/warning:")
+
 if len(labels) == 1:
-    st.info(f"Only one period is stored ({labels[0]}), so there is no trend yet. Upload a file "
+    st.info(f"Only one period is stored ({md(labels[0])}), so there is no trend yet. Upload a file "
             "with one row per month or quarter (a *wide* file: a period column such as "
             "`2025-01`, `2025-Q1`, then one column per metric) to see your history.",
             icon=":material/timeline:")
@@ -169,20 +177,20 @@ value = trend.value_at(selected_period)
 previous = trend.change_vs_previous(selected_period)
 year_ago = trend.change_vs_year_ago(selected_period)
 cols = st.columns(4)
-cols[0].metric(f"{selected_period}", format_value(value, unit, currency),
+cols[0].metric(md(selected_period), format_value(value, unit, currency),
                help=trend.reasons[trend.index_of(selected_period)] or None, border=True)
 best_label = "Highest period" if trend.higher_is_better is None else "Best period"
 cols[1].metric(best_label, trend.best_period or "n/a",
                delta=format_value(trend.best_value, unit, currency)
                if trend.best_value is not None else None,
-               delta_color="off", delta_arrow="off", help=trend.best_note(), border=True)
-cols[2].metric("vs previous period" + (f" ({previous.against})" if previous else ""),
+               delta_color="off", delta_arrow="off", help=md(trend.best_note()) or None, border=True)
+cols[2].metric("vs previous period" + (f" ({md(previous.against)})" if previous else ""),
                _change_value(previous, unit, currency),
                delta=_change_delta(previous), delta_color=_change_color(previous),
                delta_arrow="off", border=True,
                help="Not available: the previous period is not in your data or has no value."
                if previous is None else None)
-cols[3].metric("vs a year before" + (f" ({year_ago.against})" if year_ago else ""),
+cols[3].metric("vs a year before" + (f" ({md(year_ago.against)})" if year_ago else ""),
                _change_value(year_ago, unit, currency),
                delta=_change_delta(year_ago), delta_color=_change_color(year_ago),
                delta_arrow="off", border=True,
@@ -207,7 +215,7 @@ st.dataframe(trend_display_frame(trend, currency), hide_index=True, width="stret
 
 # --- trailing figures ----------------------------------------------------------------------
 st.subheader("Trailing figures")
-st.caption(f"Smoothed over the periods up to {selected_period}: customer lifetime value on the "
+st.caption(f"Smoothed over the periods up to {md(selected_period)}: customer lifetime value on the "
            "mean monthly churn of the trailing 6 months (as ChartMogul does), and conversion "
            "rates pooled over the trailing 3 months. When fewer periods are available, the "
            "figure uses what there is and says so.")

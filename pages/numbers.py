@@ -1,4 +1,11 @@
-"""Your numbers: type them in a form, paste them from a spreadsheet or upload a file."""
+"""Your numbers: type them in a form, paste them from a spreadsheet or upload a file.
+
+Nothing typed is lost: the form's texts are kept as a draft (data, see
+:mod:`funnel_core.page_state.drafts`) until they are applied or discarded, and every page says
+how many fields wait. Pasted cells and uploads get the same matching of unknown names to
+fields, the same explicit choice between adding and replacing, and never put undated numbers
+beside dated months (:mod:`funnel_core.page_state.period_merge`).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,19 @@ import json
 
 import streamlit as st
 
-from funnel_core.page_state import snapshot_state
+from funnel_core.page_state import drafts, snapshot_state
 from funnel_core.page_state import form as page_form
+from funnel_core.page_state import period_merge
 from funnel_core.page_state import upload_mapping
 from funnel_core.page_state import input_messages
+from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state import sources_tables
 from funnel_core.benchmarks.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
 from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME, STAGES
 from funnel_core.domain.model import SnapshotError
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.template import template_csv, template_xlsx
+from funnel_core.metrics.continuity import mrr_continuity_gaps
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -34,8 +44,10 @@ MAP_LABELS = {IGNORE: "Ignore this", **{spec.name: f"{spec.label} ({spec.name})"
 TAB_LABELS = [":material/edit: Form", ":material/content_paste: Paste",
               ":material/upload_file: Upload a file"]
 CONVENTION_HELP = ("How decimals and thousands are written. Detect automatically decides from all "
-                   "the numbers together; choose a format when every number is ambiguous, like "
+                   "the numbers together (and from the currency: in dollars or pounds 42,000 is "
+                   "forty-two thousand); choose a format when every number is ambiguous, like "
                    "12.500 or 1,234.")
+CHOICE_HELP = "Choose whether these numbers are added to your stored numbers or replace them."
 
 st.title("Your numbers")
 st.caption("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
@@ -50,49 +62,87 @@ has_numbers = bool(_ui.current_values())
 # helpers (widgets only; the logic is in funnel_core.page_state)
 # --------------------------------------------------------------------------------------
 
-def _replace_choice(key: str, parsed) -> bool:
-    """Ask whether new numbers are added to the stored ones (the default) or replace them all.
+def _replace_choice(key: str, parsed) -> bool | None:
+    """Ask whether new numbers are added to the stored ones or replace them all.
 
-    True = replace. The choice says which stored periods each option keeps or drops.
+    The choice is explicit: nothing is selected until the user picks (``None``). True =
+    replace. The options say which stored periods each keeps or drops.
     """
     stored = _ui.periods()
     if not stored:
         return True
     plan = snapshot_state.merge_plan(stored, parsed)
     labels = {"merge": plan["merge_label"], "replace": plan["replace_label"]}
-    if st.session_state.get(key) not in labels:
-        st.session_state[key] = "merge"
-    choice = st.radio("Your stored numbers", list(labels), key=key, format_func=labels.get,
-                      captions=[plan["merge_caption"], plan["replace_caption"]])
+    if key in st.session_state and st.session_state[key] not in labels:
+        st.session_state[key] = None
+    unset = {} if key in st.session_state else {"index": None}
+    choice = st.radio("Your stored numbers", list(labels), key=key, format_func=lambda k: md(labels[k]),
+                      captions=[md(plan["merge_caption"]), md(plan["replace_caption"])], help=CHOICE_HELP,
+                      **unset)
+    if choice is None:
+        return None
     return choice == "replace"
 
 
-def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str, replace_key: str) -> None:
+def _undated_choice(key: str, parsed, replace: bool, name: str) -> str | None:
+    """Which period undated numbers are, when the other side is dated (the latest by default)."""
+    question = period_merge.undated_question(_ui.periods(), parsed, replace=replace,
+                                             undated_name=name)
+    if question is None:
+        return None
+    if st.session_state.get(key) not in question.options:
+        st.session_state[key] = question.default
+    return st.radio(md(question.prompt), list(question.options), key=key,
+                    format_func=lambda k: md(question.labels.get(k, k)),
+                    help="Numbers without a date are never stored beside dated periods: they "
+                         "would look like a period of their own.")
+
+
+def _gap_lines(periods: dict) -> list[str]:
+    return [gap.message for gap in mrr_continuity_gaps(periods, _ui.context())]
+
+
+def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str, replace_key: str,
+                  undated_label: str | None) -> None:
     """Callback of the "Apply" buttons: parse again (cached) and store the numbers."""
+    stored = _ui.periods()
     try:
         parsed = (_ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args))
-        plan = snapshot_state.merge_plan(_ui.periods(), parsed)
-        new_periods, selected = snapshot_state.merge_parsed(_ui.periods(), parsed, replace=replace)
+        plan = snapshot_state.merge_plan(stored, parsed)
+        if undated_label is None:  # the question was answered on a previous run: its default
+            question = period_merge.undated_question(stored, parsed, replace=replace,
+                                                     undated_name=source_note)
+            undated_label = question.default if question is not None else None
+        new_periods, selected = period_merge.merge_numbers(stored, parsed, replace=replace,
+                                                           undated_label=undated_label)
         new_context, _ = snapshot_state.context_from_parsed(_ui.context(), parsed)
     except InputError as exc:
-        _ui.flash(f"Nothing was changed: {input_messages.describe_issue(exc.issue)}", "error")
+        _ui.flash(f"Nothing was changed: {md(input_messages.describe_issue(exc.issue))}", "error")
         return
     except SnapshotError as exc:
-        _ui.flash(f"Nothing was changed: {exc}", "error")
+        _ui.flash(f"Nothing was changed: {md(exc)}", "error")
         return
-    _ui.apply_numbers(new_periods, selected, new_context, source_note)
-    st.session_state[replace_key] = "merge"  # the next file is added again unless the user says so
+    note = period_merge.merge_note(st.session_state.get("source_note"), source_note, stored,
+                                   new_periods, replace=replace)
+    _ui.apply_numbers(new_periods, selected, new_context, note)
+    st.session_state[replace_key] = None  # the next time, the choice is made again
     count = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
     if replace and plan["dropped"]:
         n = plan["dropped"]
         what = f"; the {n} previously stored period{'s were' if n != 1 else ' was'} replaced"
     elif plan["kept"]:
-        n = len(plan["kept"])
-        what = f"; your other {n} stored period{'s were' if n != 1 else ' was'} kept"
+        n = len([label for label in plan["kept"] if label in new_periods and label != undated_label])
+        what = f"; your other {n} stored period{'s were' if n != 1 else ' was'} kept" if n else ""
     else:
         what = ""
-    _ui.flash(f"Stored {count} numbers from {source_note}{what}. See them compared on "
-              "**Benchmarks**.")
+    if undated_label:
+        what += f"; the numbers without a date were stored as {undated_label}"
+    message = f"{md(f'Stored {count} numbers from {source_note}{what}')}. See them compared on **Benchmarks**."
+    gaps = _gap_lines(new_periods)
+    if gaps:
+        _ui.flash(message + " Check these:\n" + "\n".join(f"- {md(g)}" for g in gaps), "warning")
+    else:
+        _ui.flash(message)
 
 
 def _context_step(parsed, key_prefix: str, source_note: str) -> None:
@@ -110,7 +160,7 @@ def _context_step(parsed, key_prefix: str, source_note: str) -> None:
     words = ({"currency": "their currency", "period": "the period they cover"} if pasted
              else {"currency": "its currency", "period": "the period it covers"})
     said = " or ".join(words[k] for k in missing)
-    subject = "The pasted cells do" if pasted else f"{source_note} does"
+    subject = "The pasted cells do" if pasted else f"{md(source_note)} does"
     st.markdown(f"**{subject} not say {said}**: check before applying (amounts are stored as "
                 "given, never converted).")
     cols = st.columns(3)
@@ -122,19 +172,15 @@ def _context_step(parsed, key_prefix: str, source_note: str) -> None:
 
 
 def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: tuple,
-                 source_note: str, unknown: list[str] | None = None) -> None:
-    """What was understood, the unknown rows and the row-level issues, then the Apply button.
-
-    ``unknown``: names not recognised in a first reading (then ignored in ``parsed``).
-    """
-    unknown = list(parsed.unknown) if unknown is None else unknown
+                 source_note: str) -> None:
+    """What was understood and the row-level issues, then the choices and the Apply button."""
     currency = _ui.context().get("currency") or "USD"
     found = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
     errors = [i for i in parsed.issues if getattr(i, "level", "") == "error"]
     if parsed.layout == "wide" and len(parsed.periods) > 1:
         st.markdown(f"**Understood {found} numbers over {len(parsed.periods)} periods** "
-                    f"({parsed.periods[0]} to {parsed.periods[-1]}; the latest, "
-                    f"{parsed.latest_period}, is compared first).")
+                    f"({md(parsed.periods[0])} to {md(parsed.periods[-1])}; the latest, "
+                    f"{md(parsed.latest_period)}, is compared first).")
         st.dataframe(upload_mapping.parsed_periods_frame(parsed, currency), hide_index=True)
     else:
         st.markdown(f"**Understood {found} numbers**")
@@ -145,111 +191,92 @@ def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: 
     context_found = {k: v for k, v in (parsed.context or {}).items() if v not in (None, "")}
     if context_found:
         st.caption("Context found in the data (it will replace the selectors): "
-                   + ", ".join(f"{k} = {v}" for k, v in context_found.items()))
-    if unknown and kind == "text":  # a file's unknown names get the matching step instead
-        st.warning("Not recognised, so not used: " + ", ".join(f"`{u}`" for u in unknown)
-                   + ". Use the names from the form (or the template) for these rows, or upload "
-                   "the file to match them to fields by hand.", icon=":material/help:")
+                   + ", ".join(f"{md(k)} = {md(v)}" for k, v in context_found.items()))
     if parsed.issues:
-        where = "the pasted cells" if source_note == "pasted cells" else source_note
+        where = "the pasted cells" if source_note == "pasted cells" else md(source_note)
         st.markdown(f"**Check these rows** of {where} (errors: the cell was skipped; "
                     "warnings: read, but check it):\n\n" + input_messages.issues_markdown(parsed.issues))
     if found == 0:
         st.error("No number could be read, so there is nothing to apply. Check that each row has a "
-                 "metric name and a value (or a header row with metric names), then try again.")
+                 "metric name and a value (or a header row with metric names), or match the names "
+                 "to fields above, then try again.")
         return
     try:
         snapshot_state.merge_parsed(_ui.periods(), parsed)
     except SnapshotError as exc:
-        st.error(f"These numbers cannot be used: {exc}. Fix that value and try again; your stored "
+        st.error(f"These numbers cannot be used: {md(exc)}. Fix that value and try again; your stored "
                  "numbers are unchanged.")
         return
     _context_step(parsed, button_key, source_note)
     replace = _replace_choice(replace_key, parsed)
+    undated = None
+    if replace is not None:
+        name = "the pasted cells" if source_note == "pasted cells" else source_note
+        undated = _undated_choice(f"{button_key}_undated", parsed, replace, name)
     help_text = ("Rows with errors are skipped; everything else is stored." if errors
                  else "Stores them as your snapshot; the previous numbers stay until you click.")
     st.button("Apply these numbers", key=button_key, type="primary", icon=":material/check:",
-              on_click=_apply_parsed, args=(kind, args, replace, source_note, replace_key),
-              help=help_text)
+              on_click=_apply_parsed, args=(kind, args, bool(replace), source_note, replace_key, undated),
+              help=CHOICE_HELP if replace is None else help_text, disabled=replace is None)
+    if replace is None:
+        st.caption("Choose above whether to add these numbers or replace your stored ones.")
 
 
-def _form_apply() -> None:
-    """Callback of the form's submit button: read the typed text like a file and store it.
-
-    On any error nothing is stored and the typed text stays in the fields (see the form).
-    """
-    texts = {spec.name: st.session_state.get(f"f_{spec.name}") for spec in FIELDS}
-    st.session_state["_form_draft"] = texts
-    new_context = {key: snapshot_state.context_from_widget(st.session_state.get(f"fctx_{key}"))
-                   for key in CONTEXT_KEYS}
-    label = _ui.compared_period() or snapshot_state.CURRENT_PERIOD
-    reading = page_form.read_form(texts, st.session_state.get("form_convention") or "auto",
-                                  stored=_ui.current_values(),
-                                  shown=st.session_state.get("_form_shown"),
-                                  currency=new_context.get("currency"))
-    errors = list(reading.errors)
-    new_periods = None
-    if not errors:
-        try:
-            new_periods = snapshot_state.store_values(_ui.periods(), label, reading.values)
-            snapshot_state.context_object(new_context)
-        except SnapshotError as exc:
-            errors.append(str(exc))
-    if errors or new_periods is None:
-        st.session_state["_form_errors"] = errors
-        return
-    st.session_state.pop("_form_errors", None)
-    if not new_periods[label]:
-        _ui.flash("All fields are empty, so nothing was stored. Type at least two numbers "
-                  "(e.g. visitors and leads) and apply again.", "warning")
-        return
-    note = st.session_state.get("source_note")
-    if not note or note.startswith("Example company"):
-        note = "typed in the form" if not note else note + ", edited in the form"
-    _ui.apply_numbers(new_periods, label, new_context, note)
-    st.session_state["_form_signature"] = None  # show the stored numbers as read
-    st.session_state.pop("_form_draft", None)
-    read_as = ""
-    if reading.convention and any(ch in str(texts.get(name) or "") for name in reading.typed
-                                  for ch in ".,"):
-        read_as = f" (numbers read in the {page_form.FORMAT_NAMES[reading.convention]} format)"
-    message = (f"Stored {len(new_periods[label])} numbers for {label}{read_as}. See them compared "
-               "on **Benchmarks**.")
-    if reading.warnings:
-        _ui.flash(message + " Check these:\n" + "\n".join(f"- {w}" for w in reading.warnings),
-                  "warning")
-    else:
-        _ui.flash(message)
+def _matcher(candidates: list[str], key_prefix: str, what: str) -> dict[str, str | None]:
+    """Let the user match names that were not recognised to fields (or leave them ignored)."""
+    mapping: dict[str, str | None] = {}
+    if not candidates:
+        return mapping
+    st.markdown(f"**Match the {what} we did not recognise** (or leave them ignored):")
+    cols = st.columns(3)
+    for i, source in enumerate(candidates):
+        choice = cols[i % 3].selectbox(f"'{md(source)}' is", MAP_OPTIONS, key=f"{key_prefix}_{i}",
+                                       format_func=MAP_LABELS.get)
+        mapping[str(source)] = None if choice == IGNORE else choice
+    return mapping
 
 
-def _sync_form(editing: str, values: dict) -> None:
-    """Show the stored numbers in the form's text fields, but only when they changed.
+def _read_with_mapping(kind: str, base: tuple, first, mapping: dict, where: str):
+    """(parsed, args) read again with the user's matching; errors are shown, not raised."""
+    chosen = {k: v for k, v in mapping.items() if v is not None}
+    args = base + ("", _currency())
+    if not (chosen or (first is not None and mapping)):
+        return first, args
+    # ignored names are passed too: that silences their "not recognised" warning
+    args = base + (_ui.mapping_json(mapping), _currency())
+    try:
+        parsed = _ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args)
+    except InputError as exc:
+        if first is not None or chosen:
+            st.error(input_messages.error_text(
+                exc.issue, f"With this matching {md(where)} cannot be read",
+                "Change the matching above; your stored numbers are unchanged"),
+                icon=":material/error:")
+        return None, args
+    return parsed, args
 
-    Text the user typed and that was not stored (an error) stays in the fields, also after a
-    visit to another page (kept in ``_form_draft``).
-    """
-    signature = json.dumps([editing, values], sort_keys=True)
-    if st.session_state.get("_form_signature") != signature:
-        shown = page_form.form_texts(values, st.session_state.get("form_convention") or "auto")
-        st.session_state["_form_signature"] = signature
-        st.session_state["_form_shown"] = shown
-        for key in ("_form_draft", "_form_errors"):
-            st.session_state.pop(key, None)
-        for spec in FIELDS:
-            st.session_state[f"f_{spec.name}"] = shown.get(spec.name, "")
-        return
-    shown = st.session_state.get("_form_shown") or {}
-    draft = st.session_state.get("_form_draft") or {}
-    for spec in FIELDS:
-        key = f"f_{spec.name}"
-        if key not in st.session_state:  # the widget was not drawn (another page was open)
-            text = draft.get(spec.name) if spec.name in draft else shown.get(spec.name)
-            st.session_state[key] = "" if text is None else str(text)
+
+def _currency() -> str | None:
+    return _ui.context().get("currency")
+
+
+def _labels_or(value) -> str:
+    if value is None:
+        return "ignored"
+    spec = next((s for s in FIELDS if s.name == value), None)
+    return f"{spec.label} ({value})" if spec else str(value)
+
+
+def _how_read(parsed) -> None:
+    if parsed.mapping:
+        with st.expander("How each column or row was read"):
+            st.dataframe([{"In your data": str(k), "Read as": _labels_or(v)}
+                          for k, v in parsed.mapping.items()], hide_index=True)
 
 
 def _use_catalogue(rows: list, name: str) -> None:
     st.session_state["user_catalogue"] = rows
-    _ui.flash(f"Using {len(rows)} of your own benchmarks from {name} next to the published ones.")
+    _ui.flash(f"Using {len(rows)} of your own benchmarks from {md(name)} next to the published ones.")
 
 
 def _remove_catalogue() -> None:
@@ -263,16 +290,56 @@ def _clear_all() -> None:
     _ui.flash("All numbers were cleared.", "info")
 
 
-def _labels_or(value) -> str:
-    if value is None:
-        return "ignored"
-    spec = next((s for s in FIELDS if s.name == value), None)
-    return f"{spec.label} ({value})" if spec else str(value)
+def _format_changed() -> None:
+    st.session_state[_ui.FORMAT_KEY] = st.session_state.get("form_convention") or "auto"
 
 
 _FIELD_HINT = {"count": "A whole number: 12500, 12,500 or 12.500 (see Number format).",
                "money": "An amount: 48000, 48,000.50 or 48.000,50 (see Number format).",
                "fraction": "A percentage or a fraction: 80 % or 0.8."}
+
+
+def _sync_form(editing: str, values: dict) -> None:
+    """Show the stored numbers in the form's text fields, with the draft on top.
+
+    When the stored numbers (or the period edited, or the number format) change, every field
+    is set again; the draft -- what was typed and not applied -- stays on top of them. A field
+    that was not drawn on the last run (another page was open) gets its text back.
+    """
+    convention = _ui.form_convention()
+    signature = json.dumps([editing, values, convention], sort_keys=True)
+    draft = st.session_state.get(_ui.DRAFT_KEY) or {}
+    if st.session_state.get("_form_signature") != signature:
+        shown = page_form.form_texts(values, convention)
+        st.session_state["_form_signature"] = signature
+        st.session_state[_ui.SHOWN_KEY] = shown
+        texts = drafts.shown_texts(draft, shown)
+        for spec in FIELDS:
+            st.session_state[f"f_{spec.name}"] = texts[spec.name]
+        return
+    texts = drafts.shown_texts(draft, _ui.form_shown())
+    for spec in FIELDS:
+        key = f"f_{spec.name}"
+        if key not in st.session_state:
+            st.session_state[key] = texts[spec.name]
+
+
+def _apply_bar(where: str) -> None:
+    """Apply (and Discard) with what waits to be applied: at the top and the bottom of the form."""
+    pending = _ui.pending_fields()
+    cols = st.columns([4, 1, 1], vertical_alignment="center")
+    if pending:
+        cols[0].markdown(f":orange-badge[:material/edit: Not applied yet] "
+                         f"{drafts.unapplied_text(pending)}.")
+    else:
+        cols[0].caption("Type your numbers; they are kept (also on other pages) until you apply "
+                        "them.")
+    cols[1].button("Apply", key=f"form_apply_{where}", type="primary", icon=":material/check:",
+                   on_click=_ui.apply_form_draft, width="stretch",
+                   help="Stores the typed numbers as your snapshot.")
+    cols[2].button("Discard", key=f"form_discard_{where}", on_click=_ui.discard_draft,
+                   disabled=not pending, width="stretch",
+                   help="Forgets what was typed and shows the stored numbers again.")
 
 
 # --------------------------------------------------------------------------------------
@@ -301,62 +368,74 @@ form_tab, paste_tab, upload_tab = st.tabs(TAB_LABELS, key="numbers_tab", on_chan
 with form_tab:
     editing = _ui.compared_period() or snapshot_state.CURRENT_PERIOD
     values = _ui.current_values()
+    if "form_convention" not in st.session_state:
+        st.session_state["form_convention"] = _ui.form_convention()
     _sync_form(editing, values)
-    ctx_signature = json.dumps(_ui.context(), sort_keys=True)
-    ctx_changed = st.session_state.get("_form_ctx_signature") != ctx_signature
-    st.session_state["_form_ctx_signature"] = ctx_signature
-    with st.form("numbers_form", border=False):
-        head_cols = st.columns([3, 2], vertical_alignment="bottom")
-        head_cols[0].markdown(f"Editing **{editing}**. Every field is optional. Type numbers the "
-                              "way you write them (12,500 or 12.500); gross margin as 80 % or 0.8.")
-        head_cols[1].selectbox("Number format", list(CONVENTIONS), key="form_convention",
-                               format_func=CONVENTIONS.get, help=CONVENTION_HELP)
-        ctx_cols = st.columns(3)
-        for i, key in enumerate(CONTEXT_KEYS):
-            _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3], in_form=True,
-                                 sync=ctx_changed)
-        for stage, stage_label in STAGES.items():
-            specs = [s for s in FIELDS if s.stage == stage]
-            filled = sum(1 for s in specs if str(st.session_state.get(f"f_{s.name}") or "").strip())
-            with st.expander(f"{stage_label} ({filled} of {len(specs)} filled)",
-                             expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
-                cols = st.columns(4)
-                for i, spec in enumerate(specs):
-                    cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
-                                           help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
-                                           placeholder="not given")
-        form_errors = st.session_state.get("_form_errors")
-        if form_errors:
-            st.error("**Nothing was stored.** Fix these fields and apply again (what you typed "
-                     "is kept):\n\n" + "\n".join(f"- {e}" for e in form_errors),
-                     icon=":material/error:")
-        st.form_submit_button("Apply", type="primary", icon=":material/check:", on_click=_form_apply)
+    head_cols = st.columns([3, 2], vertical_alignment="bottom")
+    head_cols[0].markdown(f"Editing **{md(editing)}**. Every field is optional. Type numbers the "
+                          "way you write them (12,500 or 12.500); gross margin as 80 % or 0.8.")
+    head_cols[1].selectbox("Number format", list(CONVENTIONS), key="form_convention",
+                           format_func=CONVENTIONS.get, help=CONVENTION_HELP,
+                           on_change=_format_changed)
+    _apply_bar("top")
+    form_errors = st.session_state.get("_form_errors")
+    if form_errors:
+        st.error("**Nothing was stored.** Fix these fields and apply again (what you typed "
+                 "is kept):\n\n" + "\n".join(f"- {e}" for e in form_errors),
+                 icon=":material/error:")
+    ctx_cols = st.columns(3)
+    for i, key in enumerate(CONTEXT_KEYS):
+        _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3])
+    pending = set(_ui.pending_fields())
+    for stage, stage_label in STAGES.items():
+        specs = [s for s in FIELDS if s.stage == stage]
+        filled = sum(1 for s in specs if str(st.session_state.get(f"f_{s.name}") or "").strip())
+        waiting = sum(1 for s in specs if s.name in pending)
+        note = f" · {waiting} not applied yet" if waiting else ""
+        with st.expander(f"{stage_label} ({filled} of {len(specs)} filled{note})",
+                         expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
+            cols = st.columns(4)
+            for i, spec in enumerate(specs):
+                cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
+                                       help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
+                                       placeholder="not given")
+    _apply_bar("bottom")
 
 # --- paste ------------------------------------------------------------------------------
 with paste_tab:
     st.markdown("Copy the cells from Excel or Google Sheets and paste them here: two columns "
                 "(metric, value), or a header row of metric names with one row per period. Tabs, "
-                "semicolons and commas all work, and so do German, French and Polish numbers.")
+                "semicolons and commas all work, and so do German, French and Polish names and "
+                "numbers.")
     paste_cols = st.columns([3, 1])
     text = paste_cols[0].text_area("Pasted cells", key="paste_text", height=200,
                                    placeholder=PASTE_EXAMPLE)
     convention = paste_cols[1].selectbox("Number format", list(CONVENTIONS), key="paste_convention",
                                          format_func=CONVENTIONS.get, help=CONVENTION_HELP)
     if text and text.strip():
+        paste_sig = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        first = None
         try:
-            first = _ui.cached_parse_text(text, convention, "")
-            # read again with the unknown names ignored: they are listed once, not twice
-            args = (text, convention, _ui.mapping_json(upload_mapping.ignore_mapping(first.unknown)))
-            parsed = _ui.cached_parse_text(*args) if first.unknown else first
+            first = _ui.cached_parse_text(text, convention, "", _currency())
         except InputError as exc:
             st.error(input_messages.error_text(exc.issue, "Could not read the pasted cells",
-                                               "Check that each row has a metric name and a "
-                                               "number (names as in the form or the template); "
-                                               "your stored numbers are unchanged"),
+                                               "Match the names to fields below, or check that "
+                                               "each row has a metric name and a number (names "
+                                               "as in the form or the template); your stored "
+                                               "numbers are unchanged"),
                      icon=":material/error:")
-        else:
+        candidates = (list(first.unknown) if first is not None
+                      else upload_mapping.mapping_candidates(_ui.cached_text_table(text)))
+        if first is not None and first.unknown:
+            st.warning("Not recognised, so not used unless you match them below: "
+                       + ", ".join(f"'{md(u)}'" for u in first.unknown) + ".", icon=":material/help:")
+        mapping = _matcher(candidates, f"pmap_{paste_sig}", "names")
+        parsed, args = _read_with_mapping("text", (text, convention), first, mapping,
+                                          "the pasted cells")
+        if parsed is not None:
+            _how_read(parsed)
             _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
-                         args=args, source_note="pasted cells", unknown=list(first.unknown))
+                         args=args, source_note="pasted cells")
 
 # --- upload -----------------------------------------------------------------------------
 with upload_tab:
@@ -374,62 +453,38 @@ with upload_tab:
             "CSV or Excel file with your funnel numbers", type=["csv", "txt", "xlsx", "xlsm"],
             key="numbers_file",
             help="One column of metric names and one of values (like the template), or one row "
-                 "per period with metric names as headers.")
+                 "per period with metric names as headers. The Excel workbook from Downloads "
+                 "reads back to the same numbers.")
     if uploaded is not None:
         data = uploaded.getvalue()
         name = uploaded.name
         signature = hashlib.sha1(data).hexdigest()[:10]
         pick = st.columns(3)
         convention = pick[0].selectbox("Number format", list(CONVENTIONS), key="upload_convention",
-                                       format_func=CONVENTIONS.get)
+                                       format_func=CONVENTIONS.get, help=CONVENTION_HELP)
         raw = first = None
+        sheet = None
         try:
             sheets = _ui.cached_sheets(data, name)
-            sheet = None
             if len(sheets) > 1:
                 sheet = pick[1].selectbox("Sheet", sheets, key=f"sheet_{signature}")
             raw = _ui.cached_raw_table(data, name, sheet)
-            first = _ui.cached_parse_bytes(data, name, sheet, convention, "")
+            first = _ui.cached_parse_bytes(data, name, sheet, convention, "", _currency())
         except InputError as exc:
             todo = ("Fix the file (or start from the template) and upload it again" if raw is None
                     else "Match its columns to fields below, or fix the file and upload it again")
-            st.error(input_messages.error_text(exc.issue, f"Could not read {name}",
+            st.error(input_messages.error_text(exc.issue, f"Could not read {md(name)}",
                                                f"{todo}. Your stored numbers are unchanged"),
                      icon=":material/error:")
         if raw is not None:
-            with st.expander(f"Raw table as read from {name} ({len(raw)} rows)", expanded=first is None):
+            with st.expander(f"Raw table as read from {md(name)} ({len(raw)} rows)", expanded=first is None):
                 st.dataframe(upload_mapping.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
             candidates = list(first.unknown) if first is not None else upload_mapping.mapping_candidates(raw)
-            mapping: dict[str, str | None] = {}
-            if candidates:
-                st.markdown("**Match the columns or rows we did not recognise** (or leave them "
-                            "ignored):")
-                map_cols = st.columns(3)
-                for i, source in enumerate(candidates):
-                    choice = map_cols[i % 3].selectbox(
-                        f"'{source}' is", MAP_OPTIONS, key=f"map_{signature}_{i}",
-                        format_func=MAP_LABELS.get)
-                    mapping[str(source)] = None if choice == IGNORE else choice
-            chosen = {k: v for k, v in mapping.items() if v is not None}
-            parsed = first
-            args = (data, name, sheet, convention, "")
-            if chosen or (first is not None and mapping):
-                # ignored names are passed too: that silences their "not recognised" warning
-                args = (data, name, sheet, convention, _ui.mapping_json(mapping))
-                try:
-                    parsed = _ui.cached_parse_bytes(*args)
-                except InputError as exc:
-                    parsed = None
-                    if first is not None or chosen:
-                        st.error(input_messages.error_text(
-                            exc.issue, "With this matching the file cannot be read",
-                            "Change the matching above; your stored numbers are unchanged"),
-                            icon=":material/error:")
+            mapping = _matcher(candidates, f"map_{signature}", "columns or rows")
+            parsed, args = _read_with_mapping("bytes", (data, name, sheet, convention), first,
+                                              mapping, "the file")
             if parsed is not None:
-                if parsed.mapping:
-                    with st.expander("How each column or row was read"):
-                        st.dataframe([{"In your file": str(k), "Read as": _labels_or(v)}
-                                      for k, v in parsed.mapping.items()], hide_index=True)
+                _how_read(parsed)
                 _show_parsed(parsed, replace_key="upload_replace", button_key="upload_apply",
                              kind="bytes", args=args, source_note=name)
 
@@ -444,13 +499,13 @@ with upload_tab:
             try:
                 benchmarks = load_catalogue_bytes(own.getvalue(), own.name)
             except CatalogueError as exc:
-                st.error(input_messages.error_text(exc, f"Could not use {own.name}",
+                st.error(input_messages.error_text(exc, f"Could not use {md(own.name)}",
                                                    "Fix that cell and upload the file again; "
                                                    "nothing was changed"),
                          icon=":material/error:")
             else:
                 if not benchmarks:
-                    st.warning(f"{own.name} has a valid header but no rows.")
+                    st.warning(f"{md(own.name)} has a valid header but no rows.")
                 else:
                     own_frame = sources_tables.catalogue_frame(benchmarks)
                     st.dataframe(own_frame.drop(columns=["status_code", "kpi_id"]),
@@ -461,7 +516,7 @@ with upload_tab:
                               icon=":material/check:")
         if st.session_state.get("user_catalogue"):
             rows = st.session_state["user_catalogue"]
-            st.success(f"Comparing with {len(rows)} of your own benchmarks ({rows[0].get('origin')}).")
+            st.success(f"Comparing with {len(rows)} of your own benchmarks ({md(rows[0].get('origin'))}).")
             st.button("Stop using my benchmarks", key="catalogue_remove", on_click=_remove_catalogue)
 
 
@@ -478,7 +533,7 @@ def _editor_changed(key: str, names: list[str]) -> None:
         new_values = page_form.apply_editor_edits(_ui.current_values(), edits)
         new_periods = snapshot_state.store_values(_ui.periods(), label, new_values)
     except SnapshotError as exc:
-        _ui.flash(f"That edit was not stored: {exc}", "error")
+        _ui.flash(f"That edit was not stored: {md(exc)}", "error")
         _ui.bump_editor()
         return
     st.session_state["periods"] = new_periods
@@ -501,6 +556,10 @@ if not values:
     st.caption("Nothing stored yet. Fill in the form, paste cells or upload a file above, or load "
                "the fictional example company.")
 else:
+    gaps = _gap_lines(_ui.periods())
+    if gaps:
+        st.warning("**Your periods do not follow on from each other:**\n\n"
+                   + "\n".join(f"- {md(g)}" for g in gaps), icon=":material/warning:")
     st.caption("Every stored number, editable: change a value or clear a cell and it is stored at "
                "once.")
     show_empty = st.toggle("Show empty fields", value=False, key="editor_show_empty")
@@ -522,3 +581,12 @@ else:
     )
     st.page_link(_ui.RESULTS_PAGE, label="See your numbers against the benchmarks",
                  icon=":material/arrow_forward:")
+
+st.subheader("Keep or share these numbers")
+keep_cols = st.columns(2)
+with keep_cols[0]:
+    _ui.link_panel(key="numbers")
+with keep_cols[1]:
+    st.caption(":material/save: To keep them as a file, download the **Excel workbook** on "
+               "**Downloads** and upload it here again later: it reads back to the same numbers, "
+               "period, segment and currency.")

@@ -8,6 +8,7 @@ from funnel_core.page_state import snapshot_state
 from funnel_core.page_state import comparison_tables
 from funnel_core.page_state import headline as page_headline
 from funnel_core.domain.formatting import format_value
+from funnel_core.page_state.page_text import escape_markdown as md
 from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -27,8 +28,8 @@ if len(source) > 60:  # the sidebar shows it in full
     head_part = source.split(": ")[0]
     source = head_part if len(head_part) <= 60 else source[:57].rstrip(" ,:;") + "…"
 basics = {k: _ui.context().get(k) for k in ("period", "currency")}
-st.caption(f"Compared: **{period_label}** · {snapshot_state.context_summary(basics)}"
-           + (f" · from {source}" if source else ""))
+st.caption(f"Compared: **{md(period_label)}** · {snapshot_state.context_summary(basics)}"
+           + (f" · from {md(source)}" if source else ""))
 
 # --- segment: which benchmarks apply (one compact row; the headline and the chart stay in view) -
 SEGMENT_HELP = ("Your segment picks which published figures apply. Leave it on Not said to see "

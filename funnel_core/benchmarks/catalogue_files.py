@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from funnel_core.benchmarks.catalogue_schema import CatalogueError
+from funnel_core.inputs.issues import InputError
+from funnel_core.inputs.limits import check_byte_size, problem_of
+from funnel_core.inputs.safe_workbook import check_frame, checked_workbook, read_isolated
 
-__all__ = ["records"]
+__all__ = ["first_sheet", "records"]
 
 
 def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
@@ -58,17 +61,32 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(sheet row number, cells)`` for the first sheet of an XLSX workbook."""
+def first_sheet(data: bytes) -> Any:
+    """The first sheet of a workbook as a DataFrame of cells (run in a worker process)."""
     import pandas as pd
 
+    return pd.read_excel(io.BytesIO(data), engine="calamine", header=None, dtype=object,
+                         sheet_name=0, na_filter=False)
+
+
+def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(sheet row number, cells)`` for the first sheet of an XLSX workbook.
+
+    The workbook is checked against the upload limits first and read in a worker process
+    (see :mod:`funnel_core.inputs.safe_workbook`).
+    """
     try:
-        frame = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, dtype=object,
-                              sheet_name=0, na_filter=False)
-    except Exception as exc:  # calamine raises its own error types
-        raise CatalogueError(f"cannot be read as an XLSX workbook ({exc})", file=file) from exc
+        checked_workbook(data, file)
+        frame = read_isolated(first_sheet, data, filename=file)
+        check_frame(frame, file)
+    except InputError as exc:  # a limit, a damaged zip, a reader that died
+        raise CatalogueError(problem_of(exc, file), file=file) from None
+    except Exception:  # noqa: BLE001 - calamine raises its own error types
+        raise CatalogueError("cannot be read as an XLSX workbook; open it in Excel and save it "
+                             "again, or save it as CSV UTF-8", file=file) from None
     for index, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         yield index, [_cell_text(v) for v in values]
+
 
 
 def _is_xlsx(data: bytes, filename: str) -> bool:
@@ -99,6 +117,10 @@ def records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
         For an old ``.xls`` workbook, text that is not UTF-8, broken CSV quoting or an
         unreadable workbook.
     """
+    try:
+        check_byte_size(len(data), filename)
+    except InputError as exc:
+        raise CatalogueError(problem_of(exc, filename), file=filename) from None
     suffix = Path(filename).suffix.lower()
     if suffix == ".xls":
         raise CatalogueError("old .xls workbooks are not supported; save as .xlsx or .csv",

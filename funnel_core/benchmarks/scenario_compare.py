@@ -5,8 +5,10 @@ difference in MRR and customers.
 the scenario's changes (:mod:`funnel_core.metrics.scenario`) against the same benchmark
 catalogue, so each KPI's verdict and percentile come from its main benchmark on both sides
 (:attr:`KpiComparison.verdict`, :attr:`BenchmarkComparison.percentile_rank`). The difference
-in MRR and customers is given for the current period (MRR and paying accounts at its end) and
-for every month of the projection (:mod:`funnel_core.metrics.projection`).
+in MRR and customers is given for the current period (MRR and paying accounts at its end, had
+the period gone as in the scenario) and for every month of the projection
+(:mod:`funnel_core.metrics.projection`), where both start from today's MRR and customers and
+the scenario's rates apply from month 1.
 """
 
 from __future__ import annotations
@@ -186,15 +188,16 @@ def compare_scenario(snapshot: Snapshot, scenario: Scenario,
     after = compare(changed, catalogue)
     notes: list[str] = []
 
-    def projected(which: Snapshot, name: str) -> Projection | None:
+    def projected(which: Snapshot, name: str, start: Projection | None = None) -> Projection | None:
         try:
-            return project(which, months)
+            return project(which, months, start_from=start.start if start is not None else None)
         except ProjectionError as exc:
             notes.append(f"{name}: {exc}")
             return None
 
     base_projection = projected(snapshot, "your numbers")
-    scenario_projection = projected(changed, "the scenario")
+    # the scenario starts where the company is today; its rates apply from month 1
+    scenario_projection = projected(changed, "the scenario", base_projection)
     note = "No projection for " + "; ".join(notes) if notes else None
     return ScenarioComparison(scenario.name, before, after, applied, side_by_side(before, after),
                               base_projection, scenario_projection, note)

@@ -13,8 +13,9 @@ main benchmark), :func:`find_targets` gives
    by bisection and checked by recomputing the KPI; or, when no value of that input reaches it,
    "not reachable by <input> alone" and why (gross revenue retention cannot exceed 100 %;
    contraction alone loses more than the benchmark allows...);
-3. what it is worth: projected MRR (and customers) after 12 months with the new inputs minus
-   the projection at today's inputs (:mod:`funnel_core.metrics.projection`).
+3. what it is worth: projected MRR (and customers) in month 12 at the new inputs' rates minus
+   the projection at today's rates, both from where the company is today
+   (:mod:`funnel_core.metrics.projection`).
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def _worth(snapshot: Snapshot, changed: Snapshot, baseline: Projection | None,
     if baseline is None:
         return None, None, f"MRR not projected: {baseline_error}"
     try:
-        after = project(changed, months)
+        after = project(changed, months, start_from=baseline.start)
     except ProjectionError as exc:
         return None, None, f"MRR not projected with the new inputs: {exc}"
     mrr = after.last().mrr - baseline.last().mrr

@@ -156,7 +156,7 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
         unit_view("rule", {"y": quant_def("value")}, [f"datum.part === 'level'"],
                   color=theme.colors["muted"], strokeDash=[2, 3], strokeWidth=1),
         unit_view("text", {"y": quant_def("value"), "text": field_def("milestone")},
-                  ["datum.part === 'level'"], align="left", baseline="bottom", dy=-3, x=4,
+                  ["datum.part === 'level'"], align="right", baseline="top", dy=3, x="width",
                   color=theme.colors["muted"], fontSize=theme.font_sizes["mark_label"]),
         unit_view("line", {"x": x, "y": y, "color": color,
                            "strokeDash": field_def("series", scale=dashes, title=None, sort=names),
@@ -186,7 +186,7 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
     description = (f"Line chart of projected {name} for {horizon} months. " + " ".join(subtitle))
     title = {
         "text": f"{name} projection, next {horizon} months", "subtitle": _wrap(subtitle),
-        "anchor": "start", "frame": "group", "fontSize": theme.font_sizes["title"],
+        "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["title"],
         "fontWeight": "bold", "color": theme.colors["text"],
         "subtitleFontSize": theme.font_sizes["subtitle"], "subtitleColor": theme.colors["muted"],
         "subtitlePadding": 6, "offset": 12,

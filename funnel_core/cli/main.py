@@ -18,6 +18,7 @@ from funnel_core.domain.constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CA
 from funnel_core.domain.formatting import figure_text, format_value
 from funnel_core.inputs.loading import load_snapshot
 from funnel_core.inputs.issues import InputError
+from funnel_core.exports.sanitize import terminal_text
 from funnel_core.exports.table_csv import render_csv
 from funnel_core.inputs.template import write_template
 
@@ -143,7 +144,8 @@ def render_json(report: ComparisonReport) -> str:
 def cmd_compare(args: argparse.Namespace) -> int:
     report = build_report(args)
     render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format]
-    sys.stdout.write(render(report))
+    text = render(report)  # JSON escapes control characters itself; table and CSV lose them
+    sys.stdout.write(text if args.format == "json" else terminal_text(text))
     return EXIT_OK
 
 
@@ -211,14 +213,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal_text(f"error: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (InputError, CatalogueError) as exc:
         issue = getattr(exc, "issue", None)
-        print(f"error: {issue or exc}", file=sys.stderr)
+        print(terminal_text(f"error: {issue or exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
-        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        print(terminal_text(f"error: internal error ({type(exc).__name__}: {exc}); please report it"),
+              file=sys.stderr)
         return EXIT_INTERNAL

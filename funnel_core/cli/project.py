@@ -8,8 +8,9 @@
 ``arr``; ``customers`` is ``null`` when the customer inputs are not given), ``start`` (month 0:
 the end of the current period), ``assumption``, ``notes`` (a quarter or a year converted to
 monthly, movements taken as 0), ``rates`` (what each month repeats) and ``milestones`` (round ARR
-levels and the month each is reached). With ``--set`` the projection is of the scenario; the
-projection at your numbers is then in ``baseline_months`` and ``changes`` lists what changed.
+levels and the month each is reached). With ``--set`` the projection is of the scenario: it
+starts from your numbers' month 0 and the scenario's rates apply from month 1; the projection at
+your numbers is then in ``baseline_months`` and ``changes`` lists what changed.
 ``csv`` prints ``month,mrr,customers,arr`` for months 1..N. Bad input exits with 2.
 """
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         changed, applied = apply_changes(snapshot, changes)
         baseline = project(snapshot, args.months)
-        projection = project(changed, args.months) if changes else baseline
+        projection = project(changed, args.months, start_from=baseline.start) if changes else baseline
     except (ScenarioError, ProjectionError) as exc:
         return scenario_args.fail(f"{args.file}: {exc}")
     if args.format == "csv":

@@ -9,11 +9,11 @@ call these lazily, only when a download is asked for.
 from __future__ import annotations
 
 import hashlib
-import html
+import io
 import json
-import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
@@ -30,9 +30,10 @@ __all__ = [
     "chart_size",
     "chart_svg",
     "clear_image_cache",
-    "prerender_svgs",
     "spec_digest",
     "spec_of",
+    "vl_version",
+    "warm_up",
 ]
 
 #: Scale of PNG renders: 2 keeps charts sharp on retina screens and in print.
@@ -59,35 +60,47 @@ class AnnotatedChart:
 
 
 class _RenderCache:
-    """Rendered charts by spec digest, bounded by total bytes (thread-safe).
+    """Rendered charts by spec digest, bounded by total bytes and by age (thread-safe).
 
     The app offers several downloads of the same charts (PNG, ZIP, XLSX, PDF); rendering is
     the slow part, so each distinct chart is rendered once per format while it stays here.
+    An entry leaves when the cache is over ``max_bytes`` (least recently used first) or
+    ``ttl`` seconds after it was made, so the memory of a finished session comes back.
     """
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, ttl: float = 3600.0) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[str, str, float], bytes] = OrderedDict()
+        self.ttl = ttl
+        self._items: OrderedDict[tuple[str, str, float], tuple[bytes, float]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
+    def _expire(self, now: float) -> None:
+        for key in [k for k, (_, made) in self._items.items() if now - made > self.ttl]:
+            data, _ = self._items.pop(key)
+            self._size -= len(data)
+
     def get(self, key: tuple[str, str, float]) -> bytes | None:
         with self._lock:
-            data = self._items.get(key)
-            if data is not None:
-                self._items.move_to_end(key)
-            return data
+            self._expire(time.monotonic())
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
     def put(self, key: tuple[str, str, float], data: bytes) -> None:
         if len(data) > self.max_bytes // 4:
             return
         with self._lock:
+            now = time.monotonic()
+            self._expire(now)
             if key in self._items:
                 return
-            self._items[key] = data
+            self._items[key] = (data, now)
             self._size += len(data)
             while self._size > self.max_bytes and self._items:
-                _, old = self._items.popitem(last=False)
+                _, (old, _) = self._items.popitem(last=False)
                 self._size -= len(old)
 
     def clear(self) -> None:
@@ -96,14 +109,16 @@ class _RenderCache:
             self._size = 0
 
 
-_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024)
+#: 64 MB holds every chart of a few reports; an hour covers a session's downloads.
+_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024, ttl=3600.0)
 
 
 def clear_image_cache() -> None:
     """Forget every rendered chart (PNG, SVG) of this process."""
     _CACHE.clear()
 
-def _vl_version() -> str:
+def vl_version() -> str:
+    """The Vega-Lite version Altair writes, in vl-convert's spelling (e.g. ``"v6_4"``)."""
     from altair.utils._importers import vl_version_for_vl_convert
 
     return vl_version_for_vl_convert()
@@ -131,20 +146,9 @@ def _svg_text(spec: dict[str, Any], digest: str) -> str:
         return cached.decode("utf-8")
     import vl_convert as vlc
 
-    text = vlc.vegalite_to_svg(spec, vl_version=_vl_version())
+    text = vlc.vegalite_to_svg(spec, vl_version=vl_version())
     _CACHE.put(key, text.encode("utf-8"))
     return text
-
-
-def prerender_svgs(charts: Sequence[AnnotatedChart]) -> None:
-    """Render the SVGs of many charts on a few threads (vl-convert runs them in parallel)."""
-    workers = min(4, os.cpu_count() or 1, len(charts))
-    if workers < 2:
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chart-svg") as pool:
-        list(pool.map(lambda c: _svg_text(c.spec, c.digest), charts))
 
 
 def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
@@ -169,9 +173,31 @@ def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
 
     # rasterise the SVG: the same pixels as vegalite_to_png, and the SVG is reused by the
     # SVG and HTML-report downloads
-    data = bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale)))
+    data = _compact_png(bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale))))
     _CACHE.put(key, data)
     return data
+
+
+def _compact_png(data: bytes) -> bytes:
+    """The same picture as a smaller PNG: RGB instead of RGBA when every pixel is opaque.
+
+    vl-convert writes RGBA with fast, light compression (the overview chart at scale 2 is about
+    1.2 MB); the charts have an opaque white background, so dropping the alpha channel and
+    compressing properly loses nothing and gives about a quarter of the size (PDF, XLSX and
+    ZIP get smaller and embed faster). Any problem returns ``data`` unchanged.
+    """
+    try:
+        from PIL import Image  # installed with fpdf2 and streamlit
+
+        with Image.open(io.BytesIO(data)) as image:
+            if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
+                return data
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="PNG", compress_level=3)
+    except Exception:  # noqa: BLE001 - an optimisation only: keep the original picture
+        return data
+    smaller = out.getvalue()
+    return smaller if len(smaller) < len(data) else data
 
 
 def chart_svg(chart: "alt.TopLevelMixin") -> bytes:
@@ -200,17 +226,28 @@ def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
     """A self-contained interactive HTML page of the chart.
 
     The Vega, Vega-Lite and vega-embed JavaScript is inlined (no ``<script src>``), so the
-    page works offline and can be mailed as one file.
+    page works offline and can be mailed as one file. Every text of the chart is data, never
+    code: see :mod:`funnel_core.exports.chart_page`.
 
     Parameters
     ----------
     chart : any top-level Altair chart (or its Vega-Lite spec as a dict).
     title : the page title (the browser tab); escaped.
     """
-    import vl_convert as vlc
+    from funnel_core.exports.chart_page import chart_page
 
     spec, _ = spec_of(chart)
-    page = vlc.vegalite_to_html(spec, vl_version=_vl_version(), bundle=True)
-    if title:
-        page = page.replace("<title>Chart</title>", f"<title>{html.escape(title)}</title>", 1)
-    return page.encode("utf-8")
+    return chart_page(spec, title or "Chart", vl_version()).encode("utf-8")
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine now (about a second, once per process).
+
+    The app calls this in a background thread when the server starts, so the first
+    download a user asks for does not pay for it.
+    """
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]},
+                         "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+                        vl_version=vl_version())

@@ -161,11 +161,29 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+class _SharedFonts(dict):
+    """The document's fonts, shared (not copied) when fpdf2 snapshots the document.
+
+    ``offset_rendering()`` (used to measure text before drawing it) deep-copies the whole
+    document twice, and copying each TrueType font's tables cost about a third of a second per
+    PDF. Sharing them is safe: the widths never change, and glyphs marked as used while
+    measuring are drawn afterwards anyway (at worst the embedded subset has a glyph more).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_SharedFonts":
+        for font in self.values():  # other references (the current font) stay the same object
+            memo[id(font)] = font
+        return _SharedFonts(self)
+
+
 class ReportPDF(FPDF):
     """FPDF with the report's fonts, footer and text cleaning."""
 
     def __init__(self, date: str, unicode_font: FontFiles | None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
+        catalog = getattr(self, "_resource_catalog", None)  # fpdf2 2.8 keeps the fonts here
+        if catalog is not None and isinstance(getattr(catalog, "font_registry", None), dict):
+            catalog.font_registry = _SharedFonts(catalog.font_registry)
         self.date = date
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=BOTTOM)

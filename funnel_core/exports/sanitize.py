@@ -2,7 +2,9 @@
 
 Text that may come from the user (snapshot label, notes naming unknown columns, labels and
 sources of a user catalogue) is neutralised against spreadsheet formula injection in CSV and
-XLSX (:func:`safe_cell`); the HTML report escapes it with :func:`html.escape`. Numbers are
+XLSX (:func:`safe_cell`); the HTML report escapes it with :func:`html.escape`; text printed to
+a terminal loses its control characters (:func:`terminal_text`), so a header holding ESC or
+BEL cannot move the cursor, recolour or retitle the user's terminal. Numbers are
 written as numbers with full precision; NaN and infinities become empty cells
 (:func:`finite`). Only ``http(s)://`` addresses become clickable links (:func:`is_web_link`).
 """
@@ -10,9 +12,14 @@ written as numbers with full precision; NaN and infinities become empty cells
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-__all__ = ["file_slug", "finite", "is_web_link", "safe_cell"]
+__all__ = ["file_slug", "finite", "is_web_link", "safe_cell", "terminal_text"]
+
+#: C0 controls except tab and newline, DEL, C1 controls; and the Unicode bidirectional
+#: overrides and isolates, which can make printed text read differently from what it is.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,6 +49,16 @@ def safe_cell(value: Any) -> Any:
     if text.startswith(_FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+def terminal_text(text: str) -> str:
+    """``text`` without control characters, for printing to a terminal.
+
+    Newline and tab stay; a carriage return becomes a newline when it ends a line (``\r\n``)
+    and is dropped otherwise; ESC, BEL, backspace, the other C0 and C1 controls, DEL and the
+    bidirectional overrides are removed. Printable text (accents, ``€``, ``→``) is unchanged.
+    """
+    return _CONTROL.sub("", text.replace("\r\n", "\n"))
 
 
 def finite(value: float | None) -> float | None:

@@ -50,13 +50,26 @@ def report_rows(report: ComparisonReport) -> list[dict]:
     return rows
 
 
+def _safe_row(row: dict) -> dict:
+    """A row with every cell through :func:`safe_cell` (formula-leading text neutralised)."""
+    cleaned = {}
+    for key in CSV_COLUMNS:
+        value = safe_cell(row.get(key))
+        cleaned[key] = "" if value is None else value
+    return cleaned
+
+
 def render_csv(report: ComparisonReport) -> str:
-    """The flat rows as CSV text (empty cells for missing values, never NaN)."""
+    """The flat rows as CSV text (empty cells for missing values, never NaN).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
+    an apostrophe, as in :func:`comparison_csv`, so a spreadsheet never runs it as a formula.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in report_rows(report):
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+        writer.writerow(_safe_row(row))
     return buffer.getvalue()
 
 
@@ -70,9 +83,5 @@ def comparison_csv(report: ComparisonReport) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in report_rows(report):
-        cleaned = {}
-        for key in CSV_COLUMNS:
-            value = safe_cell(row.get(key))
-            cleaned[key] = "" if value is None else value
-        writer.writerow(cleaned)
+        writer.writerow(_safe_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

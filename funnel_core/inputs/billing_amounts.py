@@ -142,6 +142,9 @@ def read_amount_column(col: Any, *, decimal_comma_default: bool) -> AmountColumn
         if isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool):
             u_val[i] = float(u)
             continue
+        if str(u).strip().startswith("#"):  # a spreadsheet error (#DIV/0!, #VALUE!), not 0
+            u_bad[i] = True
+            continue
         v = _amount_text(str(u), dec_comma)
         if v is None:
             u_bad[i] = True

@@ -12,6 +12,7 @@ quoted values with line breaks are allowed when that makes every row fit.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,8 +21,12 @@ import numpy as np
 from funnel_core.inputs.billing_columns import resolve_roles
 from funnel_core.inputs.billing_errors import MAX_ROW_ISSUES, CohortInputError, RowIssue
 from funnel_core.inputs.billing_table import RawSheet, Source, dedupe_header, find_header_row
+from funnel_core.inputs.limits import DEFAULT_LIMITS
 
 __all__ = ["read_csv", "sniff_csv"]
+
+#: The last encoding tried: Windows-1252 with undefined bytes replaced (never fails).
+CP1252_REPLACE = "cp1252/replace"
 
 #: Roles always read as text: ids and dates (``1.2025`` is a month, ``00123`` an id).
 _TEXT_ROLES = ("customer_id", "month", "start_date", "end_date", "billing_period")
@@ -75,6 +80,7 @@ class _ArrowCsv:
         self.roles = roles
         self.needed = list(dict.fromkeys(roles.values()))
         self.invalid: list[_InvalidRow] = []
+        self._transcoded: bytes | None = None
 
     def _on_invalid(self, row: Any) -> str:
         self.invalid.append((row.number, row.text, row.expected_columns, row.actual_columns))
@@ -83,7 +89,9 @@ class _ArrowCsv:
     def read(self, force_text: bool, threads: bool, encoding: str,
              newlines: bool = False) -> Any:
         """A pyarrow table of the needed columns; ``force_text`` reads amounts as text too,
-        ``newlines`` allows line breaks in quoted values."""
+        ``newlines`` allows line breaks in quoted values. The encoding
+        :data:`CP1252_REPLACE` reads Windows-1252 with the few bytes it leaves undefined
+        (0x81, 0x8D, 0x8F, 0x90, 0x9D) replaced, instead of failing on them."""
         import pyarrow as pa
         import pyarrow.csv as pcsv
 
@@ -94,8 +102,13 @@ class _ArrowCsv:
         types = {self.roles[r]: dict_type for r in _TEXT_ROLES if r in self.roles}
         if force_text:
             types = {c: dict_type for c in self.needed}
+        stream = self.src.stream()
+        if encoding == CP1252_REPLACE:
+            if self._transcoded is None:
+                self._transcoded = self.src.bytes().decode("cp1252", errors="replace").encode()
+            stream, encoding = io.BytesIO(self._transcoded), "utf8"
         return pcsv.read_csv(
-            self.src.stream(),
+            stream,
             read_options=pcsv.ReadOptions(column_names=self.header,
                                           skip_rows=self.header_line + 1,
                                           encoding=encoding, use_threads=threads,
@@ -135,7 +148,7 @@ def _first_reading(reader: _ArrowCsv, encoding: str, filename: str) -> tuple[Any
     """
     import pyarrow as pa
 
-    encodings = ["utf8", "cp1252"] if encoding == "utf-8" else [encoding]
+    encodings = (["utf8", "cp1252"] if encoding == "utf-8" else [encoding]) + [CP1252_REPLACE]
     table = None
     enc = encodings[0]
     used_force_text = False
@@ -145,6 +158,9 @@ def _first_reading(reader: _ArrowCsv, encoding: str, filename: str) -> tuple[Any
             try:
                 table = reader.read(force_text, True, enc)
                 used_force_text = force_text
+            except UnicodeError as exc:  # a byte the encoding does not define
+                last_error, table = exc, None
+                break  # try the next encoding
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 last_error, table = exc, None
                 if "utf8" in str(exc).lower().replace("-", ""):
@@ -157,7 +173,11 @@ def _first_reading(reader: _ArrowCsv, encoding: str, filename: str) -> tuple[Any
         if table is not None:
             break
     if table is None:
-        raise CohortInputError(filename, f"cannot read the CSV: {last_error}")
+        reason = str(last_error).splitlines()[0].removeprefix("CSV parse error: ") if last_error \
+            else "unknown"
+        raise CohortInputError(filename, f"the file cannot be read as a CSV table ({reason}); "
+                                         "export it again from your billing tool as CSV (UTF-8) "
+                                         "or XLSX")
     return table, enc, used_force_text
 
 
@@ -225,8 +245,16 @@ def read_csv(src: Source, filename: str, roles_hint: Mapping[str, str] | None) -
     encoding, delim, head = sniff_csv(src.head)
     if not head:
         raise CohortInputError(filename, "the file is empty")
+    if len(src.head) >= 65536 and b"\n" not in src.head and b"\r" not in src.head:
+        raise CohortInputError(filename, "its first line is longer than 64 KB, so it is not the "
+                                         "header of a billing export; export the data again as "
+                                         "CSV with one row per line")
     h = find_header_row(head)
     header = dedupe_header(head[h])
+    if len(header) > DEFAULT_LIMITS.export_columns:
+        raise CohortInputError(filename, f"it has {len(header):,} columns, more than the "
+                                         f"{DEFAULT_LIMITS.export_columns:,} allowed; keep the "
+                                         "customer, date and amount columns and try again")
     # physical line of the header (blank lines before it are skipped by the parser)
     text_lines = src.head.decode(encoding if encoding != "utf-8" else "utf-8-sig",
                                  errors="replace").splitlines()
@@ -238,6 +266,7 @@ def read_csv(src: Source, filename: str, roles_hint: Mapping[str, str] | None) -
     table, enc, force_text = _first_reading(reader, encoding, filename)
     if reader.invalid:
         table = _settle_invalid_rows(reader, table, enc, force_text)
+    _check_table(table, reader.needed, filename)
     bad_rows: list[RowIssue] = []
     row_numbers = None
     if reader.invalid:
@@ -246,3 +275,31 @@ def read_csv(src: Source, filename: str, roles_hint: Mapping[str, str] | None) -
                     n_rows=table.num_rows, first_row=header_line + 2, row_numbers=row_numbers,
                     excel=False, decimal_comma=(delim == ";"), bad_rows=bad_rows,
                     n_bad_rows=len(reader.invalid))
+
+
+def _check_table(table: Any, needed: list[str], filename: str) -> None:
+    """Refuse more rows than :attr:`~UploadLimits.export_rows`, or a text cell longer than
+    :attr:`~UploadLimits.cell_chars` (measured on the distinct values only)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    limits = DEFAULT_LIMITS
+    if table.num_rows > limits.export_rows:
+        raise CohortInputError(filename, f"it has {table.num_rows:,} rows, more than the "
+                                         f"{limits.export_rows:,} allowed; export a shorter "
+                                         "period or fewer customers and try again")
+    for name in needed:
+        column = table.column(name)
+        kind = column.type
+        if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
+            values = [chunk.dictionary for chunk in column.chunks]
+        elif pa.types.is_string(kind):
+            values = list(column.chunks)
+        else:
+            continue
+        longest = max((pc.max(pc.utf8_length(v)).as_py() or 0 for v in values if len(v)), default=0)
+        if longest > limits.cell_chars:
+            raise CohortInputError(filename, f"a cell has {longest:,} characters, more than the "
+                                             f"{limits.cell_chars:,} allowed in one cell; check "
+                                             "that the file is a billing export with one value "
+                                             "per cell", column=name)

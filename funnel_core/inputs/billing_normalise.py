@@ -134,12 +134,18 @@ def normalise_export(raw: RawSheet, roles: dict[str, str], layout: Layout, filen
 
 
 def _check_amounts(amount: AmountColumn, amount_col: str, issues: RowIssueLog) -> None:
-    """Flag rows with a missing, unreadable or negative MRR (they are skipped)."""
+    """Flag rows with a missing, unreadable or negative MRR (``-0`` included), or a positive
+    MRR below 0.0001 (they are skipped)."""
     issues.flag(amount.missing, amount_col, "missing MRR", lambda i: "missing MRR")
     issues.flag(amount.bad, amount_col, "unparseable amount",
                 lambda i: f"unparseable amount {quote_cell(amount.raw(i))}")
-    issues.flag(amount.value < 0, amount_col, "negative MRR",
-                lambda i: f"negative MRR ({quote_cell(amount.raw(i))})")
+    issues.flag((amount.value < 0) | ((amount.value == 0) & np.signbit(amount.value)), amount_col,
+                "negative MRR", lambda i: f"negative MRR ({quote_cell(amount.raw(i))})")
+    # a positive amount below a hundredth of a cent is no payment (1e-320 would count a
+    # paying customer)
+    issues.flag((amount.value > 0) & (amount.value < 1e-4), amount_col, "amount too small",
+                lambda i: f"MRR {quote_cell(amount.raw(i))} is too small to be a payment; "
+                          "write 0 for a month without payment")
 
 
 def _no_usable_rows(filename: str, raw: RawSheet, issues: RowIssueLog,

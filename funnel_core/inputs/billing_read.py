@@ -30,7 +30,17 @@ from funnel_core.inputs.billing_csv import read_csv
 from funnel_core.inputs.billing_errors import CohortInputError
 from funnel_core.inputs.billing_export_data import ExportData, month_ordinal
 from funnel_core.inputs.billing_normalise import normalise_export
-from funnel_core.inputs.billing_table import SPREADSHEET_EXTENSIONS, open_source, read_workbook
+from funnel_core.inputs.billing_table import (
+    DAMAGED_WORKBOOK,
+    SPREADSHEET_EXTENSIONS,
+    RawSheet,
+    Source,
+    open_source,
+    read_workbook,
+)
+from funnel_core.inputs.issues import InputError
+from funnel_core.inputs.limits import check_byte_size, problem_of
+from funnel_core.inputs.safe_workbook import checked_workbook, read_isolated
 
 __all__ = ["read_export"]
 
@@ -75,8 +85,17 @@ def read_export(data: bytes | str | os.PathLike[str] | Any, filename: str | None
         raise CohortInputError(filename, "the file is empty")
     is_sheet = filename.lower().endswith(SPREADSHEET_EXTENSIONS) \
         or src.head[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-    raw = read_workbook(src, filename, sheet, mapping) if is_sheet \
-        else read_csv(src, filename, mapping)
+    try:
+        size = len(src.blob) if src.blob is not None else os.path.getsize(str(src.path))
+        check_byte_size(size, filename, local=src.blob is None)
+        raw = _read_spreadsheet(src, filename, sheet, mapping) if is_sheet \
+            else read_csv(src, filename, mapping)
+    except CohortInputError:
+        raise
+    except InputError as exc:  # a limit, a damaged zip, a reader that died
+        raise CohortInputError(filename, problem_of(exc, filename)) from None
+    except Exception as exc:  # noqa: BLE001 - any other reader failure, in the user's terms
+        raise CohortInputError(filename, _reader_failure(exc, is_sheet)) from None
     roles = resolve_roles(raw.header, mapping, filename)
     layout = choose_layout(roles)
     assert layout is not None
@@ -88,3 +107,23 @@ def read_export(data: bytes | str | os.PathLike[str] | Any, filename: str | None
         as_of_date = as_of
     return normalise_export(raw, roles, layout, filename,
                             month_ordinal(as_of_date.year, as_of_date.month))
+
+
+def _read_spreadsheet(src: Source, filename: str, sheet: str | int | None,
+                      mapping: Mapping[str, str] | None) -> RawSheet:
+    """The workbook checked against the limits, then read in a worker process."""
+    blob = src.bytes()
+    shape = checked_workbook(blob, filename, kind="export", local=src.path is not None)
+    return read_isolated(read_workbook, Source(blob, None, src.head), filename, sheet, mapping,
+                         shape, filename=filename)
+
+
+def _reader_failure(error: Exception, is_sheet: bool) -> str:
+    """What a reader's own exception means for the user, and what to do."""
+    if isinstance(error, UnicodeError):
+        return ("the file is not text in an encoding this reader knows (it may be another kind "
+                "of file); export it again from your billing tool as CSV (UTF-8) or XLSX")
+    if is_sheet:
+        return DAMAGED_WORKBOOK
+    return ("the file cannot be read as a CSV table; export it again from your billing tool "
+            "as CSV (UTF-8) or XLSX")

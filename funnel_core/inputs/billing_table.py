@@ -22,8 +22,11 @@ import pandas as pd
 from funnel_core.inputs.billing_column_codes import is_blank
 from funnel_core.inputs.billing_columns import choose_layout, recognise_columns, resolve_roles
 from funnel_core.inputs.billing_errors import CohortInputError, RowIssue
+from funnel_core.inputs.safe_workbook import mark_error_cells
+from funnel_core.inputs.workbook_guard import WorkbookShape
 
 __all__ = [
+    "DAMAGED_WORKBOOK",
     "SPREADSHEET_EXTENSIONS",
     "RawSheet",
     "Source",
@@ -53,6 +56,10 @@ class RawSheet:
             return self.row_numbers[idx]
         return idx + self.first_row
 
+
+#: The problem told for a workbook no reader can open.
+DAMAGED_WORKBOOK = ("the spreadsheet is damaged or not a real Excel file, so it cannot be read; "
+                    "open it in Excel and save it again as .xlsx, or export the data as CSV")
 
 #: File name endings read as spreadsheets (other files are read as CSV).
 SPREADSHEET_EXTENSIONS: tuple[str, ...] = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -146,8 +153,14 @@ def find_header_row(rows: Sequence[Sequence[object]]) -> int:
 
 
 def read_workbook(src: Source, filename: str, sheet: str | int | None,
-                  roles_hint: Mapping[str, str] | None) -> RawSheet:
+                  roles_hint: Mapping[str, str] | None,
+                  shape: WorkbookShape | None = None) -> RawSheet:
     """Read the first sheet with a usable layout (or the sheet asked for).
+
+    Runs in a worker process (see :mod:`funnel_core.inputs.safe_workbook`): the native
+    reader may abort on a hostile file. ``shape`` is what the workbook guard found; its
+    error cells (``#DIV/0!``) are written back into the cells the reader left empty, so
+    they are reported like the same text in a CSV file.
 
     Raises
     ------
@@ -160,8 +173,11 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
         from python_calamine import CalamineWorkbook
 
         names = CalamineWorkbook.from_filelike(io.BytesIO(blob)).sheet_names
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file
-        raise CohortInputError(filename, f"cannot read the spreadsheet: {exc}") from None
+    except Exception:  # noqa: BLE001 - any reader failure is a bad file
+        raise CohortInputError(filename, DAMAGED_WORKBOOK) from None
+    if not names:
+        raise CohortInputError(filename, "the workbook has no sheets; export the data again "
+                                         "from your billing tool as XLSX or CSV")
     if sheet is not None:
         if isinstance(sheet, int):
             if not 0 <= sheet < len(names):
@@ -177,7 +193,15 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
         candidates = list(names)
     first_error: CohortInputError | None = None
     for name in candidates:
-        df = pd.read_excel(io.BytesIO(blob), engine="calamine", sheet_name=name, header=None)
+        try:
+            df = pd.read_excel(io.BytesIO(blob), engine="calamine", sheet_name=name, header=None)
+        except Exception:  # noqa: BLE001 - a damaged sheet part
+            if first_error is None:
+                first_error = CohortInputError(filename, f"sheet {name!r} is damaged and cannot "
+                                                         "be read; open the file in Excel and "
+                                                         "save it again")
+            continue
+        mark_error_cells(df, shape, name)
         if df.empty:
             if first_error is None:
                 first_error = CohortInputError(filename, f"sheet {name!r} is empty")
@@ -200,6 +224,5 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
         return RawSheet(header=header, columns=cols, n_rows=len(body), first_row=h + 2,
                         row_numbers=body.index.to_numpy(np.int64) + 1, excel=True,
                         decimal_comma=False)
-    assert first_error is not None
-    raise first_error
+    raise first_error or CohortInputError(filename, "no sheet holds a usable table")
 

@@ -18,6 +18,7 @@ package's dataclasses do).
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -41,10 +42,9 @@ T = TypeVar("T")
 #: Readers running at the same time (each may use up to its memory cap).
 MAX_WORKERS = max(2, os.cpu_count() or 1)
 
-#: Imported once in the fork server so each worker starts warm. ``__main__`` lets
-#: forked workers reuse the parent's main module instead of importing it again.
-_PRELOAD = ["__main__", "funnel_core.inputs.isolated", "pandas", "python_calamine",
-            "openpyxl"]
+#: Imported once in the fork server so each worker starts warm.
+_PRELOAD = ["funnel_core.inputs.isolated", "pandas", "python_calamine", "openpyxl",
+            "funnel_core.inputs.workbook_reader", "funnel_core.inputs.billing_table"]
 
 _context_lock = threading.Lock()
 _context: Any = None
@@ -73,6 +73,54 @@ def _get_context() -> Any:
                 ctx.set_forkserver_preload(_PRELOAD)
             _context = ctx
         return _context
+
+
+try:  # POSIX: forkserver workers that do not re-import the caller's main module
+    from multiprocessing import popen_forkserver as _popen_forkserver
+    from multiprocessing.context import ForkServerProcess as _ForkServerProcess
+except ImportError:  # pragma: no cover - Windows
+    _popen_forkserver = None  # type: ignore[assignment]
+
+if _popen_forkserver is not None:
+
+    class _NoMainPopen(_popen_forkserver.Popen):  # type: ignore[misc,name-defined]
+        """``popen_forkserver.Popen`` whose child does not import the parent's ``__main__``.
+
+        A forkserver child normally imports the parent's main module, which runs an
+        unguarded script a second time (and costs a Streamlit import per worker). Workers
+        here only run functions of importable modules, so the main module is left out.
+        """
+
+        def _launch(self, process_obj: Any) -> None:
+            pf = _popen_forkserver
+            prep_data = pf.spawn.get_preparation_data(process_obj._name)
+            prep_data.pop("init_main_from_path", None)
+            prep_data.pop("init_main_from_name", None)
+            buf = io.BytesIO()
+            pf.set_spawning_popen(self)
+            try:
+                pf.reduction.dump(prep_data, buf)
+                pf.reduction.dump(process_obj, buf)
+            finally:
+                pf.set_spawning_popen(None)
+            self.sentinel, w = pf.forkserver.connect_to_new_process(self._fds)
+            parent_w = os.dup(w)
+            self.finalizer = pf.util.Finalize(self, pf.util.close_fds, (parent_w, self.sentinel))
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = pf.forkserver.read_signed(self.sentinel)
+
+    class _NoMainProcess(_ForkServerProcess):  # type: ignore[misc,valid-type]
+        @staticmethod
+        def _Popen(process_obj: Any) -> Any:
+            return _NoMainPopen(process_obj)
+
+
+def _process_class(ctx: Any) -> Any:
+    """The Process class for ``ctx``: forkserver workers leave the main module out."""
+    if ctx.get_start_method() == "forkserver" and _popen_forkserver is not None:
+        return _NoMainProcess
+    return ctx.Process
 
 
 def worker_died(filename: str, why: str = "") -> InputLimitError:
@@ -184,7 +232,8 @@ def run_isolated(func: Callable[..., T], *args: Any, filename: str = "the workbo
     try:
         ctx = _get_context()
         receiver, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_child, args=(sender, func, args, memory_bytes), daemon=True)
+        process = _process_class(ctx)(target=_child, args=(sender, func, args, memory_bytes),
+                                      daemon=True)
         process.start()
         sender.close()
         status, value = "died", None

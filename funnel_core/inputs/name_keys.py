@@ -8,6 +8,7 @@ without filler words such as "Number of" or "total" (:func:`name_variants`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -84,6 +85,17 @@ def name_variants(text: object) -> list[str]:
     "numberofnewcustomers"]``.
     """
     raw = "" if text is None else str(text)
+    # a header or period label is matched several times (field, context key, hint): the
+    # keys of short texts are remembered
+    return list(_cached_variants(raw) if len(raw) <= 256 else _variants(raw))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_variants(raw: str) -> tuple[str, ...]:
+    return _variants(raw)
+
+
+def _variants(raw: str) -> tuple[str, ...]:
     out: list[str] = []
     for candidate in (raw, _strip_brackets(raw)):
         tokens = name_tokens(candidate)
@@ -105,13 +117,7 @@ def name_variants(text: object) -> list[str]:
                 changed = True
         if trimmed:
             out.append("".join(trimmed))
-    seen: set[str] = set()
-    unique = []
-    for key in out:
-        if key not in seen:
-            seen.add(key)
-            unique.append(key)
-    return unique
+    return tuple(dict.fromkeys(out))
 
 
 

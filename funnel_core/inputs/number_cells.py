@@ -44,7 +44,8 @@ def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: Par
     Returns
     -------
     str
-        ``"en"`` or ``"de"``. When the numbers do not decide, in this order: the language of
+        ``"en"`` or ``"de"``. When the numbers do not decide, in this order: the reading in
+        which every ambiguous count is whole (``12.500`` visitors), the language of
         the recognised names (German, French or Polish -> ``"de"``, English -> ``"en"``),
         the currency the file gives or its amounts carry, the caller's currency
         (``state.currency_hint``; USD and GBP -> ``"en"``, see
@@ -62,13 +63,38 @@ def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: Par
                   f"{CONVENTION_LABELS[guess.convention]}; check the values or choose the number "
                   "format explicitly.")
     elif not guess.decided and guess.ambiguous:
-        decided = _convention_from_names(state) or _convention_from_currency(state, samples)
+        decided = (_convention_from_counts(cells) or _convention_from_names(state)
+                   or _convention_from_currency(state, samples))
         if decided is not None:
             guess.convention = decided
         else:
             guess.convention = DEFAULT_CONVENTION
             _warn_ambiguous(guess.convention, guess.ambiguous, state)
     return guess.convention
+
+
+def _convention_from_counts(cells: list[tuple[str, NumberCell]]) -> str | None:
+    """The convention in which every ambiguous count is a whole number, or ``None``.
+
+    A count cannot be fractional: ``12.500`` visitors is 12,500 (European), ``1,234`` leads is
+    1,234 (English). Cells that are whole both ways (``42,000``) decide nothing; counts that
+    point both ways decide nothing either.
+    """
+    votes: set[str] = set()
+    for _, cell in cells:
+        if cell.number is not None or not cell.text or FIELDS_BY_NAME[cell.field].kind != "count":
+            continue
+        whole = {}
+        for convention in ("en", "de"):
+            try:
+                value = parse_number_detail(cell.text, convention, field=cell.field).value
+            except (NumberError, ValueError):  # e.g. "0.500" leads: no count reads so
+                whole[convention] = False
+                continue
+            whole[convention] = math.isfinite(value) and abs(value - round(value)) < 1e-9
+        if whole["en"] != whole["de"]:
+            votes.add("en" if whole["en"] else "de")
+    return votes.pop() if len(votes) == 1 else None
 
 
 def _convention_from_names(state: ParseState) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from funnel_core.inputs.number_conventions import DEFAULT_CONVENTION
 from funnel_core.inputs.number_text import (
     MISSING_TOKENS,
+    PLAIN_DIGITS_RE,
     SCIENTIFIC_RE,
     NumberError,
     clean_cell,
@@ -77,7 +78,7 @@ def cell_vote(text: object) -> tuple[str | None, bool]:
         is True when its reading depends on the convention. Unreadable cells give
         ``(None, False)``.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or PLAIN_DIGITS_RE.fullmatch(text):
         return None, False
     s = clean_cell(text)
     if s.lower() in MISSING_TOKENS or s.startswith("#"):

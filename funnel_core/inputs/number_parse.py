@@ -27,6 +27,7 @@ from funnel_core.inputs.number_conventions import (
 )
 from funnel_core.inputs.number_text import (
     MISSING_TOKENS,
+    PLAIN_DIGITS_RE,
     SCIENTIFIC_RE,
     NumberError,
     clean_cell,
@@ -151,6 +152,8 @@ def parse_number_detail(
         return _finish(value, False, None, None, False, warnings, field, format_number_cell(text))
 
     original = str(text).strip()
+    if PLAIN_DIGITS_RE.fullmatch(original):  # fast path: "12345" reads the same everywhere
+        return _finish(float(original), False, None, None, False, warnings, field, original)
     s = clean_cell(str(text))
     if s.lower() in MISSING_TOKENS:
         return ParsedNumber(math.nan)
@@ -198,6 +201,8 @@ def _finish(
 
     For a field of kind ``fraction`` (gross margin) a bare value above 1 is a percentage
     (``80`` -> ``0.8``, with a warning); a value still above 1 raises :class:`NumberError`.
+    A count strictly between 0 and 1 (``1e-320``, ``0.5``) and ``-0`` for a field that
+    cannot be negative raise :class:`NumberError` too.
     """
     spec = FIELDS_BY_NAME.get(field) if field else None
     if spec is not None and spec.kind == "fraction":
@@ -214,6 +219,12 @@ def _finish(
                 f"'{original}' is not a valid {spec.label.lower()}: it must be between "
                 "0 % and 100 % (a fraction between 0 and 1)"
             )
+    if spec is not None and spec.kind == "count" and 0 < abs(value) < 1:
+        raise NumberError(
+            f"'{original}' is not a whole number of {spec.label}: a count is 0, 1, 2 and so on"
+        )
+    if spec is not None and not spec.signed and value == 0 and math.copysign(1.0, value) < 0:
+        raise NumberError(f"'{original}' is negative; {spec.label} cannot be below zero (write 0)")
     return ParsedNumber(value, percent, currency, convention, ambiguous, tuple(warnings))
 
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 __all__ = [
     "MISSING_TOKENS",
+    "PLAIN_DIGITS_RE",
     "SCIENTIFIC_RE",
     "Decorations",
     "DigitReading",
@@ -65,6 +66,9 @@ _MULTIPLIERS: dict[str, float] = {
 }
 #: A number in scientific notation (``1.5e3``): read as it is, whatever the convention.
 SCIENTIFIC_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
+#: Plain ASCII digits, the most common cell: read as they are in every convention (the
+#: readers' fast path; nothing to clean, strip or vote on).
+PLAIN_DIGITS_RE = re.compile(r"[0-9]{1,15}")
 _CORE_RE = re.compile(r"[\d.,' ]+")
 
 
@@ -78,6 +82,8 @@ def clean_cell(text: str) -> str:
     A leading minus sign (U+2212) or dash becomes ``-``; no-break and thin spaces become
     spaces; typographic apostrophes become ``'``.
     """
+    if text.isascii() and "\t" not in text and "`" not in text:
+        return text.strip()  # fast path: none of the look-alikes is plain ASCII but these
     for ch in _SPACES:
         text = text.replace(ch, " ")
     for ch in _APOSTROPHES:

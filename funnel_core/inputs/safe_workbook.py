@@ -129,11 +129,14 @@ def mark_error_cells(frame: pd.DataFrame, shape: WorkbookShape | None, sheet: st
         if extent.name != sheet:
             continue
         for row, col, code in extent.errors:
-            if row <= n_rows and col <= n_cols:
-                current = frame.iat[row - 1, col - 1]
-                if current is None or current == "" or (isinstance(current, float) and current != current):
-                    frame.iat[row - 1, col - 1] = code
-                    marked += 1
+            if row > n_rows or col > n_cols:
+                continue
+            current = frame.iat[row - 1, col - 1]
+            if current is None or current == "" or (isinstance(current, float) and current != current):
+                if frame.dtypes.iloc[col - 1] != object:  # a number column: make room for text
+                    frame.isetitem(col - 1, frame.iloc[:, col - 1].astype(object))
+                frame.iat[row - 1, col - 1] = code
+                marked += 1
     return marked
 
 

@@ -102,11 +102,12 @@ def collect_wide(grid: CellGrid, state: ParseState) -> tuple[list[str], list[tup
         periods = file_order
 
     cells: list[tuple[str, NumberCell]] = []
+    multipliers = {c: header_multiplier(headers[c]) for c, _ in cols.fields}
     for r in use_rows:
         for c, fld in cols.fields:
             cells.append((row_labels[r], NumberCell(grid.cell(r, c), grid.number(r, c),
                                                     grid.row_numbers[r], headers[c], fld,
-                                                    header_multiplier(headers[c]))))
+                                                    multipliers[c])))
     latest_row = label_rows.get(periods[-1]) if periods else None
     _read_context_columns(grid, state, cols, use_rows, latest_row)
 

@@ -1,7 +1,8 @@
 """Twelve months (or another horizon) of MRR, customers and ARR at the current period's rates.
 
 Steady state: every month repeats the current period's rates, with no seasonality. Month 0 is
-the end of the current period (MRR at end, paying accounts at end); then, for months 1..N::
+the end of the current period (MRR at end, paying accounts at end; a scenario starts from the
+same month 0 as your numbers and differs from month 1 on); then, for months 1..N::
 
     MRR_t       = MRR_{t-1} x (1 + (expansion - contraction - churned MRR) / MRR at start)
                   + new MRR + reactivation MRR
@@ -251,13 +252,17 @@ def monthly_rates(snapshot: Snapshot) -> MonthlyRates:
                         amounts[3], period, tuple(notes))
 
 
-def project(snapshot: Snapshot, months: int = DEFAULT_MONTHS) -> Projection:
+def project(snapshot: Snapshot, months: int = DEFAULT_MONTHS, *,
+            start_from: ProjectionMonth | None = None) -> Projection:
     """Project MRR, customers and ARR for ``months`` months (1 to :data:`MAX_MONTHS`).
 
     Parameters
     ----------
     snapshot : the current period's numbers (any period; converted to monthly first).
     months : the horizon in months.
+    start_from : month 0 to start from instead of the snapshot's own end of period. A scenario
+        starts from where the company really is (the baseline's month 0) and only its rates
+        differ from month 1 on: a scenario cannot change the period that has passed.
 
     Returns
     -------
@@ -275,6 +280,9 @@ def project(snapshot: Snapshot, months: int = DEFAULT_MONTHS) -> Projection:
                               f"not {months!r}")
     rates = monthly_rates(snapshot)
     mrr, customers = rates.mrr_now, rates.customers_now
+    if start_from is not None:
+        mrr = start_from.mrr
+        customers = start_from.customers if start_from.customers is not None else customers
     start = ProjectionMonth(0, mrr, customers, mrr * 12)
     out: list[ProjectionMonth] = []
     for month in range(1, months + 1):

@@ -16,6 +16,7 @@ from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
 from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD, STATISTICS, STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.formatting import format_value
+from funnel_core.exports.sanitize import is_web_link
 
 __all__ = [
     "EDITION_MARK", "KPI_TABLE_COLUMNS", "MAIN_MARK", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail",
@@ -160,7 +161,7 @@ def _comparison_row(item: KpiComparison, comp: BenchmarkComparison, currency: st
         figure += f" {period_text(b.period)}"
     return {"Verdict": verdict_text(comp.verdict), "Benchmark": figure,
             "Segment": b.segment or "any", "Source": source_text(b),
-            "Status": status_text(b.status, b.comparability), "Link": b.url or None,
+            "Status": status_text(b.status, b.comparability), "Link": b.url if is_web_link(b.url) else None,
             "Your value in its period": converted,
             "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
             "Main": main_mark(item, comp), "Where you stand": comp.position or "",
@@ -248,7 +249,8 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
             verdict=verdict_text(comp.verdict),
             user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
             note=note, source=f"{b.source}{', ' + str(b.year) if b.year else ''}",
-            status=status_text(b.status, b.comparability), url=b.url or "", segment=b.segment or "any"))
+            status=status_text(b.status, b.comparability), url=b.url if is_web_link(b.url) else "",
+            segment=b.segment or "any"))
     return KpiDetail(
         id=kpi.id, label=kpi.spec.label,
         value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable",

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from funnel_core.domain.constants import FIELDS
+from funnel_core.page_state.page_text import escape_markdown
 
 __all__ = [
     "LOSS_FIELDS", "describe_issue", "error_text", "issue_message", "issues_frame",
@@ -107,23 +108,30 @@ def error_text(issue: Any, headline: str, todo: str) -> str:
     """A user-facing error: bold headline, where (row, column), what is wrong, what to do.
 
     ``"**Could not read funnel.csv.** Row 4, column 'value': '-5' is negative. Fix ..."``
+
+    Markdown: the place and the message (which may quote the file's cells) are escaped with
+    :func:`~funnel_core.page_state.page_text.escape_markdown`; ``headline`` and ``todo`` are
+    the page's own words, and a file name in them must be escaped by the caller.
     """
     where = _where(issue)
-    body = sentence(issue_message(issue))
+    body = escape_markdown(sentence(issue_message(issue)))
     if where:
         text = ", ".join(where)
-        body = text[0].upper() + text[1:] + ": " + body
+        body = escape_markdown(text[0].upper() + text[1:]) + ": " + body
     return f"**{sentence(headline)}** {body} {sentence(todo)}"
 
 
 def issues_markdown(issues: Iterable[Any]) -> str:
-    """Row-level problems as a Markdown list: ``- **Error** · row 6, column 'B': message``."""
+    """Row-level problems as a Markdown list: ``- **Error** · row 6, column 'B': message``.
+
+    The place and the message (which may quote the file's cells) are escaped for Markdown.
+    """
     lines = []
     for issue in issues:
-        level = str(getattr(issue, "level", "warning")).capitalize()
-        where = _where(issue)
-        message = issue_message(issue)
-        lines.append(f"- **{level}**" + (f" · {', '.join(where)}" if where else "") + f": {message}")
+        level = escape_markdown(str(getattr(issue, "level", "warning")).capitalize())
+        where = escape_markdown(", ".join(_where(issue)))
+        message = escape_markdown(issue_message(issue))
+        lines.append(f"- **{level}**" + (f" · {where}" if where else "") + f": {message}")
     return "\n".join(lines)
 
 

@@ -62,8 +62,8 @@ CURRENT_PERIOD = "Current period"
 PARSER_CURRENT = "current"
 
 #: Shown wherever numbers go in.
-PRIVACY_NOTE = ("Your numbers stay in this browser session; nothing is stored on the server "
-                "or sent anywhere.")
+PRIVACY_NOTE = ("Your numbers stay in this browser session and in this page's link (the "
+                "address bar); nothing is stored on the server or sent anywhere.")
 
 #: Text used in selectors for "not said" (every benchmark applies).
 NOT_SAID = "Not said (show all)"

@@ -27,6 +27,7 @@ from funnel_core.domain.constants import (
     STATISTICS,
     TRIAL_TYPES,
 )
+from funnel_core.exports.sanitize import is_web_link
 from funnel_core.metrics.kpis import KPIS
 from funnel_core.page_state.comparison_tables import benchmark_figure, direction_text, period_text, status_text
 
@@ -119,7 +120,7 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
             "Motion": _filter_text(b.motion, MOTIONS),
             "Product category": _filter_text(b.product_category, PRODUCT_CATEGORIES),
             "Source": b.source, "Year": str(b.year) if b.year else "", "Sample": b.sample,
-            "Status": status_text(b.status, b.comparability), "Link": b.url or None, "Definition": b.basis,
+            "Status": status_text(b.status, b.comparability), "Link": b.url if is_web_link(b.url) else None, "Definition": b.basis,
             "Note": b.note, "Origin": "published" if b.origin == "published" else f"your file {b.origin}",
             "status_code": b.status, "kpi_id": b.kpi,
         })

@@ -30,7 +30,8 @@ from funnel_core.metrics.levers import lower
 from funnel_core.metrics.scenario import Scenario, scenario_from_values
 
 __all__ = [
-    "ACTIVE_KEY", "DEFAULT_NAME", "SCENARIOS_KEY", "default_state", "input_groups", "input_step",
+    "ACTIVE_KEY", "DEFAULT_NAME", "SCENARIOS_KEY", "default_state", "headline_cards", "input_groups",
+    "input_step",
     "month_table", "new_name", "overrides_key", "scenario_of", "set_value", "side_by_side_table",
     "target_name", "target_rows",
 ]
@@ -61,8 +62,8 @@ def input_step(spec: FieldSpec) -> tuple[float, str]:
     if spec.kind == "fraction":
         return 0.01, "%.2f"
     if spec.kind == "money":
-        return 100.0, "%.2f"
-    return 1.0, "%.1f"
+        return 100.0, "%g"
+    return 1.0, "%g"
 
 
 def set_value(overrides: Mapping[str, float], field: str, value: float | None,
@@ -158,16 +159,40 @@ def month_table(result: ScenarioComparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def headline_cards(result: ScenarioComparison) -> list[dict[str, Any]]:
+    """MRR, customers and ARR in the last projected month of the scenario, each with its
+    difference against current rates (``delta`` ``None`` when there is none)."""
+    months = result.month_differences()
+    if not months:
+        return []
+    last, currency = months[-1], result.baseline.snapshot.context.currency
+    n = last["month"]
+    help_text = "In this scenario; the difference is against your current rates."
+    cards = [{"label": f"MRR in month {n}",
+              "value": format_value(last["mrr_scenario"], "currency", currency),
+              "delta": None if abs(last["mrr_difference"]) < 0.5 else _signed_money(last["mrr_difference"], currency, "-"),
+              "help": help_text}]
+    if last["customers_scenario"] is not None:
+        diff = last["customers_difference"] or 0.0
+        cards.append({"label": f"Customers in month {n}", "value": _count(last["customers_scenario"]),
+                      "delta": None if abs(diff) < 0.05 else f"{diff:+,.1f}", "help": help_text})
+    cards.append({"label": f"ARR in month {n}",
+                  "value": format_value(last["arr_scenario"], "currency", currency),
+                  "delta": None if abs(last["arr_difference"]) < 0.5 else _signed_money(last["arr_difference"], currency, "-"),
+                  "help": help_text})
+    return cards
+
+
 def _count(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
-def _signed_money(value: float | None, currency: str) -> str:
+def _signed_money(value: float | None, currency: str, minus: str = "−") -> str:
     if value is None:
         return ""
     if abs(value) < 0.5:
         return "no change"
-    return ("+" if value > 0 else "−") + format_value(abs(value), "currency", currency)
+    return ("+" if value > 0 else minus) + format_value(abs(value), "currency", currency)
 
 
 def target_rows(targets: list[Target], currency: str) -> list[dict[str, Any]]:

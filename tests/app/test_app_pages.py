@@ -540,7 +540,7 @@ def test_upload_tab_stays_open_after_apply_and_a_new_file() -> None:
     assert [b for b in at.button if b.label == "Apply these numbers"]
 
 
-def test_new_file_is_added_to_stored_periods_by_default() -> None:
+def test_adding_or_replacing_is_an_explicit_choice_and_undated_numbers_join_a_month() -> None:
     at = new_app()
     upload(at, "months.csv", FOUR_MONTHS)
     button(at, "Apply these numbers").click().run()
@@ -549,15 +549,24 @@ def test_new_file_is_added_to_stored_periods_by_default() -> None:
         ("two.csv", b"metric,value\nvisitors,30000\nleads,900\n", "text/csv"))
     at.run()
     choice = at.radio(key="upload_replace")
-    assert choice.value == "merge", "adding is the default"
+    assert choice.value is None, "nothing is chosen for the user"
+    assert button(at, "Apply these numbers").disabled, "Apply waits for the choice"
     labels = [choice.format_func(o) for o in ("merge", "replace")]
     assert "drop all 4 stored periods" in labels[1], labels
+    choice.set_value("merge").run()
+    month = at.radio(key="upload_apply_undated")
+    assert month.value == "2025-04" and "no date" in month.label, "the latest month by default"
     button(at, "Apply these numbers").click().run()
     no_exception(at)
     periods = at.session_state["periods"]
-    assert list(periods)[:4] == ["2025-01", "2025-02", "2025-03", "2025-04"], "stored months kept"
-    assert periods["Current period"] == {"visitors": 30000.0, "leads": 900.0}
-    assert any("4 stored periods were kept" in s.value for s in at.success)
+    assert list(periods) == ["2025-01", "2025-02", "2025-03", "2025-04"], "no undated period"
+    assert periods["2025-04"]["visitors"] == 30000.0 and periods["2025-04"]["leads"] == 900.0
+    assert periods["2025-04"]["mrr_start"] == pytest.approx(28340.35), "other fields stay"
+    assert any("3 stored periods were kept" in s.value and "stored as 2025-04" in s.value
+               for s in at.success)
+    source = at.session_state["source_note"]
+    assert source == "months.csv + two.csv (Website visitors, Leads into 2025-04)", source
+    assert at.session_state["upload_replace"] is None, "the next file asks again"
 
 
 def test_replacing_everything_is_an_explicit_choice() -> None:
@@ -568,10 +577,12 @@ def test_replacing_everything_is_an_explicit_choice() -> None:
         ("two.csv", b"metric,value\nvisitors,30000\nleads,900\n", "text/csv"))
     at.run()
     at.radio(key="upload_replace").set_value("replace").run()
+    assert not [r for r in at.radio if r.key == "upload_apply_undated"], "replacing asks nothing"
     button(at, "Apply these numbers").click().run()
     no_exception(at)
     assert at.session_state["periods"] == {"Current period": {"visitors": 30000.0, "leads": 900.0}}
-    assert at.session_state["upload_replace"] == "merge", "the next file is added again"
+    assert at.session_state["source_note"] == "two.csv"
+    assert at.session_state["upload_replace"] is None, "the next file asks again"
 
 
 def test_negative_value_message_names_file_row_column_and_the_next_step() -> None:

@@ -75,14 +75,60 @@ def app_url():
             server.kill()
 
 
+class RecordingBrowser:
+    """The browser, with every request of every page and context it opens recorded."""
+
+    def __init__(self, instance) -> None:
+        self._instance = instance
+        self.requests: list[str] = []
+
+    def new_page(self, **kwargs):
+        page = self._instance.new_page(**kwargs)
+        page.on("request", lambda request: self.requests.append(request.url))
+        return page
+
+    def new_context(self, **kwargs):
+        context = self._instance.new_context(**kwargs)
+        context.on("request", lambda request: self.requests.append(request.url))
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._instance, name)
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
+        yield RecordingBrowser(instance)
         instance.close()
+
+
+def foreign_requests(urls: list[str], app_url: str) -> list[str]:
+    """Requests to anywhere but the app itself (its host and port); data:/blob: are local."""
+    from urllib.parse import urlsplit
+
+    app = urlsplit(app_url)
+    allowed = {f"{host}:{app.port}" for host in ("127.0.0.1", "localhost", app.hostname)}
+    foreign = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about", "chrome-extension"):
+            continue
+        if parts.scheme not in ("http", "https", "ws", "wss") or parts.netloc not in allowed:
+            foreign.append(url)
+    return foreign
+
+
+@pytest.fixture(autouse=True)
+def no_third_party_requests(app_url, browser):
+    """Every test fails if a page asked any host but the app (icon, fonts, images...)."""
+    browser.requests.clear()
+    yield
+    assert browser.requests, "no request was recorded"
+    assert not foreign_requests(browser.requests, app_url), foreign_requests(browser.requests, app_url)
 
 
 def comparisons_caption(page) -> str:
@@ -147,6 +193,29 @@ def test_upload_chart_context_change_and_download(app_url, browser, tmp_path):
     assert not errors, errors
 
 
+EVIL = "![i](http://127.0.0.1:8999/cell.png) **bold**"
+
+
+def test_file_text_is_shown_as_text_and_fetches_nothing(app_url, browser, tmp_path):
+    """A header and a period label holding Markdown image syntax are shown as text."""
+    upload = tmp_path / "evil.csv"
+    upload.write_text(f"period,visitors,leads,{EVIL}\n{EVIL},20000,1400,5\n2025-06,21000,1500,6\n",
+                      encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_role("tab", name=re.compile("Upload")).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
+    page.get_by_text(re.compile("Understood 4 numbers over 2 periods")).first.wait_for(timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')
+    assert EVIL in main.inner_text()  # the text itself, literally
+    assert main.locator('img[src*="cell.png"]').count() == 0
+    assert main.locator("strong", has_text=re.compile("^bold$")).count() == 0
+    page.screenshot(path=str(SHOTS / "browser-file-text.png"), full_page=True)
+    assert not errors, errors
+
+
 def test_cohort_export_upload_draws_the_heatmap(app_url, browser):
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     errors: list[str] = []
@@ -160,4 +229,61 @@ def test_cohort_export_upload_draws_the_heatmap(app_url, browser):
     chart = page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
     chart.first.wait_for(state="visible", timeout=60_000)
     page.screenshot(path=str(SHOTS / "browser-cohorts.png"), full_page=True)
+    assert not errors, errors
+
+
+def _shown_numbers(page) -> tuple[str, str]:
+    """The comparison's caption and the sidebar's snapshot line, once the results are drawn."""
+    caption = comparisons_caption(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(re.compile("fields filled")).first.wait_for(timeout=30_000)
+    filled = sidebar.get_by_text(re.compile("fields filled")).first.inner_text()
+    return caption, filled
+
+
+def test_a_reload_and_the_pages_link_in_another_browser_show_the_same_numbers(app_url, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url, wait_until="domcontentloaded")
+
+    # typed but not applied: the sidebar says so on another page, and the form keeps it
+    field = page.get_by_role("textbox", name="Churned customers").first
+    field.fill("12")
+    field.press("Tab")
+    page.get_by_role("link", name="Trends across periods").first.click()
+    page.get_by_text(re.compile("1 field typed but not applied yet")).first.wait_for(timeout=30_000)
+    page.get_by_role("link", name="Your numbers").first.click()
+    page.get_by_role("textbox", name="Churned customers").first.wait_for(timeout=30_000)
+    assert page.get_by_role("textbox", name="Churned customers").first.input_value() == "12"
+    page.get_by_role("button", name=re.compile("^Discard")).first.click()
+
+    # upload, go to the comparison
+    page.get_by_role("tab", name=re.compile("Upload")).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(UPLOAD))
+    apply_button = page.get_by_role("button", name=re.compile("Apply these numbers"))
+    apply_button.first.wait_for(timeout=30_000)
+    apply_button.first.click()
+    page.get_by_text(re.compile("browser_upload.csv")).first.wait_for(timeout=30_000)
+    page.get_by_role("link", name="Benchmarks").first.click()
+    page.wait_for_url(re.compile(r"/results\?s=1\."), timeout=30_000)
+    before = _shown_numbers(page)
+    url = page.url
+
+    # a reload restores them from the link
+    page.reload(wait_until="domcontentloaded")
+    assert _shown_numbers(page) == before
+    assert "/results?s=1." in page.url
+
+    # the page's address opened in another browser (nothing shared but the link)
+    other = browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        second = other.new_page()
+        second.on("pageerror", lambda exc: errors.append(str(exc)))
+        second.goto(url, wait_until="domcontentloaded")
+        assert _shown_numbers(second) == before
+        second.get_by_text(re.compile("browser_upload.csv")).first.wait_for(timeout=30_000)
+        second.screenshot(path=str(SHOTS / "browser-link-restored.png"), full_page=True)
+    finally:
+        other.close()
     assert not errors, errors

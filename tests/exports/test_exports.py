@@ -231,18 +231,21 @@ def test_chart_html_is_self_contained(key_charts):
     assert "vegaEmbed" in page and len(page) > 100_000  # the Vega JS is inlined
 
 
-def test_charts_zip_has_png_svg_html_per_chart_and_a_readme(report, zip_bytes):
+def test_charts_zip_has_png_svg_per_chart_one_gallery_and_a_readme(report, zip_bytes):
     assert zip_bytes[:4] == b"PK\x03\x04"
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
     names = archive.namelist()
     charts = report_charts.report_charts(report, AS_OF)
     assert names[0] == "README.txt"
     for chart in charts:
-        for extension in ("png", "svg", "html"):
+        for extension in ("png", "svg"):
             assert f"{chart.name}.{extension}" in names
         assert _is_png(archive.read(f"{chart.name}.png"))
         _svg_root(archive.read(f"{chart.name}.svg"))
-    assert len(names) == 1 + 3 * len(charts)
+    assert len(names) == 2 + 2 * len(charts)
+    gallery = archive.read("charts.html").decode("utf-8")
+    for chart in charts:
+        assert f"<h2>{chart.title}</h2>" in gallery
     readme = archive.read("README.txt").decode("utf-8")
     assert "Date: 2026-01-31" in readme
     assert "SaaS Capital" in readme and "source not verified" in readme
@@ -812,5 +815,5 @@ def test_downloads_accept_the_charts_the_app_already_built(report):
     assert report_pdf(report, AS_OF, charts=built).startswith(b"%PDF-")
     archive = zipfile.ZipFile(io.BytesIO(charts_zip(report, AS_OF, charts=built[:2])))
     assert sorted(archive.namelist()) == sorted(
-        ["README.txt"] + [f"{c.name}.{x}" for c in built[:2] for x in ("png", "svg", "html")])
-    assert f"<title>{built[0].title}</title>".encode() in archive.read(f"{built[0].name}.html")
+        ["README.txt", "charts.html"] + [f"{c.name}.{x}" for c in built[:2] for x in ("png", "svg")])
+    assert f"<h2>{built[0].title}</h2>".encode() in archive.read("charts.html")

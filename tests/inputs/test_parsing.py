@@ -453,9 +453,21 @@ def test_english_looking_input_reads_thousands_without_a_warning(text, currency)
 
 
 def test_euro_alone_does_not_decide_the_number_format():
-    parsed = parse_text("Leads\t42,000\nMQLs\t1,500\n", currency="EUR")
+    # whole either way (42,000 or 42): only the currency could decide, and the euro does not
+    parsed = parse_text("Leads\t42,000\nMQLs\t1,000\n", currency="EUR")
     assert parsed.number_convention == "en"
     assert len(_other_issues(parsed)) == 1
+
+
+@pytest.mark.parametrize(("text", "convention", "leads"), [
+    ("Leads\t12.500\nMQLs\t2.100\n", "de", 12500),   # 12.5 leads cannot be: European
+    ("Leads\t1,234\nMQLs\t2,100\n", "en", 1234),     # 1.234 leads cannot be: English
+])
+def test_counts_that_must_be_whole_decide_the_number_format(text, convention, leads):
+    parsed = parse_text(text, currency="USD")  # the counts speak louder than the currency
+    assert parsed.number_convention == convention
+    assert parsed.latest()["leads"] == leads
+    assert parsed.issues == []
 
 
 @pytest.mark.parametrize("text", [
