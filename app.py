@@ -12,6 +12,7 @@ import time
 
 import streamlit as st
 
+from funnel_core.exports import images
 from pages import _guard, _ui
 
 _started = time.perf_counter()
@@ -23,6 +24,8 @@ st.set_page_config(
     initial_sidebar_state="auto",  # collapsed on narrow screens, open on wide ones
 )
 
+_ui.begin_run()
+images.warm_up_in_background()  # once per server: the first download does not start vl-convert
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 
 navigation = st.navigation(

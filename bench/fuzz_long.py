@@ -77,7 +77,8 @@ def run_target(name: str, target: Target, examples: int) -> tuple[Counter[str], 
         try:
             func(*args)
         except allowed as exc:
-            counts[type(exc).__name__] += 1
+            limit = getattr(exc, "limit", None)  # InputLimitError: which limit, or "worker"
+            counts[type(exc).__name__ + (f" ({limit})" if limit else "")] += 1
             return
         counts["result"] += 1
 

@@ -18,7 +18,7 @@ from funnel_core.page_state import sources_tables
 from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError
 from funnel_core.benchmarks.compare import ComparisonReport, compare
-from funnel_core.domain.constants import FIELDS
+from funnel_core.domain.constants import FIELDS, SEGMENT_FIELDS
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput
 from funnel_core.inputs.parsing import parse_bytes, parse_text
@@ -34,6 +34,12 @@ DOWNLOADS_PAGE = "pages/downloads.py"
 SOURCES_PAGE = "pages/sources.py"
 
 _MISSING = object()
+
+#: How long cached results stay (seconds). Caches keyed on an upload's bytes hold parsed tables
+#: as large as the file, so they are bounded by count and by time: the memory of a session that
+#: has ended comes back within minutes, not at the next restart.
+UPLOAD_CACHE_TTL = 600
+REPORT_CACHE_TTL = 1800
 
 #: Session keys of the form's draft (what was typed but not applied: data, see
 #: :mod:`funnel_core.page_state.drafts`), the texts the form shows for the stored numbers, and
@@ -293,6 +299,24 @@ def link_panel(*, key: str) -> None:
 # the form's draft: typed but not applied (see funnel_core.page_state.drafts)
 # --------------------------------------------------------------------------------------
 
+def begin_run() -> None:
+    """Count the app's runs (app.py calls this once at the start of every run)."""
+    st.session_state["_run_count"] = st.session_state.get("_run_count", 0) + 1
+
+
+def form_drawn_last_run() -> bool:
+    """Whether the form's text fields were drawn on the run before this one.
+
+    When they were not (another page was open), the browser may still hold their old texts;
+    the form then sets every field again from the draft and the stored numbers.
+    """
+    return st.session_state.get("_form_drawn_run") == st.session_state.get("_run_count", 0) - 1
+
+
+def mark_form_drawn() -> None:
+    st.session_state["_form_drawn_run"] = st.session_state.get("_run_count", 0)
+
+
 def form_convention() -> str:
     """The form's number format: the selector's value while it is drawn, else the kept one."""
     return st.session_state.get("form_convention") or st.session_state.get(FORMAT_KEY) or "auto"
@@ -414,7 +438,7 @@ def draft_badge() -> None:
 # parsing (cached)
 # --------------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_parse_text(text: str, convention: str, mapping_json: str,
                       currency: str | None = None) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
@@ -422,7 +446,7 @@ def cached_parse_text(text: str, convention: str, mapping_json: str,
                       currency=currency)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention: str,
                        mapping_json: str, currency: str | None = None) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
@@ -430,7 +454,7 @@ def cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention
                        currency=currency)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_text_table(text: str):
     """The pasted cells as a raw table (for matching names when nothing was recognised)."""
     from funnel_core.inputs.text_table import read_text_table
@@ -438,12 +462,12 @@ def cached_text_table(text: str):
     return read_text_table(text)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_sheets(data: bytes, filename: str) -> list[str]:
     return list(list_sheets(data, filename))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_raw_table(data: bytes, filename: str, sheet: str | None):
     return read_raw_table(data, filename, sheet=sheet)
 
@@ -469,7 +493,7 @@ def load_example() -> None:
 # comparison and charts (cached)
 # --------------------------------------------------------------------------------------
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=REPORT_CACHE_TTL, show_spinner=False)
 def _report_for(snapshot_key: str, catalogue_key: str) -> ComparisonReport:
     # cache_resource, not cache_data: a report holds KPI specs with formula functions that
     # cannot be pickled. The report is frozen (immutable), so sharing it is safe.
@@ -563,7 +587,7 @@ def for_screen(chart: Any) -> Any:
     return _prevalidated(chart)
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, ttl=REPORT_CACHE_TTL, show_spinner=False)
 def chart_for(name: str, snapshot_key: str, catalogue_key: str) -> Any:
     """:func:`build_chart` ready for the screen, cached per snapshot (Altair charts are not
     mutated when drawn, so sharing them is safe)."""
@@ -576,7 +600,7 @@ def chart(name: str) -> Any:
     return None if keys is None else chart_for(name, *keys)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=REPORT_CACHE_TTL, show_spinner=False)
 def _focus_for(snapshot_key: str, catalogue_key: str) -> list[Any]:
     from funnel_core.benchmarks.funnel import focus_areas
 
@@ -592,13 +616,23 @@ def focus() -> list[Any]:
 # sidebar
 # --------------------------------------------------------------------------------------
 
-SEGMENT_KEYS = ("trial_type", "motion", "acv_band", "product_category")
+SEGMENT_KEYS = SEGMENT_FIELDS  # trial type, motion, ACV band, category, ARR band, funding
+
+
+def arr_band_hint(container: Any = st) -> None:
+    """Under the ARR band selector: the band the compared period's own ARR suggests (never
+    chosen for the user; :func:`funnel_core.page_state.peers.arr_band_suggestion`)."""
+    from funnel_core.page_state.peers import arr_band_suggestion
+
+    suggestion = arr_band_suggestion(current_values(), context())
+    if suggestion is not None and not suggestion.matches:
+        container.caption(":material/lightbulb: " + md(suggestion.text))
 
 
 def sidebar(show_segment: bool = True) -> None:
     """The frame shown on every page: snapshot summary, compared period, company context.
 
-    ``show_segment=False`` leaves the four segment selectors out (the results page shows them
+    ``show_segment=False`` leaves the six segment selectors out (the results page shows them
     right above its table); period and currency stay.
     """
     with st.sidebar:
@@ -624,6 +658,8 @@ def sidebar(show_segment: bool = True) -> None:
             st.caption("These pick which published benchmarks apply.")
         for key in keys:
             context_selector(key, f"sb_{key}")
+            if key == "arr_band":
+                arr_band_hint()
         rows = st.session_state.get("user_catalogue")
         if rows:
             origin = rows[0].get("origin", "your file")

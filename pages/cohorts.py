@@ -33,11 +33,11 @@ from funnel_core.inputs.billing_sheets import export_columns, export_sheet_names
 from funnel_core.inputs.billing_export_data import ExportData, month_label
 from funnel_core.metrics.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
 from funnel_core.domain.constants import FIELDS_BY_NAME
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.formatting import format_value, money_digits
 from funnel_core.domain.model import SnapshotError
 from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.charts.trends import retention_with_benchmarks
-from pages import _ui
+from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
@@ -64,7 +64,7 @@ ROLE_LABELS: dict[str, str] = {
 # reading (cached) and the upload
 # --------------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=_ui.UPLOAD_CACHE_TTL, show_spinner=False)
 def analyse_export(data: bytes, filename: str, mapping_json: str = "",
                    sheet: str | None = None) -> tuple[ExportData, CohortResult]:
     """Read an export and compute its cohorts; cached on the bytes, name, mapping and sheet."""
@@ -116,12 +116,12 @@ def _current_mapping(digest: str) -> dict[str, str]:
     return dict(stored.get("mapping") or {}) if stored.get("digest") == digest else {}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=_ui.UPLOAD_CACHE_TTL, show_spinner=False)
 def sheet_names(data: bytes, name: str) -> list[str]:
     return export_sheet_names(data, name)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=_ui.UPLOAD_CACHE_TTL, show_spinner=False)
 def file_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
     """The header of the file (best effort), for the column-mapping step."""
     return export_columns(data, name, sheet)
@@ -131,14 +131,6 @@ def file_columns(data: bytes, name: str, sheet: str | None) -> list[str]:
 # small widgets
 # --------------------------------------------------------------------------------------
 
-
-
-def _chart_height(chart: Any, plot: int = 360, extra: int = 0) -> int:
-    """Room for the plot, the title lines, the axis and ``extra`` (a legend below)."""
-    title = getattr(chart, "title", None)
-    subtitle = getattr(title, "subtitle", None)
-    lines = len(subtitle) if isinstance(subtitle, (list, tuple)) else (1 if subtitle else 0)
-    return plot + 24 + 16 * lines + 70 + extra
 
 
 
@@ -436,7 +428,7 @@ metric = st.segmented_control("Retention measured by", ["logo", "revenue"], defa
 
 st.subheader("Cohort heatmap")
 heatmap = cohort_heatmap(result, metric=metric)
-st.altair_chart(heatmap, theme=None, width="content", key="cohort_heatmap_chart")
+_charts.show_chart(heatmap, "cohort_heatmap_chart")
 _ui.chart_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
 st.subheader("Retention curves")
@@ -459,14 +451,12 @@ if metric == "logo" and available:
 elif metric == "revenue":
     st.caption("Published benchmarks are drawn on customer (logo) retention only.")
 curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=metric)
-curve_count = sum(1 for i in chosen if by_id[i].kind == "curve")
-st.altair_chart(curves, theme=None, width="stretch", key="cohort_curves_chart",
-                height=_chart_height(curves, extra=30 + 18 * curve_count if curve_count else 0))
+_charts.show_chart(curves, "cohort_curves_chart")
 _ui.chart_downloads(curves, f"retention_curves_{metric}", "cohort_curves")
 
 st.subheader("MRR by cohort over time")
 area = mrr_by_cohort_area(result)
-st.altair_chart(area, theme=None, width="stretch", key="cohort_area_chart", height=_chart_height(area))
+_charts.show_chart(area, "cohort_area_chart")
 _ui.chart_downloads(area, "mrr_by_cohort", "cohort_area")
 
 # --- revenue numbers into the comparison -------------------------------------------------
@@ -496,16 +486,20 @@ target = right.selectbox(
     format_func=lambda t: f"a new period {month}" if t == NEW_PERIOD else f"period {t}",
     key=f"cohort_target_{month}",
     help="Only the revenue fields of that period are replaced; your funnel numbers stay.")
+# one money format in this view: no cents once any amount reaches 100 ("$6,915 / $647 / $90")
+currency_code = str(context.get("currency") or "USD")
+digits = money_digits(inputs[k] for k in REVENUE_FIELDS
+                      if inputs.get(k) is not None and FIELDS_BY_NAME[k].kind == "money")
 rows = [{"Field": FIELDS_BY_NAME[k].label,
-         "Value": format_value(float(inputs[k]), "currency",
-                               str(context.get("currency") or "USD"))
+         "Value": format_value(float(inputs[k]), "currency", currency_code, digits=digits)
          if FIELDS_BY_NAME[k].kind == "money" else f"{int(inputs[k]):,}"}
         for k in REVENUE_FIELDS if inputs.get(k) is not None]
 st.dataframe(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True,
              key="cohort_revenue_table")
 if inputs.get("reactivated_customers"):
     st.caption(f"{inputs['reactivated_customers']:,} customers came back in {month} "
-               f"({format_value(inputs.get('mrr_reactivation'), 'currency')} MRR). They count as "
+               f"({format_value(inputs.get('mrr_reactivation'), 'currency', currency_code, digits=digits)}"
+               " MRR). They count as "
                "reactivations, not new customers: they add to MRR at the end (which then matches "
                "the export) but not to CAC or the conversion rates.")
 st.button("Use these revenue numbers in my comparison", type="primary",

@@ -62,7 +62,8 @@ _button("All charts (ZIP)", "charts_zip", _deferred(render.export_bytes, "charts
 st.caption("The PDF and HTML reports hold the headline, the KPI table with every source, the charts "
            "and the definitions. The Excel workbook has your inputs, the KPIs, the definitions and "
            "the charts; the CSV is one row per KPI and benchmark. The ZIP holds every chart as PNG "
-           "(for slides), SVG (for print) and HTML (interactive).")
+           "(for slides) and SVG (for print), and one page, charts.html, that shows them all "
+           "interactively and works offline.")
 
 st.subheader("Charts one by one")
 st.caption("PNG for slides, SVG for print and design tools, HTML to zoom and hover offline. Every "

@@ -3,7 +3,8 @@
 Widgets only; the numbers come from :mod:`funnel_core.metrics.history`,
 :mod:`~funnel_core.metrics.kpi_trends` and :mod:`~funnel_core.metrics.trailing`, the benchmark
 band from :mod:`funnel_core.benchmarks.bands`, the tables from
-:mod:`funnel_core.page_state.trend_tables` and the chart from :mod:`funnel_core.charts.trends`.
+:mod:`funnel_core.page_state.trend_tables`, the chart from :mod:`funnel_core.charts.trends` and
+the small multiples of every KPI from :mod:`funnel_core.charts.trend_grid`.
 Reads the session's ``periods`` and ``context``; the period picker sets ``selected_period``
 (the period the Benchmarks page compares).
 """
@@ -23,9 +24,10 @@ from funnel_core.page_state.trend_tables import (history_csv, history_display_fr
                                                  trailing_display_frame, trend_display_frame)
 from funnel_core.domain.formatting import format_value
 from funnel_core.domain.model import SnapshotError
+from funnel_core.charts.trend_grid import grid_bands, trend_grid
 from funnel_core.charts.trends import trend_chart
 from funnel_core.page_state.page_text import escape_markdown as md
-from pages import _ui
+from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
@@ -33,6 +35,7 @@ _MISSING = object()
 PERIOD_KEY = "history_period"
 KPI_KEY = "history_kpi"
 DEFAULT_KPI = "customer_churn_rate"
+GRID_COLUMNS = 3  # small charts per row on a wide screen; Streamlit stacks them on a phone
 
 
 # --------------------------------------------------------------------------------------
@@ -96,14 +99,6 @@ def _change_color(change: Change | None) -> str:
     if change is None or change.improved is None:
         return "off"
     return "normal" if change.improved else "inverse"
-
-
-def _chart_height(chart: Any) -> int:
-    """Room for the plot (300 px), the title lines and the axis labels."""
-    title = getattr(chart, "title", None)
-    subtitle = getattr(title, "subtitle", None)
-    lines = len(subtitle) if isinstance(subtitle, (list, tuple)) else (1 if subtitle else 0)
-    return 300 + 24 + 16 * lines + 90
 
 
 # --------------------------------------------------------------------------------------
@@ -198,10 +193,16 @@ cols[3].metric("vs a year before" + (f" ({md(year_ago.against)})" if year_ago el
                     "in your data, with period labels such as 2025-06 or 2025-Q2."
                if year_ago is None else None)
 
+filled_note = history.attrs.get("filled", {}).get(selected_period)
+if filled_note and kpi_id in ("arr_growth_rate", "rule_of_40"):
+    st.caption(f":material/history: {md(filled_note)}; ARR a year ago was not given for "
+               f"{md(selected_period)}.")
+
 # --- trend chart ---------------------------------------------------------------------------
-band = benchmark_band(snapshots, kpi_id, _ui.user_and_published_catalogue())
+catalogue = _ui.user_and_published_catalogue()
+band = benchmark_band(snapshots, kpi_id, catalogue)
 chart = trend_chart(trend, band, currency=currency, selected_period=selected_period)
-st.altair_chart(chart, theme=None, width="stretch", height=_chart_height(chart), key="history_chart")
+_charts.show_chart(chart, "history_chart")
 _ui.chart_downloads(chart, f"trend_{kpi_id}", f"history_{kpi_id}")
 
 # --- per-period table ---------------------------------------------------------------------
@@ -212,6 +213,24 @@ st.caption("Changes of percentages are in percentage points (pp) with the relati
            "n/a: the other period is not in your data.")
 st.dataframe(trend_display_frame(trend, currency), hide_index=True, width="stretch",
              key="history_trend_table")
+
+# --- every KPI at a glance (small multiples) -----------------------------------------------
+grid = trend_grid({k: t for k, t in trend_by_kpi.items() if t.computable_count >= 2},
+                  grid_bands(snapshots, [k for k, t in trend_by_kpi.items()
+                                         if t.computable_count >= 2], catalogue),
+                  currency=currency)
+if grid:
+    st.subheader("Every KPI at a glance")
+    st.caption(f"The {len(grid)} KPIs with a value in at least two periods, each against its "
+               "main benchmark in the same period: a shaded band for a published range, a dashed "
+               "line for a median, average or threshold. Percentage axes start at zero, except "
+               "retention, whose axis spans at least 10 percentage points so small moves do not "
+               "look like cliffs. Hover a chart for the figures.")
+    for start in range(0, len(grid), GRID_COLUMNS):
+        columns = st.columns(GRID_COLUMNS)
+        for column, (grid_kpi, spec) in zip(columns, grid[start:start + GRID_COLUMNS]):
+            with column:
+                st.vega_lite_chart(spec, theme=None, width="stretch", key=f"history_grid_{grid_kpi}")
 
 # --- trailing figures ----------------------------------------------------------------------
 st.subheader("Trailing figures")

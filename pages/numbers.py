@@ -36,7 +36,8 @@ CONVENTIONS = {
     "en": "1,234.5 (English)",
     "de": "1.234,5 or 1 234,5 (German, French, Polish)",
 }
-CONTEXT_KEYS = ("period", "currency", "trial_type", "motion", "acv_band", "product_category")
+CONTEXT_KEYS = ("period", "currency", "trial_type", "motion", "acv_band", "product_category",
+                "arr_band", "funding")
 PASTE_EXAMPLE = "Website visitors\t20000\nLeads\t1400\nNew customers\t35\nMRR at start\t48000"
 IGNORE = "__ignore__"
 MAP_OPTIONS = [IGNORE] + [spec.name for spec in FIELDS]
@@ -303,14 +304,16 @@ def _sync_form(editing: str, values: dict) -> None:
     """Show the stored numbers in the form's text fields, with the draft on top.
 
     When the stored numbers (or the period edited, or the number format) change, every field
-    is set again; the draft -- what was typed and not applied -- stays on top of them. A field
-    that was not drawn on the last run (another page was open) gets its text back.
+    is set again; the draft -- what was typed and not applied -- stays on top of them. When the
+    fields were not drawn on the last run (another page was open), every field is set again
+    too: the browser may still hold a text from before the switch.
     """
     convention = _ui.form_convention()
     signature = json.dumps([editing, values, convention], sort_keys=True)
     draft = st.session_state.get(_ui.DRAFT_KEY) or {}
-    if st.session_state.get("_form_signature") != signature:
-        shown = page_form.form_texts(values, convention)
+    changed = st.session_state.get("_form_signature") != signature
+    if changed or not _ui.form_drawn_last_run():
+        shown = page_form.form_texts(values, convention) if changed else _ui.form_shown()
         st.session_state["_form_signature"] = signature
         st.session_state[_ui.SHOWN_KEY] = shown
         texts = drafts.shown_texts(draft, shown)
@@ -399,6 +402,7 @@ with form_tab:
                 cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
                                        help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
                                        placeholder="not given")
+    _ui.mark_form_drawn()
     _apply_bar("bottom")
 
 # --- paste ------------------------------------------------------------------------------

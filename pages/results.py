@@ -9,7 +9,7 @@ from funnel_core.page_state import comparison_tables
 from funnel_core.page_state import headline as page_headline
 from funnel_core.domain.formatting import format_value
 from funnel_core.page_state.page_text import escape_markdown as md
-from pages import _ui
+from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
@@ -30,13 +30,19 @@ if len(source) > 60:  # the sidebar shows it in full
 basics = {k: _ui.context().get(k) for k in ("period", "currency")}
 st.caption(f"Compared: **{md(period_label)}** · {snapshot_state.context_summary(basics)}"
            + (f" · from {md(source)}" if source else ""))
+year_ago = snapshot_state.year_ago_note(_ui.periods(), st.session_state.get("selected_period"),
+                                        _ui.context())
+if year_ago:
+    st.caption(f":material/history: {md(year_ago)}; ARR growth and the Rule of 40 use it.")
 
 # --- segment: which benchmarks apply (one compact row; the headline and the chart stay in view) -
 SEGMENT_HELP = ("Your segment picks which published figures apply. Leave it on Not said to see "
                 "every figure; the table names the segment of each one.")
-seg_cols = st.columns(4)
+seg_cols = st.columns(3)  # two rows of three: the labels stay whole on a laptop screen
 for i, key in enumerate(_ui.SEGMENT_KEYS):
-    _ui.context_selector(key, f"rs_{key}", container=seg_cols[i], help=SEGMENT_HELP)
+    _ui.context_selector(key, f"rs_{key}", container=seg_cols[i % 3], help=SEGMENT_HELP)
+    if key == "arr_band":
+        _ui.arr_band_hint(seg_cols[i % 3])
 
 # --- headline ---------------------------------------------------------------------------------
 head = page_headline.headline(report)
@@ -184,7 +190,7 @@ with detail_tab:
             st.warning(w, icon=":material/warning:")
         placed = [c for c in item.comparisons if c.user_value is not None]
         if not item.comparisons:
-            st.info("No published benchmark for this KPI matches your segment.")
+            st.info(comparison_tables.no_benchmark_text(kpi_id).capitalize() + ".")
         elif not placed:
             st.info("Your value cannot be placed against these figures: "
                     + "; ".join(c.reason or "" for c in item.comparisons))
@@ -201,7 +207,7 @@ with detail_tab:
                     key=f"detail_bench_{kpi_id}")
             chart = _ui.chart(f"bullet1-{kpi_id}|{chosen}")
             if chart is not None:
-                st.altair_chart(chart, theme=None)
+                _charts.show_chart(chart, "results_bullet_chart")
         if detail.benchmarks:
             st.markdown("**Every matching benchmark, and how your value was matched to it**")
             st.dataframe(
@@ -223,14 +229,14 @@ with funnel_tab:
     if funnel_tab.open:
         chart = _ui.chart("funnel")
         if chart is not None:
-            st.altair_chart(chart, theme=None)
+            _charts.show_chart(chart, "results_funnel_chart")
         else:
             st.info("The funnel chart needs at least website visitors and leads.")
         st.subheader("Where to focus")
         _focus_list()
         chart = _ui.chart("focus")
         if chart is not None:
-            st.altair_chart(chart, theme=None)
+            _charts.show_chart(chart, "results_focus_chart")
 
 with revenue_tab:
     if revenue_tab.open:
@@ -243,7 +249,7 @@ with revenue_tab:
                            delta_arrow="off", help=card.help, border=True, height="stretch")
         chart = _ui.chart("mrr-bridge")
         if chart is not None:
-            st.altair_chart(chart, theme=None)
+            _charts.show_chart(chart, "results_mrr_bridge_chart")
         else:
             st.info("The MRR bridge needs MRR at start and at least one of new, expansion, "
                     "contraction or churned MRR.")

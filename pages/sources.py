@@ -12,7 +12,7 @@ from pages import _ui
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=_ui.REPORT_CACHE_TTL, show_spinner=False)
 def _catalogue_table(catalogue_key: str):
     import json
 
@@ -48,8 +48,8 @@ with catalogue_tab:
     st.dataframe(
         shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 640),
         column_order=["KPI", "Figure", "Segment", "Status", "Source", "Link", "Year", "Sample",
-                      "Statistic", "ACV band", "Trial type", "Motion", "Product category",
-                      "Definition", "Note", "Origin"],
+                      "Statistic", "ACV band", "ARR band", "Funding", "Trial type", "Motion",
+                      "Product category", "Definition", "Note", "Origin"],
         column_config={
             "KPI": st.column_config.TextColumn(pinned=True, width=140),
             "Figure": st.column_config.TextColumn(width=190),
@@ -57,7 +57,10 @@ with catalogue_tab:
             "Status": st.column_config.TextColumn(width=150),
             "Source": st.column_config.TextColumn(width=280),
             "Link": st.column_config.LinkColumn(display_text="open ↗", width=70),
-            "Year": st.column_config.TextColumn(width=60),
+            "Year": st.column_config.TextColumn(
+                width=110, help="The year the data describes (and when it was published); "
+                                "'dated': more than five years old, so a newer figure is "
+                                "preferred as the main benchmark"),
             "Note": st.column_config.TextColumn(width="large"),
             "Definition": st.column_config.TextColumn(width="medium"),
         })

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from funnel_core.benchmarks.catalogue import UNMAPPED_FIGURES, Benchmark, load_catalogue
+from funnel_core.benchmarks.catalogue import FILTER_COLUMNS, UNMAPPED_FIGURES, Benchmark, load_catalogue
 from funnel_core.benchmarks.compare import compare, primary_comparison
 from funnel_core.domain.constants import MONTHS_IN_PERIOD
 from funnel_core.domain.formatting import format_value
@@ -202,12 +202,11 @@ def _pct(value: float) -> str:
 
 
 def _specificity(b: Benchmark) -> int:
-    return sum(1 for dim in (b.acv_band, b.trial_type, b.motion, b.product_category)
-               if dim != ("any",))
+    return sum(1 for column in FILTER_COLUMNS if getattr(b, column) != ("any",))
 
 
 def _churn_curves(context: Mapping[str, Any], catalogue: Sequence[Benchmark]) -> list[RetentionBenchmark]:
-    selectors = {k: context.get(k) for k in ("acv_band", "trial_type", "motion", "product_category")}
+    selectors = {k: context.get(k) for k in FILTER_COLUMNS}
     said = any(v not in (None, "", "any") for v in selectors.values())
     status_rank = {"V": 0, "S": 1, "U": 2}
     candidates = [(i, b) for i, b in enumerate(catalogue)

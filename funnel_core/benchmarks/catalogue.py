@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from funnel_core.benchmarks.catalogue_files import records as _records
@@ -55,6 +55,7 @@ __all__ = [
     "benchmarks_for",
     "load_catalogue",
     "load_catalogue_bytes",
+    "no_benchmark_text",
 ]
 
 _NUMBER_COLUMNS: tuple[str, ...] = ("low", "median", "high")
@@ -115,18 +116,29 @@ def _number(value: str, *, file: str, row: int, column: str) -> float | None:
     return number
 
 
-def _year(value: str, *, file: str, row: int) -> int | None:
+def _year(value: str, *, file: str, row: int, column: str = "year") -> int | None:
     if value == "":
         return None
     try:
         year = int(value)
     except ValueError:
         raise CatalogueError(f"'{value}' is not a year (a whole number like 2023)",
-                             file=file, row=row, column="year") from None
+                             file=file, row=row, column=column) from None
     if not _YEAR_MIN <= year <= _YEAR_MAX:
         raise CatalogueError(f"{year} is not a year between {_YEAR_MIN} and {_YEAR_MAX}",
-                             file=file, row=row, column="year")
+                             file=file, row=row, column=column)
     return year
+
+
+def _published(value: str, year: int | None, *, file: str, row: int) -> int | None:
+    """The year of publication; never before the year the data describes."""
+    published = _year(value, file=file, row=row, column="published")
+    if published is not None and year is not None and published < year:
+        raise CatalogueError(f"published in {published}, before the year its data describes "
+                             f"({year}, column 'year'): put the data year in 'year' and the "
+                             "year of publication in 'published'",
+                             file=file, row=row, column="published")
+    return published
 
 
 def _filter(value: str, column: str, *, file: str, row: int) -> tuple[str, ...]:
@@ -232,8 +244,9 @@ def _parse_row(values: Mapping[str, str], *, file: str, row: int, origin: str) -
                      column="period")
     status = _choice(values["status"], STATUS_LABELS, "status", file=file, row=row,
                      column="status")
-    filters = {c: _filter(values[c], c, file=file, row=row) for c in FILTER_COLUMNS}
+    filters = {c: _filter(values.get(c, ""), c, file=file, row=row) for c in FILTER_COLUMNS}
     year = _year(values["year"], file=file, row=row)
+    published = _published(values.get("published", ""), year, file=file, row=row)
     comparability = _choice(values.get("comparability") or OPTIONAL_COLUMNS["comparability"],
                             COMPARABILITY, "comparability", file=file, row=row,
                             column="comparability")
@@ -249,7 +262,8 @@ def _parse_row(values: Mapping[str, str], *, file: str, row: int, origin: str) -
         motion=filters["motion"], product_category=filters["product_category"],
         source=values["source"], year=year, sample=values["sample"], url=values["url"],
         status=status, note=values["note"], comparability=comparability,
-        publication=publication, bound=bound, origin=origin,
+        publication=publication, bound=bound, arr_band=filters["arr_band"],
+        funding=filters["funding"], published=published, origin=origin,
     )
 
 
@@ -331,6 +345,19 @@ def load_catalogue(path: str | Path | None = None, *,
     except OSError as exc:
         raise CatalogueError(f"cannot be opened ({exc.strerror or exc})", file=file.name) from exc
     return list(_load_cached(str(resolved), stat.st_mtime_ns, stat.st_size, origin))
+
+
+def no_benchmark_text(kpi: str, catalogue: Sequence[Benchmark] | None = None) -> str:
+    """What to say for a KPI without a matching figure; a figure is never invented.
+
+    ``"no published benchmark in our catalogue"`` when ``catalogue`` (the shipped one when
+    ``None``) has no figure for the KPI at all (gross margin, for one), else ``"no published
+    benchmark in our catalogue matches your segment"``.
+    """
+    rows = load_catalogue() if catalogue is None else catalogue
+    if any(b.kpi == kpi for b in rows):
+        return "no published benchmark in our catalogue matches your segment"
+    return "no published benchmark in our catalogue"
 
 
 def load_catalogue_bytes(data: bytes, filename: str) -> list[Benchmark]:

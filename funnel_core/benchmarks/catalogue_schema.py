@@ -16,7 +16,9 @@ from typing import Any
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ANY,
+    ARR_BANDS,
     ASSETS_DIR,
+    FUNDING,
     MOTIONS,
     PRODUCT_CATEGORIES,
     TRIAL_TYPES,
@@ -43,9 +45,12 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
 #: Columns a catalogue file may have after the required ones, with the value used when a file
 #: leaves them out: ``comparability`` (direct / approximate / doubtful), ``publication`` (a
 #: stable key shared by every edition and figure of one publication, e.g. ``recurly_churn``;
-#: empty = the row stands alone) and ``bound`` (inclusive / strict: whether the bound of a
-#: threshold, target or concern level itself meets it).
-OPTIONAL_COLUMNS: dict[str, str] = {"comparability": "direct", "publication": "", "bound": "inclusive"}
+#: empty = the row stands alone), ``bound`` (inclusive / strict: whether the bound of a
+#: threshold, target or concern level itself meets it), ``arr_band`` and ``funding`` (the
+#: peers' size by ARR and how they are funded, ``any`` = all) and ``published`` (the year the
+#: figure was published, beside ``year``, the year its data describes; empty = not stated).
+OPTIONAL_COLUMNS: dict[str, str] = {"comparability": "direct", "publication": "", "bound": "inclusive",
+                                    "arr_band": ANY, "funding": ANY, "published": ""}
 
 #: Columns that select benchmarks by the user's context, with their allowed keys.
 FILTER_COLUMNS: dict[str, Mapping[str, str]] = {
@@ -53,6 +58,8 @@ FILTER_COLUMNS: dict[str, Mapping[str, str]] = {
     "trial_type": TRIAL_TYPES,
     "motion": MOTIONS,
     "product_category": PRODUCT_CATEGORIES,
+    "arr_band": ARR_BANDS,
+    "funding": FUNDING,
 }
 
 #: The shipped catalogue.
@@ -70,12 +77,18 @@ UNMAPPED_FIGURES: tuple[str, ...] = (
     "Forrester: fewer than 1 % of B2B inquiries become customers (quoted while checking the "
     "same article's 2 % MQL -> SQL figure; no status given). A description of typical funnels, "
     "not a goal or a median, so it is not compared with lead -> customer conversion.",
-    "Magic number: above 1 spend more, 0.5-1 inefficient, below 0.5 broken, median about 0.7 "
-    "(Scale Venture Partners; KeyBanc 2024). Needs quarterly net new ARR and prior-quarter "
-    "spend, which the product does not ask for.",
-    "Rule of 40: reached by about one company in three; median score about 11 for post-2017 "
-    "IPOs (McKinsey 2021; Blossom Street Ventures 2024). Needs growth rate and profit margin, "
-    "which the product does not ask for.",
+    "Growth and Rule of 40 by NRR x CAC payback (High Alpha, 2024 data, published 2025; status "
+    "S): NRR >= 100 % and payback < 18 months: growth 65 %, Rule of 40 45; NRR >= 100 % and "
+    "payback >= 18 months: 35 % / 5; NRR < 100 % and payback < 18 months: 25 % / 35; NRR < "
+    "100 % and payback >= 18 months: 20 % / 0. Medians of companies grouped by two KPIs, not a "
+    "benchmark of one: shown as the NRR x CAC payback quadrant chart.",
+    "Sales & marketing spend of PE-backed companies: 33 % of revenue (Benchmarkit, 2024 data; "
+    "status S). The funding choices here are venture-backed and bootstrapped; the figure is in "
+    "the note of the VC-backed row.",
+    "Average B2B sales cycle: 6.5 months (Ebsta x Pavilion 2025, status U). The product does "
+    "not measure the length of the sales cycle.",
+    "Monthly customer churn of B2C subscription businesses: 6.77 % (an earlier edition of "
+    "Recurly's churn benchmarks, status S). Consumer subscriptions, not B2B SaaS.",
     "Time to value: 1 day 12 h on average (Userpilot benchmark reports 2024-2025). The product "
     "does not measure time to value.",
     "Month-1 user retention: 46.9 % on average (Userpilot benchmark reports 2024-2025). The "
@@ -139,8 +152,9 @@ class Benchmark:
     segment : the companies the figure describes, in words.
     acv_band, trial_type, motion, product_category : context filters, each ``("any",)`` or
         a tuple of keys of the matching constants dict.
-    source, year, sample, url : provenance; ``year`` is ``None`` when unknown, ``url`` empty
-        when unconfirmed.
+    source, year, sample, url : provenance; ``year`` is the year the data describes (``None``
+        when unknown), ``sample`` the companies or records behind the figure as the source states
+        them (empty when it does not), ``url`` empty when unconfirmed.
     status : ``V``, ``S`` or ``U`` (see :data:`funnel_core.domain.constants.STATUS_LABELS`).
     note : caveats.
     comparability : ``direct``, ``approximate`` or ``doubtful``
@@ -150,6 +164,11 @@ class Benchmark:
         count once per KPI (:func:`funnel_core.benchmarks.matching.mark_editions`).
     bound : ``inclusive`` or ``strict`` (:data:`funnel_core.domain.constants.BOUNDS`): whether
         the one bound of a threshold, target or concern level itself meets it.
+    arr_band, funding : context filters like ``acv_band`` (optional columns, ``("any",)`` when
+        absent): the peers' ARR band and funding.
+    published : the year the figure was published (``None`` when not stated); ``year`` is the
+        year its data describes, which decides its age
+        (:func:`funnel_core.benchmarks.age.is_dated`).
     origin : ``"published"`` for the shipped catalogue, else the user file's name.
     """
 
@@ -177,6 +196,9 @@ class Benchmark:
     comparability: str = "direct"
     publication: str = ""
     bound: str = "inclusive"
+    arr_band: tuple[str, ...] = (ANY,)
+    funding: tuple[str, ...] = (ANY,)
+    published: int | None = None
     origin: str = "published"
 
     def matches(self, context: Mapping[str, str | None]) -> bool:
@@ -184,8 +206,8 @@ class Benchmark:
 
         Parameters
         ----------
-        context : mapping with any of ``acv_band``, ``trial_type``, ``motion``,
-            ``product_category``; other keys are ignored.
+        context : mapping with any of :data:`FILTER_COLUMNS` (``acv_band``, ``trial_type``,
+            ``motion``, ``product_category``, ``arr_band``, ``funding``); other keys are ignored.
 
         Returns
         -------

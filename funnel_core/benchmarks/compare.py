@@ -25,6 +25,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from funnel_core.benchmarks.age import dated_note, is_dated, year_text
 from funnel_core.benchmarks.caveats import approximate_caveat, compounding_caveat, definition_mismatch
 from funnel_core.benchmarks.catalogue import Benchmark, load_catalogue
 from funnel_core.benchmarks.matching import choose_main, is_central, mark_editions
@@ -86,7 +87,9 @@ class BenchmarkComparison:
     caveats: tuple[str, ...] = ()
     superseded_by: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, current_year: int | None = None) -> dict[str, Any]:
+        """JSON-safe fields; ``dated`` and ``year_text`` are judged in ``current_year`` (``None``:
+        the clock's year)."""
         b = self.benchmark
         return {
             "benchmark_id": b.id,
@@ -114,6 +117,11 @@ class BenchmarkComparison:
             "source": b.source,
             "publication": b.publication,
             "year": b.year,
+            "published": b.published,
+            "year_text": year_text(b, current_year),
+            "dated": is_dated(b, current_year),
+            "arr_band": list(b.arr_band),
+            "funding": list(b.funding),
             "sample": b.sample,
             "url": b.url,
             "status": b.status,
@@ -141,8 +149,11 @@ class KpiComparison:
 
     kpi: KpiResult
     comparisons: tuple[BenchmarkComparison, ...]
-    #: the user's benchmark selectors (trial type, motion, ACV band, category; None = not said)
+    #: the user's benchmark selectors (trial type, motion, ACV band, category, ARR band,
+    #: funding; None = not said)
     selectors: Mapping[str, str | None] = field(default_factory=dict)
+    #: the year that decides which figures are dated (``None``: the clock's year)
+    current_year: int | None = None
 
     @property
     def id(self) -> str:
@@ -159,7 +170,8 @@ class KpiComparison:
     @functools.cached_property
     def main_comparison(self) -> BenchmarkComparison | None:
         """The main benchmark's comparison (also when the KPI itself is not computable)."""
-        return choose_main(self.comparisons, self.selectors, self.kpi.spec.unit)
+        return choose_main(self.comparisons, self.selectors, self.kpi.spec.unit,
+                           year=self.current_year)
 
     @property
     def main_benchmark(self) -> str | None:
@@ -187,6 +199,9 @@ class KpiComparison:
         notes += [c for c in main.caveats if c not in notes]
         if main.benchmark.status == "U":
             notes.append("based on an unverified figure (source not found)")
+        dated = dated_note(main.benchmark, self.current_year)
+        if dated:
+            notes.append(dated)
         if not is_central(main.benchmark):
             kind = _BAR_WORDS.get(main.benchmark.statistic, main.benchmark.statistic)
             notes.append(f"against {kind}, not a median: no central figure is published for "
@@ -200,7 +215,7 @@ class KpiComparison:
         data["main_benchmark"] = self.main_benchmark
         data["verdict_note"] = self.verdict_note
         data["position"] = main.position if main is not None and self.verdict is not None else None
-        data["benchmarks"] = [c.to_dict() for c in self.comparisons]
+        data["benchmarks"] = [c.to_dict(self.current_year) for c in self.comparisons]
         return data
 
 
@@ -310,7 +325,7 @@ def compare_one(result: KpiResult, benchmark: Benchmark, *, margin_given: bool |
 
 def compare_kpi(result: KpiResult, benchmarks: Sequence[Benchmark],
                 selectors: Mapping[str, str | None], *, margin_given: bool | None = None,
-                snapshot_period: str | None = None) -> KpiComparison:
+                snapshot_period: str | None = None, current_year: int | None = None) -> KpiComparison:
     """One KPI against its matching benchmarks: comparisons, editions grouped, main benchmark.
 
     Parameters
@@ -319,16 +334,18 @@ def compare_kpi(result: KpiResult, benchmarks: Sequence[Benchmark],
     benchmarks : the rows matching the user's context, in catalogue order.
     selectors : the user's segment choices.
     margin_given, snapshot_period : see :func:`compare_one`.
+    current_year : the year that decides which figures are dated (``None``: the clock's).
     """
     compared = [compare_one(result, b, margin_given=margin_given, snapshot_period=snapshot_period)
                 for b in benchmarks]
-    kept = mark_editions(compared, selectors, result.spec.unit)
+    kept = mark_editions(compared, selectors, result.spec.unit, year=current_year)
     compared = [c if by is None else dataclasses.replace(c, superseded_by=by)
                 for c, by in zip(compared, kept)]
-    return KpiComparison(result, tuple(compared), selectors)
+    return KpiComparison(result, tuple(compared), selectors, current_year)
 
 
-def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) -> ComparisonReport:
+def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None, *,
+            current_year: int | None = None) -> ComparisonReport:
     """Compute every KPI of ``snapshot`` and compare it with every matching benchmark.
 
     Parameters
@@ -336,6 +353,7 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
     snapshot : the user's numbers and context.
     catalogue : benchmarks to use; the shipped catalogue when ``None``. A user catalogue can be
         appended to the shipped one by the caller.
+    current_year : the year that decides which figures are dated (``None``: the clock's).
     """
     if catalogue is None:
         catalogue = load_catalogue()
@@ -347,7 +365,7 @@ def compare(snapshot: Snapshot, catalogue: Sequence[Benchmark] | None = None) ->
     margin_given = snapshot.get("gross_margin") is not None
     items = tuple(
         compare_kpi(result, by_kpi.get(result.id, []), selectors, margin_given=margin_given,
-                    snapshot_period=snapshot.context.period)
+                    snapshot_period=snapshot.context.period, current_year=current_year)
         for result in compute_kpis(snapshot))
     warnings = tuple(w.message for w in input_warnings(snapshot))
     return ComparisonReport(snapshot, items, warnings)

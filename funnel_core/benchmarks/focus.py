@@ -143,7 +143,7 @@ def focus_comparison(item: KpiComparison) -> BenchmarkComparison | None:
     if main is None or not weak(main):
         return main
     sound = [c for c in item.counted() if c.verdict is not None and not weak(c)]
-    return choose_main(sound, item.selectors, item.kpi.spec.unit) or main
+    return choose_main(sound, item.selectors, item.kpi.spec.unit, year=item.current_year) or main
 
 
 def _worse_primary(report: ComparisonReport, kpi_id: str) -> tuple[KpiComparison, BenchmarkComparison] | None:

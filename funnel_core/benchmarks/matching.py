@@ -10,10 +10,13 @@ KPI (:func:`choose_main`):
    of your own catalogue (board targets, an investor's figures), when you loaded one for this
    KPI, come before published ones: you chose them; a figure marked ``doubtful`` is never
    chosen while another exists, and **targets, thresholds, concern levels and good/great bars
-   are never chosen while a central figure exists**;
+   are never chosen while a central figure exists**; a **dated** figure (data more than five
+   years old, :mod:`funnel_core.benchmarks.age`) is never chosen while a newer one of the
+   figures left exists (a row without a year is neither dated nor newer);
 1. the closest segment match: a row made for exactly the segment you chose (a row for two
    values counts half) before a row for all segments, which comes before a row for a segment
-   you did not say you are in;
+   you did not say you are in (segment columns: trial type, motion, contract size, product
+   category, ARR band and funding, all alike);
 2. the best verification status: V before S before U;
 3. a central statistic: quartiles (a median with its spread) before a median, an average, then
    a range (without any central figure: good/great, then a target, a threshold, a concern level);
@@ -32,7 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-from funnel_core.benchmarks.catalogue_schema import Benchmark
+from funnel_core.benchmarks.age import is_dated, is_fresh
+from funnel_core.benchmarks.catalogue_schema import FILTER_COLUMNS, Benchmark
 from funnel_core.domain.constants import ANY, NON_CENTRAL_STATISTICS
 
 __all__ = [
@@ -53,7 +57,7 @@ STATUS_RANK: dict[str, int] = {"V": 0, "S": 1, "U": 2}
 STATISTIC_RANK: dict[str, int] = {"quartiles": 0, "median": 1, "average": 2, "range": 3,
                                   "good_great": 4, "target": 5, "threshold": 6, "concern": 7}
 _COMPARABILITY_RANK: dict[str, int] = {"direct": 0, "approximate": 1, "doubtful": 2}
-_SEGMENT_COLUMNS: tuple[str, ...] = ("acv_band", "trial_type", "motion", "product_category")
+_SEGMENT_COLUMNS: tuple[str, ...] = tuple(FILTER_COLUMNS)
 
 
 class _Compared(Protocol):
@@ -134,7 +138,7 @@ def _tier(comparison: _Compared, unit: str | None) -> int:
 
 
 def choose_main(comparisons: Iterable[C], selectors: Mapping[str, str | None],
-                unit: str | None = None) -> C | None:
+                unit: str | None = None, *, year: int | None = None) -> C | None:
     """The main benchmark of one KPI by the rule in this module's docstring.
 
     Parameters
@@ -142,6 +146,7 @@ def choose_main(comparisons: Iterable[C], selectors: Mapping[str, str | None],
     comparisons : the KPI's comparisons, in catalogue order.
     selectors : the user's segment choices (``None`` = not chosen).
     unit : the KPI's unit; when your value is missing, rows in this unit are preferred.
+    year : the current year, which decides what is dated (``None``: from the clock).
 
     Returns
     -------
@@ -156,12 +161,14 @@ def choose_main(comparisons: Iterable[C], selectors: Mapping[str, str | None],
     pool = [c for c in pool if c.benchmark.origin != "published"] or pool
     pool = [c for c in pool if c.benchmark.comparability != "doubtful"] or pool
     pool = [c for c in pool if is_central(c.benchmark)] or pool
+    if any(is_fresh(c.benchmark, year) for c in pool):
+        pool = [c for c in pool if not is_dated(c.benchmark, year)]
     order = {id(c): i for i, c in enumerate(items)}
     return min(pool, key=lambda c: (*main_key(c.benchmark, selectors), order[id(c)]))
 
 
 def mark_editions(comparisons: Sequence[C], selectors: Mapping[str, str | None],
-                  unit: str | None = None) -> list[str | None]:
+                  unit: str | None = None, *, year: int | None = None) -> list[str | None]:
     """For each comparison, the id of the row counted in its place (``None`` = counted itself).
 
     Rows with the same non-empty ``publication`` (and origin) are one source: the newest edition
@@ -182,7 +189,7 @@ def mark_editions(comparisons: Sequence[C], selectors: Mapping[str, str | None],
         newest = max((c.benchmark.year or 0) for c in members if _tier(c, unit) == best_tier)
         candidates = [c for c in members
                       if _tier(c, unit) == best_tier and (c.benchmark.year or 0) == newest]
-        kept = choose_main(candidates, selectors, unit)
+        kept = choose_main(candidates, selectors, unit, year=year)
         assert kept is not None
         for i in indexes:
             if comparisons[i] is not kept:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from funnel_core.benchmarks.age import year_text
 from funnel_core.benchmarks.compare import BenchmarkComparison, KpiComparison
 from funnel_core.charts.labels import VERDICT_ORDER, VERDICT_WORDS, benchmark_figure_text, period_words
 from funnel_core.charts.theme import Theme
@@ -39,7 +40,7 @@ def tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) -
         "user_value": user + (f" {per}" if per else ""),
         "benchmark": benchmark_figure_text(b, currency) + (f" {per}" if per else ""),
         "source": b.source,
-        "year": str(b.year) if b.year is not None else "not given",
+        "year": year_text(b) or "not given",
         "segment": b.segment,
         "period": per or "no period",
         "status": f"{b.status}: {STATUS_LABELS.get(b.status, b.status)}",

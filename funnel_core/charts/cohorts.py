@@ -1,10 +1,14 @@
 """Altair charts of a :class:`~funnel_core.metrics.cohorts.CohortResult`.
 
-All charts use colour-blind-safe sequential schemes (``blues`` for the heatmap,
+All charts use colour-blind-safe colours (a blue ramp for logo retention in the heatmap, an
+orange - grey - blue ramp diverging at 100 % where a cohort's MRR grows past its start,
 ``viridis`` for one-colour-per-cohort lines and areas), readable axis titles, percentage
 labels, and the data source as the subtitle. Every function returns an Altair chart
 object (``alt.Chart`` or, where text or rules are layered on top, ``alt.LayerChart``)
-ready for ``st.altair_chart`` or ``chart.save("x.html")``.
+ready for ``st.altair_chart`` or ``chart.save("x.html")``. Each carries its accessible
+``description`` and its words in ``usermeta`` (:func:`funnel_core.charts.vega.chart_words`), so
+the app can draw the plot as wide as its column with the words as text around it
+(:mod:`funnel_core.charts.screen`); legends sit above or below the plot, where they fit a phone.
 
 Months are counted one way everywhere: *months since start*, where month 0 is the month a
 customer started paying, month 1 their 2nd month, and so on (:data:`MONTHS_TITLE`,
@@ -22,11 +26,19 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
+from funnel_core.charts.vega import chart_words
 from funnel_core.metrics.cohorts import CohortResult
 
-#: Colour-blind-safe sequential schemes (Vega names).
-HEATMAP_SCHEME = "blues"
+#: Heatmap colours: a blue ramp from 0 to 100 % (logo retention), and where a value passes
+#: 100 % (revenue retention with expansion) a ramp diverging at 100 %: orange below (lost),
+#: light grey at 100 %, blue above (grown) - colour-blind safe, and 131 % never looks like 100 %.
+HEATMAP_RAMP = ("#f7fbff", "#6baed6", "#08306b")
+DIVERGING_RAMP = ("#b35806", "#f2f2f2", "#2166ac")
+HEATMAP_SCHEME = "blues"  # the ramp above, by its Vega name (kept for callers)
 COHORT_SCHEME = "viridis"
+_DARK_INK, _LIGHT_INK = "#1a1a1a", "#ffffff"
+#: Header of the cohort-size column of the heatmap (a short one where the cells are narrow).
+SIZE_COLUMN = "Customers"
 AVERAGE_COLOUR = "#111111"
 BENCHMARK_COLOUR = "#d55e00"  # Okabe-Ito vermillion, distinct from viridis
 
@@ -52,10 +64,71 @@ def month_ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
-def _title(text: str, result: CohortResult, *extra: str | None) -> alt.TitleParams:
+def rise_note(metric: str = "logo") -> str:
+    """Why the bold all-cohorts line can go up from one month to the next."""
+    if metric == "logo":
+        back = "customers who stopped paying and came back (reactivations) count as paying again"
+    else:
+        back = ("customers who pay more (expansion) or come back (reactivations) add to their "
+                "cohort's MRR")
+    return (f"The bold line can rise from one month to the next: {back}, and later months "
+            "average over fewer, older cohorts only")
+
+
+#: Characters per subtitle line in the exported picture (about 640 px at 12 px).
+_SUBTITLE_WRAP = 100
+
+
+def subtitle_lines(paragraphs: Sequence[str]) -> list[str]:
+    """Subtitle paragraphs wrapped for the exported picture (about 640 px at 12 px)."""
+    return [line for part in paragraphs
+            for line in (textwrap.wrap(part, _SUBTITLE_WRAP, break_on_hyphens=False) or [part])]
+
+
+def _title(text: str, result: CohortResult, *extra: str | None
+           ) -> tuple[alt.TitleParams, list[str]]:
+    """The chart's title (subtitle wrapped for the picture) and the subtitle's paragraphs."""
     subtitle = [result.caption, *(e for e in extra if e)]
-    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start",
-                           subtitleColor="#555555")
+    return alt.TitleParams(text=text, subtitle=subtitle_lines(subtitle), anchor="start",
+                           subtitleColor="#555555"), subtitle
+
+
+def words_props(title: str, subtitle: Sequence[str], description: str) -> dict[str, Any]:
+    """``usermeta`` and ``description`` of a chart (see the module docstring): the title and
+    the subtitle's paragraphs as given, before they were wrapped for the picture."""
+    words = chart_words(title, subtitle, (), description)
+    return {"usermeta": {"words": words}, "description": words["description"]}
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour (channels 0-1)."""
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _ramp_colour(value: float, domain: Sequence[float], ramp: Sequence[str]
+                 ) -> tuple[float, float, float]:
+    """The colour of ``value`` on a piecewise-linear RGB ramp (Vega's ``interpolate: rgb``)."""
+    value = min(max(value, domain[0]), domain[-1])
+    for i in range(len(domain) - 1):
+        lo, hi = domain[i], domain[i + 1]
+        if value <= hi or i == len(domain) - 2:
+            t = 0.0 if hi == lo else (value - lo) / (hi - lo)
+            a, b = _rgb(ramp[i]), _rgb(ramp[i + 1])
+            return tuple(x + (y - x) * t for x, y in zip(a, b))  # type: ignore[return-value]
+    return _rgb(ramp[-1])  # pragma: no cover - the loop always returns
+
+
+def cell_ink(value: float, domain: Sequence[float], ramp: Sequence[str]) -> str:
+    """The text colour with the higher WCAG contrast on the cell colour of ``value``."""
+    lum = _luminance(_ramp_colour(value, domain, ramp))
+    on_dark = (1.05) / (lum + 0.05)
+    on_light = (lum + 0.05) / (_luminance(_rgb(_DARK_INK)) + 0.05)
+    return _LIGHT_INK if on_dark > on_light else _DARK_INK
 
 
 def _long(result: CohortResult, metric: str) -> pd.DataFrame:
@@ -68,55 +141,111 @@ def _long(result: CohortResult, metric: str) -> pd.DataFrame:
     return long
 
 
+def heatmap_scale(values: Sequence[float]) -> tuple[list[float], tuple[str, ...], bool]:
+    """Domain, colour ramp and whether it diverges at 100 %, for heatmap cells ``values``.
+
+    Up to 100 %: a blue ramp over 0-100 %. Any value above 100 %: orange below 100 %, light
+    grey at 100 %, blue above, up to the largest value, so 131 % stands out from 100 %.
+    """
+    vmax = max([1.0, *(float(v) for v in values if math.isfinite(float(v)))])
+    if vmax > 1.0 + 1e-9:
+        return [0.0, 1.0, vmax], DIVERGING_RAMP, True
+    return [0.0, 0.5, 1.0], HEATMAP_RAMP, False
+
+
 def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "logo"
                    ) -> alt.LayerChart:
-    """Cohort x months-since-start heatmap with every cell labelled in %.
+    """Cohort x months-since-start heatmap with every cell labelled in %, and a first column
+    with each cohort's size (customers who started that month).
 
     Parameters
     ----------
     result : from :func:`funnel_core.metrics.cohorts.compute_cohorts`.
     metric : ``"logo"`` (customers still paying / cohort size) or ``"revenue"``
         (cohort MRR in month k / cohort MRR in month 0; may exceed 100 %).
+
+    The colours follow :func:`heatmap_scale`; each label is drawn in the ink (dark or white)
+    with the higher contrast on its cell. The chart is 36 px a month wide when exported; on
+    screen it takes its column's width, and the cell labels shrink (down to 7 px) or, in cells
+    narrower than 24 px, give way to the tooltip.
     """
     if metric not in _METRICS:
         raise ValueError(f"metric must be 'logo' or 'revenue', not {metric!r}")
     _, label = _METRICS[metric]
+    short = label.split(" (")[0]
     data = _long(result, metric)
-    n_cohorts = max(1, data["cohort"].nunique())
-    n_months = max(1, data["months_since_start"].nunique())
-    vmax = max(1.0, float(data["value"].max())) if len(data) else 1.0
-    base = alt.Chart(data).encode(
-        x=alt.X("months_since_start:O", title=MONTHS_TITLE,
-                axis=alt.Axis(labelAngle=0, titleLimit=600)),
-        y=alt.Y("cohort:O", title="Start-month cohort", sort="ascending"),
+    domain, ramp, diverging = heatmap_scale(data["value"].tolist())
+    data["column"] = data["months_since_start"].astype(str)
+    data["kind"] = "cell"
+    data["ink"] = [cell_ink(float(v), domain, ramp) for v in data["value"]]
+    data["value_text"] = [f"{v:.0%}" for v in data["value"]]
+    cohorts = [str(c) for c in result.sizes.index.astype(str)]
+    sizes = pd.DataFrame({"cohort": cohorts, "size": [int(v) for v in result.sizes.to_numpy()],
+                          "column": SIZE_COLUMN, "kind": "size"})
+    sizes["value_text"] = [f"{n:,}" for n in sizes["size"]]
+    months = sorted(data["months_since_start"].unique().tolist()) or [0]
+    columns = [SIZE_COLUMN, *(str(k) for k in range(int(max(months)) + 1))]
+    n_columns, n_cohorts = len(columns), max(1, len(cohorts))
+    frame = pd.concat([sizes, data], ignore_index=True)
+    x = alt.X("column:O", title=MONTHS_TITLE, sort=columns, scale=alt.Scale(domain=columns),
+              axis=alt.Axis(labelAngle=0, orient="top", titleLimit=alt.ExprRef("width"),
+                            labelExpr=(f"datum.value === '{SIZE_COLUMN}' ? (width / "
+                                       f"{n_columns} >= 66 ? '{SIZE_COLUMN}' : 'n') "
+                                       ": datum.value")))
+    y = alt.Y("cohort:O", title="Start-month cohort", sort=cohorts,
+              scale=alt.Scale(domain=cohorts))
+    cell_tooltip = [
+        alt.Tooltip("cohort:O", title="Cohort"),
+        alt.Tooltip("size:Q", title="Customers in cohort", format=","),
+        alt.Tooltip("months_since_start:O", title="Months since start"),
+        alt.Tooltip("value:Q", title=short, format=".1%"),
+    ]
+    is_cell, is_size = alt.datum.kind == "cell", alt.datum.kind == "size"
+    base = alt.Chart(frame).encode(x=x, y=y)
+    legend = alt.Legend(format=".0%", orient="top", direction="horizontal", gradientLength=200,
+                        titleOrient="left", titleLimit=200,
+                        values=[0.0, 0.5, 1.0, domain[-1]] if diverging else [0.0, 0.5, 1.0])
+    cells = base.transform_filter(is_cell).mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("value:Q", title=short,
+                        scale=alt.Scale(domain=domain, range=list(ramp), interpolate="rgb",
+                                        clamp=True),
+                        legend=legend),
+        tooltip=cell_tooltip,
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color("value:Q", title=label.split(" (")[0],
-                        scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, vmax]),
-                        legend=alt.Legend(format=".0%")),
-        tooltip=[
-            alt.Tooltip("cohort:O", title="Cohort"),
-            alt.Tooltip("size:Q", title="Customers in cohort", format=","),
-            alt.Tooltip("months_since_start:O", title="Months since start"),
-            alt.Tooltip("value:Q", title=label.split(" (")[0], format=".1%"),
-        ],
-    )
-    text = base.mark_text(fontSize=9 if n_months > 18 else 11).encode(
-        text=alt.Text("value:Q", format=".0%"),
-        color=alt.condition(alt.datum.value > 0.6 * vmax, alt.value("white"),
-                            alt.value("#222222")),
-    )
-    return alt.layer(cells, text).properties(
-        title=_title(f"Cohort {metric} retention", result,
-                     f"{label}; later months are blank until observed", MONTHS_NOTE),
-        width=alt.Step(28 if n_months > 18 else 36),
-        height=alt.Step(16 if n_cohorts > 18 else 22),
-    )
+    size_cells = base.transform_filter(is_size).mark_rect(color="#eef0f4", stroke="white",
+                                                          strokeWidth=1).encode(
+        tooltip=[alt.Tooltip("cohort:O", title="Cohort"),
+                 alt.Tooltip("size:Q", title="Customers who started that month", format=",")])
+    fit = f"width / {n_columns}"
+    text_props = dict(fontSize=alt.ExprRef(f"max(7, min(11, {fit} / 3.3))"),
+                      opacity=alt.ExprRef(f"{fit} >= 24 ? 1 : 0"))
+    text = base.transform_filter(is_cell).mark_text(**text_props).encode(
+        text=alt.Text("value_text:N"), color=alt.Color("ink:N", scale=None),
+        tooltip=cell_tooltip)
+    size_text = base.transform_filter(is_size).mark_text(fontWeight="bold", **text_props).encode(
+        text=alt.Text("value_text:N"), color=alt.value(_DARK_INK))
+    scale_note = ("Colours: orange below 100 %, grey at 100 %, blue above (the cohort's MRR grew "
+                  "past its start)" if diverging else "Colours: darker blue = more still paying")
+    title, paragraphs = _title(f"Cohort {metric} retention", result,
+                               f"{label}; later months are blank until observed", MONTHS_NOTE,
+                               "First column: customers in each cohort", scale_note)
+    description = (f"Heatmap of {short.lower()} for {len(cohorts)} start-month cohorts "
+                   f"({result.first_month} to {result.last_month}) by months since start, with "
+                   f"each cohort's size; values from {min(data['value'], default=0):.0%} to "
+                   f"{max(data['value'], default=0):.0%}.")
+    return alt.layer(size_cells, cells, size_text, text).properties(
+        title=title,
+        width=alt.Step(36),
+        height=(16 if n_cohorts > 18 else 22) * n_cohorts,
+        **words_props(title.text, paragraphs, description),
+    ).resolve_scale(color="independent")
 
 
 #: Font size and line height of the text next to a published one-month figure.
 _POINT_FONT = 11
 _POINT_LINE = 13
+#: Characters per line of that text: narrow enough to stay inside a phone-wide plot.
+_POINT_WRAP = 30
 
 
 def _point_lines(label: str, source: str) -> list[str]:
@@ -128,7 +257,7 @@ def _point_lines(label: str, source: str) -> list[str]:
     lines: list[str] = []
     for part in (main, rest, f"Source: {source}" if source else ""):
         if part:
-            lines += textwrap.wrap(part, 56, break_on_hyphens=False) or [part]
+            lines += textwrap.wrap(part, _POINT_WRAP, break_on_hyphens=False) or [part]
     return lines
 
 
@@ -156,6 +285,20 @@ def _point_rows(benchmarks: Sequence[Mapping[str, Any]] | None,
                      "text": "\n".join(lines), "lines": len(lines),
                      "align": "left" if month <= max(1, max_k) * 0.55 else "right"})
     return rows
+
+
+#: Legends below the plot are stacked, left-aligned, rather than side by side (side by side
+#: they are wider than a phone): Vega's legend layout, given as an expression because the
+#: Vega-Lite schema only takes one there.
+LEGEND_LAYOUT = alt.ExprRef("{bottom: {direction: 'vertical', anchor: 'start', margin: 14}}")
+_LEGEND_COLUMNS = 4
+
+
+def below() -> dict[str, Any]:
+    """Legend properties placing a legend below the plot (stacked with the others, see
+    :data:`LEGEND_LAYOUT`), its labels never wider than the plot."""
+    return {"orient": "bottom", "direction": "horizontal", "titleOrient": "top",
+            "labelLimit": alt.ExprRef("max(120, width - 40)"), "titleLimit": alt.ExprRef("width")}
 
 
 def retention_curves(result: CohortResult,
@@ -200,8 +343,7 @@ def retention_curves(result: CohortResult,
         x=x, y=y,
         color=alt.Color("cohort:O", title="Start-month cohort",
                         scale=alt.Scale(scheme=COHORT_SCHEME),
-                        legend=alt.Legend(columns=2 if n_cohorts > 12 else 1, symbolLimit=40,
-                                          orient="right")),
+                        legend=alt.Legend(columns=_LEGEND_COLUMNS, symbolLimit=40, **below())),
         detail="cohort:N",
         tooltip=[alt.Tooltip("cohort:O", title="Cohort"),
                  alt.Tooltip("months_since_start:Q", title="Months since start"),
@@ -212,9 +354,8 @@ def retention_curves(result: CohortResult,
         x=x, y=y,
         color=alt.Color("series:N", scale=alt.Scale(domain=[AVERAGE_LABEL],
                                                     range=[AVERAGE_COLOUR]),
-                        legend=alt.Legend(title="Bold line", orient="right",
-                                          symbolType="stroke", symbolStrokeWidth=4,
-                                          labelLimit=260)),
+                        legend=alt.Legend(title="Bold line", symbolType="stroke",
+                                          symbolStrokeWidth=4, **below())),
         tooltip=[alt.Tooltip("series:N", title="Line"),
                  alt.Tooltip("months_since_start:Q", title="Months since start"),
                  alt.Tooltip("value:Q", title=y_title, format=".1%")],
@@ -222,7 +363,7 @@ def retention_curves(result: CohortResult,
     layers: list[Any] = [lines, average]
     weights = "customers" if metric == "logo" else "month-0 MRR"
     extra = ["Thin lines: one per start-month cohort; bold: all cohorts, weighted by "
-             f"{weights}", MONTHS_NOTE]
+             f"{weights}", rise_note(metric), MONTHS_NOTE]
     if points:
         bdf = pd.DataFrame(points)
         tooltip = [alt.Tooltip("label:N", title="Published figure"),
@@ -245,11 +386,19 @@ def retention_curves(result: CohortResult,
             layers.append(sub.mark_text(color=BENCHMARK_COLOUR, **common)
                           .encode(x=x, y=y, text="text:N", tooltip=tooltip))
         extra.append("Diamonds: published figures for one month, drawn at that month only")
+    title, paragraphs = _title(f"{'Logo' if metric == 'logo' else 'Revenue'} retention by "
+                               "cohort", result, *extra)
+    overall_text = ", ".join(f"month {int(k)} {v:.0%}" for k, v in
+                             zip(avg["months_since_start"], avg["value"]))
+    description = (f"Line chart of {y_title.lower()} by months since start: one line per "
+                   f"start-month cohort ({n_cohorts}) and the weighted average of all cohorts "
+                   f"({overall_text})"
+                   + (f"; {len(points)} published figures drawn as diamonds" if points else "")
+                   + ".")
     return alt.layer(*layers).properties(
-        title=_title(f"{'Logo' if metric == 'logo' else 'Revenue'} retention by cohort",
-                     result, *extra),
-        width=640, height=360,
-    ).resolve_scale(color="independent")
+        title=title, width=640, height=360,
+        **words_props(title.text, paragraphs, description),
+    ).resolve_scale(color="independent").configure_legend(layout=LEGEND_LAYOUT)
 
 
 def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
@@ -266,26 +415,36 @@ def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
     long.columns = ["month", "cohort", "mrr"]
     months = list(data.index)
     n_months = len(months)
+    title, paragraphs = _title("MRR by start-month cohort", result,
+                               "Each band is the MRR of customers who started in that month")
+    totals = data.sum(axis=1)
+    description = (f"Stacked area chart of MRR by start-month cohort over {n_months} calendar "
+                   f"months ({months[0] if months else ''} to {months[-1] if months else ''}); "
+                   f"total MRR from {totals.iloc[0] if n_months else 0:,.0f} to "
+                   f"{totals.iloc[-1] if n_months else 0:,.0f}.")
     return alt.Chart(long).mark_area(opacity=0.9).encode(
         x=alt.X("month:O", title="Calendar month", sort=months,
                 scale=alt.Scale(domain=months, padding=0.1),
-                axis=alt.Axis(labelAngle=0 if n_months <= 12 else -45, labelOverlap=False,
-                              labelAlign="center" if n_months <= 12 else "right")),
+                # every month labelled (the first and the last included): flat while there
+                # is room (about 64 px a month), slanted in a narrow column or for many months
+                axis=alt.Axis(labelOverlap=False,
+                              labelAngle=alt.ExprRef(f"width / {max(1, n_months)} >= 64 ? 0 : -45"),
+                              labelAlign=alt.ExprRef(f"width / {max(1, n_months)} >= 64 ? "
+                                                     "'center' : 'right'"))),
         y=alt.Y("sum(mrr):Q", title="MRR", stack="zero", axis=alt.Axis(format="~s")),
         color=alt.Color("cohort:O", title="Start-month cohort",
                         scale=alt.Scale(scheme=COHORT_SCHEME),
-                        legend=alt.Legend(columns=2 if long["cohort"].nunique() > 12 else 1,
-                                          symbolLimit=40)),
+                        legend=alt.Legend(columns=_LEGEND_COLUMNS, symbolLimit=40,
+                                          **below())),
         order=alt.Order("cohort:O", sort="ascending"),
         tooltip=[alt.Tooltip("month:O", title="Month"),
                  alt.Tooltip("cohort:O", title="Cohort"),
                  alt.Tooltip("mrr:Q", title="MRR", format=",.0f")],
     ).properties(
-        title=_title("MRR by start-month cohort", result,
-                     "Each band is the MRR of customers who started in that month"),
-        width=640, height=360,
-    )
+        title=title, width=640, height=360, **words_props(title.text, paragraphs, description),
+    ).configure_legend(layout=LEGEND_LAYOUT)
 
 
-__all__ = ["AVERAGE_LABEL", "MONTHS_NOTE", "MONTHS_TITLE", "cohort_heatmap", "month_ordinal",
-           "mrr_by_cohort_area", "retention_curves"]
+__all__ = ["AVERAGE_LABEL", "MONTHS_NOTE", "MONTHS_TITLE", "LEGEND_LAYOUT", "SIZE_COLUMN", "below", "cell_ink",
+           "cohort_heatmap", "heatmap_scale", "month_ordinal", "mrr_by_cohort_area",
+           "retention_curves", "rise_note", "subtitle_lines", "words_props"]

@@ -21,6 +21,9 @@ from funnel_core.domain.formatting import format_value
 
 __all__ = ["focus_chart"]
 
+#: Height of one row (two lines of text and the bar below them) and of its bar, in pixels.
+_ROW, _BAR = 58, 14
+
 
 def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
     """Bars of what reaching the benchmark would be worth per month, largest first.
@@ -58,22 +61,28 @@ def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.V
     data = chart_rows(rows, ["value"])
     order = [r["kpi"] for r in rows]
     top = max(float(r["value"]) for r in data) if data else 1.0
-    x_scale = {"domain": [0, (top or 1.0) * 2.1], "nice": False}
+    x_scale = {"domain": [0, (top or 1.0) * 1.05], "nice": False}
     x_axis = {"title": ("Extra MRR per month" if use_mrr else "Extra customers per month"),
-              "grid": True, "tickCount": 5,
+              "grid": True, "tickCount": 4, "labelFlush": True,
               **(axis_format("currency", currency, [0, top]) if use_mrr else {"format": ",.3~g"})}
-    y = field_def("kpi", sort=order, scale={"domain": order, "paddingInner": 0.3},
-                  axis={"title": None, "ticks": False, "domain": False, "labelPadding": 8,
-                        "labelLimit": 262, "labelFontSize": theme.font_sizes["axis_label"] + 1,
-                        "minExtent": 270, "maxExtent": 270})
+    # each row: the KPI and what it is worth as two lines of text, the bar below them, all
+    # as wide as the plot (no label column beside it: that left no room on a phone)
+    y = field_def("kpi", sort=order, scale={"domain": order, "paddingInner": 0.15,
+                                            "paddingOuter": 0.05}, axis=None)
     tooltip = tooltip_defs(("kpi", "KPI"), ("label", "Worth"), ("arithmetic", "Calculation"),
                            ("source", "Source"), ("segment", "Segment"))
-    bars = unit_view("bar", {"x": quant_def("value", scale=x_scale, axis=x_axis), "y": y, "tooltip": tooltip},
-                     color=theme.colors["worse"], cornerRadiusEnd=2)
-    text = unit_view("text", {"x": quant_def("value", scale=x_scale), "y": y, "text": field_def("label"),
-                              "tooltip": tooltip}, align="left", baseline="middle", dx=5)
-    body = {"layer": [bars, text], "width": theme.width - 32 - 270,
-            "height": theme.row_height * 1.2 * len(rows)}
+    size = theme.font_sizes["axis_label"] + 1
+    bars = unit_view("bar", {"x": quant_def("value", scale=x_scale, axis=x_axis), "y": y,
+                             "tooltip": tooltip},
+                     color=theme.colors["worse"], cornerRadiusEnd=2, height=_BAR,
+                     yOffset=_ROW / 2 - _BAR / 2 - 3)
+    words = unit_view("text", {"x": {"value": 0}, "y": {**y, "bandPosition": 0},
+                               "text": field_def("lines"), "tooltip": tooltip},
+                      align="left", baseline="top", dy=3, lineBreak="\n", fontSize=size,
+                      lineHeight=size + 4, limit={"expr": "width"})
+    for r in data:
+        r["lines"] = f"{r['kpi']}\n{r['label']}"
+    body = {"layer": [bars, words], "width": theme.width - 32, "height": _ROW * len(rows)}
     period = report.snapshot.context.period
     subtitle = ["What reaching the benchmark would be worth if that one KPI improved and your "
                 "other numbers stayed the same (conversions: new customers won; churn: customers kept)."]

@@ -16,7 +16,8 @@ from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.benchmarks.funnel import benchmark_funnel
 from funnel_core.charts.labels import Sources
 from funnel_core.charts.theme import load_theme
-from funnel_core.charts.vega import chart_rows, field_def, finish_chart, quant_def, tooltip_defs, unit_view
+from funnel_core.charts.vega import (chart_rows, field_def, finish_chart, label_room, quant_def,
+                                     tooltip_defs, unit_view)
 from funnel_core.domain.formatting import format_value
 
 __all__ = ["funnel_chart"]
@@ -87,8 +88,9 @@ def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.
     series_scale = {"domain": series, "range": [theme.colors["user_bar"], theme.colors["benchmark_bar"]]}
     y = field_def("stage", sort=stage_labels, scale={"domain": stage_labels, "paddingInner": 0.25},
                   axis={"title": None, "ticks": False, "domain": False, "labelPadding": 8,
-                        "labelFontSize": theme.font_sizes["axis_label"] + 1, "labelLimit": 180,
-                        "minExtent": 190, "maxExtent": 190})
+                        "labelFontSize": theme.font_sizes["axis_label"] + 1,
+                        "labelLimit": label_room(180), "minExtent": label_room(190),
+                        "maxExtent": label_room(190)})
     y_offset = field_def("series", sort=series, scale={"domain": series, "paddingInner": 0.08})
     tooltip = tooltip_defs(("stage", "Stage"), ("series", "Series"), ("label", "Count · rate"),
                            ("detail", "Rate used"))

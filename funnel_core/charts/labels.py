@@ -12,6 +12,7 @@ import textwrap
 from datetime import date
 from typing import Iterable, Sequence
 
+from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.charts.theme import Theme
 from funnel_core.domain.constants import STATUS_LABELS, VERDICT_LABELS
@@ -95,11 +96,10 @@ def benchmark_figure_text(benchmark: Benchmark, currency: str = "USD") -> str:
 
 
 def source_short(b: Benchmark) -> str:
-    """The source with its year when the name does not already say it: ``"Recurly (2024)"``."""
-    source = b.source
-    if b.year is not None and str(b.year) not in source:
-        source += f" ({b.year})"
-    return source
+    """The source with its year when the name does not already say it: ``"Recurly (2024)"``,
+    ``"Bessemer (2012) (dated)"``, ``"... (year not stated)"``
+    (:func:`funnel_core.benchmarks.age.source_with_year`)."""
+    return source_with_year(b.source, b)
 
 
 def _footnote(number: int, b: Benchmark, currency: str) -> str:

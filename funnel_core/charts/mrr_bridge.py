@@ -72,13 +72,18 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
     y_scale = {"domain": domain, "nice": False, "zero": False}
     y_axis = {"title": f"MRR ({currency})", **axis_format("currency", currency, domain),
               "tickCount": 6}
-    x = field_def("step", sort=order, axis={"title": None, "labelAngle": 0,
-                                            "labelFontSize": theme.font_sizes["axis_label"] + 1})
+    # step names flat while each step has about 76 px, slanted in a narrow column (a phone)
+    slanted = f"width / {len(order)} < 76"
+    x = field_def("step", sort=order, axis={
+        "title": None, "labelFontSize": theme.font_sizes["axis_label"] + 1,
+        "labelAngle": {"expr": f"{slanted} ? -35 : 0"},
+        "labelAlign": {"expr": f"{slanted} ? 'right' : 'center'"},
+        "labelBaseline": {"expr": f"{slanted} ? 'middle' : 'top'"}})
     tooltip = tooltip_defs(("step", "Step"), ("label", "Amount"))
     bars = unit_view("bar", {
         "x": x, "y": quant_def("y0", scale=y_scale, axis=y_axis), "y2": {"field": "y1"},
         "color": field_def("kind", scale=color, title=None), "tooltip": tooltip,
-    }, size=56)
+    }, size={"expr": f"min(56, width / {len(order)} * 0.7)"})
     labels = unit_view("text", {"x": x, "y": quant_def("top", scale=y_scale), "text": field_def("label")},
                        baseline="bottom", dy=-4, fontWeight="bold")
     body = {"layer": [bars, labels], "width": theme.width - 110, "height": 300}

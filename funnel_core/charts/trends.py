@@ -3,11 +3,17 @@
 What a chart shows (Altair, Vega-Lite 5):
 
 - your value per period as a line with points (blue, Okabe-Ito ``#0072B2``);
-- the best period marked by a distinct shape (an orange star, ``#E69F00``) and a label;
+- the best period marked by a distinct shape (an orange star, ``#E69F00``), named in the
+  subtitle;
 - the primary published benchmark behind the line: its range as a shaded band, its median or
   average as a dashed line, a one-sided threshold as a dashed line; converted to the KPI's own
   period first (an annual churn figure becomes monthly by compounding);
-- the benchmark's source in the subtitle; % axes for fractions.
+- the benchmark's figure and source in the subtitle, never as text on the plot (where it would
+  cover the line); % axes for fractions.
+
+Value axes start at zero, except retention and NPS, whose axes span at least
+:data:`MIN_SPAN` (10 percentage points for retention) so that 99.8 % against 100.1 % is not
+drawn as a cliff (:func:`value_domain`).
 
 Colours are from the Okabe-Ito palette (safe for the common colour-vision deficiencies) and
 the best period is told apart by shape and label, not by colour alone. The chart's data is
@@ -28,9 +34,11 @@ from funnel_core.domain.formatting import currency_symbol, format_value
 from funnel_core.metrics.kpis import KPIS_BY_ID
 from funnel_core.benchmarks.bands import BenchmarkBand, RetentionBenchmark
 from funnel_core.charts.theme import load_theme
+from funnel_core.charts.vega import chart_words
 from funnel_core.metrics.kpi_trends import KpiTrend, change_text
 
-__all__ = ["COLORS", "CURVE_COLORS", "retention_with_benchmarks", "trend_chart", "value_axis_format"]
+__all__ = ["COLORS", "CURVE_COLORS", "MIN_SPAN", "per_period", "retention_with_benchmarks", "trend_chart",
+           "value_axis_format", "value_domain"]
 
 #: Okabe-Ito colours used by the trend chart.
 COLORS: dict[str, str] = {
@@ -48,6 +56,35 @@ _STAR = ("M0,-1L0.29,-0.4L0.95,-0.31L0.47,0.15L0.59,0.81L0,0.5L-0.59,0.81L-0.47,
 
 #: Tick count asked of the value axis (the % format has enough decimals for this many).
 _TICKS = 6
+
+#: The smallest span of a value axis that does not start at zero, by unit: 10 percentage points
+#: for fractions (retention), 20 points of NPS; other units: a fifth of the values' size.
+MIN_SPAN: dict[str, float] = {"fraction": 0.10, "points": 20.0}
+
+
+def value_domain(unit: str, values: Sequence[float], *, zero: bool) -> list[float] | None:
+    """The value axis's domain when it does not start at zero, or ``None`` (zero-based).
+
+    The values' range, widened around its middle to at least :data:`MIN_SPAN` of the unit and
+    kept at or above zero when every value is (a retention axis never shows a negative %).
+
+    Parameters
+    ----------
+    unit : the KPI's unit (``fraction``, ``points``, ``ratio``...).
+    values : the user's values and the benchmark's figures; NaN and inf are ignored.
+    zero : the axis starts at zero (then ``None`` is returned and Vega picks the top).
+    """
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if zero or not finite:
+        return None
+    low, high = min(finite), max(finite)
+    minimum = MIN_SPAN.get(unit, max(abs(low), abs(high)) * 0.2 or 1.0)
+    if high - low < minimum:
+        middle = (low + high) / 2
+        low, high = middle - minimum / 2, middle + minimum / 2
+    if min(finite) >= 0 > low:
+        low, high = 0.0, high - low
+    return [low, high]
 
 
 def _finite(value: float | None) -> float | None:
@@ -79,8 +116,17 @@ def value_axis_format(unit: str, values: list[float], currency: str = DEFAULT_CU
     return ",.0f"
 
 
+def per_period(label: str, period: str) -> str:
+    """``" per month"`` after a KPI's label, or ``""`` when it has no period or its label
+    already says it ("Customer churn (monthly)", never "(monthly) per month")."""
+    said = {"year": ("year", "annual")}.get(period, (period,))
+    if period in ("none", "") or any(word in label.lower() for word in said):
+        return ""
+    return f" per {period}"
+
+
 def _axis_title(trend: KpiTrend, currency: str) -> str:
-    per = "" if trend.value_period in ("none", "") else f" per {trend.value_period}"
+    per = per_period(trend.label, trend.value_period)
     if trend.unit == "currency":
         return f"{trend.label} ({currency}){per}"
     return f"{trend.label}{per}"
@@ -145,14 +191,16 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
     if band is not None:
         extent += [v for v in (band.low, band.median, band.high) if _finite(v) is not None]
     zero = not (spec.period_kind == "retention" or trend.unit == "points")
-    axis_format = value_axis_format(trend.unit, extent, currency, zero=zero)
+    domain = value_domain(trend.unit, extent, zero=zero)
+    axis_format = value_axis_format(trend.unit, domain or extent, currency, zero=zero)
 
     x = alt.X("period:O", sort=periods, title=None,
               scale=alt.Scale(domain=periods),
               axis=alt.Axis(labelAngle=0 if len(periods) <= 8 else -45, labelOverlap=True))
     y_axis = alt.Axis(format=axis_format, title=_axis_title(trend, currency), grid=True,
                       tickCount=_TICKS)
-    y_scale = alt.Scale(zero=zero, nice=True)
+    y_scale = (alt.Scale(zero=zero, nice=True) if domain is None
+               else alt.Scale(domain=domain, zero=False, nice=True))
 
     layers: list[alt.Chart] = []
     subtitle: list[str] = []
@@ -169,11 +217,9 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                 .encode(y=alt.Y("low:Q", axis=y_axis, scale=y_scale), y2="high:Q",
                         tooltip=[alt.Tooltip("caption:N", title="Benchmark")])
             )
-            label_field = "high"
             rule_field = "median" if median is not None else None
         else:
-            label_field = "median" if median is not None else ("low" if low is not None else "high")
-            rule_field = label_field
+            rule_field = "median" if median is not None else ("low" if low is not None else "high")
         if rule_field is not None:
             layers.append(
                 alt.Chart(alt.Data(values=[band_row])).mark_rule(
@@ -181,15 +227,10 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                 .encode(y=alt.Y(f"{rule_field}:Q", axis=y_axis, scale=y_scale),
                         tooltip=[alt.Tooltip("caption:N", title="Benchmark")])
             )
-        layers.append(
-            alt.Chart(alt.Data(values=[band_row])).mark_text(
-                align="left", baseline="bottom", dx=4, dy=-3, fontSize=11,
-                color=COLORS["muted"], font=font)
-            .encode(x=alt.value(0), y=alt.Y(f"{label_field}:Q", axis=y_axis, scale=y_scale),
-                    text="caption:N")
-        )
         b = band.benchmark
-        subtitle.append(f"Benchmark: {b.label}. Source: {band.source_text} "
+        drawn = ("Shaded band" + (" and dashed line" if rule_field is not None else "")
+                 if low is not None and high is not None else "Dashed line")
+        subtitle.append(f"{drawn}: {band_row['caption']}. Source: {band.source_text} "
                         f"(status {b.status}).")
         if band.conversion_note:
             subtitle.append(band.conversion_note[0].upper() + band.conversion_note[1:] + ".")
@@ -228,19 +269,15 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                 strokeWidth=1, opacity=1)
             .encode(x=x, y=alt.Y("value:Q", axis=y_axis, scale=y_scale), tooltip=tooltip)
         )
-        layers.append(
-            alt.Chart(best_data).mark_text(
-                dy=22 if spec.higher_is_better is False else -18, fontSize=12,
-                fontWeight="bold", color=COLORS["text"], font=font)
-            .encode(x=x, y=alt.Y("value:Q", axis=y_axis, scale=y_scale), text="best_label:N")
-        )
         if spec.higher_is_better is None:
-            subtitle.insert(0, f"Star = highest value: {trend.best_period} (a size figure has no "
-                               "better or worse side).")
+            subtitle.insert(0, f"Star = highest value: {trend.best_period} "
+                               f"({best_row['best_label']}; a size figure has no better or "
+                               "worse side).")
         else:
             direction = "higher is better" if spec.higher_is_better else "lower is better"
-            subtitle.insert(0, f"Star = best period: {trend.best_period} ({direction}; a tie "
-                               "goes to the latest period).")
+            subtitle.insert(0, f"Star = best period: {trend.best_period} "
+                               f"({best_row['best_label']}; {direction}; a tie goes to the "
+                               "latest period).")
 
     if selected_period is not None and selected_period in periods:
         subtitle.append(f"Grey vertical line: {selected_period}, the period compared on the "
@@ -258,7 +295,15 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         subtitleColor=COLORS["muted"],
         color=COLORS["text"],
     )
-    chart = alt.layer(*layers).properties(width=width, height=height, title=title)
+    values_text = ", ".join(f"{p['period']} {p['value_text']}" for p in points)
+    description = (f"Line chart of {trend.label} per period: {values_text or 'no value'}"
+                   + (f"; best period {trend.best_period}" if best else "")
+                   + ("; behind it the benchmark " + _band_caption(band, currency)
+                      if band is not None else "") + ".")
+    words = chart_words(title.text, subtitle, (), description)
+    chart = alt.layer(*layers).properties(width=width, height=height, title=title,
+                                          description=words["description"],
+                                          usermeta={"words": words})
     return chart.configure(font=font, background="#FFFFFF").configure_view(stroke=None)
 
 
@@ -281,7 +326,7 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     in the subtitle. Benchmarks are drawn on logo retention only: they describe customers
     (or users), not MRR.
     """
-    from funnel_core.charts.cohorts import retention_curves
+    from funnel_core.charts.cohorts import below, retention_curves, subtitle_lines, words_props
 
     use = list(benchmarks) if metric == "logo" else []
     points = [p for p in (b.as_point() for b in use) if p is not None]
@@ -304,10 +349,8 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     data = alt.Data(values=rows)
     x = alt.X("months_since_start:Q")
     color = alt.Color("label:N", scale=alt.Scale(domain=labels, range=colors),
-                      legend=alt.Legend(title="Published monthly churn of paying customers, "
-                                              "as retention (1 - churn)^k",
-                                        orient="bottom", direction="vertical", labelLimit=700,
-                                        titleLimit=700, symbolType="stroke"))
+                      legend=alt.Legend(title="Published churn, as retention (1 - churn)^k",
+                                        symbolType="stroke", **dict(below(), direction="vertical")))
     tooltip = [alt.Tooltip("label:N", title="Benchmark"),
                alt.Tooltip("months_since_start:Q", title="Months since start"),
                alt.Tooltip("value:Q", title="Still paying", format=".1%")]
@@ -334,19 +377,15 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
         sources.append(f"{bench.label}. Source: {bench.source}{status}")
     chart = chart.copy()
     chart.layer = list(chart.layer) + extra_layers
-    title = chart.title
-    subtitle_lines: list[str] = []
-    if isinstance(title, alt.TitleParams):
-        existing = title.subtitle
-        if isinstance(existing, str):
-            subtitle_lines = [existing]
-        elif isinstance(existing, (list, tuple)):
-            subtitle_lines = [str(s) for s in existing]
-    subtitle_lines.append("Dashed curves: published monthly churn of paying customers, "
-                          "compounded as (1 - churn)^k (a range is shaded):")
-    for text in sources:
-        subtitle_lines.extend(textwrap.wrap(text, 120, break_on_hyphens=False))
-    if isinstance(title, alt.TitleParams):
-        chart.title = alt.TitleParams(text=title.text, subtitle=subtitle_lines, anchor="start",
-                                      subtitleColor="#555555")
+    words = dict(chart.usermeta["words"]) if isinstance(chart.usermeta, dict) else {}
+    paragraphs = [*words.get("subtitle", []),
+                  "Dashed curves: published monthly churn of paying customers, compounded as "
+                  "(1 - churn)^k (a range is shaded):", *sources]
+    title_text = str(words.get("title") or getattr(chart.title, "text", ""))
+    description = (str(words.get("description") or "").rstrip(".")
+                   + f"; {len(curves)} published churn figures drawn as dashed curves.")
+    chart.title = alt.TitleParams(text=title_text, subtitle=subtitle_lines(paragraphs),
+                                  anchor="start", subtitleColor="#555555")
+    props = words_props(title_text, paragraphs, description)
+    chart.usermeta, chart.description = props["usermeta"], props["description"]
     return chart.resolve_scale(color="independent", strokeDash="independent")

@@ -45,10 +45,13 @@ from funnel_core.domain.formatting import currency_symbol
 __all__ = [
     "axis_format",
     "chart_rows",
+    "chart_words",
+    "describe",
     "field_def",
     "field_is",
     "fields_valid",
     "finish_chart",
+    "label_room",
     "padded_domain",
     "quant_def",
     "tooltip_defs",
@@ -147,6 +150,9 @@ def _config(theme: Theme) -> dict[str, Any]:
                    "labelColor": colors["text"], "titleColor": colors["text"], "orient": "top",
                    "direction": "horizontal", "titleOrient": "left", "symbolStrokeWidth": 0},
         "text": {"font": theme.font, "fontSize": sizes["mark_label"], "color": colors["text"]},
+        # reference rules carry no data of their own (their figures are in the text and the
+        # tooltips): hidden from screen readers, which would find an unnamed image otherwise
+        "rule": {"aria": False},
     }
 
 
@@ -173,15 +179,43 @@ class _VConcatView(alt.VConcatSpecGenericSpec):
 _VIEW_CLASSES = (("layer", _LayerView), ("hconcat", _HConcatView), ("vconcat", _VConcatView))
 
 
+def chart_words(title: str, subtitle: Sequence[str] = (), footer: Sequence[str] = (),
+                description: str | None = None) -> dict[str, Any]:
+    """The words of a chart, unwrapped, for ``usermeta`` (Vega ignores it): the app writes them
+    as text around a chart sized to its column (:mod:`funnel_core.charts.screen`)."""
+    return {"title": title, "subtitle": [str(s) for s in subtitle],
+            "footer": [str(f) for f in footer],
+            "description": description or describe(title, subtitle)}
+
+
+def describe(title: str, subtitle: Sequence[str] = ()) -> str:
+    """The chart's accessible description: its title and what its subtitle says it shows.
+
+    Vega-Lite's top-level ``description`` becomes the ``aria-label`` of the drawn chart, the
+    name a screen reader announces; an empty title gives ``"Chart"``.
+    """
+    words = " ".join(s.strip() for s in subtitle if s and s.strip())
+    head = title.strip() or "Chart"
+    text = f"{head}. {words}" if words else head
+    return text if len(text) <= 600 else text[:597].rstrip() + "..."
+
+
 def finish_chart(body: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], title: str,
-                 subtitle: Sequence[str], footer: Sequence[str], theme: Theme) -> alt.VConcatChart:
+                 subtitle: Sequence[str], footer: Sequence[str], theme: Theme,
+                 description: str | None = None) -> alt.VConcatChart:
     """The top-level chart: ``body`` (a layer, hconcat or vconcat spec) with the source footer
-    below, the title on top, the theme, and ``rows`` as the one data set its views share."""
+    below, the title on top, the theme, and ``rows`` as the one data set its views share.
+
+    ``description`` (default: the title and the subtitle, :func:`describe`) is the chart's
+    accessible name; the unwrapped title, subtitle and footer are kept in ``usermeta``
+    (:func:`chart_words`)."""
     cls = next(c for key, c in _VIEW_CLASSES if key in body)
     inner = cls(**body, title=_footer(footer, theme))
+    words = chart_words(title, subtitle, footer, description)
     return alt.VConcatChart(
         vconcat=[inner], data={"values": list(rows)}, title=_title(title, subtitle, theme),
-        padding=dict(_PADDING), config=_config(theme))
+        padding=dict(_PADDING), config=_config(theme), description=words["description"],
+        usermeta={"words": words})
 
 
 def verdict_scales(theme: Theme, verdicts: Sequence[str] = VERDICT_ORDER[:3]
@@ -208,6 +242,15 @@ def axis_format(unit: str, currency: str, values: Sequence[float]) -> dict[str, 
     if unit == "points":
         return {"format": "+,.0f"}
     return {"format": ",.3~g"}
+
+
+def label_room(pixels: float, share: float = 0.32) -> dict[str, str]:
+    """A label column's width: ``pixels`` in a picture of its own (an export), at most ``share``
+    of the chart's column on screen, where the chart follows its column's width (a phone's
+    360 px would otherwise leave no room for the plot). A Vega expression for an axis's
+    ``labelLimit``, ``minExtent`` or ``maxExtent``."""
+    return {"expr": f"containerSize()[0] > 0 ? min({pixels:g}, containerSize()[0] * {share:g}) "
+                    f": {pixels:g}"}
 
 
 def padded_domain(values: Sequence[float], unit: str) -> list[float]:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m funnel_core compare|template|report|cohorts|whatif|targets|project``.
+"""Command line: ``python -m funnel_core compare|template|report|cohorts|whatif|targets|project|benchmarks``.
 
 Exit status: 0 success, 2 bad input or usage (one line on stderr naming the file and the
 problem), 1 an unexpected internal error (also one line, never a traceback).
@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from funnel_core.benchmarks.age import year_text
 from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue
 from funnel_core.benchmarks.compare import ComparisonReport, compare
-from funnel_core.domain.constants import ACV_BANDS, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
+from funnel_core.domain.constants import ACV_BANDS, ARR_BANDS, FUNDING, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
 from funnel_core.domain.formatting import figure_text, format_value
 from funnel_core.inputs.loading import load_snapshot
 from funnel_core.inputs.issues import InputError
@@ -41,6 +42,9 @@ def _add_context_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--motion", choices=tuple(MOTIONS), help="self-serve or sales-assisted")
     parser.add_argument("--acv-band", choices=tuple(ACV_BANDS), help="contract size band")
     parser.add_argument("--product-category", choices=tuple(PRODUCT_CATEGORIES))
+    parser.add_argument("--arr-band", choices=tuple(ARR_BANDS),
+                        help="company size by ARR: peers for growth and efficiency benchmarks")
+    parser.add_argument("--funding", choices=tuple(FUNDING), help="venture-backed or bootstrapped")
     parser.add_argument("--currency", help="currency of money amounts (USD, EUR, GBP, PLN, CHF)")
     parser.add_argument("--catalogue", action="append", default=[], metavar="FILE",
                         help="extra benchmark catalogue (CSV/XLSX, same columns); may repeat")
@@ -54,6 +58,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, str | None]:
         "acv_band": args.acv_band,
         "product_category": args.product_category,
         "currency": args.currency.upper() if args.currency else None,
+        "arr_band": getattr(args, "arr_band", None),
+        "funding": getattr(args, "funding", None),
     }
 
 
@@ -69,10 +75,20 @@ def build_report(args: argparse.Namespace) -> ComparisonReport:
         if not Path(extra).exists():
             raise CliError(f"{extra}: no such catalogue file")
         catalogue += load_catalogue(extra, origin=Path(extra).name)
-    report = compare(snapshot, catalogue)
     notes = []
     if parsed.layout == "wide":
-        notes.append(f"compared period: {snapshot.label} (of {len(parsed.periods)} periods in {path.name})")
+        from funnel_core.inputs.loading import snapshots_from
+        from funnel_core.metrics.year_ago import fill_from_history
+
+        try:  # ARR a year ago from the period twelve months earlier, when the file has it
+            history = snapshots_from(parsed, _overrides(args))
+        except InputError:  # another period cannot be read: fill nothing from it
+            history = []
+        snapshot, filled = fill_from_history(snapshot, history)
+        notes += [filled] if filled else []
+    report = compare(snapshot, catalogue)
+    if parsed.layout == "wide":
+        notes.insert(0, f"compared period: {snapshot.label} (of {len(parsed.periods)} periods in {path.name})")
     if parsed.unknown:
         notes.append(f"not recognised and not used: {', '.join(parsed.unknown)}")
     # a message names the app's controls; the command line adds its own flag
@@ -109,7 +125,7 @@ def render_table(report: ComparisonReport) -> str:
             lines.append(f"{kpi.spec.label:<30} {value:>16}  ({kpi.reason})")
             continue
         if not item.comparisons:
-            lines.append(f"{kpi.spec.label:<30} {value:>16}  (no published benchmark)")
+            lines.append(f"{kpi.spec.label:<30} {value:>16}  (no published benchmark in our catalogue)")
             continue
         main = item.main_comparison
         verdict = VERDICT_LABELS.get(item.verdict or "", "-")
@@ -131,8 +147,8 @@ def render_table(report: ComparisonReport) -> str:
 
 
 def _source(b) -> str:
-    year = f", {b.year}" if b.year else ""
-    return f"{b.label}{year} [{b.status}]"
+    when = year_text(b)  # the data year, when it was published, "dated" past five years
+    return f"{b.label}, {when or 'year not stated'} [{b.status}]"
 
 
 def render_json(report: ComparisonReport) -> str:
@@ -204,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for command in (cli_whatif, cli_targets, cli_project):  # scenarios, targets, projection
         command.add_parser(sub, _add_context_options, build_report)
+    from funnel_core.cli import benchmarks as cli_benchmarks  # the catalogue itself
+
+    cli_benchmarks.add_parser(sub)
     return parser
 
 

@@ -6,6 +6,7 @@ or a period is spelled exactly once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -172,8 +173,51 @@ PRODUCT_CATEGORIES: dict[str, str] = {
     "other": "Other / not listed",
 }
 
+#: Company size by ARR (annual recurring revenue, USD), the peer groups the growth and
+#: efficiency surveys publish (SaaS Capital, Benchmarkit, High Alpha, ChartMogul).
+ARR_BANDS: dict[str, str] = {
+    "under_1m": "ARR under $1M",
+    "1m_5m": "ARR $1M-$5M",
+    "5m_20m": "ARR $5M-$20M",
+    "20m_50m": "ARR $20M-$50M",
+    "over_50m": "ARR over $50M",
+}
+
+#: Lower edge of each ARR band in USD (a band runs up to the next edge, excluded).
+ARR_BAND_FLOORS: dict[str, float] = {
+    "under_1m": 0.0,
+    "1m_5m": 1_000_000.0,
+    "5m_20m": 5_000_000.0,
+    "20m_50m": 20_000_000.0,
+    "over_50m": 50_000_000.0,
+}
+
+
+def arr_band_for(arr: float) -> str | None:
+    """The ARR band (:data:`ARR_BANDS` key) an ARR in USD falls in.
+
+    A band runs from its floor up to the next floor, excluded: $1M exactly is ``1m_5m``.
+    Returns ``None`` for a negative or non-finite ARR.
+    """
+    if not math.isfinite(arr) or arr < 0:
+        return None
+    return [key for key, floor in ARR_BAND_FLOORS.items() if arr >= floor][-1]
+
+
+#: How the company is funded; surveys publish VC-backed and bootstrapped peers apart.
+FUNDING: dict[str, str] = {
+    "vc": "Venture-backed",
+    "bootstrapped": "Bootstrapped (little or no outside equity)",
+}
+
 CONTEXT_FIELDS: tuple[str, ...] = (
-    "period", "trial_type", "motion", "acv_band", "product_category", "currency",
+    "period", "trial_type", "motion", "acv_band", "product_category", "currency", "arr_band",
+    "funding",
+)
+
+#: The context keys that select benchmarks (the segment), in the order the app shows them.
+SEGMENT_FIELDS: tuple[str, ...] = (
+    "trial_type", "motion", "acv_band", "product_category", "arr_band", "funding",
 )
 
 CURRENCIES: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "PLN": "zł", "CHF": "CHF"}

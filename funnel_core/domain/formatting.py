@@ -49,6 +49,17 @@ def format_value(value: float | None, unit: str, currency: str = "USD", *, digit
     return f"{value:,.{d}f}"
 
 
+def money_digits(values) -> int:
+    """Decimals for money amounts shown together in one view, so they share one format.
+
+    Returns 0 when any finite amount is 100 or more (cents next to hundreds are noise:
+    "$6,915", "$647", "$90", never "$90.00" beside them), else 2 ("$49.90"). ``values`` is any
+    iterable of numbers; ``None``, NaN and inf are skipped; nothing left gives 0.
+    """
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
+    return 2 if finite and max(finite) < 100 else 0
+
+
 def format_number(value: float) -> str:
     """A plain input number: integers without decimals, others with up to 4 significant decimals."""
     if not math.isfinite(value):

@@ -9,6 +9,8 @@ from typing import Any, Mapping
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ANY,
+    ARR_BANDS,
+    FUNDING,
     CURRENCIES,
     DEFAULT_CURRENCY,
     SIGNED_FRACTION_FLOOR,
@@ -48,6 +50,11 @@ class Context:
     acv_band: str | None = None
     product_category: str | None = None
     currency: str = DEFAULT_CURRENCY
+    #: company size by ARR (:data:`~funnel_core.domain.constants.ARR_BANDS`): the peer group of
+    #: the growth and efficiency benchmarks
+    arr_band: str | None = None
+    #: ``vc`` or ``bootstrapped`` (:data:`~funnel_core.domain.constants.FUNDING`)
+    funding: str | None = None
 
     def __post_init__(self) -> None:
         allowed = {
@@ -55,6 +62,8 @@ class Context:
             "motion": MOTIONS,
             "acv_band": ACV_BANDS,
             "product_category": PRODUCT_CATEGORIES,
+            "arr_band": ARR_BANDS,
+            "funding": FUNDING,
         }
         if self.period not in PERIODS:
             raise SnapshotError(
@@ -79,6 +88,8 @@ class Context:
             "motion": self.motion,
             "acv_band": self.acv_band,
             "product_category": self.product_category,
+            "arr_band": self.arr_band,
+            "funding": self.funding,
         }
 
     def to_dict(self) -> dict[str, str | None]:
@@ -89,6 +100,8 @@ class Context:
             "acv_band": self.acv_band,
             "product_category": self.product_category,
             "currency": self.currency,
+            "arr_band": self.arr_band,
+            "funding": self.funding,
         }
 
     @classmethod
@@ -109,6 +122,8 @@ class Context:
             acv_band=clean("acv_band"),
             product_category=clean("product_category"),
             currency=(clean("currency") or DEFAULT_CURRENCY).upper(),
+            arr_band=clean("arr_band"),
+            funding=clean("funding"),
         )
 
 

@@ -18,6 +18,7 @@ import io
 import zipfile
 from typing import Sequence
 
+from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.exports.chart_page import GalleryChart, gallery_page
@@ -62,7 +63,8 @@ def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: st
             notes.append(Footnote(len(notes) + 1, b.source, b.year, b.status,
                                   STATUS_LABELS.get(b.status, b.status), b.url or "",
                                   b.origin != "published", b.origin, benchmark_figure_text(comp),
-                                  b.segment))
+                                  b.segment,
+                                  year_suffix(b.source, b) if (b.year or b.published) else None))
     for note in notes:
         status = f"status {note.status}: {note.status_label.lower()}"
         origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""

@@ -34,6 +34,7 @@ __all__ = [
     "spec_of",
     "vl_version",
     "warm_up",
+    "warm_up_in_background",
 ]
 
 #: Scale of PNG renders: 2 keeps charts sharp on retina screens and in print.
@@ -241,13 +242,39 @@ def chart_html(chart: "alt.TopLevelMixin", title: str | None = None) -> bytes:
 
 
 def warm_up() -> None:
-    """Start vl-convert's JavaScript engine now (about a second, once per process).
+    """Start vl-convert's JavaScript engine and build the HTML pages' Vega bundle now.
 
-    The app calls this in a background thread when the server starts, so the first
-    download a user asks for does not pay for it.
+    Each costs about a second, once per process; the app does it in a background thread when
+    the server starts (:func:`warm_up_in_background`), so the first download a user asks for
+    does not pay for it.
     """
     import vl_convert as vlc
+
+    from funnel_core.exports.chart_page import vega_bundle
 
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]},
                          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
                         vl_version=vl_version())
+    vega_bundle(vl_version())
+
+
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+def warm_up_in_background() -> bool:
+    """Run :func:`warm_up` once per process on a daemon thread; True the first time."""
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return False
+        _warm_started = True
+
+    def run() -> None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - only a head start: the first download does it instead
+            pass
+
+    threading.Thread(target=run, name="vl-convert-warm-up", daemon=True).start()
+    return True

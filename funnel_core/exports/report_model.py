@@ -13,6 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
 from funnel_core.benchmarks.focus import focus_comparison, weak_caveat
 from funnel_core.benchmarks.percentile import short_position
@@ -51,10 +52,15 @@ class Footnote:
     origin: str
     figure: str = ""
     segment: str = ""
+    #: what the figure's years add to the source's name (``"2022, published 2023"``, ``"dated"``;
+    #: :func:`funnel_core.benchmarks.age.year_suffix`); ``None``: the plain year
+    suffix: str | None = None
 
     @property
     def year_text(self) -> str:
-        """``", 2023"``; empty when the source's name already says the year."""
+        """``", 2023"``, ``", 2017, dated"``; empty when the source's name already says it all."""
+        if self.suffix is not None:
+            return f", {self.suffix}" if self.suffix else ""
         if self.year is None:
             return ", year not stated"
         return "" if str(self.year) in self.source else f", {self.year}"
@@ -249,7 +255,8 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
                 number=len(note_index), source=b.source, year=b.year, status=b.status,
                 status_label=STATUS_LABELS.get(b.status, b.status), url=b.url or "",
                 user_supplied=b.origin != "published", origin=b.origin,
-                figure=benchmark_figure_text(comp), segment=b.segment))
+                figure=benchmark_figure_text(comp), segment=b.segment,
+                suffix=year_suffix(b.source, b) if (b.year or b.published) else None))
         return note_index[key]
 
     def converted_text(kpi: Any, comp: BenchmarkComparison) -> str:
@@ -274,7 +281,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         if main is None:
             reasons = {c.reason for c in item.comparisons if c.reason}
             rows.append(TableRow(kpi.id, kpi.spec.label, value,
-                                 "; ".join(sorted(reasons)) if reasons else "no published benchmark",
+                                 "; ".join(sorted(reasons)) if reasons else "no published benchmark in our catalogue",
                                  None, "", None, 0, "", False))
             continue
         if item.verdict in VERDICTS:
@@ -354,7 +361,8 @@ def where_text(comp: BenchmarkComparison, currency: str) -> str:
 # --- the one-page summary's wording, shared by HTML and PDF -------------------------------------
 
 _SHORT_CONTEXT = {"period": "Period", "trial_type": "Trial", "motion": "Motion",
-                  "acv_band": "Contract size", "product_category": "Category", "currency": "Currency"}
+                  "acv_band": "Contract size", "product_category": "Category", "currency": "Currency",
+                  "arr_band": "ARR band", "funding": "Funding"}
 
 
 def context_pairs(summary: ReportSummary) -> list[tuple[str, str]]:
@@ -393,7 +401,10 @@ def coverage_line(summary: ReportSummary, one_page_only: bool) -> str:
 
 def short_note(note: Footnote) -> str:
     """``Source, year`` of a footnote for the summary page (no "year not stated")."""
-    year = "" if note.year is None or str(note.year) in note.source else f", {note.year}"
+    if note.suffix is not None:
+        year = f", {note.suffix}" if note.suffix else ""
+    else:
+        year = "" if note.year is None or str(note.year) in note.source else f", {note.year}"
     mine = f" (your catalogue {note.origin})" if note.user_supplied else ""
     return f"{note.source}{year}{mine}"
 

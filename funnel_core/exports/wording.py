@@ -7,13 +7,17 @@ of 3.0 % per year (Bessemer, 2017): 23.6 percentage points worse.``).
 
 from __future__ import annotations
 
+from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison
 from funnel_core.benchmarks.percentile import short_position
 from funnel_core.domain.constants import (
     ACV_BANDS,
+    ARR_BANDS,
+    FUNDING,
     MOTIONS,
     PERIOD_LABELS,
     PRODUCT_CATEGORIES,
+    SEGMENT_FIELDS,
     TRIAL_TYPES,
     VERDICT_LABELS,
 )
@@ -26,12 +30,12 @@ def context_items(report: ComparisonReport) -> list[tuple[str, str, str]]:
     """(key, label, human value) of the snapshot's context, "Not said" for open selectors."""
     ctx = report.snapshot.context
     options = {"trial_type": TRIAL_TYPES, "motion": MOTIONS, "acv_band": ACV_BANDS,
-               "product_category": PRODUCT_CATEGORIES}
+               "product_category": PRODUCT_CATEGORIES, "arr_band": ARR_BANDS, "funding": FUNDING}
     labels = {"period": "Period", "trial_type": "Trial model", "motion": "Sales motion",
               "acv_band": "Contract size (ACV)", "product_category": "Product category",
-              "currency": "Currency"}
+              "currency": "Currency", "arr_band": "Company size (ARR)", "funding": "Funding"}
     items = []
-    for key in ("period", "trial_type", "motion", "acv_band", "product_category", "currency"):
+    for key in ("period", *SEGMENT_FIELDS, "currency"):  # currency last, as the report reads it
         value = getattr(ctx, key)
         if key == "period":
             text = PERIOD_LABELS.get(value, value)
@@ -95,11 +99,10 @@ def gap_text(comp: BenchmarkComparison, currency: str = "USD") -> str:
 
 
 def source_short(comp: BenchmarkComparison) -> str:
-    """``Source (year)`` of a comparison's benchmark."""
+    """``Source (year)`` of a comparison's benchmark, ``(dated)`` past five years."""
     b = comp.benchmark
-    if b.year and str(b.year) not in b.source:
-        return f"{b.source} ({b.year})"
-    return b.source
+    suffix = year_suffix(b.source, b)
+    return f"{b.source} ({suffix})" if suffix else b.source
 
 
 def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, *,

@@ -198,7 +198,7 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
             row = base + [""] * (len(KPI_HEADERS) - len(base))
             row[col["How it was computed"] - 1] = kpi.calculation or ""
             row[col["Conversion / reason"] - 1] = (
-                kpi.reason or "not computable") if not kpi.computable else "no published benchmark for this KPI"
+                kpi.reason or "not computable") if not kpi.computable else "no published benchmark for this KPI in our catalogue"
             sheet.add(row, value_format)
             continue
         for comp in item.comparisons:

@@ -1,4 +1,5 @@
-"""Context found in a file's cells: period length, currency, trial type, motion, ACV band, category.
+"""Context found in a file's cells: period length, currency, trial type, motion, ACV and ARR band,
+category, funding.
 
 :func:`set_context` reads one context cell (``Currency | EUR``, a ``period`` column, an ACV
 amount placed in its band); :func:`finish_context` completes the context once all cells are
@@ -13,10 +14,13 @@ from collections.abc import Mapping
 
 from funnel_core.domain.constants import (
     ACV_BANDS,
+    ARR_BANDS,
     CURRENCIES,
+    FUNDING,
     MOTIONS,
     PRODUCT_CATEGORIES,
     TRIAL_TYPES,
+    arr_band_for,
 )
 from funnel_core.inputs.context_values import match_context_value
 from funnel_core.inputs.headers import field_label, period_header_hint
@@ -37,6 +41,8 @@ _CONTEXT_CHOICES: dict[str, Mapping[str, str]] = {
     "motion": MOTIONS,
     "acv_band": ACV_BANDS,
     "product_category": PRODUCT_CATEGORIES,
+    "arr_band": ARR_BANDS,
+    "funding": FUNDING,
     "currency": CURRENCIES,
     "period": {"month": "month", "quarter": "quarter", "year": "year"},
 }
@@ -94,6 +100,13 @@ def set_context(state: ParseState, key: str, text: str, name: str, row: int | No
             if value is not None:
                 state.add("warning",
                           f"ACV '{text}' was placed in the band '{ACV_BANDS[value]}'.", row, column)
+    elif key == "arr_band":
+        value = match_context_value(key, text)
+        if value is None:
+            value = _arr_from_number(text)
+            if value is not None:
+                state.add("warning",
+                          f"ARR '{text}' was placed in the band '{ARR_BANDS[value]}'.", row, column)
     else:
         value = match_context_value(key, text)
     if value is None:
@@ -134,6 +147,15 @@ def _acv_from_number(text: str) -> str | None:
     if amount <= 50_000:
         return "mid_market"
     return "enterprise"
+
+
+def _arr_from_number(text: str) -> str | None:
+    """An ARR amount written as a number (``1,200,000``) placed in its band."""
+    try:
+        amount = parse_number_detail(text, "en").value
+    except NumberError:
+        return None
+    return arr_band_for(amount)
 
 
 def finish_context(state: ParseState, cells: list[tuple[str, NumberCell]], meta: dict) -> None:

@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ANY,
+    ARR_BANDS,
     CONTEXT_FIELDS,
     CURRENCIES,
+    FUNDING,
     MOTIONS,
     PERIODS,
     PRODUCT_CATEGORIES,
@@ -124,6 +126,25 @@ CONTEXT_VALUE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "other": ("other", "not listed", "other / not listed", "sonstige", "andere",
                   "autre", "autres", "inne", "pozostałe"),
     },
+    "arr_band": {
+        "under_1m": ("under 1m", "under $1m", "<1m", "< 1m", "< $1m", "below 1m", "0-1m",
+                     "less than 1m", "unter 1 mio", "moins de 1 m", "poniżej 1 mln"),
+        "1m_5m": ("1m-5m", "1-5m", "$1m-$5m", "$1-5m", "1 to 5m", "1-5 mio", "1-5 mln"),
+        "5m_20m": ("5m-20m", "5-20m", "$5m-$20m", "$5-20m", "5 to 20m", "5-20 mio", "5-20 mln"),
+        "20m_50m": ("20m-50m", "20-50m", "$20m-$50m", "$20-50m", "20 to 50m", "20-50 mio",
+                    "20-50 mln"),
+        "over_50m": ("over 50m", "over $50m", ">50m", "> 50m", "> $50m", "50m+", "$50m+",
+                     "above 50m", "über 50 mio", "plus de 50 m", "powyżej 50 mln"),
+    },
+    "funding": {
+        "vc": ("vc", "vc-backed", "vc backed", "venture", "venture-backed", "venture backed",
+               "venture capital", "investor-backed", "risikokapital", "wagniskapital",
+               "capital-risque", "capital risque", "fundusz vc"),
+        "bootstrapped": ("bootstrapped", "bootstrap", "self-funded", "self funded",
+                         "founder-funded", "no outside funding", "eigenfinanziert",
+                         "autofinancé", "autofinance", "samofinansowanie",
+                         "samofinansowana"),
+    },
 }
 
 #: Ways to say a segment is not given ("every segment's benchmark applies"), as our own
@@ -133,7 +154,8 @@ NOT_SAID_TEXTS: tuple[str, ...] = (
     "not specified", "unspecified",
 )
 _NOT_SAID_KEYS: frozenset[str] = frozenset(normalise_text(t) for t in NOT_SAID_TEXTS)
-_SEGMENT_KEYS: frozenset[str] = frozenset({"trial_type", "motion", "acv_band", "product_category"})
+_SEGMENT_KEYS: frozenset[str] = frozenset({"trial_type", "motion", "acv_band", "product_category",
+                                           "arr_band", "funding"})
 
 _CONTEXT_LABELS: dict[str, Mapping[str, str]] = {
     "period": {p: p for p in PERIODS},
@@ -142,6 +164,8 @@ _CONTEXT_LABELS: dict[str, Mapping[str, str]] = {
     "motion": MOTIONS,
     "acv_band": ACV_BANDS,
     "product_category": PRODUCT_CATEGORIES,
+    "arr_band": ARR_BANDS,
+    "funding": FUNDING,
 }
 #: Context key -> comparison key -> canonical value: values and labels first, then aliases.
 _CONTEXT_VALUE_INDEX: dict[str, dict[str, str]] = {}

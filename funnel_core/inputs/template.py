@@ -8,8 +8,10 @@ from pathlib import Path
 
 from funnel_core.domain.constants import (
     ACV_BANDS,
+    ARR_BANDS,
     CURRENCIES,
     FIELDS,
+    FUNDING,
     MOTIONS,
     PERIODS,
     PRODUCT_CATEGORIES,
@@ -29,6 +31,9 @@ def template_rows() -> list[tuple[str, str, str]]:
         ("motion", "", "Optional: " + ", ".join(MOTIONS)),
         ("acv_band", "", "Optional: " + ", ".join(ACV_BANDS)),
         ("product_category", "", "Optional: " + ", ".join(PRODUCT_CATEGORIES)),
+        ("arr_band", "", "Optional, your ARR band (peers for growth and efficiency): "
+         + ", ".join(ARR_BANDS)),
+        ("funding", "", "Optional: " + ", ".join(FUNDING)),
     ]
     for stage in STAGES:
         for spec in FIELDS:

@@ -17,6 +17,7 @@ import pandas as pd
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Context, Snapshot
 from funnel_core.metrics.kpis import KPIS, compute_kpi
+from funnel_core.metrics.year_ago import fill_arr_year_ago
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -81,7 +82,11 @@ def kpi_history(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
         ``None`` when not computable; object dtype so missing stays ``None``, never NaN),
         ``unit``, ``value_period`` (what the value is measured over: ``month``... or ``none``),
         ``higher_is_better`` and ``reason`` (why the value is missing, else ``None``).
+        ``attrs["filled"]`` maps a period's label to a note when its ARR a year ago (for ARR
+        growth and the Rule of 40) was taken from the stored period twelve months earlier
+        (:func:`funnel_core.metrics.year_ago.fill_arr_year_ago`).
     """
+    snapshots, filled = fill_arr_year_ago(snapshots)
     labels = period_labels(snapshots)
     rows: list[dict[str, Any]] = []
     for position, (label, snapshot) in enumerate(zip(labels, snapshots)):
@@ -108,6 +113,8 @@ def kpi_history(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
     frame.attrs["periods"] = labels
     frame.attrs["snapshot_periods"] = [s.context.period for s in snapshots]
     frame.attrs["currency"] = snapshots[-1].context.currency if snapshots else "USD"
+    frame.attrs["filled"] = {label: filled[str(s.label)] for label, s in zip(labels, snapshots)
+                             if str(s.label) in filled}
     return frame
 
 

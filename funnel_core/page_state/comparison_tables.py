@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from funnel_core.benchmarks.catalogue import Benchmark
+from funnel_core.benchmarks.age import source_with_year
+from funnel_core.benchmarks.catalogue import Benchmark, no_benchmark_text
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
 from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD, STATISTICS, STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.formatting import format_value
@@ -21,7 +22,8 @@ from funnel_core.exports.sanitize import is_web_link
 __all__ = [
     "EDITION_MARK", "KPI_TABLE_COLUMNS", "MAIN_MARK", "VERDICT_SYMBOLS", "BenchmarkLine", "KpiDetail",
     "benchmark_figure", "comparison_note", "direction_text", "kpi_detail", "kpi_table", "main_mark",
-    "measured_text", "period_text", "primary_for", "source_text", "status_text", "verdict_text",
+    "measured_text", "no_benchmark_text", "period_text", "primary_for", "source_text", "status_text",
+    "verdict_text",
 ]
 
 VERDICT_SYMBOLS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼", "not_comparable": "○"}
@@ -109,9 +111,7 @@ def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
 
 def source_text(b: Benchmark) -> str:
     """``"HubSpot sales survey (2023)"``; a user's own row says which file it came from."""
-    text = b.source or ("Your targets" if b.origin != "published" else "")
-    if b.year and str(b.year) not in text:
-        text += f" ({b.year})"
+    text = source_with_year(b.source or ("Your targets" if b.origin != "published" else ""), b)
     if b.origin != "published":
         text += f" · your file {b.origin}"
     return text
@@ -185,7 +185,8 @@ def kpi_table(report: ComparisonReport) -> pd.DataFrame:
             value += f" {period_text(kpi.period)}"
         base = {"KPI": kpi.spec.label, "Your value": value, "kpi_id": kpi.id}
         if not item.comparisons:
-            rows.append({**base, "Verdict": "– no benchmark", "Benchmark": "", "Segment": "",
+            rows.append({**base, "Verdict": "– no benchmark", "Benchmark": no_benchmark_text(kpi.id),
+                         "Segment": "",
                          "Source": "", "Status": "", "Link": None, "Your value in its period": "",
                          "Statistic": "", "Main": "", "Where you stand": "", "Note": ""})
             continue
@@ -248,7 +249,7 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
             figure=benchmark_figure(b, currency) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
             verdict=verdict_text(comp.verdict),
             user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
-            note=note, source=f"{b.source}{', ' + str(b.year) if b.year else ''}",
+            note=note, source=source_with_year(b.source, b),
             status=status_text(b.status, b.comparability), url=b.url if is_web_link(b.url) else "",
             segment=b.segment or "any"))
     return KpiDetail(

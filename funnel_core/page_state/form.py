@@ -172,16 +172,19 @@ def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
     spec = FIELDS_BY_NAME[name]
     label = spec.label
     todo = f"{_KIND_EXAMPLE[spec.kind]}, or leave the field empty."
+    what = "a count" if spec.kind == "count" else "an amount"
+    percentage = f"{label}: '{text}' is a percentage, but {label} is {what}. {todo}"
     try:
         parsed = parse_number_detail(text, convention, field=name)
     except NumberError as exc:
+        if spec.kind != "fraction" and "%" in text:  # "7 %" new customers: say what it is
+            return None, percentage, []
         return None, f"{label}: {sentence(str(exc))} {todo}", []
     value = parsed.value
     if math.isnan(value):
         return None, None, []
     if parsed.percent and spec.kind != "fraction":
-        what = "a count" if spec.kind == "count" else "an amount"
-        return None, f"{label}: '{text}' is a percentage, but {label} is {what}. {todo}", []
+        return None, percentage, []
     if value < 0 and not spec.signed:
         return None, (f"{label}: '{text}' is negative, and it cannot be below zero. "
                       + negative_next_step(label, text, "field")), []

@@ -8,7 +8,8 @@ The app keeps *data* in its session, never widget values:
 ``selected_period``
     the label of the period that is compared (``None`` = the latest).
 ``context``
-    ``{"period", "trial_type", "motion", "acv_band", "product_category", "currency"}``;
+    ``{"period", "trial_type", "motion", "acv_band", "product_category", "currency",
+    "arr_band", "funding"}``;
     ``None`` for a selector means "not said" (every benchmark applies).
 ``source_note``
     where the numbers came from (``"typed in the form"``, a file name...).
@@ -32,19 +33,23 @@ import pandas as pd
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ANY,
+    ARR_BANDS,
     CONTEXT_FIELDS,
     CURRENCIES,
     FIELD_NAMES,
     FIELDS,
     FIELDS_BY_NAME,
+    FUNDING,
     MOTIONS,
     PERIOD_LABELS,
     PERIODS,
     PRODUCT_CATEGORIES,
+    SEGMENT_FIELDS,
     STAGES,
     TRIAL_TYPES,
 )
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
+from funnel_core.metrics.year_ago import fill_from_history
 from funnel_core.page_state.input_messages import sentence
 
 __all__ = [
@@ -52,7 +57,7 @@ __all__ = [
     "PRIVACY_NOTE", "build_snapshot", "clean_values", "context_from_parsed", "context_from_widget",
     "context_object", "context_summary", "context_to_widget", "default_context", "default_state",
     "is_blank", "merge_parsed", "merge_plan", "parsed_label", "resolve_period", "snapshot_from_key",
-    "snapshot_key", "snapshot_summary", "store_values",
+    "snapshot_key", "snapshot_summary", "store_values", "year_ago_note",
 ]
 
 #: Label of the one period entered through the form or a one-column file.
@@ -77,6 +82,8 @@ CONTEXT_OPTIONS: dict[str, dict[str, str]] = {
     "acv_band": {ANY: NOT_SAID, **ACV_BANDS},
     "product_category": {ANY: NOT_SAID, **PRODUCT_CATEGORIES},
     "currency": {c: f"{c} ({s})" if s != c else c for c, s in CURRENCIES.items()},
+    "arr_band": {ANY: NOT_SAID, **ARR_BANDS},
+    "funding": {ANY: NOT_SAID, **FUNDING},
 }
 
 #: Label of each context key.
@@ -87,6 +94,8 @@ CONTEXT_LABELS: dict[str, str] = {
     "acv_band": "Contract size (ACV)",
     "product_category": "Product category",
     "currency": "Currency",
+    "arr_band": "Company size (ARR)",
+    "funding": "Funding",
 }
 
 
@@ -129,7 +138,7 @@ def context_summary(context: Mapping[str, Any] | None, *, include_unsaid: bool =
     """One line naming the context: ``"Monthly numbers in USD · SMB (ACV under $12K) · ..."``."""
     ctx = context_object(context)
     parts = [f"{PERIOD_LABELS[ctx.period]}ly numbers in {ctx.currency}"]
-    for key in ("trial_type", "motion", "acv_band", "product_category"):
+    for key in SEGMENT_FIELDS:
         value = getattr(ctx, key)
         if value is not None:
             parts.append(CONTEXT_OPTIONS[key][value])
@@ -174,14 +183,45 @@ def resolve_period(periods: Mapping[str, Mapping[str, float]], selected: str | N
     return next(reversed(list(periods)), None) if periods else None
 
 
-def build_snapshot(periods: Mapping[str, Mapping[str, float]], selected: str | None,
-                   context: Mapping[str, Any] | None) -> Snapshot | None:
-    """The snapshot of the compared period, or ``None`` when no numbers are stored."""
+def _plain_snapshot(periods: Mapping[str, Mapping[str, float]], selected: str | None,
+                    context: Mapping[str, Any] | None) -> Snapshot | None:
     label = resolve_period(periods, selected)
     if label is None:
         return None
     return Snapshot(dict(periods[label]), context_object(context),
                     label=None if label == CURRENT_PERIOD else label)
+
+
+def _year_ago_filled(periods: Mapping[str, Mapping[str, float]], snapshot: Snapshot
+                     ) -> tuple[Snapshot, str | None]:
+    """``snapshot`` with ARR a year ago from the stored period twelve months earlier, and the note
+    saying so (:func:`funnel_core.metrics.year_ago.fill_from_history`)."""
+    if len(periods) < 2 or snapshot.label is None or snapshot.get("arr_year_ago") is not None:
+        return snapshot, None
+    try:
+        others = [Snapshot(dict(values), snapshot.context, label=label)
+                  for label, values in periods.items() if label != snapshot.label]
+    except SnapshotError:  # a stored period that cannot be read fills nothing
+        return snapshot, None
+    return fill_from_history(snapshot, others)
+
+
+def build_snapshot(periods: Mapping[str, Mapping[str, float]], selected: str | None,
+                   context: Mapping[str, Any] | None) -> Snapshot | None:
+    """The snapshot of the compared period, or ``None`` when no numbers are stored.
+
+    ARR a year ago, when not given, is taken from the stored period twelve months earlier
+    (:func:`year_ago_note` says so).
+    """
+    snapshot = _plain_snapshot(periods, selected, context)
+    return None if snapshot is None else _year_ago_filled(periods, snapshot)[0]
+
+
+def year_ago_note(periods: Mapping[str, Mapping[str, float]], selected: str | None,
+                  context: Mapping[str, Any] | None) -> str | None:
+    """The note when the compared period's ARR a year ago came from your history, else ``None``."""
+    snapshot = _plain_snapshot(periods, selected, context)
+    return None if snapshot is None else _year_ago_filled(periods, snapshot)[1]
 
 
 def snapshot_key(snapshot: Snapshot | None) -> str:

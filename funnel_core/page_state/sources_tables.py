@@ -14,10 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from funnel_core.benchmarks.catalogue import UNMAPPED_FIGURES, Benchmark, load_catalogue
+from funnel_core.benchmarks.catalogue import FILTER_COLUMNS, UNMAPPED_FIGURES, Benchmark, load_catalogue
+from funnel_core.benchmarks.age import year_text
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ANY,
+    ARR_BANDS,
+    FUNDING,
     FIELDS,
     FIELDS_BY_NAME,
     MOTIONS,
@@ -63,7 +66,7 @@ SEED_ERRORS: tuple[tuple[str, str], ...] = (
 # the user's own catalogue
 # --------------------------------------------------------------------------------------
 
-_TUPLE_FIELDS = ("acv_band", "trial_type", "motion", "product_category")
+_TUPLE_FIELDS = tuple(FILTER_COLUMNS)
 
 
 def rows_from_benchmarks(benchmarks: Sequence[Benchmark]) -> list[dict[str, Any]]:
@@ -119,7 +122,9 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
             "Trial type": _filter_text(b.trial_type, TRIAL_TYPES),
             "Motion": _filter_text(b.motion, MOTIONS),
             "Product category": _filter_text(b.product_category, PRODUCT_CATEGORIES),
-            "Source": b.source, "Year": str(b.year) if b.year else "", "Sample": b.sample,
+            "ARR band": _filter_text(b.arr_band, ARR_BANDS),
+            "Funding": _filter_text(b.funding, FUNDING),
+            "Source": b.source, "Year": year_text(b) or "not stated", "Sample": b.sample,
             "Status": status_text(b.status, b.comparability), "Link": b.url if is_web_link(b.url) else None, "Definition": b.basis,
             "Note": b.note, "Origin": "published" if b.origin == "published" else f"your file {b.origin}",
             "status_code": b.status, "kpi_id": b.kpi,

@@ -74,8 +74,16 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def chart_words(spec: dict) -> dict:
+    """Title and subtitle of a drawn chart: the page writes them as text around the plot, the
+    spec keeps them in ``usermeta``."""
+    words = (spec.get("usermeta") or {}).get("words")
+    return words if words else {"title": spec["title"]["text"],
+                                "subtitle": spec["title"].get("subtitle", [])}
+
+
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(e.proto.spec)["title"]["text"] for e in at.get("vega_lite_chart")]
+    return [chart_words(json.loads(e.proto.spec))["title"] for e in at.get("vega_lite_chart")]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -205,12 +213,13 @@ def test_retention_benchmarks_are_drawn_from_the_catalogue():
     chosen = at.multiselect(key="cohort_benchmarks").value
     assert chosen  # a churn curve (and a month-1 figure when the catalogue quotes one)
     spec = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")][1]
-    subtitle = " ".join(spec["title"]["subtitle"])
+    subtitle = " ".join(chart_words(spec)["subtitle"])
     assert "(1 - churn)^k" in subtitle or "Published churn" in json.dumps(spec)
     at.multiselect(key="cohort_benchmarks").set_value(["saastr_bvp_churn_vsb_2017"]).run()
     no_exception(at)
     spec = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")][1]
-    assert "SaaStr" in " ".join(spec["title"]["subtitle"])
+    assert "SaaStr" in " ".join(chart_words(spec)["subtitle"])
+    assert any("SaaStr" in c.value for c in at.caption)  # written above the plot
 
 
 def test_mapping_step_for_unrecognised_columns():

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from funnel_core.benchmarks.compare import compare
 from funnel_core.exports import render
 from funnel_core.page_state.share_link import LINK_PARAM, encode_state
-from funnel_core.page_state.snapshot_state import build_snapshot
+from funnel_core.page_state.snapshot_state import build_snapshot, default_context
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -28,8 +28,8 @@ FOUR_MONTHS = (b"Monat;Website visitors;Leads;MRR at start\n2025-01;12.500;640;2
 PERIODS = {"2025-01": {"visitors": 20000.0, "leads": 1400.0, "mrr_start": 100000.0,
                        "mrr_new": 8000.0, "mrr_churned": 2000.0},
            "2025-02": {"visitors": 21000.0, "leads": 1512.0, "mrr_start": 104000.0}}
-CONTEXT = {"period": "month", "trial_type": "no_card", "motion": None, "acv_band": "smb",
-           "product_category": None, "currency": "EUR"}
+CONTEXT = {**default_context(), "period": "month", "trial_type": "no_card", "acv_band": "smb",
+           "currency": "EUR"}
 
 
 def new_app(query: dict[str, str] | None = None) -> AppTest:

@@ -80,11 +80,25 @@ def test_cac_ratio_2_5_against_a_2_0_median_is_worse():
     ("gross_revenue_retention", 0.90, "in_line"),     # 1 pp below
 ])
 def test_annual_retention_against_the_shipped_medians(kpi, value, expected):
+    # the single medians of SaaS Capital and Benchmarkit: the +-2 pp band around one figure
+    medians = [b for b in benchmarks_for(kpi, {}, load_catalogue())
+               if b.statistic == "median" and b.publication in ("saas_capital_retention",
+                                                                 "benchmarkit_saas_benchmarks")]
     result = KpiResult(KPIS_BY_ID[kpi], value, "year")
-    item = compare_kpi(result, benchmarks_for(kpi, {}, load_catalogue()), {}, snapshot_period="year")
+    item = compare_kpi(result, medians, {}, snapshot_period="year")
     assert item.verdict == expected
     assert item.main_comparison.benchmark.statistic == "median"
     assert item.verdict_note is None                   # a year measured over a year: no caveat
+
+
+@pytest.mark.parametrize("value, expected", [(0.82, "in_line"), (0.75, "worse"), (0.92, "better")])
+def test_annual_grr_against_the_newest_quartiles(value, expected):
+    # the whole catalogue: quartiles come before a median, the newest (FY2025) first
+    result = KpiResult(KPIS_BY_ID["gross_revenue_retention"], value, "year")
+    item = compare_kpi(result, benchmarks_for("gross_revenue_retention", {}, load_catalogue()), {},
+                       snapshot_period="year", current_year=2026)
+    assert item.main_benchmark == "aleph_benchmarkit_grr_fy2025"   # P25 76 %, P50 84 %, P75 91 %
+    assert item.verdict == expected
 
 
 # Revenue payback: CAC 11,800 / 10 = 1,180; accounts 90 + 10 = 100; MRR 9,000 + 1,000 = 10,000;
@@ -174,7 +188,7 @@ def test_kpi_verdict_is_none_without_a_value_or_a_benchmark():
     item = report.get("visitor_to_lead_rate")
     assert item.verdict is None and item.main_benchmark is not None  # the funnel still needs it
     assert primary_comparison(item) is None
-    assert report.get("lead_to_mql_rate").main_benchmark is None
+    assert report.get("gross_margin").main_benchmark is None  # no published figure in the catalogue
 
 
 # --- weak figures and where to focus ----------------------------------------------------------

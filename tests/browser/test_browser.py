@@ -249,13 +249,13 @@ def test_a_reload_and_the_pages_link_in_another_browser_show_the_same_numbers(ap
 
     # typed but not applied: the sidebar says so on another page, and the form keeps it
     field = page.get_by_role("textbox", name="Churned customers").first
-    field.fill("12")
-    field.press("Tab")
+    field.fill("12")  # and straight to another page, without leaving the field first
     page.get_by_role("link", name="Trends across periods").first.click()
     page.get_by_text(re.compile("1 field typed but not applied yet")).first.wait_for(timeout=30_000)
     page.get_by_role("link", name="Your numbers").first.click()
-    page.get_by_role("textbox", name="Churned customers").first.wait_for(timeout=30_000)
-    assert page.get_by_role("textbox", name="Churned customers").first.input_value() == "12"
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("textbox", name="Churned customers").first).to_have_value("12", timeout=30_000)
     page.get_by_role("button", name=re.compile("^Discard")).first.click()
 
     # upload, go to the comparison

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import math
@@ -245,7 +246,7 @@ def test_charts_zip_has_png_svg_per_chart_one_gallery_and_a_readme(report, zip_b
     assert len(names) == 2 + 2 * len(charts)
     gallery = archive.read("charts.html").decode("utf-8")
     for chart in charts:
-        assert f"<h2>{chart.title}</h2>" in gallery
+        assert f"<h2>{html.escape(chart.title)}</h2>" in gallery
     readme = archive.read("README.txt").decode("utf-8")
     assert "Date: 2026-01-31" in readme
     assert "SaaS Capital" in readme and "source not verified" in readme
@@ -452,8 +453,10 @@ def test_report_footnotes_are_numbered_like_the_charts(report, key_charts):
     summary = report_model.summarize(report, AS_OF)
     overview = json.dumps(key_charts[0].spec, ensure_ascii=False)
     for note in summary.footnotes:
-        source = note.source if (not note.year or str(note.year) in note.source) \
-            else f"{note.source} ({note.year})"
+        # the same years on both: data year, publication year and "dated" where they add to the
+        # source's name, "year not stated" when neither is known
+        suffix = "year not stated" if note.suffix is None else note.suffix
+        source = f"{note.source} ({suffix})" if suffix else note.source
         assert f"[{note.number}] {source}" in overview, note
 
 
@@ -816,4 +819,4 @@ def test_downloads_accept_the_charts_the_app_already_built(report):
     archive = zipfile.ZipFile(io.BytesIO(charts_zip(report, AS_OF, charts=built[:2])))
     assert sorted(archive.namelist()) == sorted(
         ["README.txt", "charts.html"] + [f"{c.name}.{x}" for c in built[:2] for x in ("png", "svg")])
-    assert f"<h2>{built[0].title}</h2>".encode() in archive.read("charts.html")
+    assert f"<h2>{html.escape(built[0].title)}</h2>".encode() in archive.read("charts.html")

@@ -142,7 +142,9 @@ def test_charts_zip_is_png_and_svg_per_chart_with_one_gallery(hostile_report, ho
         assert f'href="{chart.name}.png"' in gallery  # the gallery links each file beside it
     # the runtime is there once, not once per chart
     assert gallery.count("window.vegaEmbed=") == 1
-    assert len(hostile_zip) < 3 * 1024 * 1024
+    # bounded per chart (the catalogue's growth KPIs add charts): about 150 KiB a chart
+    # (PNG + SVG), plus the gallery with its runtime once
+    assert len(hostile_zip) < 400 * 1024 + 150 * 1024 * len(charts)
     readme = archive.read("README.txt").decode("utf-8")
     assert GALLERY_NAME in readme
 

@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 
+from funnel_core.domain.model import Context
 from funnel_core.page_state.share_link import (MAX_LINK_CHARS, LinkError, decode_state,
                                                encode_state)
 
@@ -15,8 +16,9 @@ PERIODS = {
     "2025-01": {"visitors": 20000.0, "leads": 1400.0, "mrr_start": 100000.0, "gross_margin": 0.8},
     "2025-02": {"visitors": 21000.0, "leads": 1512.5, "mrr_start": 104321.12345678},
 }
-CONTEXT = {"period": "month", "trial_type": "no_card", "motion": None, "acv_band": "smb",
-           "product_category": None, "currency": "EUR"}
+# every context key (new ones included), with a few said
+CONTEXT = {**Context().to_dict(), "period": "month", "trial_type": "no_card", "acv_band": "smb",
+           "currency": "EUR"}
 
 
 def _raw(payload: object, version: str = "1") -> str:

@@ -1,0 +1,49 @@
+"""Drawing a chart in a page: title and explanation as text, the plot as wide as its column.
+
+The split is made by :func:`funnel_core.charts.screen.for_container`; this module only writes
+it with Streamlit widgets. The title is a small heading, the subtitle a caption above the plot,
+the sources a caption below it; all of them wrap on words at any width and are read by screen
+readers, and the plot's ``description`` is its accessible name. Downloads (PNG, SVG) keep the
+whole picture, words included (:func:`pages._ui.chart_downloads`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from funnel_core.charts.screen import ScreenChart, for_container
+from funnel_core.page_state.page_text import escape_markdown as md
+
+
+def show_words(screen: ScreenChart, *, title: bool = True) -> None:
+    """The title and subtitle of a split chart (above the plot)."""
+    if title and screen.title:
+        st.markdown(f"**{md(screen.title)}**")
+    if screen.subtitle:
+        st.caption("  \n".join(md(line) for line in screen.subtitle))
+
+
+def show_footer(screen: ScreenChart) -> None:
+    """The sources and notes of a split chart (below the plot)."""
+    if screen.footer:
+        st.caption("  \n".join(md(line) for line in screen.footer))
+
+
+def show_chart(chart: Any, key: str, *, title: bool = True) -> ScreenChart | None:
+    """Draw ``chart`` sized to its column, with its words as text around it.
+
+    ``title=False`` leaves the title out (the page's own heading already says it). A chart that
+    cannot follow its column (side-by-side views) is drawn whole at its own width.
+    """
+    if chart is None:
+        return None
+    screen = for_container(chart)
+    if not screen.fits_container:
+        st.vega_lite_chart(screen.spec, theme=None, key=key)
+        return screen
+    show_words(screen, title=title)
+    st.vega_lite_chart(screen.spec, theme=None, width="stretch", key=key)
+    show_footer(screen)
+    return screen
