@@ -47,3 +47,42 @@ def show_chart(chart: Any, key: str, *, title: bool = True) -> ScreenChart | Non
     st.vega_lite_chart(screen.spec, theme=None, width="stretch", key=key)
     show_footer(screen)
     return screen
+
+
+# --------------------------------------------------------------------------------------
+# wide and narrow screens
+# --------------------------------------------------------------------------------------
+
+#: Streamlit's narrow-screen breakpoint in CSS pixels (its columns stack below it).
+PHONE_MAX_PX = 640
+
+
+def _style(css: str) -> None:
+    """A stylesheet for this page (Streamlit puts a style-only element out of the layout)."""
+    st.html(f"<style>{css}</style>")
+
+
+def wide_and_narrow(key: str) -> tuple[Any, Any]:
+    """Two containers: the first shown on wide screens only, the second on phones only.
+
+    For content that needs another form on a phone (a chart with a label column and a summary
+    column becomes a list). Only CSS hides the other one, so both are drawn; a hidden one takes
+    no room and is not read by screen readers.
+    """
+    _style(f"@media (max-width: {PHONE_MAX_PX}px) {{ .st-key-{key}_wide {{ display: none !important; }} }}"
+           f"@media (min-width: {PHONE_MAX_PX + 1}px) {{ .st-key-{key}_narrow {{ display: none !important; }} }}")
+    return st.container(key=f"{key}_wide"), st.container(key=f"{key}_narrow")
+
+
+def grid(key: str, *, wide: int, narrow: int, gap: str = "1rem") -> Any:
+    """A horizontal container whose items sit ``wide`` to a row on a wide screen and ``narrow``
+    to a row on a phone (Streamlit's columns would stack them one per row there)."""
+    def basis(n: int) -> str:
+        return f"calc((100% - {n - 1} * {gap}) / {n})"
+
+    _style(f".st-key-{key} {{ gap: {gap} !important; }}"
+           f".st-key-{key} > * {{ flex: 0 0 {basis(wide)} !important; "
+           f"width: {basis(wide)} !important; min-width: 0 !important; }}"
+           f"@media (max-width: {PHONE_MAX_PX}px) {{ .st-key-{key} > * {{ flex: 0 0 {basis(narrow)} "
+           f"!important; width: {basis(narrow)} !important; }} }}")
+    return st.container(horizontal=True, key=key)

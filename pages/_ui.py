@@ -338,6 +338,7 @@ def capture_form_draft() -> None:
     """
     shown = form_shown()
     draft = dict(st.session_state.get(DRAFT_KEY) or {})
+    import sys as _s; print("CAPTURE run", st.session_state.get("_run_count"), repr(st.session_state.get("f_customers_churned", "<missing>")), draft, file=open("/tmp/h11/applog.txt","a"), flush=True)
     for spec in FIELDS:
         key = f"f_{spec.name}"
         if key in st.session_state:
@@ -519,11 +520,11 @@ def current_report() -> ComparisonReport | None:
 def build_chart(report: ComparisonReport, name: str) -> Any:
     """One chart of ``report`` by name; ``None`` when it has nothing to show.
 
-    Names: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``bullet-<kpi_id>`` (every
+    Names: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``quadrant``, ``bullet-<kpi_id>`` (every
     benchmark of the KPI, as in :func:`funnel_core.charts.catalog.chart_catalog`) and
     ``bullet1-<kpi_id>-<benchmark_id>`` (one benchmark).
     """
-    from funnel_core.charts import bullets, focus, funnel, mrr_bridge, overview
+    from funnel_core.charts import bullets, focus, funnel, mrr_bridge, overview, quadrant
 
     currency = report.snapshot.context.currency
     if name == "overview":
@@ -532,6 +533,8 @@ def build_chart(report: ComparisonReport, name: str) -> Any:
         return funnel.funnel_chart(report)
     if name == "mrr-bridge":
         return mrr_bridge.mrr_bridge_chart(report)
+    if name == "quadrant":
+        return quadrant.quadrant_chart(report)
     if name == "focus":
         return focus.focus_chart(report)
     try:

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from funnel_core.exports import images, render
+from funnel_core.exports import images, prepared, render
 from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.page_state.page_text import escape_markdown as md
@@ -47,7 +47,11 @@ def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, 
 
 st.subheader("Report and tables")
 cols = st.columns(5)
-_button("PDF report", "report_pdf", _deferred(render.export_bytes, "report_pdf", report),
+# the PDF is the usual click: it starts in the background now, and the click takes it over
+_pdf_key = "|".join(("report_pdf", *(_ui.report_keys() or ("", "")), render.download_name("report_pdf", report)))
+_make_pdf = _deferred(render.export_bytes, "report_pdf", report)
+prepared.PREPARED.prepare(_pdf_key, _make_pdf)
+_button("PDF report", "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, _make_pdf),
         render.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
         container=cols[0])
 _button("HTML report", "report_html", _deferred(render.export_bytes, "report_html", report),

@@ -308,6 +308,7 @@ def _sync_form(editing: str, values: dict) -> None:
     fields were not drawn on the last run (another page was open), every field is set again
     too: the browser may still hold a text from before the switch.
     """
+    import sys as _s; print("SYNC run", st.session_state.get("_run_count"), "drawn_last", _ui.form_drawn_last_run(), repr(st.session_state.get("f_customers_churned", "<missing>")), st.session_state.get(_ui.DRAFT_KEY), file=open("/tmp/h11/applog.txt","a"), flush=True)
     convention = _ui.form_convention()
     signature = json.dumps([editing, values, convention], sort_keys=True)
     draft = st.session_state.get(_ui.DRAFT_KEY) or {}

@@ -9,6 +9,7 @@ from funnel_core.page_state import comparison_tables
 from funnel_core.page_state import headline as page_headline
 from funnel_core.domain.formatting import format_value
 from funnel_core.page_state.page_text import escape_markdown as md
+from funnel_core.charts.screen import for_container
 from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
@@ -38,15 +39,19 @@ if year_ago:
 # --- segment: which benchmarks apply (one compact row; the headline and the chart stay in view) -
 SEGMENT_HELP = ("Your segment picks which published figures apply. Leave it on Not said to see "
                 "every figure; the table names the segment of each one.")
-seg_cols = st.columns(3)  # two rows of three: the labels stay whole on a laptop screen
-for i, key in enumerate(_ui.SEGMENT_KEYS):
-    _ui.context_selector(key, f"rs_{key}", container=seg_cols[i % 3], help=SEGMENT_HELP)
-    if key == "arr_band":
-        _ui.arr_band_hint(seg_cols[i % 3])
+# three to a row (the labels stay whole on a laptop screen), two on a phone, where one to a row
+# would push the chart two screens down
+with _charts.grid("results_segment", wide=3, narrow=2):
+    for key in _ui.SEGMENT_KEYS:
+        cell = st.container()
+        _ui.context_selector(key, f"rs_{key}", container=cell, help=SEGMENT_HELP)
+        if key == "arr_band":
+            _ui.arr_band_hint(cell)
 
 # --- headline ---------------------------------------------------------------------------------
 head = page_headline.headline(report)
-m = st.columns(4)
+with _charts.grid("results_headline", wide=4, narrow=2):
+    m = [st.container() for _ in range(4)]
 m[0].metric("▲ Better", head["kpi_better"], border=True,
             help="KPIs better than their main benchmark (the figure closest to your segment, "
                  "best-verified source first).")
@@ -97,11 +102,34 @@ def _focus_list(limit: int | None = None) -> None:
         st.caption(area.arithmetic)
 
 
+def _overview(chart) -> None:
+    """The overview: the chart as wide as the page; on a phone, the same rows as a list (the
+    chart's label and summary columns leave no room for its scale at 360 px)."""
+    from funnel_core.charts.overview import overview_rows
+
+    screen = for_container(chart)
+    wide, narrow = _charts.wide_and_narrow("results_overview")
+    with wide:
+        _charts.show_words(screen)
+        st.vega_lite_chart(screen.spec, theme=None, width="stretch", key="results_overview_chart")
+    with narrow:
+        st.markdown(f"**{md(screen.title)}**")
+        st.caption("One line per KPI against its main benchmark: ▲ better, ● in line, ▼ worse; "
+                   "[n] is the source, listed below.")
+        st.markdown("\n".join(
+            f"- {row['summary'][:1]} **{md(row['row'].replace(chr(10), ' '))}**: "
+            + " · ".join(md(part) for part in row["summary"][1:].strip().split("\n"))
+            + (f" ({md(row['edge'].strip('◄► '))} of the benchmark, off the chart's scale)"
+               if row.get("edge") else "")
+            for row in overview_rows(report)))
+    _charts.show_footer(screen)
+
+
 with overview_tab:
     if overview_tab.open:
         chart = _ui.chart("overview")
         if chart is not None:
-            st.altair_chart(chart, theme=None)
+            _overview(chart)
             converted = page_headline.converted_lines(report)
             if converted:
                 st.caption("Rates are placed in each benchmark's own period: "
@@ -124,10 +152,16 @@ with table_tab:
         if verdicts:
             mask = table["Verdict"].str[:1].isin([v[:1] for v in verdicts])
             table = table[mask]
+        st.caption(f"{len(table)} comparison{'s' if len(table) != 1 else ''}, all shown; cells "
+                   "wrap onto up to three lines.")
+        # every row shown (no inner scroll), every cell whole (a row height above 64 px lets
+        # Streamlit wrap text), an empty cell where a figure has no link, never "None"
         st.dataframe(
-            table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 880),
+            table, hide_index=True, height="content", row_height=70, placeholder="",
+            alt="Every benchmark your KPIs are compared with: your value, the verdict, the "
+                "published figure, its segment, status and source",
             column_order=["KPI", "Your value", "Verdict", "Main", "Benchmark", "Where you stand",
-                          "Note", "Segment", "Status", "Source", "Link", "Your value in its period",
+                          "Source", "Link", "Status", "Note", "Segment", "Your value in its period",
                           "Statistic"],
             column_config={
                 "KPI": st.column_config.TextColumn("KPI", pinned=True, width=140),
@@ -214,7 +248,8 @@ with detail_tab:
                 [{"Figure": b.figure, "Verdict": b.verdict, "Your value there": b.user_value,
                   "Segment": b.segment, "Status": b.status, "Source": b.source,
                   "Link": b.url or None, "Conversion / note": b.note} for b in detail.benchmarks],
-                hide_index=True,
+                hide_index=True, height="content", row_height=70, placeholder="",
+                alt="Every benchmark matching this KPI and how your value was matched to it",
                 column_config={
                     "Figure": st.column_config.TextColumn(width=190),
                     "Verdict": st.column_config.TextColumn(width=112),
@@ -253,6 +288,13 @@ with revenue_tab:
         else:
             st.info("The MRR bridge needs MRR at start and at least one of new, expansion, "
                     "contraction or churned MRR.")
+        chart = _ui.chart("quadrant")  # growth and efficiency read together
+        if chart is not None:
+            _charts.show_chart(chart, "results_quadrant_chart")
+        else:
+            st.caption("The NRR x CAC payback quadrant needs net revenue retention (MRR at start "
+                       "and its movements) and CAC payback (S&M spend, new customers and the "
+                       "customer counts).")
 
 # --- KPIs that could not be computed ---------------------------------------------------------
 missing = page_headline.not_computable(report)

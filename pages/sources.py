@@ -43,26 +43,41 @@ with catalogue_tab:
         shown = shown[shown["KPI"].isin(kpis)]
     if statuses:
         shown = shown[shown["status_code"].isin(statuses)]
-    st.caption(f"{len(shown)} of {len(frame)} figures. Rates are shown in %, money in USD. A "
-               "figure marked U is shown, but labelled *source not verified*.")
+    # page by page with a count, every row whole: cells wrap onto up to three lines (a row
+    # height above 64 px lets Streamlit wrap), the link sits next to its source where it is
+    # seen, and a figure without a link shows an empty cell, never "None"
+    slices = sources_tables.pages(len(shown))
+    start, stop = slices[0]
+    if len(slices) > 1:
+        labels = {f"{a + 1}–{b}": (a, b) for a, b in slices}
+        start, stop = labels[st.segmented_control(
+            "Rows", list(labels), default=next(iter(labels)), key=f"src_page_{len(shown)}",
+            help=f"{sources_tables.PAGE_SIZE} figures a page") or next(iter(labels))]
+    st.caption(f"{sources_tables.page_text(start, stop, len(shown))} (of {len(frame)} in the "
+               "catalogue). Rates are shown in %, money in USD. A figure marked U is shown, but "
+               "labelled *source not verified*.")
     st.dataframe(
-        shown, hide_index=True, height=min(38 + 35 * max(len(shown), 1), 640),
-        column_order=["KPI", "Figure", "Segment", "Status", "Source", "Link", "Year", "Sample",
+        shown.iloc[start:stop], hide_index=True, height="content", row_height=70,
+        placeholder="", alt="Published benchmark figures: KPI, figure, status, source and link",
+        column_order=["KPI", "Figure", "Status", "Source", "Link", "Segment", "Year", "Sample",
                       "Statistic", "ACV band", "ARR band", "Funding", "Trial type", "Motion",
                       "Product category", "Definition", "Note", "Origin"],
         column_config={
-            "KPI": st.column_config.TextColumn(pinned=True, width=140),
-            "Figure": st.column_config.TextColumn(width=190),
-            "Segment": st.column_config.TextColumn("Segment it is for", width=190),
+            "KPI": st.column_config.TextColumn(pinned=True, width=130),
+            "Figure": st.column_config.TextColumn(width=170),
             "Status": st.column_config.TextColumn(width=150),
-            "Source": st.column_config.TextColumn(width=280),
+            "Source": st.column_config.TextColumn(width=230),
             "Link": st.column_config.LinkColumn(display_text="open ↗", width=70),
+            "Segment": st.column_config.TextColumn("Segment it is for", width=190),
             "Year": st.column_config.TextColumn(
                 width=110, help="The year the data describes (and when it was published); "
                                 "'dated': more than five years old, so a newer figure is "
                                 "preferred as the main benchmark"),
-            "Note": st.column_config.TextColumn(width="large"),
-            "Definition": st.column_config.TextColumn(width="medium"),
+            "Sample": st.column_config.TextColumn(width=190),
+            "Statistic": st.column_config.TextColumn(width=110),
+            "Trial type": st.column_config.TextColumn(width=190),
+            "Note": st.column_config.TextColumn(width=420),
+            "Definition": st.column_config.TextColumn(width=300),
         })
     st.markdown("##### Published figures we show but cannot compare")
     st.caption("No KPI the app computes measures the same thing, so these stay as context.")
@@ -70,13 +85,17 @@ with catalogue_tab:
 
 with definitions_tab:
     st.markdown("##### KPIs")
-    st.dataframe(sources_tables.definitions_frame(), hide_index=True,
-                 column_config={"KPI": st.column_config.TextColumn(pinned=True),
-                                "Formula": st.column_config.TextColumn(width="large"),
-                                "Inputs": st.column_config.TextColumn(width="large")})
+    st.dataframe(sources_tables.definitions_frame(), hide_index=True, height="content",
+                 row_height=70, alt="KPI definitions: formula, unit, direction and inputs",
+                 column_config={"KPI": st.column_config.TextColumn(pinned=True, width=150),
+                                "Formula": st.column_config.TextColumn(width=300),
+                                "What it tells": st.column_config.TextColumn(width=300),
+                                "Inputs": st.column_config.TextColumn(width=300)})
     st.markdown("##### Input fields")
-    st.dataframe(sources_tables.fields_frame(), hide_index=True,
-                 column_config={"Definition": st.column_config.TextColumn(width="large")})
+    st.dataframe(sources_tables.fields_frame(), hide_index=True, height="content",
+                 row_height=70, alt="Input fields and their definitions",
+                 column_config={"Field": st.column_config.TextColumn(pinned=True, width=150),
+                                "Definition": st.column_config.TextColumn(width=420)})
     st.markdown("##### Periods")
     st.markdown(
         "- Conversion rates and CAC have no period: they are compared as they are.\n"

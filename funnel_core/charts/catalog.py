@@ -16,6 +16,7 @@ from funnel_core.charts.focus import focus_chart
 from funnel_core.charts.funnel import funnel_chart
 from funnel_core.charts.mrr_bridge import mrr_bridge_chart
 from funnel_core.charts.overview import overview_chart
+from funnel_core.charts.quadrant import quadrant_chart
 
 __all__ = ["NamedChart", "chart_catalog"]
 
@@ -27,7 +28,7 @@ class NamedChart:
     Attributes
     ----------
     name : file-safe slug (``overview``, ``bullet-customer_churn_rate``, ``funnel``,
-        ``mrr-bridge``, ``focus``).
+        ``mrr-bridge``, ``quadrant``, ``focus``).
     title : human title.
     chart : the Altair chart.
     """
@@ -40,7 +41,8 @@ class NamedChart:
 def chart_catalog(report: ComparisonReport, *, as_of: date | None = None) -> list[NamedChart]:
     """Every chart the results page shows, named for export.
 
-    Order: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, then one
+    Order: ``overview``, ``funnel``, ``focus``, ``mrr-bridge``, ``quadrant`` (NRR against CAC
+    payback), then one
     ``bullet-<kpi_id>`` per computed KPI with at least one benchmark it can be placed against.
     Charts with nothing to show are left out.
     """
@@ -59,6 +61,10 @@ def chart_catalog(report: ComparisonReport, *, as_of: date | None = None) -> lis
     bridge = mrr_bridge_chart(report, as_of=as_of)
     if bridge is not None:
         out.append(NamedChart("mrr-bridge", "MRR bridge", bridge))
+    quadrant = quadrant_chart(report, as_of=as_of)
+    if quadrant is not None:
+        out.append(NamedChart("quadrant", "Growth and efficiency: NRR against CAC payback",
+                              quadrant))
     for item in report.computed():
         if any(c.user_value is not None for c in item.comparisons):
             out.append(NamedChart(f"bullet-{item.id}", f"{item.kpi.spec.label} against benchmarks",

@@ -36,7 +36,9 @@ HEATMAP_RAMP = ("#f7fbff", "#6baed6", "#08306b")
 DIVERGING_RAMP = ("#b35806", "#f2f2f2", "#2166ac")
 HEATMAP_SCHEME = "blues"  # the ramp above, by its Vega name (kept for callers)
 COHORT_SCHEME = "viridis"
-_DARK_INK, _LIGHT_INK = "#1a1a1a", "#ffffff"
+#: Label inks: every colour has a contrast of at least 4.58:1 with black or with white (WCAG
+#: AA asks 4.5:1), so :func:`cell_ink` always finds a readable one; a grey ink would not.
+_DARK_INK, _LIGHT_INK = "#000000", "#ffffff"
 #: Header of the cohort-size column of the heatmap (a short one where the cells are narrow).
 SIZE_COLUMN = "Customers"
 AVERAGE_COLOUR = "#111111"

@@ -13,7 +13,7 @@ import altair as alt
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.benchmarks.funnel import FocusArea, focus_areas
-from funnel_core.charts.labels import Sources, source_short
+from funnel_core.charts.labels import Numbering, Sources, source_short
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import (axis_format, chart_rows, field_def, finish_chart, quant_def,
                                      tooltip_defs, unit_view)
@@ -25,19 +25,22 @@ __all__ = ["focus_chart"]
 _ROW, _BAR = 58, 14
 
 
-def focus_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
+def focus_chart(report: ComparisonReport, *, as_of: date | None = None,
+                numbering: Numbering | None = None) -> alt.VConcatChart | None:
     """Bars of what reaching the benchmark would be worth per month, largest first.
 
     Extra MRR per month when ARPA is computable, else extra customers per month; the
     arithmetic of each bar is in its tooltip. Returns ``None`` when no KPI is worse than its
     benchmark with the inputs needed to size the gap.
+    ``numbering``: a document's numbering of its sources (the report's), else [1], [2]... in
+    order of first use (:class:`~funnel_core.charts.labels.Sources`).
     """
     areas = focus_areas(report)
     if not areas:
         return None
     theme = load_theme()
     currency = report.snapshot.context.currency
-    sources = Sources(currency)
+    sources = Sources(currency, numbering)
     use_mrr = all(a.extra_mrr_per_month is not None for a in areas)
     rows = []
     for a in areas:

@@ -14,7 +14,7 @@ import altair as alt
 
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.benchmarks.funnel import benchmark_funnel
-from funnel_core.charts.labels import Sources
+from funnel_core.charts.labels import Numbering, Sources
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import (chart_rows, field_def, finish_chart, label_room, quant_def,
                                      tooltip_defs, unit_view)
@@ -29,18 +29,21 @@ def _count_text(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def funnel_chart(report: ComparisonReport, *, as_of: date | None = None) -> alt.VConcatChart | None:
+def funnel_chart(report: ComparisonReport, *, as_of: date | None = None,
+                 numbering: Numbering | None = None) -> alt.VConcatChart | None:
     """The user's funnel beside the benchmark funnel from the same visitors (log scale).
 
     Returns ``None`` when fewer than two funnel stages are given or there are no visitors
     (nothing to compare). Zero counts further down switch to a symmetric log scale.
+    ``numbering``: a document's numbering of its sources (the report's), else [1], [2]... in
+    order of first use (:class:`~funnel_core.charts.labels.Sources`).
     """
     theme = load_theme()
     steps = benchmark_funnel(report)
     if len(steps) < 2 or steps[0].user_count <= 0:
         return None
     currency = report.snapshot.context.currency
-    sources = Sources(currency)
+    sources = Sources(currency, numbering)
     rows: list[dict[str, Any]] = []
     stage_labels: list[str] = []
     step_lines: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark
@@ -20,6 +20,7 @@ from funnel_core.domain.formatting import format_value
 
 __all__ = [
     "GLYPHS",
+    "Numbering",
     "Sources",
     "VERDICT_ORDER",
     "VERDICT_WORDS",
@@ -139,11 +140,22 @@ def as_of_text(as_of: date | None) -> str:
     return f"as of {(as_of or date.today()).isoformat()}"
 
 
-class Sources:
-    """Numbers benchmarks in order of first use and writes the footer lines."""
+#: A document's numbering of its sources: ``(origin, benchmark id) -> number``.
+Numbering = Mapping[tuple[str, str], int]
 
-    def __init__(self, currency: str) -> None:
+
+class Sources:
+    """Numbers benchmarks and writes the footer lines.
+
+    On its own a chart numbers its sources [1], [2]... in order of first use. Inside a document
+    that numbers its sources once for all (the report), ``numbering`` gives each benchmark the
+    document's number; a benchmark the document does not number gets the next free number.
+    The footer lists the sources this chart uses, in number order, either way.
+    """
+
+    def __init__(self, currency: str, numbering: Numbering | None = None) -> None:
         self.currency = currency
+        self._given = dict(numbering or {})
         self._numbers: dict[tuple[str, str], int] = {}
         self._rows: list[Benchmark] = []
 
@@ -151,13 +163,19 @@ class Sources:
         key = (b.origin, b.id)
         if key not in self._numbers:
             self._rows.append(b)
-            self._numbers[key] = len(self._rows)
+            number = self._given.get(key)
+            if number is None:
+                taken = set(self._given.values()) | set(self._numbers.values())
+                number = max(taken, default=0) + 1
+            self._numbers[key] = number
         return self._numbers[key]
 
     def lines(self, as_of: date | None, extra: Sequence[str] = ()) -> list[str]:
         lines = ["Sources: " + ("" if self._rows else "your inputs")]
         if self._rows:
-            lines = ["Sources:"] + [_footnote(i + 1, b, self.currency) for i, b in enumerate(self._rows)]
+            used = sorted(self._rows, key=lambda b: self._numbers[(b.origin, b.id)])
+            lines = ["Sources:"] + [_footnote(self._numbers[(b.origin, b.id)], b, self.currency)
+                                    for b in used]
         lines.extend(extra)
         status = _status_key_line(b.status for b in self._rows)
         tail = f"{status} · {as_of_text(as_of)}" if status else as_of_text(as_of)

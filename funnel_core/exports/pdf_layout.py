@@ -250,7 +250,8 @@ def write_wrapped(pdf: ReportPDF, height: float, text: str, link: str = "") -> N
     if not text:
         return
     first = text.lstrip().split(" ", 1)[0]
-    if first and not link and pdf.get_x() + pdf.get_string_width(first) > pdf.w - pdf.r_margin:
+    room = pdf.w - pdf.r_margin - 2 * pdf.c_margin  # write() keeps a cell margin at both ends
+    if first and not link and pdf.get_x() + pdf.get_string_width(first) > room:
         pdf.ln(height)
         text = text.lstrip()
     pdf.write(height, text, link=link)

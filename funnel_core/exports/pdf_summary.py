@@ -1,7 +1,7 @@
 """Page 1 of the PDF report: the one-page board summary that stands on its own.
 
 Title, period, context and date; the verdict counts (shape + word + the charts'
-colour-blind-safe colour); the three biggest gaps, one sentence each; the overview chart,
+colour-blind-safe colour); the growth & efficiency line; the three biggest gaps, one sentence each; the overview chart,
 fitted to the space left (shorter rows first, then scaled); and compact numbered source
 footnotes in two columns, so every ``[n]`` on the page resolves on the page.
 """
@@ -70,7 +70,9 @@ def _summary_header(pdf: ReportPDF, summary: ReportSummary) -> None:
         width = pdf.get_string_width(value)
         pdf.font(7.8, "", MUTED)
         width += pdf.get_string_width(sep + name)
-        if index and pdf.get_x() + width > MARGIN + CONTENT_W:
+        # fpdf's write() keeps a cell margin at both ends of a line: without it here an item
+        # that just fits was broken inside a word ("Currency: US" / "D")
+        if index and pdf.get_x() + width + 2 * pdf.c_margin > MARGIN + CONTENT_W:
             pdf.ln(line)  # keep "label: value" on one line
             sep = ""
         pdf.write(line, sep + name)
@@ -116,6 +118,19 @@ def _verdict_strip(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool) 
     pdf.multi_cell(width, 3.6, pdf.t(coverage_line(summary, one_page_only)), new_x=XPos.LEFT,
                    new_y=YPos.NEXT, align="L")
     pdf.set_xy(MARGIN, max(pdf.get_y(), top + tile_h) + 4)
+
+
+def _growth(pdf: ReportPDF, summary: ReportSummary) -> None:
+    """The growth & efficiency line under the verdict counts (nothing when it is empty)."""
+    if not summary.growth_line:
+        return
+    head, _, rest = summary.growth_line.partition(": ")
+    pdf.set_x(MARGIN)
+    pdf.font(8.6, "B", INK)
+    write_wrapped(pdf, 4.0, pdf.t(head + ": "))
+    pdf.font(8.6, "", INK)
+    write_wrapped(pdf, 4.0, pdf.t(rest))
+    pdf.ln(4.0 + 2.5)
 
 
 def _gaps(pdf: ReportPDF, summary: ReportSummary) -> None:
@@ -249,6 +264,7 @@ def summary_page(pdf: ReportPDF, summary: ReportSummary, overview: Any | None,
     pdf.add_page()
     _summary_header(pdf, summary)
     _verdict_strip(pdf, summary, one_page_only)
+    _growth(pdf, summary)
     _gaps(pdf, summary)
     top = pdf.get_y()
     notes_h = _page_notes(pdf, summary, one_page_only, draw=False)

@@ -17,7 +17,7 @@ import json
 import math
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from funnel_core.benchmarks.compare import ComparisonReport, primary_comparison
 from funnel_core.exports.images import (
@@ -137,6 +137,7 @@ _KEY_BUILDERS: tuple[tuple[str, str], ...] = (
     ("funnel", "funnel_chart"),
     ("focus", "focus_chart"),
     ("mrr-bridge", "mrr_bridge_chart"),
+    ("quadrant", "quadrant_chart"),
 )
 
 
@@ -147,9 +148,10 @@ def _key_chart_catalog(report: ComparisonReport, as_of: _dt.date | None) -> list
     the chart itself. Falls back to the full catalogue, filtered, if a builder is missing.
     A test checks this gives exactly what the full catalogue gives.
     """
-    from funnel_core.charts import focus, funnel, mrr_bridge, overview
+    from funnel_core.charts import focus, funnel, mrr_bridge, overview, quadrant
 
-    modules = {"overview": overview, "funnel": funnel, "focus": focus, "mrr-bridge": mrr_bridge}
+    modules = {"overview": overview, "funnel": funnel, "focus": focus, "mrr-bridge": mrr_bridge,
+               "quadrant": quadrant}
     builders = [getattr(modules[name], fn, None) for name, fn in _KEY_BUILDERS]
     if any(b is None for b in builders):
         return [c for c in _chart_catalog(report, as_of) if is_key_chart(c.name)]
@@ -321,12 +323,39 @@ def pick_overview(charts: Sequence[AnnotatedChart]) -> AnnotatedChart:
     return charts[0]
 
 
+#: The key charts that cite benchmarks, by name: (module, builder) in :mod:`funnel_core.charts`.
+_CITING = {"overview": ("overview", "overview_chart"), "funnel": ("funnel", "funnel_chart"),
+           "focus": ("focus", "focus_chart")}
+
+
+def _renumbered(chart: AnnotatedChart, report: ComparisonReport, date: str,
+                numbering: Mapping[tuple[str, str], int]) -> AnnotatedChart:
+    """``chart`` built again with the document's numbering of its sources."""
+    import importlib
+
+    module, name = _CITING[chart.name]
+    builder = getattr(importlib.import_module(f"funnel_core.charts.{module}"), name)
+    built = builder(report, as_of=as_of_value(date), numbering=numbering)
+    if built is None:
+        return chart
+    return _annotate(AnnotatedChart(chart.name, chart.title, built, {}, ""), report, date)
+
+
 def document_charts(report: ComparisonReport, date: str, charts: Sequence[NamedChartLike] | None,
-                    one_page_only: bool) -> list[AnnotatedChart]:
-    """The key charts of the HTML and PDF reports (only the overview for the summary page alone)."""
+                    one_page_only: bool,
+                    numbering: Mapping[tuple[str, str], int] | None = None) -> list[AnnotatedChart]:
+    """The key charts of the HTML and PDF reports (only the overview for the summary page alone).
+
+    ``numbering`` (:attr:`~funnel_core.exports.report_model.ReportSummary.source_numbers`) is
+    the document's one numbering of its sources: the charts that cite benchmarks are built with
+    it, so "[7]" means the same source under every chart and in the list of sources.
+    """
     chosen = report_charts(report, date, key_only=True, charts=charts)
     if one_page_only:  # the summary page shows the overview only: render nothing else
         chosen = [c for c in chosen if c.name == "overview"][:1]
+    if numbering:
+        chosen = [_renumbered(c, report, date, numbering) if c.name in _CITING else c
+                  for c in chosen]
     return chosen
 
 

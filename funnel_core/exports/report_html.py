@@ -137,6 +137,14 @@ def _headline(summary: ReportSummary, one_page_only: bool) -> str:
     )
 
 
+def _growth(summary: ReportSummary) -> str:
+    """Page 1's growth & efficiency line (empty when no growth KPI could be computed)."""
+    if not summary.growth_line:
+        return ""
+    head, _, rest = summary.growth_line.partition(": ")
+    return f'<p class="growth-line small"><strong>{e(head)}:</strong> {e(rest)}</p>'
+
+
 def _gaps(summary: ReportSummary) -> str:
     if not summary.kpis_compared:
         return ""
@@ -160,6 +168,7 @@ def _chart_budget_px(summary: ReportSummary) -> float:
     short the chart's rows get (shorter rows keep the labels larger than scaling would).
     """
     used = 27.0 + (5.0 if summary.snapshot_label else 0.0) + 26.0
+    used += 4.5 * max(0, math.ceil(len(summary.growth_line) / 150))
     if summary.kpis_compared:
         used += 9.0 + sum(4.5 * max(1, math.ceil(len(item.text) / 125)) + 1.5
                           for item in summary.gap_items)
@@ -204,6 +213,7 @@ def _summary_page(summary: ReportSummary, overview: Any | None, one_page_only: b
         '<section class="sheet summary-page" id="summary" aria-label="Board summary">'
         + _header(summary)
         + _headline(summary, one_page_only)
+        + _growth(summary)
         + _gaps(summary)
         + _overview(summary, overview)
         + _page_notes(summary, one_page_only)
@@ -297,7 +307,8 @@ def _charts(charts: Sequence[Any]) -> str:
     ]
     # the heading stays on the page of the first chart (never alone at the foot of a page)
     return ('<section class="charts"><div class="keep"><h2>Charts</h2><p class="small">Each chart '
-            f"names its own sources under it, numbered within that chart.</p>{figures[0]}</div>"
+            "lists the sources it uses under it, numbered as in the sources at the end of the "
+            f"report.</p>{figures[0]}</div>"
             f'{"".join(figures[1:])}</section>')
 
 
@@ -416,6 +427,6 @@ def report_html(report: ComparisonReport, as_of: _dt.date | str | None = None, *
     no network access is needed to view or print it.
     """
     date = as_of_date(as_of)
-    chosen = document_charts(report, date, charts, one_page_only)
-    return render_report_html(summarize(report, date), chosen,
-                              one_page_only=one_page_only).encode("utf-8")
+    summary = summarize(report, date)
+    chosen = document_charts(report, date, charts, one_page_only, summary.source_numbers)
+    return render_report_html(summary, chosen, one_page_only=one_page_only).encode("utf-8")

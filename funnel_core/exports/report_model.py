@@ -19,6 +19,7 @@ from funnel_core.benchmarks.focus import focus_comparison, weak_caveat
 from funnel_core.benchmarks.percentile import short_position
 from funnel_core.domain.constants import NOT_COMPARABLE, STATUS_LABELS, VERDICTS
 from funnel_core.domain.formatting import format_value
+from funnel_core.exports.growth_line import growth_line
 from funnel_core.exports.sanitize import finite
 from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
 from funnel_core.exports.wording import benchmark_figure_text, context_items, gap_sentence, gap_text
@@ -192,6 +193,11 @@ class ReportSummary:
     other_footnotes: list[Footnote] = field(default_factory=list)
     definitions: list[tuple[str, str, str]] = field(default_factory=list)
     not_comparable: int = 0
+    #: page 1's growth & efficiency line (:func:`funnel_core.exports.growth_line.growth_line`)
+    growth_line: str = ""
+    #: the report's one numbering of its sources, ``(origin, benchmark id) -> number``: the
+    #: charts of the report number their sources with it (never from [1] again)
+    source_numbers: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def all_footnotes(self) -> list[Footnote]:
@@ -345,8 +351,10 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         comparisons=comparisons,
         gap_items=gap_items,
         other_footnotes=other_footnotes,
+        source_numbers=dict(note_index),
         definitions=definitions,
         not_comparable=not_comparable,
+        growth_line=growth_line(report),
     )
 
 

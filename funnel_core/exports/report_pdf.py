@@ -84,7 +84,8 @@ def _charts(pdf: ReportPDF, charts: Sequence[Any]) -> None:
     pdf.heading("Charts")
     pdf.font(7.5, "", MUTED)
     pdf.multi_cell(CONTENT_W, 3.5, pdf.t(
-        "Each chart names its own sources under it, numbered within that chart."),
+        "Each chart lists the sources it uses under it, numbered as in the sources at the end "
+        "of the report."),
         new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.5)
     while queue:
@@ -340,5 +341,6 @@ def report_pdf(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
     one page).
     """
     date = as_of_date(as_of)
-    chosen = document_charts(report, date, charts, one_page_only)
-    return render_report_pdf(summarize(report, date), chosen, one_page_only=one_page_only)
+    summary = summarize(report, date)
+    chosen = document_charts(report, date, charts, one_page_only, summary.source_numbers)
+    return render_report_pdf(summary, chosen, one_page_only=one_page_only)

@@ -35,8 +35,9 @@ from funnel_core.metrics.kpis import KPIS
 from funnel_core.page_state.comparison_tables import benchmark_figure, direction_text, period_text, status_text
 
 __all__ = [
-    "SEED_ERRORS", "benchmarks_from_rows", "catalogue_frame", "catalogue_key", "definitions_frame",
-    "fields_frame", "full_catalogue", "rows_from_benchmarks", "unmapped_figures",
+    "PAGE_SIZE", "SEED_ERRORS", "benchmarks_from_rows", "catalogue_frame", "catalogue_key",
+    "definitions_frame", "fields_frame", "full_catalogue", "page_text", "pages",
+    "rows_from_benchmarks", "unmapped_figures",
 ]
 
 #: Errors in widely read articles that the product does not repeat (shown on the sources page).
@@ -130,6 +131,26 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
             "status_code": b.status, "kpi_id": b.kpi,
         })
     return pd.DataFrame(rows)
+
+
+#: Rows of a long table shown at once; the page offers the others page by page.
+PAGE_SIZE = 25
+
+
+def pages(total: int, size: int = PAGE_SIZE) -> list[tuple[int, int]]:
+    """``(start, stop)`` row slices of a table of ``total`` rows, ``size`` rows each (at least
+    one page, empty when there are no rows)."""
+    size = max(1, int(size))
+    return [(start, min(start + size, total)) for start in range(0, total, size)] or [(0, 0)]
+
+
+def page_text(start: int, stop: int, total: int, noun: str = "figures") -> str:
+    """``"Figures 26-50 of 117"`` (``"No figures"`` for an empty table)."""
+    if total <= 0:
+        return f"No {noun}"
+    if stop - start >= total:
+        return f"All {total} {noun}" if total != 1 else f"The only {noun.rstrip('s')}"
+    return f"{noun.capitalize()} {start + 1}–{stop} of {total}"
 
 
 def definitions_frame() -> pd.DataFrame:

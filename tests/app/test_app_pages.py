@@ -386,8 +386,19 @@ def test_sources_page_shows_catalogue_status_legend_and_seed_errors() -> None:
     at.run()
     no_exception(at)
     catalogue = at.dataframe[0].value
-    assert len(catalogue) > 50
     assert "Source" in catalogue.columns and "Status" in catalogue.columns
+    # the catalogue is shown page by page, with a count: 25 rows, then the next ones
+    import re as _re
+    count = next(c.value for c in at.caption if _re.match(r"Figures 1–25 of \d+", c.value))
+    total = int(_re.match(r"Figures 1–25 of (\d+)", count).group(1))
+    assert total > 50 and len(catalogue) == 25
+    pages = next(g for g in at.get("button_group")
+                 if [o.content for o in g.proto.options][:1] == ["1–25"])
+    last = pages.proto.options[-1].content
+    pages.set_value(last).run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == total - 25 * ((total - 1) // 25)
+    assert any(c.value.startswith(f"Figures {last} of {total}") for c in at.caption)
     text = " ".join(m.value for m in at.markdown)
     assert "source not verified" in text.lower()
     assert "46 %" in text and "not 60 %" in text
