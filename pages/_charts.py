@@ -86,3 +86,12 @@ def grid(key: str, *, wide: int, narrow: int, gap: str = "1rem") -> Any:
            f"@media (max-width: {PHONE_MAX_PX}px) {{ .st-key-{key} > * {{ flex: 0 0 {basis(narrow)} "
            f"!important; width: {basis(narrow)} !important; }} }}")
     return st.container(horizontal=True, key=key)
+
+
+def compact_metrics(key: str) -> None:
+    """Metric tiles in container ``key`` made smaller on a phone (less padding, a smaller
+    value), so the tiles above a chart do not push it off the first screen."""
+    _style(f"@media (max-width: {PHONE_MAX_PX}px) {{"
+           f".st-key-{key} [data-testid='stMetric'] {{ padding: 0 !important; }}"
+           f".st-key-{key} [data-testid='stMetric'] > div {{ padding: 0.45rem 0.7rem !important; }}"
+           f".st-key-{key} [data-testid='stMetricValue'] {{ font-size: 1.7rem !important; }} }}")

@@ -338,7 +338,6 @@ def capture_form_draft() -> None:
     """
     shown = form_shown()
     draft = dict(st.session_state.get(DRAFT_KEY) or {})
-    import sys as _s; print("CAPTURE run", st.session_state.get("_run_count"), repr(st.session_state.get("f_customers_churned", "<missing>")), draft, file=open("/tmp/h11/applog.txt","a"), flush=True)
     for spec in FIELDS:
         key = f"f_{spec.name}"
         if key in st.session_state:
@@ -364,6 +363,7 @@ def _show_in_fields(texts: dict[str, str]) -> None:
         key = f"f_{spec.name}"
         if key in st.session_state:
             st.session_state[key] = texts.get(spec.name, "")
+            st.session_state["_form_fields_set"] = True
 
 
 def apply_form_draft(from_sidebar: bool = False) -> None:

@@ -300,32 +300,29 @@ _FIELD_HINT = {"count": "A whole number: 12500, 12,500 or 12.500 (see Number for
                "fraction": "A percentage or a fraction: 80 % or 0.8."}
 
 
-def _sync_form(editing: str, values: dict) -> None:
-    """Show the stored numbers in the form's text fields, with the draft on top.
+def _sync_form(editing: str, values: dict) -> tuple[dict[str, str], bool]:
+    """The texts the form's fields show (the stored numbers with the draft on top), set them.
 
-    When the stored numbers (or the period edited, or the number format) change, every field
-    is set again; the draft -- what was typed and not applied -- stays on top of them. When the
-    fields were not drawn on the last run (another page was open), every field is set again
-    too: the browser may still hold a text from before the switch.
+    Returns ``(texts, set_now)``. When the stored numbers (or the period edited, or the number
+    format) change, or the fields were not drawn on the last run (another page was open),
+    every field is set again through the session state (``set_now``). Otherwise the fields keep
+    what the browser holds, and ``texts`` is their default: a field the browser draws afresh
+    (after a page switch) shows the draft, never an empty box.
     """
-    import sys as _s; print("SYNC run", st.session_state.get("_run_count"), "drawn_last", _ui.form_drawn_last_run(), repr(st.session_state.get("f_customers_churned", "<missing>")), st.session_state.get(_ui.DRAFT_KEY), file=open("/tmp/h11/applog.txt","a"), flush=True)
     convention = _ui.form_convention()
     signature = json.dumps([editing, values, convention], sort_keys=True)
     draft = st.session_state.get(_ui.DRAFT_KEY) or {}
     changed = st.session_state.get("_form_signature") != signature
-    if changed or not _ui.form_drawn_last_run():
-        shown = page_form.form_texts(values, convention) if changed else _ui.form_shown()
+    set_by_callback = bool(st.session_state.pop("_form_fields_set", False))
+    if changed:
         st.session_state["_form_signature"] = signature
-        st.session_state[_ui.SHOWN_KEY] = shown
-        texts = drafts.shown_texts(draft, shown)
+        st.session_state[_ui.SHOWN_KEY] = page_form.form_texts(values, convention)
+    texts = drafts.shown_texts(draft, _ui.form_shown())
+    if changed or not _ui.form_drawn_last_run():
         for spec in FIELDS:
             st.session_state[f"f_{spec.name}"] = texts[spec.name]
-        return
-    texts = drafts.shown_texts(draft, _ui.form_shown())
-    for spec in FIELDS:
-        key = f"f_{spec.name}"
-        if key not in st.session_state:
-            st.session_state[key] = texts[spec.name]
+        return texts, True
+    return texts, set_by_callback
 
 
 def _apply_bar(where: str) -> None:
@@ -374,7 +371,7 @@ with form_tab:
     values = _ui.current_values()
     if "form_convention" not in st.session_state:
         st.session_state["form_convention"] = _ui.form_convention()
-    _sync_form(editing, values)
+    form_texts, fields_set = _sync_form(editing, values)
     head_cols = st.columns([3, 2], vertical_alignment="bottom")
     head_cols[0].markdown(f"Editing **{md(editing)}**. Every field is optional. Type numbers the "
                           "way you write them (12,500 or 12.500); gross margin as 80 % or 0.8.")
@@ -400,7 +397,10 @@ with form_tab:
                          expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
             cols = st.columns(4)
             for i, spec in enumerate(specs):
+                # the default is what the field shows when the browser draws it afresh; it is
+                # left out on a run that sets the fields (Streamlit wants one or the other)
                 cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
+                                       value=None if fields_set else form_texts[spec.name],
                                        help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
                                        placeholder="not given")
     _ui.mark_form_drawn()

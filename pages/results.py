@@ -43,13 +43,12 @@ SEGMENT_HELP = ("Your segment picks which published figures apply. Leave it on N
 # would push the chart two screens down
 with _charts.grid("results_segment", wide=3, narrow=2):
     for key in _ui.SEGMENT_KEYS:
-        cell = st.container()
-        _ui.context_selector(key, f"rs_{key}", container=cell, help=SEGMENT_HELP)
-        if key == "arr_band":
-            _ui.arr_band_hint(cell)
+        _ui.context_selector(key, f"rs_{key}", container=st.container(), help=SEGMENT_HELP)
+_ui.arr_band_hint()  # under the selectors, across the page: a line, not a narrow column
 
 # --- headline ---------------------------------------------------------------------------------
 head = page_headline.headline(report)
+_charts.compact_metrics("results_headline")
 with _charts.grid("results_headline", wide=4, narrow=2):
     m = [st.container() for _ in range(4)]
 m[0].metric("▲ Better", head["kpi_better"], border=True,
@@ -66,10 +65,11 @@ m[3].metric("KPIs computed", f"{head['computed']} of {head['total']}", border=Tr
 not_comparable = (f" {head['kpi_not_comparable']} KPI{'s' if head['kpi_not_comparable'] != 1 else ''} "
                   "not comparable (the published figures use another definition; see the table)."
                   if head["kpi_not_comparable"] else "")
-st.caption(f"Each KPI counts once, against its main benchmark.{not_comparable} Across all "
-           f"{head['comparisons']} comparisons with published figures (each publication once): "
-           f"{head['better']} better, {head['in_line']} in line, {head['worse']} worse. Sources "
-           "that disagree are all shown, never averaged.")
+# one total on the page: the KPI counts above (each KPI once); the comparisons are counted, not
+# tallied by verdict a second time (that total is in the table and the downloads)
+COUNTING = (f"Each KPI counts once, against its main benchmark.{not_comparable} Across all "
+            f"{head['comparisons']} comparisons with published figures (each publication once), "
+            "sources that disagree are all shown in *All benchmarks*, never averaged.")
 
 warnings = page_headline.all_warnings(report)
 if warnings:
@@ -119,8 +119,6 @@ def _overview(chart) -> None:
         st.markdown("\n".join(
             f"- {row['summary'][:1]} **{md(row['row'].replace(chr(10), ' '))}**: "
             + " · ".join(md(part) for part in row["summary"][1:].strip().split("\n"))
-            + (f" ({md(row['edge'].strip('◄► '))} of the benchmark, off the chart's scale)"
-               if row.get("edge") else "")
             for row in overview_rows(report)))
     _charts.show_footer(screen)
 
@@ -130,6 +128,7 @@ with overview_tab:
         chart = _ui.chart("overview")
         if chart is not None:
             _overview(chart)
+            st.caption(COUNTING)
             converted = page_headline.converted_lines(report)
             if converted:
                 st.caption("Rates are placed in each benchmark's own period: "
@@ -137,6 +136,7 @@ with overview_tab:
         else:
             st.info("None of your KPIs has a published figure it can be placed against yet. Add "
                     "more inputs, or widen your segment.")
+            st.caption(COUNTING)
         st.subheader("Where to focus")
         st.caption("Each gap to the main benchmark turned into customers and MRR, from your own "
                    "numbers with everything else unchanged. Largest first.")

@@ -187,7 +187,8 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
         "ticks": False, "domain": False, "labelLimit": label_room(_LABEL_W - 10),
         "minExtent": label_room(_LABEL_W), "maxExtent": label_room(_LABEL_W)})
     x_scale = {"domain": [-CLIP - 0.12, CLIP + 0.12], "nice": False}
-    x_axis = {"title": "Gap to the main benchmark, as a share of its figure (← worse · better →)",
+    x_axis = {"title": ["Gap to the main benchmark, as a share of its figure",
+                        "← worse · better than the benchmark →"],
               "values": list(TICKS), "grid": True, "gridDash": [2, 3], "labelFlush": False,
               "labelExpr": ("datum.value === 0 ? 'benchmark' : (datum.value > 0 ? '+' : '−') "
                             "+ format(abs(datum.value), '.0%')"),

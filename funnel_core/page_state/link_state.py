@@ -1,8 +1,8 @@
 """The session's data and the page's link: what goes into the link, and what a link restores.
 
 The pages keep plain data in their session (:mod:`funnel_core.page_state.snapshot_state`):
-``periods``, ``selected_period``, ``context``, ``source_note`` and ``user_catalogue`` (the
-user's own benchmark rows). :func:`link_for_state` turns that data into the text of the
+``periods``, ``selected_period``, ``context``, ``source_note``, ``user_catalogue`` (the
+user's own benchmark rows) and ``form_draft`` (typed in the form, not applied yet). :func:`link_for_state` turns that data into the text of the
 page's ``?s=`` parameter (:mod:`funnel_core.page_state.share_link`), or says why there is none;
 :func:`state_from_link` turns a link back into the same data, validating the user's benchmark
 rows with the catalogue loader. :func:`share_url` is the address to copy.
@@ -33,7 +33,7 @@ __all__ = [
 
 #: The session keys a link carries.
 LINK_DATA_KEYS: tuple[str, ...] = ("periods", "selected_period", "context", "source_note",
-                                   "user_catalogue")
+                                   "user_catalogue", "form_draft")
 
 #: Said wherever the link is offered.
 LINK_NOTE = ("This page's link holds your numbers: bookmark it or send it, and it opens the same "
@@ -100,7 +100,7 @@ def catalogue_csv(rows: Sequence[Mapping[str, Any]]) -> str:
 def _is_fresh(data: Mapping[str, Any]) -> bool:
     context = {**default_context(), **(data.get("context") or {})}
     return (not data.get("periods") and not data.get("user_catalogue")
-            and context == default_context())
+            and not data.get("form_draft") and context == default_context())
 
 
 def link_for_state(data: Mapping[str, Any]) -> LinkPlan:
@@ -120,7 +120,8 @@ def link_for_state(data: Mapping[str, Any]) -> LinkPlan:
     try:
         text, left_out = encode_state(data.get("periods") or {}, data.get("selected_period"),
                                       data.get("context"), catalogue,
-                                      source_note=data.get("source_note"), catalogue_name=name)
+                                      source_note=data.get("source_note"), catalogue_name=name,
+                                      draft=data.get("form_draft"))
     except LinkError as exc:
         return LinkPlan(None, problem=f"The page's link cannot hold your numbers: {exc}.")
     return LinkPlan(text, catalogue_left_out=left_out)
@@ -151,6 +152,7 @@ def state_from_link(text: str) -> dict[str, Any]:
         "context": context,
         "source_note": state.source_note,
         "user_catalogue": rows,
+        "form_draft": state.draft,
     }
 
 

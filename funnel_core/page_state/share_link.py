@@ -2,15 +2,15 @@
 
 What travels in the link (query parameter ``s``): every stored period with its values, the
 period being compared, the context (period length, segment, currency), where the numbers came
-from (the line the sidebar shows) and, when it fits, the user's own benchmark rows with the
-name of their file. Nothing is stored on the server: a reload, or the same link opened
+from (the line the sidebar shows), what was typed in the form but not applied yet and, when
+it fits, the user's own benchmark rows with the name of their file. Nothing is stored on the server: a reload, or the same link opened
 in another browser, restores the comparison from the link alone. Cohort uploads are too large
 for a link and stay in the browser session only.
 
 Format, version 1: ``"1." + base64url(zlib(json))`` without padding, where the JSON is
 ``{"p": [[label, {field: value, ...}], ...], "s": selected label, "c": {context},
-"n": source note, "b": csv, "bn": name of the benchmark file}`` ("s", "n", "b" and "bn" only
-when there is one).
+"n": source note, "d": {field: typed text}, "b": csv, "bn": name of the benchmark file}``
+("s", "n", "d", "b" and "bn" only when there is one).
 Values are written in the shortest form that reads back exactly, so a round trip gives the
 same numbers.
 
@@ -49,6 +49,8 @@ MAX_LABEL_CHARS = 40
 #: Longest source note (where the numbers came from) and benchmark file name kept.
 MAX_NOTE_CHARS = 200
 MAX_NAME_CHARS = 100
+#: Longest text of one field typed but not applied.
+MAX_DRAFT_CHARS = 40
 _CONTEXT_KEYS = tuple(f.name for f in fields(Context))
 
 
@@ -69,6 +71,8 @@ class LinkState:
     catalogue_left_out : ``True`` when the user's benchmark rows were too large for the link.
     source_note : where the numbers came from (``"typed in the form"``), or ``None``.
     catalogue_name : the name of the user's benchmark file, or ``None``.
+    draft : field -> text typed in the form but not applied yet (texts, not numbers: they are
+        read when the user applies them).
     """
 
     periods: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -78,6 +82,7 @@ class LinkState:
     catalogue_left_out: bool = False
     source_note: str | None = None
     catalogue_name: str | None = None
+    draft: dict[str, str] = field(default_factory=dict)
 
 
 def _compact(value: float) -> float | int:
@@ -94,11 +99,13 @@ def _pack(payload: Mapping[str, Any]) -> str:
 
 def encode_state(periods: Mapping[str, Mapping[str, float]], selected_period: str | None,
                  context: Mapping[str, Any] | None, user_catalogue_csv: str | None = None, *,
-                 source_note: str | None = None, catalogue_name: str | None = None) -> tuple[str, bool]:
+                 source_note: str | None = None, catalogue_name: str | None = None,
+                 draft: Mapping[str, str] | None = None) -> tuple[str, bool]:
     """The link text for this state.
 
     ``source_note`` and ``catalogue_name`` are cut to :data:`MAX_NOTE_CHARS` and
-    :data:`MAX_NAME_CHARS`.
+    :data:`MAX_NAME_CHARS`; ``draft`` (field -> typed text) keeps known fields only, each text
+    cut to :data:`MAX_DRAFT_CHARS`.
 
     Returns
     -------
@@ -115,6 +122,9 @@ def encode_state(periods: Mapping[str, Mapping[str, float]], selected_period: st
         payload["s"] = selected_period
     if source_note:
         payload["n"] = str(source_note)[:MAX_NOTE_CHARS]
+    typed = {k: str(v)[:MAX_DRAFT_CHARS] for k, v in (draft or {}).items() if k in FIELDS_BY_NAME}
+    if typed:
+        payload["d"] = typed
     if user_catalogue_csv:
         extra = {"b": user_catalogue_csv}
         if catalogue_name:
@@ -205,7 +215,19 @@ def decode_state(text: str) -> LinkState:
     return LinkState(periods=periods, selected_period=selected, context=context,
                      user_catalogue_csv=catalogue,
                      source_note=_text(payload.get("n"), MAX_NOTE_CHARS),
-                     catalogue_name=_text(payload.get("bn"), MAX_NAME_CHARS) if catalogue else None)
+                     catalogue_name=_text(payload.get("bn"), MAX_NAME_CHARS) if catalogue else None,
+                     draft=_draft(payload.get("d")))
+
+
+def _draft(raw: Any) -> dict[str, str]:
+    """Typed texts from the link: known fields only, short printable texts; else nothing."""
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, str] = {}
+    for name, text in raw.items():
+        if name in FIELDS_BY_NAME and isinstance(text, str):
+            out[name] = "".join(ch for ch in text[:MAX_DRAFT_CHARS] if ch.isprintable())
+    return out
 
 
 def _text(value: Any, limit: int) -> str | None:

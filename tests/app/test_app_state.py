@@ -103,6 +103,15 @@ def test_typed_but_not_applied_values_survive_a_page_switch() -> None:
     assert "not applied" not in sidebar_text(at)
 
 
+def test_typed_but_not_applied_values_survive_a_reload() -> None:
+    at = new_app()
+    at.text_input(key="f_visitors").set_value("20,000").run()
+    reloaded = new_app({LINK_PARAM: link_of(at)})  # a reload is a fresh session with the link
+    assert reloaded.session_state["periods"] == {}
+    assert reloaded.text_input(key="f_visitors").value == "20,000"
+    assert "1 field typed but not applied yet" in sidebar_text(reloaded)
+
+
 def test_the_sidebar_applies_a_draft_from_any_page() -> None:
     at = new_app()
     at.text_input(key="f_visitors").set_value("20000")

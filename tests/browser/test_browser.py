@@ -256,7 +256,10 @@ def test_a_reload_and_the_pages_link_in_another_browser_show_the_same_numbers(ap
     from playwright.sync_api import expect
 
     expect(page.get_by_role("textbox", name="Churned customers").first).to_have_value("12", timeout=30_000)
+    page.reload(wait_until="domcontentloaded")  # the link keeps what was typed, too
+    expect(page.get_by_role("textbox", name="Churned customers").first).to_have_value("12", timeout=30_000)
     page.get_by_role("button", name=re.compile("^Discard")).first.click()
+    expect(page.get_by_role("textbox", name="Churned customers").first).to_have_value("", timeout=30_000)
 
     # upload, go to the comparison
     page.get_by_role("tab", name=re.compile("Upload")).click()

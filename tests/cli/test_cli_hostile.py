@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,11 @@ sys.path.insert(0, str(ROOT / "tests" / "inputs"))
 import hostile_files as hf  # noqa: E402
 
 
-def _run(*args: str) -> tuple[int, str, float]:
-    start = time.perf_counter()
+def _run(*args: str) -> tuple[int, str]:
+    """Exit code and stderr; the timeout only stops a hang (speed is measured in bench/)."""
     done = subprocess.run([sys.executable, "-m", "funnel_core", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
-    return done.returncode, done.stderr, time.perf_counter() - start
+    return done.returncode, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +41,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 ])
 def test_hostile_workbooks_exit_2_with_one_clean_line(files: dict[str, Path], command: str,
                                                       name: str) -> None:
-    code, stderr, seconds = _run(command, str(files[name]))
+    code, stderr = _run(command, str(files[name]))
     assert code == 2, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), stderr
     assert "Traceback" not in stderr and "Warning" not in stderr
-    assert seconds < 60

@@ -35,13 +35,11 @@ def test_normal_parse_returns_the_same_table_as_in_process() -> None:
     assert isolated["Funnel"].shape == (4, 7)
 
 
-def test_worker_start_is_cheap_once_warm() -> None:
+def test_a_warm_worker_returns_each_result() -> None:
     run_isolated(hf.sleep_and_return, 0, 1, filename="warm-up")
-    start = time.perf_counter()
     for i in range(5):
         assert run_isolated(hf.sleep_and_return, 0, i, filename="x") == i
-    per_call = (time.perf_counter() - start) / 5
-    assert per_call < (0.5 if start_method() == "forkserver" else 5.0)
+    # how cheap a warm call is, is measured in bench/bench_hostile.py, never asserted here
 
 
 def test_native_abort_becomes_the_clean_message() -> None:
@@ -87,10 +85,8 @@ def test_worker_killed_mid_parse_gives_the_message() -> None:
 
 
 def test_timeout_kills_the_worker() -> None:
-    start = time.perf_counter()
     with pytest.raises(InputLimitError, match="could not be read") as info:
         run_isolated(hf.sleep_and_return, 30, None, filename="slow.xlsx", timeout_s=1)
-    assert time.perf_counter() - start < 10
     assert "timeout" in info.value.detail  # type: ignore[attr-defined]
 
 

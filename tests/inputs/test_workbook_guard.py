@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -44,10 +43,8 @@ def test_not_a_zip_is_left_to_the_reader() -> None:
 def test_sparse_corner_cell_is_refused_after_a_few_bytes() -> None:
     data = hf.sparse_workbook("XFD1048576")
     assert len(data) < 2500  # the 1.6 KB file of issue 10
-    start = time.perf_counter()
     with pytest.raises(InputLimitError) as info:
         check_workbook(data, "sparse.xlsx")
-    assert time.perf_counter() - start < 1
     message = info.value.issue.message
     assert info.value.limit == "table_rows"
     assert "'sparse.xlsx'" in message and "XFD1048576" in message and "Ctrl+End" in message
@@ -73,21 +70,17 @@ def test_a_small_declared_dimension_does_not_hide_the_real_corner() -> None:
 
 def test_zip_bomb_is_refused_from_the_directory(bomb: bytes) -> None:
     assert len(bomb) < 1 * MIB
-    start = time.perf_counter()
     with pytest.raises(InputLimitError) as info:
         check_workbook(bomb, "bomb.xlsx", kind="export")
-    assert time.perf_counter() - start < 1
     assert info.value.limit == "compression_ratio"
     assert "compressed" in info.value.issue.message and "'bomb.xlsx'" in info.value.issue.message
 
 
 def test_bomb_under_the_ratio_limit_stops_at_the_cell_limit(bomb: bytes) -> None:
     lenient = UploadLimits(compression_ratio=10_000)
-    start = time.perf_counter()
     with pytest.raises(InputLimitError) as info:
         check_workbook(bomb, "bomb.xlsx", limits=lenient)
     # stopped after about 2 million cells, not after inflating all 256 MB
-    assert time.perf_counter() - start < 5
     assert info.value.limit == "table_cells"
 
 

@@ -33,16 +33,19 @@ def test_a_fresh_app_has_no_link() -> None:
 
 def test_numbers_periods_context_note_and_own_benchmarks_round_trip() -> None:
     data = {"periods": PERIODS, "selected_period": "2025-01", "context": CONTEXT,
-            "source_note": "wide.xlsx", "user_catalogue": _own_rows()}
+            "source_note": "wide.xlsx", "user_catalogue": _own_rows(),
+            "form_draft": {"leads": "1.500", "mqls": ""}}
     plan = link_for_state(data)
     assert plan.text and plan.problem is None and not plan.catalogue_left_out
     assert state_from_link(plan.text) == data
 
 
-def test_only_a_changed_context_still_makes_a_link() -> None:
+def test_only_a_changed_context_or_a_draft_still_makes_a_link() -> None:
     data = {**default_state(), "context": CONTEXT}
     restored = state_from_link(link_for_state(data).text)
     assert restored["context"] == CONTEXT and restored["periods"] == {}
+    typed = {**default_state(), "form_draft": {"visitors": "20,000"}}
+    assert state_from_link(link_for_state(typed).text)["form_draft"] == {"visitors": "20,000"}
 
 
 def test_catalogue_csv_reads_back_to_the_same_benchmarks() -> None:

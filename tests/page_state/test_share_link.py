@@ -100,3 +100,11 @@ def test_source_note_and_benchmark_file_name_travel_and_are_bounded() -> None:
     assert hostile.source_note is None and hostile.catalogue_name is None  # no rows: no name
     control = decode_state(_raw({"p": [], "n": "a\x00b\nc"}))
     assert control.source_note == "abc"
+
+
+def test_typed_but_not_applied_texts_travel_and_are_bounded() -> None:
+    text, _ = encode_state({}, None, CONTEXT, draft={"leads": "1.500", "nope": "9", "mqls": "x" * 99})
+    assert decode_state(text).draft == {"leads": "1.500", "mqls": "x" * 40}
+    hostile = decode_state(_raw({"p": [], "d": {"leads": 5, "mqls": "a\x00b", "rm -rf": "1"}}))
+    assert hostile.draft == {"mqls": "ab"}
+    assert decode_state(_raw({"p": [], "d": ["leads"]})).draft == {}
