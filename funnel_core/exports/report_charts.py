@@ -61,6 +61,15 @@ def _row_count(spec: Any) -> int:
     return best
 
 
+def _panels(body: Any) -> list[dict[str, Any]]:
+    """The views of a chart body whose height is its rows': the side-by-side views, or the one
+    layered view (the overview is one layered view; older charts were side by side)."""
+    if not isinstance(body, dict):
+        return []
+    views = body.get("hconcat") if "hconcat" in body else [body] if "layer" in body else []
+    return [v for v in views if isinstance(v, dict) and isinstance(v.get("height"), (int, float))]
+
+
 def page_overview(chart: "AnnotatedChart | alt.TopLevelMixin", row_height: float | None = None, *,
                   max_height: float | None = None, min_row_height: float = 20.0) -> AnnotatedChart:
     """The overview chart made for the report's one-page summary.
@@ -87,8 +96,7 @@ def page_overview(chart: "AnnotatedChart | alt.TopLevelMixin", row_height: float
         base = page_overview(chart)
         height = chart_size(base)[1]
         rows = _row_count(base.spec)
-        panel = next((p.get("height") for p in (base.spec.get("vconcat") or [{}])[0].get("hconcat", [])
-                      if isinstance(p, dict) and isinstance(p.get("height"), (int, float))), None)
+        panel = next((p.get("height") for p in _panels((base.spec.get("vconcat") or [{}])[0])), None)
         if height <= max_height or not rows or not panel:
             return base
         own = panel / rows
@@ -114,8 +122,7 @@ def page_overview(chart: "AnnotatedChart | alt.TopLevelMixin", row_height: float
         del body["title"]
     if row_height:
         rows = _row_count(body)
-        panels = [p for p in body.get("hconcat", []) if isinstance(p, dict)
-                  and isinstance(p.get("height"), (int, float))]
+        panels = _panels(body)
         if rows and panels:
             for panel in panels:
                 panel["height"] = round(rows * float(row_height))

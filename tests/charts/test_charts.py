@@ -189,15 +189,23 @@ def test_overview_valid_sourced_and_clean(report):
 def test_overview_puts_good_on_the_right(report):
     spec = overview_chart(report, as_of=AS_OF).to_dict()
     rows = {r["kpi"]: r for rows in spec["datasets"].values() for r in rows if "x" in r and "kpi" in r}
-    # visitor -> lead 3 % vs 7 % (higher is better): worse, left
-    assert rows["Visitor to lead"]["x"] < -1 and rows["Visitor to lead"]["verdict"] == "Worse"
-    # customer churn 7 % a month (lower is better) vs 4.79 % average: worse, so also left
-    assert rows["Customer churn (monthly)"]["x"] < -1
-    assert rows["Customer churn (monthly)"]["verdict"] == "Worse"
-    # opportunity win rate 26.7 % vs 29 % average: in line, inside the band -1..1
-    assert -1 <= rows["Opportunity win rate"]["x"] <= 1
-    # NPS +30 vs 31-41: a point below a higher-is-better band is left
-    assert rows["Net Promoter Score"]["x"] < -1
+    # the scale: the gap as a share of the main benchmark's figure, better to the right
+    # visitor -> lead 3 % vs 7 % (higher is better): 4/7 below the figure, worse, left of its band
+    v2l = rows["Visitor to lead"]
+    assert v2l["x"] == pytest.approx(-4 / 7) and v2l["x"] < v2l["band_lo"]
+    assert v2l["verdict"] == "Worse"
+    # customer churn 7 % a month = 58 % a year (lower is better) vs Pacific Crest's 10 % a year:
+    # worse, far off the scale: drawn at the left edge, labelled with its value
+    churn = rows["Customer churn (monthly)"]
+    assert churn["x"] == -1.0 and churn["edge"].startswith("◄ −4")
+    assert churn["verdict"] == "Worse" and "off the scale" in churn["note"]
+    # opportunity win rate 26.7 % vs 29 % average: in line, inside its band (+-15 %)
+    win = rows["Opportunity win rate"]
+    assert win["band_lo"] <= win["x"] <= win["band_hi"]
+    assert win["band_lo"] == pytest.approx(-0.15, abs=0.005)  # 29 % +- 15 %, rounded
+    # NPS +30 vs 31-41 (median 36): a point below a higher-is-better band is left of it
+    nps = rows["Net Promoter Score"]
+    assert nps["x"] == pytest.approx(-6 / 36) and nps["x"] < nps["band_lo"] < 0
     # tooltips carry provenance
     churn = rows["Customer churn (monthly)"]
     assert {"source", "segment", "period", "status", "year"} <= set(churn)

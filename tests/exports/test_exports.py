@@ -622,7 +622,7 @@ def test_page_overview_drops_the_sources_footer_and_shortens_rows(key_charts):
     assert page.spec["title"] == overview.spec["title"] and page.digest != overview.digest
     rows = report_charts._row_count(overview.spec)
     short = report_charts.page_overview(overview, 20)
-    assert [p["height"] for p in short.spec["vconcat"][0]["hconcat"]] == [20 * rows] * 2
+    assert short.spec["vconcat"][0]["height"] == 20 * rows  # the one layered view of the rows
     assert overview.spec["vconcat"][0]["title"]["orient"] == "bottom"  # the original is untouched
     width, height = images.chart_size(short)
     assert width > 300 and height < images.chart_size(page)[1]
