@@ -48,7 +48,8 @@ navigation = st.navigation(
 
 _ui.sync_link()  # the page's link carries the stored numbers (?s=...)
 # The results page shows the segment selectors in its own header, right above the table.
-_ui.sidebar(show_segment=navigation.url_path != "results")
+_guard.run_page(lambda: _ui.sidebar(show_segment=navigation.url_path != "results"),
+                numbers_page=_ui.NUMBERS_PAGE, start_over=_ui.start_over)
 _ui.link_error_notice()
 try:  # an unexpected error on a page: logged, and a short apology with a way back
     _guard.run_page(navigation.run, numbers_page=_ui.NUMBERS_PAGE, start_over=_ui.start_over)

@@ -24,7 +24,10 @@ def _example_results() -> AppTest:
 def test_arr_band_selector_suggests_the_band_and_choosing_it_changes_the_peers() -> None:
     at = _example_results()
     band = next(s for s in at.selectbox if s.key == "rs_arr_band")
-    assert band.label == "Company size (ARR)" and band.value == "any"  # not chosen for the user
+    assert band.label == "Company size (ARR)" and band.value == "1m_5m"  # the example states it
+    band.set_value("any").run()  # a user who has not said: the app suggests, never chooses
+    band = next(s for s in at.selectbox if s.key == "rs_arr_band")
+    assert band.value == "any" and at.session_state["context"]["arr_band"] is None
     assert any(s.key == "rs_funding" for s in at.selectbox)
     hints = [c.value.replace("\\$", "$") for c in at.caption if "Your ARR is" in c.value]
     assert hints and "$1,572,000 (MRR at end x 12): that is ARR $1M-$5M" in hints[0]
