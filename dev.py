@@ -23,6 +23,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: axe-core, the accessibility checker the browser test injects (from the npm registry, pinned);
+#: tests/browser/test_responsive.py reads this version and the cache path below.
+AXE_VERSION = "4.14.1"
+AXE_FILE = ROOT / ".cache" / "axe-core" / AXE_VERSION / "axe.min.js"
 
 
 def say(message: str) -> None:
@@ -59,7 +63,8 @@ def find_chromium() -> str | None:
 
 
 def ensure_system_tools() -> str | None:
-    """Debian's Chromium (browser tests) and poppler-utils (reading back PDF reports).
+    """Debian's Chromium (browser tests), poppler-utils (reading back PDF reports) and npm (to
+    fetch axe-core, the accessibility checker of the browser test).
 
     Installed with apt-get when missing and we are root; returns Chromium's path or None.
     """
@@ -68,12 +73,34 @@ def ensure_system_tools() -> str | None:
         missing.append("chromium")
     if not shutil.which("pdftotext"):
         missing.append("poppler-utils")
+    if not AXE_FILE.exists() and not shutil.which("npm"):
+        missing.append("npm")
     if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         say(f"installing Debian's {' and '.join(missing)} for the tests (apt-get)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run(["apt-get", "update", "-qq"], env=env)
         run(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
+    ensure_axe()
     return find_chromium()
+
+
+def ensure_axe() -> None:
+    """axe-core's axe.min.js in .cache/ (``npm pack axe-core@AXE_VERSION``), once."""
+    npm = shutil.which("npm")
+    if AXE_FILE.exists() or npm is None:
+        return
+    import tarfile
+    import tempfile
+
+    say(f"fetching axe-core {AXE_VERSION} for the accessibility test (npm pack)")
+    with tempfile.TemporaryDirectory() as tmp:
+        run([npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=tmp,
+            stdout=subprocess.DEVNULL)
+        with tarfile.open(Path(tmp) / f"axe-core-{AXE_VERSION}.tgz") as archive:
+            member = archive.extractfile("package/axe.min.js")
+            if member is not None:
+                AXE_FILE.parent.mkdir(parents=True, exist_ok=True)
+                AXE_FILE.write_bytes(member.read())
 
 
 def cmd_app(extra: list[str]) -> int:

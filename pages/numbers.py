@@ -27,7 +27,7 @@ from funnel_core.domain.model import SnapshotError
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.template import template_csv, template_xlsx
 from funnel_core.metrics.continuity import mrr_continuity_gaps
-from pages import _ui
+from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
@@ -384,9 +384,11 @@ with form_tab:
         st.error("**Nothing was stored.** Fix these fields and apply again (what you typed "
                  "is kept):\n\n" + "\n".join(f"- {e}" for e in form_errors),
                  icon=":material/error:")
-    ctx_cols = st.columns(3)
-    for i, key in enumerate(CONTEXT_KEYS):
-        _ui.context_selector(key, f"fctx_{key}", container=ctx_cols[i % 3])
+    # row by row (three to a row, two on a phone): the Tab key and a phone's stacking both
+    # follow the reading order, never column by column
+    with _charts.grid("form_context", wide=3, narrow=2):
+        for key in CONTEXT_KEYS:
+            _ui.context_selector(key, f"fctx_{key}", container=st.container())
     pending = set(_ui.pending_fields())
     for stage, stage_label in STAGES.items():
         specs = [s for s in FIELDS if s.stage == stage]
@@ -395,14 +397,20 @@ with form_tab:
         note = f" · {waiting} not applied yet" if waiting else ""
         with st.expander(f"{stage_label} ({filled} of {len(specs)} filled{note})",
                          expanded=stage in ("acquisition", "retention_revenue") or filled > 0):
-            cols = st.columns(4)
-            for i, spec in enumerate(specs):
-                # the default is what the field shows when the browser draws it afresh; it is
-                # left out on a run that sets the fields (Streamlit wants one or the other)
-                cols[i % 4].text_input(spec.label, key=f"f_{spec.name}",
-                                       value=None if fields_set else form_texts[spec.name],
-                                       help=f"{spec.help} {_FIELD_HINT[spec.kind]}",
-                                       placeholder="not given")
+            # what each field means, in one place per stage: a help button beside every field
+            # would sit between every two fields in the Tab order
+            with st.popover("What these fields mean", icon=":material/help:"):
+                st.markdown("\n".join(f"- **{md(spec.label)}**: {md(spec.help)} "
+                                       f"{md(_FIELD_HINT[spec.kind])}" for spec in specs))
+            # in funnel order, row by row (four to a row, two on a phone): the Tab key and a
+            # phone's stacking follow the funnel (visitors, leads, MQLs...), never column by column
+            with _charts.grid(f"form_{stage}", wide=4, narrow=2):
+                for spec in specs:
+                    # the default is what the field shows when the browser draws it afresh; it
+                    # is left out on a run that sets the fields (Streamlit wants one or the other)
+                    st.text_input(spec.label, key=f"f_{spec.name}",
+                                  value=None if fields_set else form_texts[spec.name],
+                                  placeholder="not given")
     _ui.mark_form_drawn()
     _apply_bar("bottom")
 

@@ -36,10 +36,10 @@ CLIP = 1.0
 TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 _PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
 #: Pixels of the label column, the scale and the summary column of the exported picture, and
-#: of a row; the text size (a printed page shows the picture at about 0.9: still 8 pt or more).
+#: of a row; the text size (a printed page shows the picture at about 0.85-0.9: still 8 pt).
 _LABEL_W, _PLOT_W, _TEXT_W, _ROW_H = 190, 300, 250, 34
-_FONT = 12
-_LABEL_CHARS = 26  # a row label longer than this goes onto two lines
+_FONT = 13
+_LABEL_CHARS = 24  # a row label longer than this goes onto two lines
 
 
 def row_label(label: str, kpi_period: str, benchmark_period: str, number: int) -> str:
@@ -210,7 +210,8 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
                                 thickness=2, size=20))
     layers.append(unit_view("point", {
         "x": quant_def("x", scale=x_scale), "y": y,
-        "color": field_def("verdict", scale=color, title=None),
+        "color": field_def("verdict", scale=color, title=None,
+                           legend={"labelFontSize": _FONT, "symbolSize": 110}),
         "shape": field_def("verdict", scale=shape, title=None), "tooltip": ROW_TOOLTIP,
     }, filled=True, size=170, opacity=1, stroke="white", strokeWidth=1))
     for side, align, dx in (("right", "right", -12), ("left", "left", 12)):

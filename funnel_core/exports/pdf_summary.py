@@ -32,6 +32,8 @@ from funnel_core.exports.pdf_layout import (
     write_wrapped,
 )
 from funnel_core.exports.report_charts import page_overview
+from funnel_core.exports.summary_chart import (SummaryChart, fit_page, page_footnotes,
+                                               partial_note)
 from funnel_core.exports.report_model import (
     Footnote,
     ReportSummary,
@@ -194,9 +196,10 @@ def _column_split(heights: Sequence[float]) -> int:
 
 
 def _page_notes(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool,
-                draw: bool) -> float:
-    """Draw (or, with ``draw=False``, only measure) the page-1 footnotes; returns their height."""
-    notes = summary.footnotes
+                draw: bool, notes: Sequence[Footnote] | None = None) -> float:
+    """Draw (or, with ``draw=False``, only measure) the page-1 footnotes (``notes``: all main
+    ones by default); returns their height."""
+    notes = summary.footnotes if notes is None else notes
     if not notes:
         return 0.0
     col_w = (CONTENT_W - 6) / 2
@@ -237,40 +240,64 @@ def _page_notes(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool,
     return total
 
 
-def _summary_chart(pdf: ReportPDF, overview: Any, top: float, room: float) -> float:
-    """Place the overview chart (no sources footer) in ``room`` mm at ``top``; its height."""
-    chart = page_overview(overview)
+#: Height of the line under a chart that shows only some KPI rows, in mm.
+_PART_LINE = 5.0
+
+
+def _fit_chart(pdf: ReportPDF, summary: ReportSummary, overview: Any, top: float,
+               one_page_only: bool) -> tuple[SummaryChart, list[Any], float]:
+    """The overview rows that fit page 1 at full size (never shrunk: its text stays 8 pt or
+    more), the footnotes the page then cites, and the chart's scale (mm per mm of picture)."""
+    width_px = chart_size(page_overview(overview))[0] or 1.0
+    scale = min(1.0, CONTENT_W / (width_px * PX_TO_MM))
+
+    def budget(notes: list[Any]) -> float:
+        notes_h = _page_notes(pdf, summary, one_page_only, draw=False, notes=notes)
+        return (pdf.page_break_trigger - top - notes_h - 3 - _PART_LINE) / (PX_TO_MM * scale)
+
+    fitted = fit_page(overview, summary, budget)
+    return fitted, page_footnotes(summary, fitted), scale
+
+
+def _summary_chart(pdf: ReportPDF, fitted: SummaryChart, top: float, scale: float) -> float:
+    """Place the page's overview chart at ``top`` (at ``scale``); its height with the line
+    saying which rows it shows."""
+    chart = fitted.chart
     width_px, height_px = chart_size(chart)
     if not (width_px and height_px):
         return 0.0
-    scale = min(1.0, CONTENT_W / (width_px * PX_TO_MM))
-    if height_px * PX_TO_MM * scale > room:
-        chart = page_overview(overview, max_height=room / (PX_TO_MM * scale),
-                              min_row_height=MIN_ROW_PX)
-        width_px, height_px = chart_size(chart)
-        scale = min(scale, room / (height_px * PX_TO_MM))
     data = chart_png(chart, scale=PNG_SCALE)
     width = width_px * PX_TO_MM * scale
     height = height_px * PX_TO_MM * scale
     pdf.image(io.BytesIO(data), x=MARGIN + (CONTENT_W - width) / 2, y=top, w=width, h=height,
-              alt_text=pdf.t(overview.title), title=pdf.t(overview.title))
+              alt_text=pdf.t(chart.title), title=pdf.t(chart.title))
+    if fitted.partial:
+        pdf.set_xy(MARGIN, top + height + 0.8)
+        pdf.font(7.8, "", MUTED)
+        pdf.multi_cell(CONTENT_W, 3.6, pdf.t(partial_note(fitted)), new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT, align="L")
+        height += _PART_LINE
     return height
 
 
 def summary_page(pdf: ReportPDF, summary: ReportSummary, overview: Any | None,
-                 one_page_only: bool) -> None:
-    """Add page 1: header, verdict counts, biggest gaps, the overview chart fitted to the room
-    left, and the numbered sources at the foot of the page."""
+                 one_page_only: bool) -> SummaryChart | None:
+    """Add page 1: header, verdict counts, biggest gaps, the overview chart (the rows that fit
+    at full size, :func:`~funnel_core.exports.summary_chart.readable_overview`), and the
+    numbered sources it cites at the foot of the page. Returns the chart as drawn."""
     pdf.add_page()
     _summary_header(pdf, summary)
     _verdict_strip(pdf, summary, one_page_only)
     _growth(pdf, summary)
     _gaps(pdf, summary)
     top = pdf.get_y()
-    notes_h = _page_notes(pdf, summary, one_page_only, draw=False)
+    notes = list(summary.footnotes)
+    fitted = None
     if overview is not None:
-        room = pdf.page_break_trigger - top - notes_h - 3
-        _summary_chart(pdf, overview, top, room)
+        fitted, notes, scale = _fit_chart(pdf, summary, overview, top, one_page_only)
+        _summary_chart(pdf, fitted, top, scale)
+    notes_h = _page_notes(pdf, summary, one_page_only, draw=False, notes=notes)
     # the footnotes sit at the foot of the page, as footnotes do
     pdf.set_xy(MARGIN, max(top, pdf.page_break_trigger - notes_h - 0.5))
-    _page_notes(pdf, summary, one_page_only, draw=True)
+    _page_notes(pdf, summary, one_page_only, draw=True, notes=notes)
+    return fitted

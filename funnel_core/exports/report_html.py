@@ -27,7 +27,9 @@ from typing import Any, Sequence
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import ASSETS_DIR, STATUS_LABELS, VERDICT_LABELS, VERDICTS
 from funnel_core.exports.images import NamedChartLike, chart_svg
-from funnel_core.exports.report_charts import document_charts, page_overview
+from funnel_core.exports.report_charts import document_charts
+from funnel_core.exports.summary_chart import (SummaryChart, fit_page, page_footnotes,
+                                               partial_note)
 from funnel_core.exports.report_model import (
     REPORT_RULES,
     ReportSummary,
@@ -64,6 +66,8 @@ _SHAPES = {
 #: Printable height of an A4 page with the stylesheet's margins, in mm (297 - 2 x 12).
 _PAGE_MM = 273.0
 _PX_PER_MM = 96 / 25.4
+#: Millimetres of page 1 kept free beyond the estimate of what its text takes.
+_HEADROOM_MM = 26.0
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,38 +165,51 @@ def _gaps(summary: ReportSummary) -> str:
     return f'<section class="gaps-block"><h2>Biggest gaps</h2><ol class="gaps">{"".join(items)}</ol></section>'
 
 
-def _chart_budget_px(summary: ReportSummary) -> float:
-    """A generous guess of the height left for the overview on page 1, in CSS pixels.
+def _chart_budget_px(summary: ReportSummary, notes: Sequence[Any] | None = None) -> float:
+    """A guess of the height left for the overview on page 1, in CSS pixels, with ``notes``
+    (the page's footnotes; all main ones by default) at its foot.
 
-    Print CSS scales the chart into whatever height is really left, so this only decides how
-    short the chart's rows get (shorter rows keep the labels larger than scaling would).
+    It decides how many KPI rows page 1 shows (:func:`~funnel_core.exports.summary_chart.readable_overview`);
+    print CSS still fits the chart into the height really left.
     """
+    notes = summary.footnotes if notes is None else notes
     used = 27.0 + (5.0 if summary.snapshot_label else 0.0) + 26.0
     used += 4.5 * max(0, math.ceil(len(summary.growth_line) / 150))
     if summary.kpis_compared:
         used += 9.0 + sum(4.5 * max(1, math.ceil(len(item.text) / 125)) + 1.5
                           for item in summary.gap_items)
-    if summary.footnotes:
-        used += 13.0 + 3.3 * sum(max(1, math.ceil(len(short_note(n)) / 62))
-                                 for n in summary.footnotes) / 2
-    used += 8.0
+    if notes:
+        used += 13.0 + 3.3 * sum(max(1, math.ceil(len(short_note(n)) / 62)) for n in notes) / 2
+    # headroom: the chart must fit at full size (print only ever shrinks it, and shrunk its text
+    # drops below 8 pt), so the guess errs on the short side; measured on the example company
+    used += 8.0 + _HEADROOM_MM
     return max(60.0, _PAGE_MM - used) * _PX_PER_MM
 
 
-def _overview(summary: ReportSummary, overview: Any | None) -> str:
-    if overview is None:
+def _page_chart(summary: ReportSummary, overview: Any) -> SummaryChart:
+    """The overview rows page 1 can show at full size, with the notes they need at its foot."""
+    return fit_page(overview, summary, lambda notes: _chart_budget_px(summary, notes))
+
+
+def _overview(summary: ReportSummary, fitted: SummaryChart | None) -> str:
+    if fitted is None:
         return ""
-    chart = page_overview(overview, max_height=_chart_budget_px(summary), min_row_height=18.0)
-    return (f'<figure class="overview" id="chart-{e(overview.name)}">'
-            f'<img src="{_svg_data_uri(chart)}" alt="{e(overview.title)}"></figure>')
+    part = ""
+    if fitted.partial:
+        part = f'<p class="small part">{e(partial_note(fitted))}</p>'
+    chart = fitted.chart
+    return (f'<figure class="overview" id="chart-{e(chart.name)}">'
+            f'<img src="{_svg_data_uri(chart)}" alt="{e(chart.title)}"></figure>{part}')
 
 
-def _page_notes(summary: ReportSummary, one_page_only: bool) -> str:
-    if not summary.footnotes:
+def _page_notes(summary: ReportSummary, one_page_only: bool,
+                notes: Sequence[Any] | None = None) -> str:
+    notes = summary.footnotes if notes is None else notes
+    if not notes:
         return ""
     intro = page_notes_intro(summary, one_page_only)
     items = []
-    for note in summary.footnotes:
+    for note in notes:
         if note.status == "U":
             status = '<span class="unverified">source not verified</span>'
         else:
@@ -203,7 +220,7 @@ def _page_notes(summary: ReportSummary, one_page_only: bool) -> str:
             f'<ol class="notes-compact">{"".join(items)}</ol></section>')
 
 
-def _summary_page(summary: ReportSummary, overview: Any | None, one_page_only: bool) -> str:
+def _summary_page(summary: ReportSummary, fitted: SummaryChart | None, one_page_only: bool) -> str:
     where = ("" if one_page_only else
              " Appendix from page 2: the KPI table with every benchmark, warnings, the other "
              "charts, definitions and full sources.")
@@ -215,8 +232,8 @@ def _summary_page(summary: ReportSummary, overview: Any | None, one_page_only: b
         + _headline(summary, one_page_only)
         + _growth(summary)
         + _gaps(summary)
-        + _overview(summary, overview)
-        + _page_notes(summary, one_page_only)
+        + _overview(summary, fitted)
+        + _page_notes(summary, one_page_only, page_footnotes(summary, fitted))
         + foot
         + "</section>"
     )
@@ -401,9 +418,11 @@ def render_report_html(summary: ReportSummary, charts: Sequence[Any], *,
     if summary.snapshot_label:
         title = f"{summary.title}: {summary.snapshot_label} ({summary.date})"
     overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
-    body = _summary_page(summary, overview, one_page_only)
-    if not one_page_only:
-        body += _appendix(summary, [c for c in charts if c is not overview])
+    fitted = _page_chart(summary, overview) if overview is not None else None
+    body = _summary_page(summary, fitted, one_page_only)
+    if not one_page_only:  # the whole overview too when page 1 shows some of its rows
+        body += _appendix(summary, [c for c in charts if c is not overview
+                                    or (fitted is not None and fitted.partial)])
     css_class = "report one-page" if one_page_only else "report"
     return (
         "<!DOCTYPE html>\n"

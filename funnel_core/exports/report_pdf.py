@@ -326,9 +326,10 @@ def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
     pdf.set_author(pdf.t(PRODUCT_NAME))
     pdf.set_creator(pdf.t(PRODUCT_NAME))
     overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
-    summary_page(pdf, summary, overview, one_page_only)
-    if not one_page_only:
-        _appendix(pdf, summary, [c for c in charts if c is not overview])
+    fitted = summary_page(pdf, summary, overview, one_page_only)
+    if not one_page_only:  # the whole overview too when page 1 shows some of its rows
+        _appendix(pdf, summary, [c for c in charts if c is not overview
+                                 or (fitted is not None and fitted.partial)])
     return bytes(pdf.output())
 
 

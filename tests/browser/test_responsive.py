@@ -11,9 +11,9 @@ visits every page of the navigation (and uploads a billing export on Cohorts), a
 - saves a first-screen and a whole-page screenshot to ``$FUNNEL_SHOTS`` (default
   ``test-results/screenshots``; ``FUNNEL_SHOTS=docs/screenshots`` refreshes the README's).
 
-axe-core comes from the npm registry (``npm pack axe-core@AXE_VERSION``) into
-``.cache/axe-core/<version>/`` the first time (``python3 dev.py test`` does it beforehand); set
-``FUNNEL_AXE`` to an ``axe.min.js`` to use another copy.
+axe-core comes from the npm registry (``npm pack axe-core@AXE_VERSION``, the version pinned in
+``dev.py``) into ``.cache/axe-core/<version>/`` the first time (``python3 dev.py test`` does it
+beforehand); set ``FUNNEL_AXE`` to an ``axe.min.js`` to use another copy.
 
 Axe findings left aside: ``list`` and ``listitem`` inside Streamlit's own page navigation
 (``[data-testid="stSidebarNav"]``: its list holds the section headers as ``<div>``s), see
@@ -41,8 +41,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PERIODS_FILE = ROOT / "tests" / "data" / "browser_periods.csv"
 EXPORT_FILE = ROOT / "tests" / "data" / "billing_export.csv"
 SHOTS = Path(os.environ.get("FUNNEL_SHOTS", ROOT / "test-results" / "screenshots"))
-AXE_VERSION = "4.14.1"
-AXE_CACHE = ROOT / ".cache" / "axe-core" / AXE_VERSION / "axe.min.js"
+
+def _dev_module():
+    """dev.py, which pins axe-core's version and where it is cached."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("funnel_dev", ROOT / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+AXE_VERSION = _dev_module().AXE_VERSION
+AXE_CACHE = _dev_module().AXE_FILE
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 #: A phone's browser: Streamlit closes the sidebar after a page is picked on a mobile device
 #: (it tells one by the user agent), so the phone test must look like one, not only be narrow.
@@ -138,6 +149,31 @@ def chart_problems(page, where: str, width: int) -> list[str]:
         if name.strip().lower() in GENERIC_NAMES:
             problems.append(f"{where}: a chart has no accessible name of its own ({name!r}): "
                             "give it an Altair description")
+    return problems
+
+
+def form_order_problems(page) -> list[str]:
+    """The form's first stage in funnel order, for the Tab key and on the screen (top to bottom,
+    then left to right: on a phone the fields stack in that order)."""
+    from funnel_core.domain.constants import FIELDS
+
+    labels = [f.label for f in FIELDS if f.stage == "acquisition"]
+    first = page.get_by_label(labels[0], exact=True).first
+    first.wait_for(timeout=30_000)
+    first.focus()
+    tabbed = [labels[0]]
+    for _ in labels[1:]:
+        page.keyboard.press("Tab")
+        tabbed.append(page.evaluate("() => document.activeElement.getAttribute('aria-label') "
+                                    "|| document.activeElement.textContent.trim()"))
+    problems = []
+    if tabbed != labels:
+        problems.append(f"Your numbers: Tab goes {tabbed}, not in funnel order {labels}")
+    boxes = [page.get_by_label(label, exact=True).first.bounding_box() for label in labels]
+    reading = [label for _, label in sorted(zip(boxes, labels),
+                                            key=lambda p: (round(p[0]["y"] / 10), p[0]["x"]))]
+    if reading != labels:
+        problems.append(f"Your numbers: the fields read {reading}, not in funnel order")
     return problems
 
 
@@ -264,6 +300,7 @@ def test_every_page_fits_and_passes_axe(app_url, chromium, size):  # noqa: F811 
     if width <= PHONE_MAX and not sidebar_collapsed(page):
         problems.append("Your numbers: the sidebar is open on arrival at phone width")
         close_sidebar(page)
+    problems += form_order_problems(page)
     upload_periods(page)
 
     titles = nav_titles(page)
