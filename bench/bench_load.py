@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 STEPS = ("open", "upload", "comparison", "csv", "pdf")
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+_TIMING = re.compile(r"(?P<what>(?:download )?[\w-]+): (?P<ms>\d+) ms\s*$")
 #: Streamlit keeps a closed session this long in case the browser reconnects (its default).
 SESSION_TTL = 120
 
@@ -146,13 +148,17 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         cpus = sorted(os.sched_getaffinity(0))
         server_cpus = {cpus[0]}
+        env = dict(os.environ, FUNNEL_LOG_TIMING="1")  # app.py and the Downloads page log their times
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.serverAddress", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             preexec_fn=(lambda: os.sched_setaffinity(0, server_cpus)) if len(cpus) > 1 else None)
+        self.log: list[tuple[float, str]] = []  # (time, line) of the server's stderr
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
         if len(cpus) > 1:  # the browser (started after this) gets the other CPUs
             os.sched_setaffinity(0, set(cpus[1:]))
         deadline = time.monotonic() + 90
@@ -168,6 +174,22 @@ class Server:
             if time.monotonic() > deadline:
                 raise RuntimeError("streamlit did not become healthy within 90 s")
             time.sleep(0.5)
+
+    def _read_log(self) -> None:
+        for line in self.proc.stderr:
+            self.log.append((time.perf_counter(), line.rstrip("\n")))
+
+    def timings(self, start: float, end: float) -> dict[str, list[float]]:
+        """Seconds the server spent per script run (by page) and per download (by format)
+        between ``start`` and ``end``, from the FUNNEL_LOG_TIMING lines."""
+        found: dict[str, list[float]] = {}
+        for when, line in self.log:
+            match = _TIMING.search(line)
+            if match and start <= when <= end:
+                kind = match["what"]
+                name = f"download {kind.split()[-1]}" if kind.startswith("download ") else f"run {kind}"
+                found.setdefault(name, []).append(float(match["ms"]) / 1000)
+        return found
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -204,6 +226,7 @@ async def run_session(browser, url: str, folder: Path, index: int, pdf: bool,
     path, expected_rate = session_file(folder, index)
     context = await browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = await context.new_page()
+    page.set_default_timeout(300_000)
     clock = time.perf_counter
 
     async def step(name: str, coro) -> None:
@@ -215,7 +238,7 @@ async def run_session(browser, url: str, folder: Path, index: int, pdf: bool,
             result.cpu[name] = cpu_seconds(server_pid) - cpu
 
     async def open_app() -> None:
-        await page.goto(url, wait_until="domcontentloaded")
+        await page.goto(url, wait_until="domcontentloaded", timeout=300_000)
         await page.get_by_role("tab", name=re.compile("Upload")).first.wait_for(timeout=120_000)
 
     async def upload() -> None:
@@ -281,6 +304,7 @@ class RunResult:
     rss_peak: float
     rss_after_settle: float
     rss_after_ttl: float | None
+    server_times: dict[str, list[float]] = field(default_factory=dict)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -318,7 +342,8 @@ async def run_n(n: int, pdf: bool, settle: float, wait_ttl: bool) -> RunResult:
             start = time.perf_counter()
             results = await asyncio.gather(*(run_session(browser, server.url, folder, i, pdf,
                                                          server.proc.pid) for i in range(n)))
-            wall = time.perf_counter() - start
+            end = time.perf_counter()
+            wall = end - start
             done.set()
             await sampler
             cpu = cpu_seconds(server.proc.pid) - cpu_before
@@ -329,7 +354,8 @@ async def run_n(n: int, pdf: bool, settle: float, wait_ttl: bool) -> RunResult:
         if wait_ttl:
             await asyncio.sleep(max(0.0, SESSION_TTL + 15 - settle))
             rss_ttl = rss_mb(server.proc.pid)
-        return RunResult(n, list(results), wall, cpu / n, rss_idle, max(peak), rss_settle, rss_ttl)
+        return RunResult(n, list(results), wall, cpu / n, rss_idle, max(peak), rss_settle, rss_ttl,
+                         server.timings(start, end))
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -367,6 +393,9 @@ def print_run(run: RunResult) -> None:
         alone = (f"   server CPU {run.results[0].cpu.get(name, float('nan')):.2f} s"
                  if run.sessions == 1 else "")
         print(f"  {name:<11} p50 {p50:6.2f} s   p95 {p95:6.2f} s   max {worst:6.2f} s{alone}")
+    for name, values in sorted(run.server_times.items()):
+        print(f"  server {name:<26} n={len(values):<3} p50 {percentile(values, 0.5):6.2f} s   "
+              f"p95 {percentile(values, 0.95):6.2f} s   max {max(values):6.2f} s")
     ttl = f", after {SESSION_TTL + 15} s {run.rss_after_ttl:.0f} MB" if run.rss_after_ttl else ""
     print(f"  server CPU {run.cpu_per_session:.2f} s per session; RSS idle {run.rss_idle:.0f} MB, "
           f"peak {run.rss_peak:.0f} MB (+{(run.rss_peak - run.rss_idle) / run.sessions:.0f} MB per "
@@ -375,15 +404,27 @@ def print_run(run: RunResult) -> None:
         print(f"  session {r.index}: {r.error}")
 
 
-def capacity(runs: list[RunResult], limit: float = 3.0) -> str:
-    """The largest N whose interactive steps (open, upload, comparison, csv) kept p95 < limit."""
-    ok = [run.sessions for run in runs
-          if not any(r.error for r in run.results)
-          and all(p95 < limit for name, _, p95, _ in step_rows(run) if name != "pdf")]
-    return str(max(ok)) if ok else "fewer than the smallest N measured"
+def server_rows(run: RunResult) -> list[tuple[str, int, float, float, float]]:
+    """(what, count, p50, p95, max) of the server-side times of a run."""
+    return [(name, len(values), percentile(values, 0.5), percentile(values, 0.95), max(values))
+            for name, values in sorted(run.server_times.items())]
+
+
+def capacity(runs: list[RunResult], limit: float = 3.0) -> tuple[str, str]:
+    """The largest N that kept p95 < ``limit``: (in the browsers, interactive steps), (on the
+    server: every script run and the CSV download)."""
+    clean = [run for run in runs if not any(r.error for r in run.results)]
+    browser = [run.sessions for run in clean
+               if all(p95 < limit for name, _, p95, _ in step_rows(run) if name != "pdf")]
+    server = [run.sessions for run in clean if run.server_times
+              and all(p95 < limit for name, _, _, p95, _ in server_rows(run)
+                      if name.startswith("run") or name == "download comparison_csv")]
+    none = "fewer than the smallest N measured"
+    return (str(max(browser)) if browser else none), (str(max(server)) if server else none)
 
 
 def markdown(runs: list[RunResult], info: dict[str, str], settle: float) -> str:
+    in_browser, on_server = capacity(runs)
     lines = [SECTION, "",
              f"Measured {dt.date.today().isoformat()} with `python bench/bench_load.py --write`: for each "
              "N a fresh server, one warm-up session (not counted), then N sessions at once, each in "
@@ -391,11 +432,19 @@ def markdown(runs: list[RunResult], info: dict[str, str], settle: float) -> str:
              "own numbers and apply it, open *Benchmarks* until the overview chart is drawn, open "
              "*Downloads* and download the CSV table (checked: its visitor-to-lead rate is the "
              "session's own), then download the PDF report. The server is pinned to one CPU and the "
-             "browser to the other, so the browsers do not take the server's core; one Streamlit "
-             "process runs Python on one core at a time anyway (the GIL).", "",
+             "browser to the other; one Streamlit process runs Python on one core at a time anyway "
+             "(the GIL). *Server side* is what the server itself reports (`FUNNEL_LOG_TIMING=1`): "
+             "the time of each script run (every click or page change is one) and of making each "
+             "download, without the browser's share.", "",
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
-    lines += ["", "| N | step | p50 | p95 | max | server CPU of the step (N = 1) |",
+    lines += ["", "Server side, during the N sessions:", "",
+              "| N | what | count | p50 | p95 | max |", "|---:|---|---:|---:|---:|---:|"]
+    for run in runs:
+        for name, count, p50, p95, worst in server_rows(run):
+            lines.append(f"| {run.sessions} | {name} | {count} | {p50:.2f} s | {p95:.2f} s | {worst:.2f} s |")
+    lines += ["", "In the browsers (each step from the click until the page shows the result):", "",
+              "| N | step | p50 | p95 | max | server CPU of the step (N = 1) |",
               "|---:|---|---:|---:|---:|---:|"]
     for run in runs:
         for name, p50, p95, worst in step_rows(run):
@@ -414,11 +463,11 @@ def markdown(runs: list[RunResult], info: dict[str, str], settle: float) -> str:
                      f"{run.cpu_per_session:.2f} s | {run.rss_idle:.0f} MB | {run.rss_peak:.0f} MB "
                      f"(+{(run.rss_peak - run.rss_idle) / run.sessions:.0f} MB) | "
                      f"{run.rss_after_settle:.0f} MB | {ttl} |")
-    lines += ["", f"**Sessions one server process carries with every interactive step (open, upload, "
-                  f"comparison, CSV download) at p95 < 3 s: {capacity(runs)}** of the N measured, on "
-                  "one core of this machine. A 2-core machine runs two replicas, one per core (see "
-                  "below), for about twice that; the PDF download is a heavier click, shown on its "
-                  "own row.", ""]
+    lines += ["", f"Sessions at once with p95 < 3 s, of the N measured: **{on_server} on the server "
+                  f"side** (every script run and the CSV download), {in_browser} as the browsers saw "
+                  "it (open, upload, comparison, CSV download; the browsers of all sessions share one "
+                  "core here). That is one server process on one core; a 2-core machine runs two "
+                  "replicas, one per core (see below).", ""]
     return "\n".join(lines)
 
 
@@ -478,7 +527,9 @@ def main() -> int:
         run = asyncio.run(run_n(n, not args.no_pdf, args.settle, not args.no_ttl_wait))
         print_run(run)
         runs.append(run)
-    print(f"\nsessions one server process carries at p95 < 3 s (interactive steps): {capacity(runs)}")
+    in_browser, on_server = capacity(runs)
+    print(f"\nsessions one server process carries at p95 < 3 s: {on_server} (server side), "
+          f"{in_browser} (in the browsers)")
     if args.write:
         write_section(markdown(runs, info, args.settle))
         print(f"wrote the '{SECTION}' section of {DOC.relative_to(ROOT)}")

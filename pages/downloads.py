@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from typing import Any, Callable
 
 import streamlit as st
@@ -38,9 +41,25 @@ def _chart_bytes(kind: str, report: ComparisonReport, name: str) -> bytes:
     return getattr(images, kind)(chart)
 
 
+def _timed(key: str, data: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``data`` that logs how long the click waited (with FUNNEL_LOG_TIMING=1, as app.py)."""
+    if not os.environ.get("FUNNEL_LOG_TIMING"):
+        return data
+
+    def made() -> bytes:
+        start = time.perf_counter()
+        result = data()
+        logging.getLogger("funnel.timing").warning("download %s: %.0f ms", key,
+                                                   (time.perf_counter() - start) * 1000)
+        return result
+
+    return made
+
+
 def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, icon: str,
             primary: bool = False, container: Any = st) -> None:
-    container.download_button(label, data=data, file_name=file_name, mime=render.EXPORTS[key][1],
+    container.download_button(label, data=_timed(key, data), file_name=file_name,
+                              mime=render.EXPORTS[key][1],
                               key=f"dl_{file_name}", icon=icon, on_click="ignore",
                               type="primary" if primary else "secondary", width="stretch")
 
@@ -48,7 +67,8 @@ def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, 
 st.subheader("Report and tables")
 cols = st.columns(5)
 # the PDF is the usual click: it starts in the background now, and the click takes it over
-_pdf_key = "|".join(("report_pdf", *(_ui.report_keys() or ("", "")), render.download_name("report_pdf", report)))
+_pdf_key = "|".join(("report_pdf", *(_ui.report_keys() or ("", "")),
+                     render.download_name("report_pdf", report)))
 _make_pdf = _deferred(render.export_bytes, "report_pdf", report)
 prepared.PREPARED.prepare(_pdf_key, _make_pdf)
 _button("PDF report", "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, _make_pdf),
