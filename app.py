@@ -12,7 +12,10 @@ import time
 
 import streamlit as st
 
+from funnel_core.domain.i18n import tr
 from funnel_core.exports import images
+from funnel_core.exports.prepared import PREPARED
+from funnel_core.page_state.housekeeping import start_housekeeping
 from pages import _guard, _ui
 
 _started = time.perf_counter()
@@ -25,23 +28,25 @@ st.set_page_config(
 )
 
 _ui.begin_run()
+_ui.choose_language()  # ?lang=, the choice made in the sidebar, else the browser's language
 images.warm_up_in_background()  # once per server: the first download does not start vl-convert
+start_housekeeping((images.expire_image_cache, PREPARED.expire))  # once per server: memory of closed sessions goes back to the system
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 
 navigation = st.navigation(
     {
-        "Benchmark your funnel": [
-            st.Page(_ui.NUMBERS_PAGE, title="Your numbers", icon=":material/edit_note:", default=True),
-            st.Page(_ui.RESULTS_PAGE, title="Benchmarks", icon=":material/leaderboard:"),
-            st.Page("pages/whatif.py", title="What would it take", icon=":material/trending_up:"),
-            st.Page(_ui.DOWNLOADS_PAGE, title="Downloads", icon=":material/download:"),
+        tr("Benchmark your funnel"): [
+            st.Page(_ui.NUMBERS_PAGE, title=tr("Your numbers"), icon=":material/edit_note:", default=True),
+            st.Page(_ui.RESULTS_PAGE, title=tr("Benchmarks"), icon=":material/leaderboard:"),
+            st.Page("pages/whatif.py", title=tr("What would it take"), icon=":material/trending_up:"),
+            st.Page(_ui.DOWNLOADS_PAGE, title=tr("Downloads"), icon=":material/download:"),
         ],
-        "Your history": [
-            st.Page("pages/history.py", title="Trends across periods", icon=":material/timeline:"),
-            st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:"),
+        tr("Your history"): [
+            st.Page("pages/history.py", title=tr("Trends across periods"), icon=":material/timeline:"),
+            st.Page("pages/cohorts.py", title=tr("Cohorts"), icon=":material/grid_on:"),
         ],
-        "Reference": [
-            st.Page(_ui.SOURCES_PAGE, title="Sources & definitions", icon=":material/menu_book:"),
+        tr("Reference"): [
+            st.Page(_ui.SOURCES_PAGE, title=tr("Sources & definitions"), icon=":material/menu_book:"),
         ],
     }
 )

@@ -18,7 +18,9 @@ from funnel_core.page_state import sources_tables
 from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError
 from funnel_core.benchmarks.compare import ComparisonReport, compare
-from funnel_core.domain.constants import FIELDS, SEGMENT_FIELDS
+from funnel_core.domain.constants import CACHE_TTL_SECONDS, FIELDS, SEGMENT_FIELDS
+from funnel_core.domain.i18n import current_language, set_language, tr
+from funnel_core.page_state import language as language_state
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput
 from funnel_core.inputs.parsing import parse_bytes, parse_text
@@ -38,8 +40,8 @@ _MISSING = object()
 #: How long cached results stay (seconds). Caches keyed on an upload's bytes hold parsed tables
 #: as large as the file, so they are bounded by count and by time: the memory of a session that
 #: has ended comes back within minutes, not at the next restart.
-UPLOAD_CACHE_TTL = 600
-REPORT_CACHE_TTL = 1800
+UPLOAD_CACHE_TTL = CACHE_TTL_SECONDS
+REPORT_CACHE_TTL = CACHE_TTL_SECONDS
 
 #: Session keys of the form's draft (what was typed but not applied: data, see
 #: :mod:`funnel_core.page_state.drafts`), the texts the form shows for the stored numbers, and
@@ -244,7 +246,7 @@ def link_url() -> str | None:
         base = st.context.url
     except Exception:  # noqa: BLE001 - no browser (tests, bare mode): the query alone
         base = None
-    return link_state.share_url(base, plan.text)
+    return link_state.share_url(base, plan.text, current_language())
 
 
 def link_error_notice() -> None:
@@ -298,6 +300,40 @@ def link_panel(*, key: str) -> None:
 # --------------------------------------------------------------------------------------
 # the form's draft: typed but not applied (see funnel_core.page_state.drafts)
 # --------------------------------------------------------------------------------------
+
+def choose_language() -> str:
+    """Set this run's language (app.py calls this at the start of every run) and return it.
+
+    The link's ``?lang=`` wins, then the language chosen in the sidebar, then the browser's
+    (``st.context.locale``), else English. The choice is kept as data in the session.
+    """
+    try:
+        browser = st.context.locale
+    except Exception:  # noqa: BLE001 - no browser (AppTest, bare mode)
+        browser = None
+    language = language_state.choose_language(st.query_params.get(language_state.LANGUAGE_PARAM),
+                                              st.session_state.get(language_state.LANGUAGE_KEY), browser)
+    st.session_state[language_state.LANGUAGE_KEY] = language
+    return set_language(language)
+
+
+def _language_changed() -> None:
+    language = st.session_state.get("sb_language") or "en"
+    st.session_state[language_state.LANGUAGE_KEY] = language
+    if language == "en":
+        st.query_params.pop(language_state.LANGUAGE_PARAM, None)
+    else:
+        st.query_params[language_state.LANGUAGE_PARAM] = language
+    set_language(language)
+
+
+def language_selector() -> None:
+    """The language selector at the top of the sidebar (the link keeps it as ``?lang=``)."""
+    codes, names = language_state.language_options()
+    st.session_state["sb_language"] = current_language()
+    st.selectbox(tr("Language"), codes, format_func=names.get, key="sb_language",
+                 on_change=_language_changed)
+
 
 def begin_run() -> None:
     """Count the app's runs (app.py calls this once at the start of every run)."""
@@ -639,6 +675,7 @@ def sidebar(show_segment: bool = True) -> None:
     right above its table); period and currency stay.
     """
     with st.sidebar:
+        language_selector()
         draft_badge()
         summary = snapshot_state.snapshot_summary(periods(),
                                                   st.session_state.get("selected_period"),

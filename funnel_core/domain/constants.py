@@ -5,6 +5,7 @@ or a period is spelled exactly once.
 """
 
 from __future__ import annotations
+import os as _os
 
 import math
 from dataclasses import dataclass
@@ -318,3 +319,10 @@ COMPARABILITY: dict[str, str] = {
     "approximate": "Similar definition (see the note)",
     "doubtful": "Probably measures something else (see the note); never the main benchmark",
 }
+
+
+#: Seconds a cached upload, table or rendered chart stays in the server's memory after it was
+#: made. Bounded so the memory of sessions that have ended comes back within minutes (see
+#: :mod:`funnel_core.page_state.housekeeping`). ``FUNNEL_CACHE_TTL`` overrides it (the load
+#: benchmark uses a short value so it need not wait ten minutes).
+CACHE_TTL_SECONDS: float = float(_os.environ.get("FUNNEL_CACHE_TTL", "600") or 600)

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
+from funnel_core.domain.constants import CACHE_TTL_SECONDS
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import altair as alt
 
@@ -30,6 +32,7 @@ __all__ = [
     "chart_size",
     "chart_svg",
     "clear_image_cache",
+    "expire_image_cache",
     "spec_digest",
     "spec_of",
     "vl_version",
@@ -109,9 +112,19 @@ class _RenderCache:
             self._items.clear()
             self._size = 0
 
+    def expire(self) -> None:
+        """Drop the entries older than ``ttl`` now, not only at the next access."""
+        with self._lock:
+            self._expire(time.monotonic())
 
-#: 64 MB holds every chart of a few reports; an hour covers a session's downloads.
-_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024, ttl=3600.0)
+
+#: 64 MB holds every chart of a few reports; the time limit covers a session's downloads.
+_CACHE = _RenderCache(max_bytes=64 * 1024 * 1024, ttl=CACHE_TTL_SECONDS)
+
+
+def expire_image_cache() -> None:
+    """Drop the rendered charts older than the cache's time limit."""
+    _CACHE.expire()
 
 
 def clear_image_cache() -> None:

@@ -14,6 +14,7 @@ has not started when its button is clicked is cancelled and made by the click di
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections import OrderedDict
@@ -41,6 +42,11 @@ class PreparedDownloads:
             _, (future, _) = self._items.popitem(last=False)
             future.cancel()
 
+    def expire(self) -> None:
+        """Drop the results older than ``ttl`` now, not only at the next call."""
+        with self._lock:
+            self._expire(time.monotonic())
+
     def prepare(self, key: str, make: Callable[[], bytes]) -> bool:
         """Start making ``key`` in the background unless it is known or too much is waiting.
 
@@ -55,7 +61,9 @@ class PreparedDownloads:
                 return False
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-download")
-            self._items[key] = (self._executor.submit(make), time.monotonic())
+            # the job runs in the caller's context: its language (and any other context value)
+            context = contextvars.copy_context()
+            self._items[key] = (self._executor.submit(context.run, make), time.monotonic())
             return True
 
     def get(self, key: str, make: Callable[[], bytes]) -> bytes:

@@ -156,12 +156,14 @@ def state_from_link(text: str) -> dict[str, Any]:
     }
 
 
-def share_url(base_url: str | None, text: str | None) -> str | None:
+def share_url(base_url: str | None, text: str | None, language: str | None = None) -> str | None:
     """The address to copy: the page's address with the state, or ``None`` without a state.
 
     ``base_url`` is the page's address without a query (``https://host/results``); without
-    it only the query part (``?s=...``) is returned.
+    it only the query part (``?s=...``) is returned. ``language`` (``"de"``), when given and not
+    English, is added as ``&lang=de`` so the link opens in the sender's language.
     """
     if not text:
         return None
-    return f"{(base_url or '').split('?', 1)[0]}?{LINK_PARAM}={text}"
+    lang = f"&lang={language}" if language and language != "en" else ""
+    return f"{(base_url or '').split('?', 1)[0]}?{LINK_PARAM}={text}{lang}"

@@ -1,0 +1,94 @@
+"""Give memory back to the system after sessions end.
+
+A Streamlit server is one long-lived process. When sessions close, Python frees their objects
+(uploads, tables, rendered images) and the bounded caches drop their entries after their time
+limit, but glibc's allocator keeps the freed pages mapped, so the process's resident memory (RSS)
+stays at its peak. :func:`start_housekeeping` runs a daemon thread that, every ``interval``
+seconds, collects cyclic garbage and asks the allocator to return free pages
+(``malloc_trim(0)``). On systems without glibc the trim is skipped and only the collection runs.
+
+Nothing here imports Streamlit; ``app.py`` starts the thread once per process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import threading
+from typing import Callable, Sequence
+
+__all__ = ["DEFAULT_INTERVAL_SECONDS", "release_memory", "start_housekeeping"]
+
+#: Seconds between two passes of the housekeeping thread.
+DEFAULT_INTERVAL_SECONDS = 30.0
+
+_lock = threading.Lock()
+_started: threading.Thread | None = None
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl, Windows)."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_memory(purge: Sequence[Callable[[], None]] = ()) -> bool:
+    """Drop expired cache entries, collect garbage and return free pages to the system.
+
+    Parameters
+    ----------
+    purge : sequence of callables
+        Called first, each dropping the entries of one cache that are past its time limit.
+
+    Returns
+    -------
+    bool
+        True when ``malloc_trim`` ran (glibc), False when only the garbage collection did.
+    """
+    for drop_expired in purge:
+        drop_expired()
+    gc.collect()
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True
+
+
+def start_housekeeping(purge: Sequence[Callable[[], None]] = (),
+                       interval: float = DEFAULT_INTERVAL_SECONDS) -> bool:
+    """Start the housekeeping thread once per process; True the first time.
+
+    Parameters
+    ----------
+    purge : sequence of callables
+        Passed to :func:`release_memory` on every pass.
+    interval : float
+        Seconds between passes; must be positive.
+    """
+    global _started
+    if interval <= 0:
+        raise ValueError("interval must be positive")
+    with _lock:
+        if _started is not None and _started.is_alive():
+            return False
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(interval):
+                try:
+                    release_memory(purge)
+                except Exception:  # noqa: BLE001 - housekeeping must never stop the server
+                    pass
+
+        _started = threading.Thread(target=loop, name="funnel-housekeeping", daemon=True)
+        _started.start()
+        return True
