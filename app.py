@@ -20,15 +20,15 @@ from pages import _guard, _ui
 
 _started = time.perf_counter()
 
+_ui.choose_language()  # ?lang=, the choice made in the sidebar, else the browser's language
 st.set_page_config(
-    page_title="SaaS funnel benchmarks",
+    page_title=tr("SaaS funnel benchmarks"),
     page_icon=str(_ui.ROOT / "assets" / "icon.png"),  # served by the app: no font from elsewhere
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on narrow screens, open on wide ones
 )
 
 _ui.begin_run()
-_ui.choose_language()  # ?lang=, the choice made in the sidebar, else the browser's language
 images.warm_up_in_background()  # once per server: the first download does not start vl-convert
 start_housekeeping((images.expire_image_cache, PREPARED.expire))  # once per server: memory of closed sessions goes back to the system
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts

@@ -368,6 +368,49 @@ async def run_n(n: int, pdf: bool, settle: float, wait_ttl: bool, late: float = 
         shutil.rmtree(folder, ignore_errors=True)
 
 
+async def memory_waves(n: int, waves: int, wait: float, pdf: bool,
+                       extra_env: dict[str, str] | None = None) -> list[tuple[int, float, float, float]]:
+    """Does memory come back? One server, ``waves`` rounds of ``n`` sessions at once; after each
+    round the browser closes and RSS is read ``wait`` seconds later (past Streamlit's session TTL
+    and the caches' time limit). Returns (wave, RSS before, peak, after) in MB; wave 0 is the
+    warm-up session."""
+    from playwright.async_api import async_playwright
+
+    server = Server(extra_env)
+    folder = Path(tempfile.mkdtemp(prefix="funnel-mem-"))
+    rows: list[tuple[int, float, float, float]] = []
+    try:
+        async with async_playwright() as p:
+            for wave in range(waves + 1):
+                count = 1 if wave == 0 else n
+                before = rss_mb(server.proc.pid)
+                peak = [before]
+                done = asyncio.Event()
+
+                async def sample() -> None:
+                    while not done.is_set():
+                        peak.append(rss_mb(server.proc.pid))
+                        await asyncio.sleep(0.5)
+
+                sampler = asyncio.create_task(sample())
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                results = await asyncio.gather(*(run_session(browser, server.url, folder, 1000 * wave + i, pdf,
+                                                             server.proc.pid) for i in range(count)))
+                await browser.close()
+                done.set()
+                await sampler
+                failed = sum(1 for r in results if r.error)
+                await asyncio.sleep(wait)
+                after = rss_mb(server.proc.pid)
+                rows.append((wave, before, max(peak), after))
+                print(f"  wave {wave}: {count} sessions ({failed} failed); RSS before {before:.0f} MB, "
+                      f"peak {max(peak):.0f} MB, {wait:.0f} s after close {after:.0f} MB", flush=True)
+        return rows
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # --- report -------------------------------------------------------------------------------------
 
 def machine() -> dict[str, str]:
@@ -543,8 +586,19 @@ def main() -> int:
                              "after the caches' time limit)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="environment of the server, e.g. MALLOC_ARENA_MAX=2 (repeatable)")
+    parser.add_argument("--memory-waves", type=int, default=0, metavar="K",
+                        help="instead: one server, K rounds of N sessions (first -n), RSS after each round")
+    parser.add_argument("--wait", type=float, default=200.0,
+                        help="seconds after each memory round before reading RSS (default 200)")
     parser.add_argument("--write", action="store_true", help=f"write the section of {DOC.relative_to(ROOT)}")
     args = parser.parse_args()
+    if args.memory_waves:
+        extra = dict(item.split("=", 1) for item in args.env)
+        n = (args.n or [10])[0]
+        print(f"memory: {args.memory_waves} rounds of {n} sessions, RSS {args.wait:.0f} s after each; "
+              f"server environment {extra or 'default'}")
+        asyncio.run(memory_waves(n, args.memory_waves, args.wait, not args.no_pdf, extra))
+        return 0
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM} (set FUNNEL_CHROMIUM)", file=sys.stderr)
         return 2

@@ -15,6 +15,8 @@ from typing import Callable
 
 import streamlit as st
 
+from funnel_core.domain.i18n import mark, tr
+
 try:  # Streamlit's control-flow exceptions (BaseException subclasses in 1.67)
     from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 except ImportError:  # pragma: no cover - another Streamlit layout
@@ -22,7 +24,7 @@ except ImportError:  # pragma: no cover - another Streamlit layout
 
 LOG = logging.getLogger("funnel.app")
 
-APOLOGY = ("**Sorry, something went wrong on this page.** It was logged so it can be fixed "
+APOLOGY = mark("**Sorry, something went wrong on this page.** It was logged so it can be fixed "
            "(reference {ref}). Your numbers are kept: go back to *Your numbers*, or start over "
            "if the problem comes back.")
 
@@ -49,10 +51,10 @@ def run_page(run: Callable[[], object], *, numbers_page: str, start_over: Callab
 def show_apology(ref: str, *, numbers_page: str, start_over: Callable[[], None]) -> None:
     """The short apology with a way back (Your numbers, Start over)."""
     try:
-        st.error(APOLOGY.format(ref=ref), icon=":material/sentiment_dissatisfied:")
+        st.error(tr(APOLOGY, ref=ref), icon=":material/sentiment_dissatisfied:")
         with st.container(horizontal=True):
-            st.page_link(numbers_page, label="Back to Your numbers", icon=":material/edit_note:")
-            st.button("Start over", key=f"guard_start_over_{ref}", on_click=start_over,
+            st.page_link(numbers_page, label=tr("Back to Your numbers"), icon=":material/edit_note:")
+            st.button(tr("Start over"), key=f"guard_start_over_{ref}", on_click=start_over,
                       icon=":material/restart_alt:")
     except ScriptControlException:
         raise

@@ -19,7 +19,7 @@ from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError
 from funnel_core.benchmarks.compare import ComparisonReport, compare
 from funnel_core.domain.constants import CACHE_TTL_SECONDS, FIELDS, SEGMENT_FIELDS
-from funnel_core.domain.i18n import current_language, set_language, tr
+from funnel_core.domain.i18n import current_language, mark, set_language, tr, tr_n
 from funnel_core.page_state import language as language_state
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput
@@ -28,7 +28,7 @@ from funnel_core.inputs.raw_table import list_sheets, read_raw_table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = ROOT / "assets" / "example_company.csv"
-EXAMPLE_NOTE = "Example company (fictional): Northwind Notes, a made-up note-taking SaaS"
+EXAMPLE_NOTE = snapshot_state.EXAMPLE_NOTE
 
 NUMBERS_PAGE = "pages/numbers.py"
 RESULTS_PAGE = "pages/results.py"
@@ -137,21 +137,22 @@ def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_f
     kwargs: dict[str, Any] = {}
     if not in_form:
         kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}
-    container.selectbox(label or snapshot_state.CONTEXT_LABELS[ctx_key], list(options),
-                        format_func=lambda v, o=options: o[v], key=widget_key, help=help, **kwargs)
+    container.selectbox(label or tr(snapshot_state.CONTEXT_LABELS[ctx_key]), list(options),
+                        format_func=lambda v, o=options: tr(o[v]), key=widget_key, help=help, **kwargs)
 
 
 def _period_changed(widget_key: str) -> None:
     st.session_state["selected_period"] = st.session_state[widget_key]
 
 
-def period_selector(widget_key: str, *, container: Any = st, label: str = "Compared period") -> None:
+def period_selector(widget_key: str, *, container: Any = st, label: str | None = None) -> None:
     """Pick which stored period is compared (only drawn when there are several)."""
     labels = list(periods())
     if len(labels) < 2:
         return
     sync_widget(widget_key, compared_period())
-    container.selectbox(label, labels, key=widget_key, on_change=_period_changed, args=(widget_key,))
+    container.selectbox(label or tr("Compared period"), labels, key=widget_key, on_change=_period_changed,
+                        args=(widget_key,), format_func=snapshot_state.period_text)
 
 
 def apply_numbers(new_periods: dict[str, dict[str, float]], selected: str | None,
@@ -255,15 +256,17 @@ def link_error_notice() -> None:
     if not message:
         return
     with st.container(border=True):
-        st.error(f"**This link could not be opened**: {md(message)}. The app starts empty; enter "
-                 "your numbers, or ask for the link again.", icon=":material/link_off:")
-        st.button("Dismiss", key="dismiss_link_error", on_click=st.session_state.pop,
+        st.error(tr("**This link could not be opened**: {reason}. The app starts empty; enter "
+                    "your numbers, or ask for the link again.", reason=md(message)),
+                 icon=":material/link_off:")
+        st.button(tr("Dismiss"), key="dismiss_link_error", on_click=st.session_state.pop,
                   args=("_link_error", None))
 
 
 def start_over() -> None:
     """Callback of "Start over": every number, draft, upload and the link's state are cleared."""
-    keep = {"_link_checked"}
+    session_language()
+    keep = {"_link_checked", language_state.LANGUAGE_KEY}
     for key in list(st.session_state.keys()):
         if key not in keep:
             del st.session_state[key]
@@ -273,8 +276,8 @@ def start_over() -> None:
     if LINK_PARAM in st.query_params:
         del st.query_params[LINK_PARAM]
     bump_editor()
-    flash("Started over: every number, upload and setting of this session was cleared, and the "
-          "page's link no longer holds any numbers.", "info")
+    flash(tr("Started over: every number, upload and setting of this session was cleared, and the "
+             "page's link no longer holds any numbers."), "info")
 
 
 def link_panel(*, key: str) -> None:
@@ -284,17 +287,18 @@ def link_panel(*, key: str) -> None:
     if plan.problem:
         st.warning(plan.problem, icon=":material/link_off:")
     elif url is None:
-        st.caption(":material/link: Once you enter numbers, this page's link holds them, so a "
-                   "reload or a bookmark brings them back. Nothing is stored on the server.")
+        st.caption(":material/link: " + tr("Once you enter numbers, this page's link holds them, so a "
+                                           "reload or a bookmark brings them back. Nothing is stored on "
+                                           "the server."))
     else:
-        st.caption(":material/link: " + link_state.LINK_NOTE + " Anyone with the link sees the "
-                   "numbers: share it like the numbers themselves.")
+        st.caption(":material/link: " + tr(link_state.LINK_NOTE) + " " + tr(
+            "Anyone with the link sees the numbers: share it like the numbers themselves."))
         st.code(url, language=None, wrap_lines=True)
         if plan.catalogue_left_out:
-            st.caption("Your own benchmarks are too large for the link: upload their file again "
-                       "after opening it.")
-    st.button("Start over", key=f"start_over_{key}", on_click=start_over, icon=":material/restart_alt:",
-              help="Clears every number, upload and setting of this session and the page's link.")
+            st.caption(tr("Your own benchmarks are too large for the link: upload their file again "
+                          "after opening it."))
+    st.button(tr("Start over"), key=f"start_over_{key}", on_click=start_over, icon=":material/restart_alt:",
+              help=tr("Clears every number, upload and setting of this session and the page's link."))
 
 
 # --------------------------------------------------------------------------------------
@@ -315,6 +319,12 @@ def choose_language() -> str:
                                               st.session_state.get(language_state.LANGUAGE_KEY), browser)
     st.session_state[language_state.LANGUAGE_KEY] = language
     return set_language(language)
+
+
+def session_language() -> str:
+    """Speak the session's language in a callback (callbacks run before :func:`choose_language`
+    of their run, in a fresh context): call it first in any callback that writes a message."""
+    return set_language(st.session_state.get(language_state.LANGUAGE_KEY))
 
 
 def _language_changed() -> None:
@@ -355,7 +365,14 @@ def mark_form_drawn() -> None:
 
 def form_convention() -> str:
     """The form's number format: the selector's value while it is drawn, else the kept one."""
-    return st.session_state.get("form_convention") or st.session_state.get(FORMAT_KEY) or "auto"
+    return (st.session_state.get("form_convention") or st.session_state.get(FORMAT_KEY)
+            or default_convention())
+
+
+def default_convention(language: str | None = None) -> str:
+    """The form's number format before the user chooses one: German, French and Polish write
+    1.234,5 or 1 234,5, so those languages read typed numbers that way; English detects."""
+    return "de" if (language or current_language()) in ("de", "fr", "pl") else "auto"
 
 
 def form_shown() -> dict[str, str]:
@@ -407,6 +424,7 @@ def apply_form_draft(from_sidebar: bool = False) -> None:
 
     On any error nothing is stored and the typed texts stay (the errors are shown on the form).
     """
+    session_language()
     capture_form_draft()  # texts typed right before the click arrive with it
     shown = form_shown()
     texts = drafts.shown_texts(st.session_state.get(DRAFT_KEY), shown)
@@ -423,13 +441,13 @@ def apply_form_draft(from_sidebar: bool = False) -> None:
     if errors or new_periods is None:
         st.session_state["_form_errors"] = errors
         if from_sidebar:
-            st.session_state["_sidebar_note"] = ("error", "Not applied: fix the fields listed on "
-                                                 "**Your numbers**.")
+            st.session_state["_sidebar_note"] = ("error", tr("Not applied: fix the fields listed on "
+                                                    "**Your numbers**."))
         return
     st.session_state.pop("_form_errors", None)
     if not new_periods[label]:
-        flash("All fields are empty, so nothing was stored. Type at least two numbers "
-              "(e.g. visitors and leads) and apply again.", "warning")
+        flash(tr("All fields are empty, so nothing was stored. Type at least two numbers "
+                 "(e.g. visitors and leads) and apply again."), "warning")
         return
     note = st.session_state.get("source_note")
     if not note or note.startswith("Example company"):
@@ -442,14 +460,20 @@ def apply_form_draft(from_sidebar: bool = False) -> None:
     read_as = ""
     if reading.convention and any(ch in str(texts.get(name) or "") for name in reading.typed
                                   for ch in ".,"):
-        read_as = f" (numbers read in the {page_form.FORMAT_NAMES[reading.convention]} format)"
-    message = (f"Stored {len(new_periods[label])} numbers for {md(label)}{read_as}. See them compared "
-               "on **Benchmarks**.")
+        read_as = tr(" (numbers read in the {format} format)",
+                     format=page_form.FORMAT_NAMES[reading.convention])
+    count = len(new_periods[label])
+    shown_label = md(snapshot_state.period_text(label))
+    message = tr_n("Stored {n} numbers for {period}{read_as}. See them compared on **Benchmarks**.",
+                   "Stored {n} numbers for {period}{read_as}. See them compared on **Benchmarks**.",
+                   count, period=shown_label, read_as=read_as)
     if from_sidebar:
-        st.session_state["_sidebar_note"] = ("success", f"Applied: {len(new_periods[label])} "
-                                             f"numbers stored for {md(label)}.")
+        st.session_state["_sidebar_note"] = ("success", tr_n("Applied: {n} numbers stored for {period}.",
+                                                             "Applied: {n} numbers stored for {period}.",
+                                                             count, period=shown_label))
     if reading.warnings:
-        flash(message + " Check these:\n" + "\n".join(f"- {md(w)}" for w in reading.warnings), "warning")
+        flash(message + " " + tr("Check these:") + "\n" + "\n".join(f"- {md(w)}" for w in reading.warnings),
+              "warning")
     else:
         flash(message)
 
@@ -464,28 +488,41 @@ def draft_badge() -> None:
     if not names:
         return
     with st.container(border=True):
-        st.markdown(f":orange-badge[:material/edit: Not applied] **{drafts.unapplied_text(names)}**.")
+        st.markdown(f":orange-badge[:material/edit: {tr('Not applied')}] **{drafts.unapplied_text(names)}**.")
         cols = st.columns(2)
-        cols[0].button("Apply", key="sb_apply_draft", type="primary", icon=":material/check:",
+        cols[0].button(tr("Apply"), key="sb_apply_draft", type="primary", icon=":material/check:",
                        on_click=apply_form_draft, kwargs={"from_sidebar": True}, width="stretch")
-        cols[1].button("Discard", key="sb_discard_draft", on_click=discard_draft, width="stretch")
+        cols[1].button(tr("Discard"), key="sb_discard_draft", on_click=discard_draft, width="stretch")
 
 
 # --------------------------------------------------------------------------------------
 # parsing (cached)
 # --------------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=16, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_parse_text(text: str, convention: str, mapping_json: str,
                       currency: str | None = None) -> ParsedInput:
+    """:func:`parse_text`, cached per language (its messages are in the session's language)."""
+    return _cached_parse_text(text, convention, mapping_json, currency, current_language())
+
+
+@st.cache_data(max_entries=16, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
+def _cached_parse_text(text: str, convention: str, mapping_json: str,
+                       currency: str | None, language: str) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
     return parse_text(text, source_name="pasted text", number_convention=convention, mapping=mapping,
                       currency=currency)
 
 
-@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
 def cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention: str,
                        mapping_json: str, currency: str | None = None) -> ParsedInput:
+    """:func:`parse_bytes`, cached per language (its messages are in the session's language)."""
+    return _cached_parse_bytes(data, filename, sheet, convention, mapping_json, currency,
+                               current_language())
+
+
+@st.cache_data(max_entries=8, ttl=UPLOAD_CACHE_TTL, show_spinner=False)
+def _cached_parse_bytes(data: bytes, filename: str, sheet: str | None, convention: str,
+                        mapping_json: str, currency: str | None, language: str) -> ParsedInput:
     mapping = json.loads(mapping_json) if mapping_json else None
     return parse_bytes(data, filename, sheet=sheet, number_convention=convention, mapping=mapping,
                        currency=currency)
@@ -515,13 +552,14 @@ def mapping_json(mapping: dict[str, str | None] | None) -> str:
 
 def load_example() -> None:
     """Callback of "Load example company": the fictional example read through the parser."""
+    session_language()
     try:
         # its first row is a note saying the company is made up: not a metric
         parsed = parse_bytes(EXAMPLE_PATH.read_bytes(), EXAMPLE_PATH.name, mapping={"note": None})
         new_periods, selected = snapshot_state.merge_parsed({}, parsed, replace=True)
         new_context, _ = snapshot_state.context_from_parsed(snapshot_state.default_context(), parsed)
     except (InputError, SnapshotError, OSError) as exc:  # shipped file: should never happen
-        flash(f"The example company could not be loaded: {exc}", "error")
+        flash(tr("The example company could not be loaded: {error}", error=exc), "error")
         return
     apply_numbers(new_periods, selected, new_context, EXAMPLE_NOTE)
 
@@ -531,7 +569,7 @@ def load_example() -> None:
 # --------------------------------------------------------------------------------------
 
 @st.cache_resource(max_entries=64, ttl=REPORT_CACHE_TTL, show_spinner=False)
-def _report_for(snapshot_key: str, catalogue_key: str) -> ComparisonReport:
+def _report_for(snapshot_key: str, catalogue_key: str, language: str = "en") -> ComparisonReport:
     # cache_resource, not cache_data: a report holds KPI specs with formula functions that
     # cannot be pickled. The report is frozen (immutable), so sharing it is safe.
     rows = json.loads(catalogue_key) if catalogue_key else None
@@ -550,7 +588,7 @@ def current_report() -> ComparisonReport | None:
     keys = report_keys()
     if keys is None:
         return None
-    return _report_for(*keys)
+    return _report_for(*keys, current_language())
 
 
 def build_chart(report: ComparisonReport, name: str) -> Any:
@@ -627,28 +665,28 @@ def for_screen(chart: Any) -> Any:
 
 
 @st.cache_resource(max_entries=128, ttl=REPORT_CACHE_TTL, show_spinner=False)
-def chart_for(name: str, snapshot_key: str, catalogue_key: str) -> Any:
+def chart_for(name: str, snapshot_key: str, catalogue_key: str, language: str = "en") -> Any:
     """:func:`build_chart` ready for the screen, cached per snapshot (Altair charts are not
     mutated when drawn, so sharing them is safe)."""
-    return for_screen(build_chart(_report_for(snapshot_key, catalogue_key), name))
+    return for_screen(build_chart(_report_for(snapshot_key, catalogue_key, language), name))
 
 
 def chart(name: str) -> Any:
     """The named chart of the current snapshot (cached), or ``None``."""
     keys = report_keys()
-    return None if keys is None else chart_for(name, *keys)
+    return None if keys is None else chart_for(name, *keys, current_language())
 
 
 @st.cache_resource(max_entries=32, ttl=REPORT_CACHE_TTL, show_spinner=False)
-def _focus_for(snapshot_key: str, catalogue_key: str) -> list[Any]:
+def _focus_for(snapshot_key: str, catalogue_key: str, language: str = "en") -> list[Any]:
     from funnel_core.benchmarks.funnel import focus_areas
 
-    return focus_areas(_report_for(snapshot_key, catalogue_key))
+    return focus_areas(_report_for(snapshot_key, catalogue_key, language))
 
 
 def focus() -> list[Any]:
     keys = report_keys()
-    return [] if keys is None else _focus_for(*keys)
+    return [] if keys is None else _focus_for(*keys, current_language())
 
 
 # --------------------------------------------------------------------------------------
@@ -680,45 +718,57 @@ def sidebar(show_segment: bool = True) -> None:
         summary = snapshot_state.snapshot_summary(periods(),
                                                   st.session_state.get("selected_period"),
                                                   st.session_state.get("source_note"))
-        st.markdown("#### Your snapshot")
+        st.markdown("#### " + tr("Your snapshot"))
         if summary["has_numbers"]:
-            periods_text = (f" · {summary['period_count']} periods stored"
+            periods_text = (tr_n(" · {n} period stored", " · {n} periods stored", summary["period_count"])
                             if summary["period_count"] > 1 else "")
-            st.markdown(f"**{md(summary['period'])}** · {summary['filled']} of {summary['total']} "
-                        f"fields filled{periods_text}")
+            st.markdown(f"**{md(snapshot_state.period_text(summary['period']))}** · "
+                        + tr_n("{n} of {total} fields filled", "{n} of {total} fields filled",
+                               summary["filled"], total=summary["total"]) + periods_text)
             if summary["source"]:
-                st.caption(f"From: {md(summary['source'])}")
-            period_selector("sb_compared_period", label="Compared period")
+                st.caption(tr("From: {source}", source=md(snapshot_state.source_text(summary["source"]))))
+            period_selector("sb_compared_period", label=tr("Compared period"))
         else:
-            st.caption("No numbers yet. Type, paste or upload them on **Your numbers**, or load "
-                       "the fictional example company.")
-        st.markdown("#### Your company")
+            st.caption(tr("No numbers yet. Type, paste or upload them on **Your numbers**, or load "
+                          "the fictional example company."))
+        st.markdown("#### " + tr("Your company"))
         keys = ("period", "currency") + (SEGMENT_KEYS if show_segment else ())
         if show_segment:
-            st.caption("These pick which published benchmarks apply.")
+            st.caption(tr("These pick which published benchmarks apply."))
         for key in keys:
             context_selector(key, f"sb_{key}")
             if key == "arr_band":
                 arr_band_hint()
         rows = st.session_state.get("user_catalogue")
         if rows:
-            origin = rows[0].get("origin", "your file")
-            st.caption(f"Also comparing with {len(rows)} of your own benchmarks ({md(origin)}).")
+            origin = rows[0].get("origin") or tr("your file")
+            st.caption(tr_n("Also comparing with {n} of your own benchmarks ({origin}).",
+                            "Also comparing with {n} of your own benchmarks ({origin}).",
+                            len(rows), origin=md(origin)))
         st.divider()
-        st.caption(":material/lock: " + snapshot_state.PRIVACY_NOTE)
+        st.caption(":material/lock: " + tr(snapshot_state.PRIVACY_NOTE))
         if st.session_state.get("_link_plan") is not None and st.session_state["_link_plan"].text:
-            with st.popover("Copy link or start over", icon=":material/link:", width="stretch"):
+            with st.popover(tr("Copy link or start over"), icon=":material/link:", width="stretch"):
                 link_panel(key="sidebar")
+
+
+#: What each page would do with numbers, as :func:`no_numbers_yet` says it (its ``where``).
+NOTHING_TO: dict[str, str] = {
+    "compare": mark("compare"),
+    "project": mark("project"),
+    "download": mark("download"),
+}
 
 
 def no_numbers_yet(where: str) -> None:
     """What a page shows before any number is stored."""
-    st.info(f"No numbers yet, so there is nothing to {where}. Enter, paste or upload your funnel "
-            "numbers first, or look around with the fictional example company.",
+    st.info(tr("No numbers yet, so there is nothing to {what}. Enter, paste or upload your funnel "
+               "numbers first, or look around with the fictional example company.",
+               what=tr(NOTHING_TO.get(where, where))),
             icon=":material/info:")
     with st.container(horizontal=True):
-        st.page_link(NUMBERS_PAGE, label="Enter your numbers", icon=":material/edit_note:")
-        st.button("Load example company", on_click=load_example, key=f"example_{where}",
+        st.page_link(NUMBERS_PAGE, label=tr("Enter your numbers"), icon=":material/edit_note:")
+        st.button(tr("Load example company"), on_click=load_example, key=f"example_{where}",
                   icon=":material/science:")
 
 

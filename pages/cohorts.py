@@ -33,7 +33,8 @@ from funnel_core.inputs.billing_sheets import export_columns, export_sheet_names
 from funnel_core.inputs.billing_export_data import ExportData, month_label
 from funnel_core.metrics.cohorts import CohortResult, compute_cohorts, revenue_inputs_for_month
 from funnel_core.domain.constants import FIELDS_BY_NAME
-from funnel_core.domain.formatting import format_value, money_digits
+from funnel_core.domain.formatting import format_number, format_value, money_digits
+from funnel_core.domain.i18n import current_language, mark, tr
 from funnel_core.domain.model import SnapshotError
 from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.charts.trends import retention_with_benchmarks
@@ -45,19 +46,30 @@ FILE_KEY = "cohort_file"          # {"name", "data", "digest"} of the export in 
 MAPPING_KEY = "cohort_mapping"    # {"digest", "mapping": {source column: role}}
 SHEET_KEY = "cohort_sheet"
 UPLOAD_KEY = "cohort_upload"
-AUTO = "(recognise by name)"
-FIRST_USABLE = "(first sheet with a usable layout)"
+AUTO = mark("(recognise by name)")  # an option's value; shown with tr()
+FIRST_USABLE = mark("(first sheet with a usable layout)")
 NEW_PERIOD = "__new__"
 
-ROLE_LABELS: dict[str, str] = {
-    "customer_id": "Customer id or name",
-    "month": "Month (one row per customer per month)",
-    "mrr": "MRR or amount",
-    "start_date": "Subscription start date",
-    "end_date": "Subscription end or cancellation date",
-    "billing_period": "Billing period (month, year...)",
-    "annual_amount": "Annual amount (ARR)",
+ROLE_LABELS: dict[str, str] = {  # English; shown with tr() (see _role_label)
+    "customer_id": mark("Customer id or name"),
+    "month": mark("Month (one row per customer per month)"),
+    "mrr": mark("MRR or amount"),
+    "start_date": mark("Subscription start date"),
+    "end_date": mark("Subscription end or cancellation date"),
+    "billing_period": mark("Billing period (month, year...)"),
+    "annual_amount": mark("Annual amount (ARR)"),
 }
+
+
+def _role_label(role: str) -> str:
+    return tr(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def _their_month(k: int) -> str:
+    """``"their 2nd month"``: the customer's own count of month ``k - 1`` since start."""
+    if current_language() == "en":
+        return tr("their {ordinal} month", ordinal=month_ordinal(k))
+    return tr("their {ordinal} month", ordinal=tr("{n}th", n=k))
 
 
 # --------------------------------------------------------------------------------------
@@ -66,8 +78,9 @@ ROLE_LABELS: dict[str, str] = {
 
 @st.cache_data(max_entries=4, ttl=_ui.UPLOAD_CACHE_TTL, show_spinner=False)
 def analyse_export(data: bytes, filename: str, mapping_json: str = "",
-                   sheet: str | None = None) -> tuple[ExportData, CohortResult]:
-    """Read an export and compute its cohorts; cached on the bytes, name, mapping and sheet."""
+                   sheet: str | None = None, language: str = "en") -> tuple[ExportData, CohortResult]:
+    """Read an export and compute its cohorts; cached on the bytes, name, mapping, sheet and
+    language (the row messages are written in it)."""
     mapping = json.loads(mapping_json) if mapping_json else None
     export = _read(data, filename, mapping, sheet)
     return export, compute_cohorts(export)
@@ -155,21 +168,22 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
         by_role.setdefault(role, source)
     options = [AUTO, *columns]
     with st.form(f"cohort_mapping_form_{digest[:12]}"):
-        st.caption("Pick the column for each role; leave the others on "
-                   f"*{AUTO}*. Monthly layout: customer + month + MRR. Subscriptions layout: "
-                   "customer + start date (+ end date) + MRR or annual amount.")
+        st.caption(tr("Pick the column for each role; leave the others on *{auto}*. Monthly layout: "
+                      "customer + month + MRR. Subscriptions layout: customer + start date (+ end "
+                      "date) + MRR or annual amount.", auto=tr(AUTO)))
         cols = st.columns(2)
         chosen: dict[str, str] = {}
         for index, role in enumerate(ROLES):
             default = by_role.get(role)
             chosen[role] = cols[index % 2].selectbox(
-                ROLE_LABELS.get(role, role), options,
+                _role_label(role), options,
                 index=options.index(default) if default in options else 0,
+                format_func=lambda option: tr(AUTO) if option == AUTO else option,
                 key=f"cohort_role_{role}_{digest[:12]}")
-        if st.form_submit_button("Read the file with these columns", icon=":material/table_view:"):
+        if st.form_submit_button(tr("Read the file with these columns"), icon=":material/table_view:"):
             mapping = {source: role for role, source in chosen.items() if source != AUTO}
             if len(set(mapping)) < len([s for s in chosen.values() if s != AUTO]):
-                st.error("A column can play one role only.")
+                st.error(tr("A column can play one role only."))
             else:
                 st.session_state[MAPPING_KEY] = {"digest": digest, "mapping": mapping}
                 st.rerun()
@@ -177,25 +191,25 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
 
 #: What to do about a row message, by the start of the message (see funnel_core.inputs.billing_normalise).
 _ADVICE: tuple[tuple[str, str], ...] = (
-    ("missing customer id", "Fill in the customer id or name, or delete the row."),
-    ("missing month", "Fill in the month, e.g. 2025-03, or delete the row."),
-    ("missing start date", "Fill in the start date, e.g. 2025-03-15, or delete the row."),
-    ("unparseable date", "Write the date as YYYY-MM or YYYY-MM-DD, e.g. 2025-03."),
-    ("end before start", "Correct the start or the end date: the end cannot be before the "
-                         "start."),
-    ("starts after the export date", "Check the start date: subscriptions that start later "
-                                     "are not counted yet."),
-    ("missing mrr", "Fill in the amount (0 if nothing was paid that month), or delete the "
-                    "row."),
-    ("unparseable amount", "Write the amount as a plain number, e.g. 49 or 49.90 (no text)."),
-    ("negative mrr", "MRR cannot be negative (refunds and credits are not MRR): enter the "
-                     "monthly amount, or delete the row."),
-    ("unknown billing period", "Write the billing period as month, quarter or year."),
-    ("expected ", "This line has a different number of cells than the header: look for an "
-                  "unquoted separator (e.g. a comma inside a name)."),
-    ("no usable layout", "Tell us below which column is the customer, the month (or start "
-                         "date) and the MRR."),
-    ("the file is empty", "Export the data again; the file has no rows."),
+    ("missing customer id", mark("Fill in the customer id or name, or delete the row.")),
+    ("missing month", mark("Fill in the month, e.g. 2025-03, or delete the row.")),
+    ("missing start date", mark("Fill in the start date, e.g. 2025-03-15, or delete the row.")),
+    ("unparseable date", mark("Write the date as YYYY-MM or YYYY-MM-DD, e.g. 2025-03.")),
+    ("end before start", mark("Correct the start or the end date: the end cannot be before the "
+                              "start.")),
+    ("starts after the export date", mark("Check the start date: subscriptions that start later "
+                                          "are not counted yet.")),
+    ("missing mrr", mark("Fill in the amount (0 if nothing was paid that month), or delete the "
+                         "row.")),
+    ("unparseable amount", mark("Write the amount as a plain number, e.g. 49 or 49.90 (no text).")),
+    ("negative mrr", mark("MRR cannot be negative (refunds and credits are not MRR): enter the "
+                          "monthly amount, or delete the row.")),
+    ("unknown billing period", mark("Write the billing period as month, quarter or year.")),
+    ("expected ", mark("This line has a different number of cells than the header: look for an "
+                       "unquoted separator (e.g. a comma inside a name).")),
+    ("no usable layout", mark("Tell us below which column is the customer, the month (or start "
+                              "date) and the MRR.")),
+    ("the file is empty", mark("Export the data again; the file has no rows.")),
 )
 
 
@@ -204,10 +218,10 @@ def _what_to_do(message: str) -> str:
     text = message.strip().lower()
     for start, advice in _ADVICE:
         if text.startswith(start):
-            return advice
+            return tr(advice)
     if "rows in total" in text:
-        return "The same fix as for the rows listed above."
-    return "Check this in the file, correct it and upload the file again."
+        return tr("The same fix as for the rows listed above.")
+    return tr("Check this in the file, correct it and upload the file again.")
 
 
 def _issues_frame(export: ExportData) -> pd.DataFrame:
@@ -216,7 +230,7 @@ def _issues_frame(export: ExportData) -> pd.DataFrame:
              "Column": issue.column or "",
              "Problem": issue.message,
              "What to do": _what_to_do(issue.message),
-             "Kind": "skipped" if issue.severity == "error" else "kept, check it"}
+             "Kind": tr("skipped") if issue.severity == "error" else tr("kept, check it")}
             for issue in export.issues]
     return pd.DataFrame(rows, columns=["Row", "Column", "Problem", "What to do", "Kind"])
 
@@ -228,18 +242,20 @@ def _error_text(error: Exception, filename: str) -> str:
     message and in the "first problem" part; only the latter is kept here.
     """
     if not isinstance(error, CohortInputError):
-        return (f"**{md(filename)}** could not be read: {md(error)}. Check that it is a CSV or Excel "
-                "file exported from your billing tool, then upload it again.")
+        return tr("**{file}** could not be read: {error}. Check that it is a CSV or Excel "
+                  "file exported from your billing tool, then upload it again.",
+                  file=md(filename), error=md(error))
     problem = str(error.problem).strip()
     head, sep, first = problem.partition("; first problem: ")
-    text = f"**{md(error.file or filename)}** could not be used: {md(head)}."
+    text = tr("**{file}** could not be used: {problem}.", file=md(error.file or filename),
+              problem=md(head))
     if sep:
         message = first.partition(": ")[2] or first  # without "row 2, column 'mrr'"
-        text += (f"\n\nFirst problem: {md(first)}.\n\n**What to do:** {md(_what_to_do(message))} "
-                 "No row could be used: correct the file and upload it again, or pick the "
-                 "right columns below.")
+        text += ("\n\n" + tr("First problem: {problem}.", problem=md(first)) + "\n\n"
+                 + tr("**What to do:** {advice} No row could be used: correct the file and upload "
+                      "it again, or pick the right columns below.", advice=md(_what_to_do(message))))
     else:
-        text += f"\n\n**What to do:** {md(_what_to_do(head))}"
+        text += "\n\n" + tr("**What to do:** {advice}", advice=md(_what_to_do(head)))
     return text
 
 
@@ -252,7 +268,7 @@ def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> N
         snapshots_from_periods({label: new_periods[label]},
                                st.session_state.get("context"))  # validates the values
     except (SnapshotError, ValueError) as exc:
-        _flash(f"Nothing was changed: {md(exc)}", "error")
+        _flash(tr("Nothing was changed: {error}", error=md(exc)), "error")
         return
     st.session_state["periods"] = new_periods
     st.session_state["selected_period"] = label
@@ -261,35 +277,37 @@ def _use_revenue(inputs: dict[str, Any], target_choice: str, filename: str) -> N
     if context.get("period") not in (None, "month"):
         context["period"] = "month"
         st.session_state["context"] = context
-        note = " The period of your numbers is now *month*, because these numbers cover one month."
-    source = f"revenue numbers of {inputs.get('month')} from {filename}"
+        note = " " + tr("The period of your numbers is now *month*, because these numbers cover "
+                        "one month.")
+    source = tr("revenue numbers of {month} from {file}", month=inputs.get("month"), file=filename)
     previous_note = st.session_state.get("source_note")
     st.session_state["source_note"] = f"{previous_note}; {source}" if previous_note else source
     st.session_state["_editor_rev"] = st.session_state.get("_editor_rev", 0) + 1
-    _flash(f"Put the revenue numbers of {md(inputs.get('month'))} into period **{md(label)}** (other "
-           f"numbers of that period were kept). It is now the compared period.{note}")
+    _flash(tr("Put the revenue numbers of {month} into period **{period}** (other numbers of that "
+              "period were kept). It is now the compared period.{note}",
+              month=md(inputs.get("month")), period=md(label), note=note))
 
 
 # --------------------------------------------------------------------------------------
 # page
 # --------------------------------------------------------------------------------------
 
-st.title("Cohorts: when do customers leave?")
-st.caption("Upload a customer or billing export (one row per customer per month, or one row "
-           "per subscription with start and end dates). Customers are grouped by the month they "
-           "started paying, so you see when each group churns and how much of today's revenue "
-           "comes from older customers. The file stays in this browser session only: it is "
-           "too big for the page's link, so it is not in the page's link and a reload or a "
-           "copied link does not bring it back (upload it again). The revenue numbers you use "
-           "in your comparison are in the link.")
+st.title(tr("Cohorts: when do customers leave?"))
+st.caption(tr("Upload a customer or billing export (one row per customer per month, or one row "
+              "per subscription with start and end dates). Customers are grouped by the month they "
+              "started paying, so you see when each group churns and how much of today's revenue "
+              "comes from older customers. The file stays in this browser session only: it is "
+              "too big for the page's link, so it is not in the page's link and a reload or a "
+              "copied link does not bring it back (upload it again). The revenue numbers you use "
+              "in your comparison are in the link."))
 _show_flash()
 
-st.file_uploader("Customer or billing export (CSV or XLSX)",
+st.file_uploader(tr("Customer or billing export (CSV or XLSX)"),
                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"], key=_upload_key(),
                  on_change=_upload_changed,
-                 help="Columns such as customer_id, month, mrr - or customer, start_date, "
-                      "end_date, amount, interval. Headers in English, German, French or "
-                      "Polish are recognised; you can map the others.")
+                 help=tr("Columns such as customer_id, month, mrr - or customer, start_date, "
+                         "end_date, amount, interval. Headers in English, German, French or "
+                         "Polish are recognised; you can map the others."))
 
 uploaded = st.session_state.get(_upload_key())
 if uploaded is not None and st.session_state.get(FILE_KEY) is None:
@@ -297,8 +315,8 @@ if uploaded is not None and st.session_state.get(FILE_KEY) is None:
 
 file = st.session_state.get(FILE_KEY)
 if not file:
-    st.info("No export yet. Most billing tools (Stripe, Chargebee, Paddle, ChartMogul...) can "
-            "export subscriptions or monthly MRR per customer as CSV.", icon=":material/upload_file:")
+    st.info(tr("No export yet. Most billing tools (Stripe, Chargebee, Paddle, ChartMogul...) can "
+               "export subscriptions or monthly MRR per customer as CSV."), icon=":material/upload_file:")
     st.stop()
 
 name, data, digest = file["name"], file["data"], file["digest"]
@@ -307,39 +325,46 @@ sheets = sheet_names(data, name)
 sheet: str | None = None
 top = st.columns([3, 1])
 if len(sheets) > 1:
-    choice = top[0].selectbox("Sheet", [FIRST_USABLE, *sheets], key=SHEET_KEY)
+    choice = top[0].selectbox(tr("Sheet"), [FIRST_USABLE, *sheets], key=SHEET_KEY,
+                              format_func=lambda option: tr(FIRST_USABLE) if option == FIRST_USABLE
+                              else option)
     sheet = None if choice == FIRST_USABLE else choice
-top[1].button("Forget this export", on_click=_forget, icon=":material/delete:",
+top[1].button(tr("Forget this export"), on_click=_forget, icon=":material/delete:",
               key="cohort_forget")
 
-with st.status(f"Reading {md(name)}...", expanded=False) as status:
+with st.status(tr("Reading {file}...", file=md(name)), expanded=False) as status:
     try:
         export, result = analyse_export(data, name, json.dumps(mapping, sort_keys=True)
-                                        if mapping else "", sheet)
+                                        if mapping else "", sheet, current_language())
     except CohortInputError as exc:
-        status.update(label=f"{md(name)} could not be used", state="error", expanded=False)
+        status.update(label=tr("{file} could not be used", file=md(name)), state="error",
+                      expanded=False)
         export = result = None
         error = exc
     except Exception as exc:  # an unexpected reader failure: say so, never a traceback
-        status.update(label=f"{md(name)} could not be read", state="error", expanded=False)
+        status.update(label=tr("{file} could not be read", file=md(name)), state="error",
+                      expanded=False)
         export = result = None
         error = exc
     else:
         error = None
         good = export.rows_read - export.skipped_rows
         status.update(
-            label=(f"Read {export.rows_read:,} rows of {md(name)}: {good:,} used"
-                   + (f", {export.skipped_rows:,} skipped" if export.skipped_rows else "")
-                   + f"; {result.customers:,} paying customers, {result.first_month} to "
-                   f"{result.last_month}"),
+            label=(tr("Read {rows} rows of {file}: {good} used", rows=format_number(export.rows_read),
+                      file=md(name), good=format_number(good))
+                   + (tr(", {n} skipped", n=format_number(export.skipped_rows))
+                      if export.skipped_rows else "")
+                   + tr("; {customers} paying customers, {first} to {last}",
+                        customers=format_number(result.customers), first=result.first_month,
+                        last=result.last_month)),
             state="complete")
 
 if error is not None or export is None or result is None:
     st.error(_error_text(error, name) if error is not None
-             else f"**{md(name)}** could not be used.", icon=":material/error:")
+             else tr("**{file}** could not be used.", file=md(name)), icon=":material/error:")
     columns = file_columns(data, name, sheet)
     if columns:
-        st.markdown("**Tell us which column is which**")
+        st.markdown("**" + tr("Tell us which column is which") + "**")
         _mapping_form(columns, digest, mapping)
     st.stop()
 
@@ -347,25 +372,34 @@ if error is not None or export is None or result is None:
 errors = [i for i in export.issues if i.severity == "error"]
 warnings = [i for i in export.issues if i.severity != "error"]
 if export.skipped_rows:
-    st.warning(f"{export.skipped_rows:,} of {export.rows_read:,} rows were skipped because of a "
-               f"problem; the other {export.rows_read - export.skipped_rows:,} rows are used "
-               "(good rows are not lost because of a few bad ones). The rows are listed below.",
+    st.warning(tr("{skipped} of {rows} rows were skipped because of a problem; the other {good} "
+                  "rows are used (good rows are not lost because of a few bad ones). The rows are "
+                  "listed below.", skipped=format_number(export.skipped_rows),
+                  rows=format_number(export.rows_read),
+                  good=format_number(export.rows_read - export.skipped_rows)),
                icon=":material/warning:")
 if export.issues:
-    with st.expander(f"Row-level messages ({len(errors)} problems, {len(warnings)} warnings)",
+    with st.expander(tr("Row-level messages ({problems} problems, {warnings} warnings)",
+                        problems=len(errors), warnings=len(warnings)),
                      expanded=bool(export.skipped_rows) and len(export.issues) <= 10):
         st.dataframe(_issues_frame(export), hide_index=True, width="stretch",
                      key="cohort_issues_table",
-                     column_config={"Row": st.column_config.TextColumn(width=50),
-                                    "Column": st.column_config.TextColumn(width=110),
-                                    "Problem": st.column_config.TextColumn(width=230),
-                                    "What to do": st.column_config.TextColumn(width=440),
-                                    "Kind": st.column_config.TextColumn(width=100)})
+                     column_config={"Row": st.column_config.TextColumn(tr("Row"), width=50),
+                                    "Column": st.column_config.TextColumn(tr("Column"), width=110),
+                                    "Problem": st.column_config.TextColumn(tr("Problem"), width=230),
+                                    "What to do": st.column_config.TextColumn(tr("What to do"),
+                                                                              width=440),
+                                    "Kind": st.column_config.TextColumn(tr("Kind"), width=100)})
 
-with st.expander("Columns used"):
-    used = ", ".join(f"{ROLE_LABELS.get(role, role)}: '{md(source)}'"
+with st.expander(tr("Columns used")):
+    used = ", ".join(tr("{role}: '{column}'", role=_role_label(role), column=md(source))
                      for role, source in export.columns.items())
-    st.markdown(f"Layout: **{export.layout}**. {used}.")
+    if export.layout == "monthly":
+        st.markdown(tr("Layout: **monthly**. {columns}.", columns=used))
+    elif export.layout == "subscriptions":
+        st.markdown(tr("Layout: **subscriptions**. {columns}.", columns=used))
+    else:
+        st.markdown(tr("Layout: **{layout}**. {columns}.", layout=export.layout, columns=used))
     columns = file_columns(data, name, sheet)
     if columns:
         _mapping_form(columns, digest, mapping, recognised=export.columns)
@@ -377,61 +411,63 @@ with st.expander("Columns used"):
 share = older_cohort_share(result)
 cols = st.columns(4)
 _their = dict(delta_color="off", delta_arrow="off")
-cols[0].metric("Still paying in month 1",
+cols[0].metric(tr("Still paying in month 1"),
                format_value(result.second_month_retention, "fraction"),
-               delta=f"their {month_ordinal(2)} month", **_their,
-               help="Share of customers still paying in month 1, the month after their start "
-                    "month (month 0): column 1 of the heatmap, all cohorts weighted by "
-                    "customers. By revenue: "
-                    + format_value(result.second_month_revenue_retention, "fraction") + ".",
+               delta=_their_month(2), **_their,
+               help=tr("Share of customers still paying in month 1, the month after their start "
+                       "month (month 0): column 1 of the heatmap, all cohorts weighted by "
+                       "customers. By revenue: {share}.",
+                       share=format_value(result.second_month_revenue_retention, "fraction")),
                border=True)
-cols[1].metric("Still paying in month 12",
+cols[1].metric(tr("Still paying in month 12"),
                format_value(result.twelve_month_retention, "fraction")
-               if result.twelve_month_retention is not None else "not yet",
-               delta=f"their {month_ordinal(13)} month", **_their,
-               help="Share of customers still paying in month 12 (column 12 of the heatmap). "
-                    "Needs at least 13 months of data, months 0 to 12."
+               if result.twelve_month_retention is not None else tr("not yet"),
+               delta=_their_month(13), **_their,
+               help=tr("Share of customers still paying in month 12 (column 12 of the heatmap). "
+                       "Needs at least 13 months of data, months 0 to 12.")
                     + ("" if result.twelve_month_revenue_retention is None else
-                       " By revenue: " + format_value(result.twelve_month_revenue_retention,
-                                                      "fraction") + "."),
+                       " " + tr("By revenue: {share}.",
+                                share=format_value(result.twelve_month_revenue_retention,
+                                                   "fraction"))),
                border=True)
 churn_month = result.most_common_churn_month
 churn_count = (int(result.churn_month_distribution.get(churn_month, 0))
                if churn_month is not None else 0)
 if churn_month is not None:
-    last_paid = ("month 0, their start month" if churn_month == 1
-                 else f"month {churn_month - 1}")
-    cols[2].metric("Most customers leave in", f"month {churn_month}",
-                   delta=f"their {month_ordinal(churn_month + 1)} month", **_their,
-                   help=(f"{churn_count:,} of {result.customers:,} customers last paid in "
-                         f"{last_paid}: month {churn_month} (their "
-                         f"{month_ordinal(churn_month + 1)} month) is the first month they "
-                         "did not pay, where their row of the heatmap drops. No other month "
-                         "lost more customers."),
+    last_paid = (tr("month 0, their start month") if churn_month == 1
+                 else tr("month {n}", n=churn_month - 1))
+    cols[2].metric(tr("Most customers leave in"), tr("month {n}", n=churn_month),
+                   delta=_their_month(churn_month + 1), **_their,
+                   help=tr("{count} of {customers} customers last paid in {last_paid}: month {month} "
+                           "({their_month}) is the first month they did not pay, where their row "
+                           "of the heatmap drops. No other month lost more customers.",
+                           count=format_number(churn_count),
+                           customers=format_number(result.customers), last_paid=last_paid,
+                           month=churn_month, their_month=_their_month(churn_month + 1)),
                    border=True)
 else:
-    cols[2].metric("Most customers leave in", "nobody left",
-                   help="Every customer still pays in the last month of the export.",
+    cols[2].metric(tr("Most customers leave in"), tr("nobody left"),
+                   help=tr("Every customer still pays in the last month of the export."),
                    border=True)
-cols[3].metric("MRR from older cohorts", format_value(share.share, "fraction"),
-               delta=(f"cohorts up to {share.cutoff_cohort}"
+cols[3].metric(tr("MRR from older cohorts"), format_value(share.share, "fraction"),
+               delta=(tr("cohorts up to {cohort}", cohort=share.cutoff_cohort)
                       if share.share is not None and share.cutoff_cohort else None), **_their,
                help=share.describe() + ".", border=True)
-st.caption(f"{MONTHS_NOTE} - the same months as the columns of the heatmap and the x axis "
-           "of the retention curves.")
+st.caption(tr("{note} - the same months as the columns of the heatmap and the x axis "
+              "of the retention curves.", note=tr(MONTHS_NOTE)))
 
 # --- charts --------------------------------------------------------------------------------
-metric = st.segmented_control("Retention measured by", ["logo", "revenue"], default="logo",
-                              format_func={"logo": "Customers (logos)",
-                                           "revenue": "Revenue (MRR)"}.get,
+METRIC_NAMES = {"logo": mark("Customers (logos)"), "revenue": mark("Revenue (MRR)")}
+metric = st.segmented_control(tr("Retention measured by"), ["logo", "revenue"], default="logo",
+                              format_func=lambda code: tr(METRIC_NAMES[code]),
                               key="cohort_metric") or "logo"
 
-st.subheader("Cohort heatmap")
+st.subheader(tr("Cohort heatmap"))
 heatmap = cohort_heatmap(result, metric=metric)
 _charts.show_chart(heatmap, "cohort_heatmap_chart")
 _ui.chart_downloads(heatmap, f"cohort_heatmap_{metric}", "cohort_heatmap")
 
-st.subheader("Retention curves")
+st.subheader(tr("Retention curves"))
 context = dict(st.session_state.get("context") or {})
 available = retention_benchmarks(context, _ui.user_and_published_catalogue())
 by_id = {b.id: b for b in available}
@@ -440,36 +476,36 @@ if metric == "logo" and available:
     if "cohort_benchmarks" not in st.session_state or any(
             i not in by_id for i in st.session_state["cohort_benchmarks"]):
         st.session_state["cohort_benchmarks"] = default_retention_benchmarks(available)
-    chosen = st.multiselect("Published benchmarks drawn in", list(by_id), key="cohort_benchmarks",
+    chosen = st.multiselect(tr("Published benchmarks drawn in"), list(by_id), key="cohort_benchmarks",
                             format_func=lambda i: by_id[i].label)
-    st.caption("Monthly customer churn figures from the benchmark catalogue are drawn as "
-               "curves: the share still paying in month k, (1 - churn)^k (annual figures are "
-               "converted to monthly by compounding first). A figure for one month - month-1 "
-               "and 6-month *user* retention (Userpilot; Rachitsky & Winters) - is a diamond "
-               "at that month only; these measure users, not paying customers, so they are "
-               "context only.")
+    st.caption(tr("Monthly customer churn figures from the benchmark catalogue are drawn as "
+                  "curves: the share still paying in month k, (1 - churn)^k (annual figures are "
+                  "converted to monthly by compounding first). A figure for one month - month-1 "
+                  "and 6-month *user* retention (Userpilot; Rachitsky & Winters) - is a diamond "
+                  "at that month only; these measure users, not paying customers, so they are "
+                  "context only."))
 elif metric == "revenue":
-    st.caption("Published benchmarks are drawn on customer (logo) retention only.")
+    st.caption(tr("Published benchmarks are drawn on customer (logo) retention only."))
 curves = retention_with_benchmarks(result, [by_id[i] for i in chosen], metric=metric)
 _charts.show_chart(curves, "cohort_curves_chart")
 _ui.chart_downloads(curves, f"retention_curves_{metric}", "cohort_curves")
 
-st.subheader("MRR by cohort over time")
+st.subheader(tr("MRR by cohort over time"))
 area = mrr_by_cohort_area(result)
 _charts.show_chart(area, "cohort_area_chart")
 _ui.chart_downloads(area, "mrr_by_cohort", "cohort_area")
 
 # --- revenue numbers into the comparison -------------------------------------------------
-st.subheader("Use the revenue numbers in your comparison")
+st.subheader(tr("Use the revenue numbers in your comparison"))
 months = [month_label(m) for m in range(export.first_month + 1, export.last_month + 1)]
 if not months:
-    st.caption("The export covers a single month: the revenue numbers need a month before it.")
+    st.caption(tr("The export covers a single month: the revenue numbers need a month before it."))
     st.stop()
 default_month = (result.revenue_inputs or {}).get("month")
 month_index = months.index(default_month) if default_month in months else len(months) - 1
 left, right = st.columns(2)
-month = left.selectbox("Month", months, index=month_index, key="cohort_revenue_month",
-                       help="The latest complete month by default.")
+month = left.selectbox(tr("Month"), months, index=month_index, key="cohort_revenue_month",
+                       help=tr("The latest complete month by default."))
 inputs = revenue_inputs_for_month(export, month)
 periods = dict(st.session_state.get("periods") or {})
 match = matching_period(periods, month)
@@ -482,26 +518,30 @@ elif only is not None and parse_period_label(only) is None:
 else:
     default_target = NEW_PERIOD
 target = right.selectbox(
-    "Put them into", targets, index=targets.index(default_target),
-    format_func=lambda t: f"a new period {month}" if t == NEW_PERIOD else f"period {t}",
+    tr("Put them into"), targets, index=targets.index(default_target),
+    format_func=lambda t: tr("a new period {month}", month=month) if t == NEW_PERIOD
+    else tr("period {period}", period=t),
     key=f"cohort_target_{month}",
-    help="Only the revenue fields of that period are replaced; your funnel numbers stay.")
+    help=tr("Only the revenue fields of that period are replaced; your funnel numbers stay."))
 # one money format in this view: no cents once any amount reaches 100 ("$6,915 / $647 / $90")
 currency_code = str(context.get("currency") or "USD")
 digits = money_digits(inputs[k] for k in REVENUE_FIELDS
                       if inputs.get(k) is not None and FIELDS_BY_NAME[k].kind == "money")
 rows = [{"Field": FIELDS_BY_NAME[k].label,
          "Value": format_value(float(inputs[k]), "currency", currency_code, digits=digits)
-         if FIELDS_BY_NAME[k].kind == "money" else f"{int(inputs[k]):,}"}
+         if FIELDS_BY_NAME[k].kind == "money" else format_number(int(inputs[k]))}
         for k in REVENUE_FIELDS if inputs.get(k) is not None]
 st.dataframe(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True,
-             key="cohort_revenue_table")
+             key="cohort_revenue_table",
+             column_config={"Field": st.column_config.TextColumn(tr("Field")),
+                            "Value": st.column_config.TextColumn(tr("Value"))})
 if inputs.get("reactivated_customers"):
-    st.caption(f"{inputs['reactivated_customers']:,} customers came back in {month} "
-               f"({format_value(inputs.get('mrr_reactivation'), 'currency', currency_code, digits=digits)}"
-               " MRR). They count as "
-               "reactivations, not new customers: they add to MRR at the end (which then matches "
-               "the export) but not to CAC or the conversion rates.")
-st.button("Use these revenue numbers in my comparison", type="primary",
+    st.caption(tr("{n} customers came back in {month} ({amount} MRR). They count as "
+                  "reactivations, not new customers: they add to MRR at the end (which then matches "
+                  "the export) but not to CAC or the conversion rates.",
+                  n=format_number(inputs["reactivated_customers"]), month=month,
+                  amount=format_value(inputs.get("mrr_reactivation"), "currency", currency_code,
+                                      digits=digits)))
+st.button(tr("Use these revenue numbers in my comparison"), type="primary",
           on_click=_use_revenue, args=(inputs, target, name), key="cohort_use_revenue",
           icon=":material/input:")

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from funnel_core.domain.i18n import current_language, tr
 from funnel_core.exports import images, prepared, render
 from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
@@ -17,16 +18,17 @@ from pages import _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
-st.title("Downloads")
+st.title(tr("Downloads"))
 _ui.show_flash()
 report = _ui.current_report()
 if report is None:
     _ui.no_numbers_yet("download")
     st.stop()
 
-st.markdown(f"Files for **{md(_ui.compared_period())}** · {snapshot_state.context_summary(_ui.context())}. "
-            "Each file is made when you click its button (a PDF or a ZIP of all charts can take a "
-            "few seconds) from the numbers in this session; nothing is kept on the server.")
+st.markdown(tr("Files for **{period}** · {summary}. Each file is made when you click its button "
+               "(a PDF or a ZIP of all charts can take a few seconds) from the numbers in this "
+               "session; nothing is kept on the server.", period=md(_ui.compared_period()),
+               summary=snapshot_state.context_summary(_ui.context())))
 
 
 def _deferred(func: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
@@ -64,43 +66,44 @@ def _button(label: str, key: str, data: Callable[[], bytes], file_name: str, *, 
                               type="primary" if primary else "secondary", width="stretch")
 
 
-st.subheader("Report and tables")
+st.subheader(tr("Report and tables"))
 cols = st.columns(5)
 # the PDF is the usual click: it starts in the background now, and the click takes it over
-_pdf_key = "|".join(("report_pdf", *(_ui.report_keys() or ("", "")),
+# (kept by language too: the report is written in the language of the session)
+_pdf_key = "|".join(("report_pdf", current_language(), *(_ui.report_keys() or ("", "")),
                      render.download_name("report_pdf", report)))
 _make_pdf = _deferred(render.export_bytes, "report_pdf", report)
 prepared.PREPARED.prepare(_pdf_key, _make_pdf)
-_button("PDF report", "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, _make_pdf),
+_button(tr("PDF report"), "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, _make_pdf),
         render.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
         container=cols[0])
-_button("HTML report", "report_html", _deferred(render.export_bytes, "report_html", report),
+_button(tr("HTML report"), "report_html", _deferred(render.export_bytes, "report_html", report),
         render.download_name("report_html", report), icon=":material/article:", container=cols[1])
-_button("Excel workbook", "comparison_xlsx", _deferred(render.export_bytes, "comparison_xlsx", report),
+_button(tr("Excel workbook"), "comparison_xlsx", _deferred(render.export_bytes, "comparison_xlsx", report),
         render.download_name("comparison_xlsx", report), icon=":material/table_view:",
         container=cols[2])
-_button("CSV table", "comparison_csv", _deferred(render.export_bytes, "comparison_csv", report),
+_button(tr("CSV table"), "comparison_csv", _deferred(render.export_bytes, "comparison_csv", report),
         render.download_name("comparison_csv", report), icon=":material/csv:", container=cols[3])
-_button("All charts (ZIP)", "charts_zip", _deferred(render.export_bytes, "charts_zip", report),
+_button(tr("All charts (ZIP)"), "charts_zip", _deferred(render.export_bytes, "charts_zip", report),
         render.download_name("charts_zip", report), icon=":material/folder_zip:", container=cols[4])
-st.caption("The PDF and HTML reports hold the headline, the KPI table with every source, the charts "
-           "and the definitions. The Excel workbook has your inputs, the KPIs, the definitions and "
-           "the charts; the CSV is one row per KPI and benchmark. The ZIP holds every chart as PNG "
-           "(for slides) and SVG (for print), and one page, charts.html, that shows them all "
-           "interactively and works offline.")
+st.caption(tr("The PDF and HTML reports hold the headline, the KPI table with every source, the "
+              "charts and the definitions. The Excel workbook has your inputs, the KPIs, the "
+              "definitions and the charts; the CSV is one row per KPI and benchmark. The ZIP holds "
+              "every chart as PNG (for slides) and SVG (for print), and one page, charts.html, that "
+              "shows them all interactively and works offline."))
 
-st.subheader("Charts one by one")
-st.caption("PNG for slides, SVG for print and design tools, HTML to zoom and hover offline. Every "
-           "chart carries its sources and today's date.")
+st.subheader(tr("Charts one by one"))
+st.caption(tr("PNG for slides, SVG for print and design tools, HTML to zoom and hover offline. "
+              "Every chart carries its sources and today's date."))
 names: list[tuple[str, str]] = []
-for name, title in (("overview", "Your KPIs against published benchmarks"),
-                    ("funnel", "Your funnel against benchmark conversion rates"),
-                    ("focus", "Where to focus"), ("mrr-bridge", "MRR bridge")):
+for name, title in (("overview", tr("Your KPIs against published benchmarks")),
+                    ("funnel", tr("Your funnel against benchmark conversion rates")),
+                    ("focus", tr("Where to focus")), ("mrr-bridge", tr("MRR bridge"))):
     if _ui.chart(name) is not None:
         names.append((name, title))
 for item in report.computed():
     if any(c.user_value is not None for c in item.comparisons):
-        names.append((f"bullet-{item.id}", f"{item.kpi.spec.label} against benchmarks"))
+        names.append((f"bullet-{item.id}", tr("{kpi} against benchmarks", kpi=item.kpi.spec.label)))
 
 for name, title in names:
     row = st.columns([3, 1, 1, 1], vertical_alignment="center")

@@ -15,6 +15,7 @@ import streamlit as st
 from funnel_core.benchmarks.scenario_compare import ScenarioComparison, compare_scenario
 from funnel_core.benchmarks.targets import find_targets
 from funnel_core.charts.projection import projection_chart
+from funnel_core.domain.i18n import current_language, tr
 from funnel_core.exports.scenario_csv import scenario_csv
 from funnel_core.metrics.projection import ASSUMPTION
 from funnel_core.metrics.scenario import ScenarioError
@@ -26,7 +27,7 @@ _ui.init_state()  # app.py does this; repeated so a page never runs without its 
 for _key, _value in ws.default_state().items():
     st.session_state.setdefault(_key, _value)
 
-st.title("What would it take")
+st.title(tr("What would it take"))
 _ui.show_flash()
 report = _ui.current_report()
 keys = _ui.report_keys()
@@ -36,14 +37,15 @@ if report is None or keys is None:
 
 snapshot = report.snapshot
 currency = snapshot.context.currency
-st.caption("Change any input to see every KPI, its verdict and the next 12 months beside your "
-           f"numbers; below, what it would take to bring each weaker KPI to its benchmark. "
-           f"{ASSUMPTION}")
+st.caption(tr("Change any input to see every KPI, its verdict and the next 12 months beside your "
+              "numbers; below, what it would take to bring each weaker KPI to its benchmark.")
+           + " " + tr(ASSUMPTION))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _compared(snapshot_key: str, catalogue_key: str, overrides: str, name: str,
-              _baseline: Any) -> ScenarioComparison:
+              _baseline: Any, language: str = "en") -> ScenarioComparison:
+    """The scenario against the baseline; ``language`` keys the cache (the notes are in it)."""
     rows = json.loads(catalogue_key) if catalogue_key else None
     return compare_scenario(snapshot_state.snapshot_from_key(snapshot_key),
                             ws.scenario_of(name, json.loads(overrides)),
@@ -51,7 +53,8 @@ def _compared(snapshot_key: str, catalogue_key: str, overrides: str, name: str,
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _targets(snapshot_key: str, catalogue_key: str, _report: Any) -> list[Any]:
+def _targets(snapshot_key: str, catalogue_key: str, _report: Any, language: str = "en") -> list[Any]:
+    """The targets of the worse KPIs; ``language`` keys the cache (their texts are in it)."""
     return find_targets(_report)
 
 
@@ -111,7 +114,8 @@ def _try(name: str, values: dict[str, float], baseline: Any) -> None:
         overrides = ws.set_value(overrides, field, value, baseline)
     _store(name, overrides)
     st.session_state[ws.ACTIVE_KEY] = name
-    _ui.flash(f"Scenario **{name}** made from the target: its inputs are set below.", "success")
+    _ui.flash(tr("Scenario **{name}** made from the target: its inputs are set below.", name=name),
+              "success")
 
 
 # --- scenario picker ---------------------------------------------------------------------------
@@ -119,21 +123,21 @@ active = _active()
 names = list(_scenarios())
 pick, new, buttons = st.columns([2, 2, 2], vertical_alignment="bottom")
 _ui.sync_widget("wi_pick", active)
-pick.selectbox("Scenario", names, key="wi_pick", on_change=_picked,
-               help="Several named scenarios are kept while this browser tab is open.")
-new.text_input("New scenario", key="wi_new_name", placeholder="e.g. Lower churn")
+pick.selectbox(tr("Scenario"), names, key="wi_pick", on_change=_picked,
+               help=tr("Several named scenarios are kept while this browser tab is open."))
+new.text_input(tr("New scenario"), key="wi_new_name", placeholder=tr("e.g. Lower churn"))
 with buttons:
     with st.container(horizontal=True):
-        st.button("Add", on_click=_add, icon=":material/add:", key="wi_add")
-        st.button("Reset", on_click=_reset, icon=":material/restart_alt:", key="wi_reset",
-                  help="Set every input of this scenario back to your numbers.")
-        st.button("Delete", on_click=_delete, icon=":material/delete:", key="wi_delete")
+        st.button(tr("Add"), on_click=_add, icon=":material/add:", key="wi_add")
+        st.button(tr("Reset"), on_click=_reset, icon=":material/restart_alt:", key="wi_reset",
+                  help=tr("Set every input of this scenario back to your numbers."))
+        st.button(tr("Delete"), on_click=_delete, icon=":material/delete:", key="wi_delete")
 
 # --- inputs by stage -------------------------------------------------------------------------
 overrides = dict(_scenarios()[active])
 groups = ws.input_groups(snapshot)
-st.markdown(f"#### Inputs of *{active}*")
-st.caption("Each starts at your number for the compared period; change any of them.")
+st.markdown("#### " + tr("Inputs of *{name}*", name=active))
+st.caption(tr("Each starts at your number for the compared period; change any of them."))
 tabs = st.tabs([label for label, _ in groups])
 for tab, (label, fields) in zip(tabs, groups):
     with tab:
@@ -150,9 +154,9 @@ for tab, (label, fields) in zip(tabs, groups):
                 on_change=_input_changed, args=(spec.name, snapshot))
 
 try:
-    result = _compared(*keys, ws.overrides_key(overrides), active, report)
+    result = _compared(*keys, ws.overrides_key(overrides), active, report, current_language())
 except ScenarioError as exc:
-    st.error(f"This scenario cannot be computed: {exc}", icon=":material/error:")
+    st.error(tr("This scenario cannot be computed: {error}", error=exc), icon=":material/error:")
     st.stop()
 
 # --- headline ----------------------------------------------------------------------------------
@@ -165,7 +169,7 @@ elif result.projection_note:
 
 # --- projection chart --------------------------------------------------------------------------
 if result.baseline_projection is not None:
-    measure = st.segmented_control("Show", ["MRR", "ARR"], default="MRR", key="wi_measure") or "MRR"
+    measure = st.segmented_control(tr("Show"), ["MRR", "ARR"], default="MRR", key="wi_measure") or "MRR"
     chart_args: dict[str, Any] = dict(
         scenario=result.scenario_projection if result.changes else None, scenario_name=active,
         measure=measure.lower(), currency=currency)
@@ -174,27 +178,27 @@ if result.baseline_projection is not None:
     export = projection_chart(result.baseline_projection, **chart_args)
     _ui.chart_downloads(export, f"projection-{measure.lower()}", "wi_chart")
 
-st.download_button("Scenario CSV", data=lambda: scenario_csv(result), file_name="scenario.csv",
+st.download_button(tr("Scenario CSV"), data=lambda: scenario_csv(result), file_name="scenario.csv",
                    mime="text/csv", key="wi_csv", icon=":material/table:", on_click="ignore",
-                   help="The inputs changed, every KPI before and after, and the projection.")
+                   help=tr("The inputs changed, every KPI before and after, and the projection."))
 
 # --- side by side ------------------------------------------------------------------------------
-st.subheader("Your numbers beside the scenario")
-changed_only = st.toggle("Only KPIs that change", key="wi_changed_only", value=False)
+st.subheader(tr("Your numbers beside the scenario"))
+changed_only = st.toggle(tr("Only KPIs that change"), key="wi_changed_only", value=False)
 table = ws.side_by_side_table(result, changed_only=changed_only)
 st.dataframe(table, hide_index=True, height=min(38 + 35 * max(len(table), 1), 720),
              column_config={"KPI": st.column_config.TextColumn(pinned=True, width=170)})
-with st.expander("Month by month", icon=":material/calendar_month:"):
+with st.expander(tr("Month by month"), icon=":material/calendar_month:"):
     st.dataframe(ws.month_table(result), hide_index=True)
 
 # --- targets -----------------------------------------------------------------------------------
-st.subheader("What it would take to reach the benchmark")
-st.caption("For each KPI worse than its main benchmark: the value of one input that brings it to "
-           "the benchmark's central figure, all else equal except what moves with it at your own "
-           "rates, and what that adds to MRR in 12 months.")
-targets = ws.target_rows(_targets(*keys, report), currency)
+st.subheader(tr("What it would take to reach the benchmark"))
+st.caption(tr("For each KPI worse than its main benchmark: the value of one input that brings it to "
+              "the benchmark's central figure, all else equal except what moves with it at your own "
+              "rates, and what that adds to MRR in 12 months."))
+targets = ws.target_rows(_targets(*keys, report, current_language()), currency)
 if not targets:
-    st.info("No KPI is worse than its main benchmark, so there is nothing to reach.",
+    st.info(tr("No KPI is worse than its main benchmark, so there is nothing to reach."),
             icon=":material/check_circle:")
 for row in targets:
     with st.container(border=True):
@@ -202,5 +206,5 @@ for row in targets:
         text_col.markdown(row["head"] + (f" · **{row['worth']}**" if row["worth"] else ""))
         text_col.caption(row["text"])
         if row["can_try"]:
-            button_col.button("Try this", key=f"wi_try_{row['kpi']}", on_click=_try,
+            button_col.button(tr("Try this"), key=f"wi_try_{row['kpi']}", on_click=_try,
                               args=(row["name"], row["values"], snapshot), icon=":material/science:")

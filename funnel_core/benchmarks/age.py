@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from funnel_core.benchmarks.catalogue_schema import Benchmark
+from funnel_core.domain.i18n import mark, tr
 
 __all__ = ["DATED_AFTER_YEARS", "DATED_WORD", "current_year", "dated_note", "is_dated", "is_fresh",
            "source_with_year", "year_suffix", "year_text"]
@@ -24,7 +25,7 @@ __all__ = ["DATED_AFTER_YEARS", "DATED_WORD", "current_year", "dated_note", "is_
 #: A figure whose data is more than this many years old is dated.
 DATED_AFTER_YEARS = 5
 #: The word shown beside a dated figure's year.
-DATED_WORD = "dated"
+DATED_WORD = mark("dated")
 
 
 def current_year(today: _dt.date | None = None) -> int:
@@ -57,12 +58,12 @@ def year_text(benchmark: Benchmark, year: int | None = None) -> str:
     ``"published 2021"`` (data year unknown) or ``""`` when neither year is known."""
     b = benchmark
     if b.year is None:
-        return f"published {b.published}" if b.published is not None else ""
+        return tr("published {year}", year=b.published) if b.published is not None else ""
     text = str(b.year)
     if b.published is not None and b.published != b.year:
-        text += f", published {b.published}"
+        text += ", " + tr("published {year}", year=b.published)
     if is_dated(b, year):
-        text += f", {DATED_WORD}"
+        text += ", " + tr(DATED_WORD)
     return text
 
 
@@ -76,7 +77,7 @@ def year_suffix(source: str, benchmark: Benchmark, year: int | None = None) -> s
     when = year_text(benchmark, year)
     shown = benchmark.year if benchmark.year is not None else benchmark.published
     if shown is not None and str(shown) in source:
-        return when.removeprefix(f"published {shown}" if benchmark.year is None
+        return when.removeprefix(tr("published {year}", year=shown) if benchmark.year is None
                                  else str(shown)).lstrip(", ")
     return when
 
@@ -85,7 +86,7 @@ def source_with_year(source: str, benchmark: Benchmark, year: int | None = None)
     """``source`` with :func:`year_suffix` in brackets when it adds something, or ``(year not
     stated)`` when neither year is known, so every figure shows its age."""
     if benchmark.year is None and benchmark.published is None:
-        return f"{source} (year not stated)"
+        return tr("{source} (year not stated)", source=source)
     suffix = year_suffix(source, benchmark, year)
     return f"{source} ({suffix})" if suffix else source
 
@@ -94,5 +95,5 @@ def dated_note(benchmark: Benchmark, year: int | None = None) -> str | None:
     """The caveat of a dated figure that is a KPI's main benchmark (``None`` when not dated)."""
     if not is_dated(benchmark, year):
         return None
-    return (f"{DATED_WORD}: its data is from {benchmark.year}, more than {DATED_AFTER_YEARS} years "
-            "old, and no newer comparable figure matches your segment")
+    return tr("dated: its data is from {year}, more than {years} years old, and no newer "
+              "comparable figure matches your segment", year=benchmark.year, years=DATED_AFTER_YEARS)

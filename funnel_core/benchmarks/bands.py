@@ -18,8 +18,9 @@ from typing import Any, Mapping, Sequence
 
 from funnel_core.benchmarks.catalogue import FILTER_COLUMNS, UNMAPPED_FIGURES, Benchmark, load_catalogue
 from funnel_core.benchmarks.compare import compare, primary_comparison
-from funnel_core.domain.constants import MONTHS_IN_PERIOD
+from funnel_core.domain.constants import MONTHS_IN_PERIOD, PERIOD_NAMES
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError, convert
@@ -65,7 +66,8 @@ class BenchmarkBand:
     def describe(self) -> str:
         """A one-line description for a chart subtitle."""
         b = self.benchmark
-        text = f"Benchmark: {b.label} ({self.source_text}; status {b.status})"
+        text = tr("Benchmark: {label} ({source}; status {status})", label=b.label,
+                  source=self.source_text, status=b.status)
         if self.conversion_note:
             text += f"; {self.conversion_note}"
         return text
@@ -78,6 +80,11 @@ class BenchmarkBand:
             "source": self.benchmark.source, "year": self.benchmark.year,
             "status": self.benchmark.status, "conversion_note": self.conversion_note,
         })
+
+
+def _period_name(period: str) -> str:
+    """A period in running text ("month"), in the current language."""
+    return PERIOD_NAMES[period] if period in PERIOD_NAMES else period
 
 
 def band_for(benchmark: Benchmark, kpi_id: str, period: str) -> BenchmarkBand | None:
@@ -96,7 +103,9 @@ def band_for(benchmark: Benchmark, kpi_id: str, period: str) -> BenchmarkBand | 
         months_from, months_to = MONTHS_IN_PERIOD[benchmark.period], MONTHS_IN_PERIOD[period]
         formula = (f"1 - (1 - x)^({months_to}/{months_from})" if spec.period_kind == "churn"
                    else f"x^({months_to}/{months_from})")
-        note = f"published per {benchmark.period}, shown per {period} by compounding ({formula})"
+        note = tr("published per {published}, shown per {shown} by compounding ({formula})",
+                  published=_period_name(benchmark.period), shown=_period_name(period),
+                  formula=formula)
         figures = tuple(converted)  # type: ignore[assignment]
     low, median, high = figures
     if all(v is None or not math.isfinite(v) for v in figures):
@@ -228,20 +237,20 @@ def _churn_curves(context: Mapping[str, Any], catalogue: Sequence[Benchmark]) ->
             figure = _pct(median)
         elif high is not None:
             churn_low, churn_high = None, high
-            figure = f"at most {_pct(high)}"
+            figure = tr("at most {value}", value=_pct(high))
         else:
             continue  # "at least x % churn" says nothing about good retention
         if not (0 <= (churn_low if churn_low is not None else 0) <= 1 and 0 <= churn_high <= 1):
             continue
-        note = "retention after k months = (1 - monthly churn)^k"
+        note = tr("retention after k months = (1 - monthly churn)^k")
         if band.conversion_note:
             note = f"{band.conversion_note}; {note}"
         year = f", {b.year}" if b.year and str(b.year) not in b.source else ""
         out.append(RetentionBenchmark(
             id=b.id, kind="curve",
-            label=f"{b.label}: {figure} monthly churn",
+            label=tr("{label}: {figure} monthly churn", label=b.label, figure=figure),
             source=f"{b.source}{year}", status=b.status,
-            basis=f"paying customers ({b.segment})", note=note,
+            basis=tr("paying customers ({segment})", segment=b.segment), note=note,
             churn_low=churn_low, churn_high=churn_high,
         ))
     return out
@@ -255,35 +264,43 @@ _SIX_MONTH = re.compile(
 
 
 #: What the user-retention figures measure; part of their label, so it is never lost.
-_USERS = "users, not paying customers"
+_USERS = mark("users, not paying customers")
+
+
+_SIX_MONTH_LABELS: dict[str, str] = {
+    "good": mark("6-month user retention, good ({segment}): {value} ({users})"),
+    "great": mark("6-month user retention, great ({segment}): {value} ({users})"),
+}
 
 
 def _unmapped_points(context: Mapping[str, Any], texts: Sequence[str]) -> list[RetentionBenchmark]:
     """Retention points quoted in the catalogue's context-only figures (only those present)."""
     out: list[RetentionBenchmark] = []
-    caveat = "user retention, not paying customers: shown for context only"
+    caveat = tr("user retention, not paying customers: shown for context only")
+    users = tr(_USERS)
     for text in texts:
         match = _USERPILOT_MONTH1.search(text)
         if match:
             value = float(match.group(1)) / 100
             out.append(RetentionBenchmark(
                 id="unmapped:userpilot_month1_user_retention", kind="point",
-                label=f"Month-1 user retention, average: {_pct(value)} ({_USERS})",
-                source=match.group(2).strip(), status=None, basis=_USERS,
+                label=tr("Month-1 user retention, average: {value} ({users})", value=_pct(value),
+                         users=users),
+                source=match.group(2).strip(), status=None, basis=users,
                 note=caveat, month=1, value=value))
         match = _SIX_MONTH.search(text)
         if match:
             enterprise = context.get("acv_band") == "enterprise"
             good, great = (match.group(3), match.group(4)) if enterprise else (match.group(1), match.group(2))
-            segment = "enterprise" if enterprise else "SMB & mid-market"
+            segment = tr("enterprise") if enterprise else tr("SMB & mid-market")
             source = match.group(5).strip()
             for word, raw in (("good", good), ("great", great)):
                 value = float(raw) / 100
                 out.append(RetentionBenchmark(
                     id=f"unmapped:six_month_user_retention_{word}", kind="point",
-                    label=f"6-month user retention, {word} ({segment}): {_pct(value)} "
-                          f"({_USERS})",
-                    source=source, status=None, basis=_USERS,
+                    label=tr(_SIX_MONTH_LABELS[word], segment=segment, value=_pct(value),
+                             users=users),
+                    source=source, status=None, basis=users,
                     note=caveat, month=6, value=value))
     return out
 

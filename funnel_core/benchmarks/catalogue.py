@@ -30,6 +30,7 @@ from funnel_core.benchmarks.catalogue_schema import (
     CatalogueError,
 )
 from funnel_core.benchmarks.matching import benchmarks_for
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.domain.constants import (
     ANY,
     BOUNDS,
@@ -66,6 +67,19 @@ _COMMENT_PREFIX = "#"
 _PUBLICATION_KEY = re.compile(r"[a-z0-9][a-z0-9_]{0,59}")
 
 
+#: "<value> is not a known <what>", by what (a KPI id, a statistic...).
+_NOT_KNOWN: dict[str, str] = {
+    "KPI id": mark("{value} is not a known KPI id; use one of: {options}"),
+    "statistic": mark("{value} is not a known statistic; use one of: {options}"),
+    "unit": mark("{value} is not a known unit; use one of: {options}"),
+    "period": mark("{value} is not a known period; use one of: {options}"),
+    "status": mark("{value} is not a known status; use one of: {options}"),
+    "comparability": mark("{value} is not a known comparability; use one of: {options}"),
+    "bound": mark("{value} is not a known bound; use one of: {options}"),
+    "value": mark("{value} is not a known {what}; use one of: {options}"),
+}
+
+
 # --------------------------------------------------------------------------------------------
 # validation
 # --------------------------------------------------------------------------------------------
@@ -75,19 +89,19 @@ def _check_header(header: list[str], file: str) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen and name:
-            raise CatalogueError(f"column '{name}' appears twice in the header",
+            raise CatalogueError(tr("column '{name}' appears twice in the header", name=name),
                                  file=file, row=1, column=name)
         seen.add(name)
     missing = [c for c in CATALOGUE_COLUMNS if c not in seen]
     if missing:
         raise CatalogueError(
-            "missing column(s): " + ", ".join(f"'{c}'" for c in missing)
-            + "; the header must be: " + ",".join(CATALOGUE_COLUMNS),
+            tr("missing column(s): {columns}; the header must be: {header}",
+               columns=", ".join(f"'{c}'" for c in missing), header=",".join(CATALOGUE_COLUMNS)),
             file=file, row=1, column=missing[0])
     extra = [n for n in names if n not in CATALOGUE_COLUMNS and n not in OPTIONAL_COLUMNS]
     if extra:
-        shown = [f"'{e}'" if e else "(an unnamed column)" for e in extra]
-        raise CatalogueError("unexpected column(s): " + ", ".join(shown),
+        shown = [f"'{e}'" if e else tr("(an unnamed column)") for e in extra]
+        raise CatalogueError(tr("unexpected column(s): {columns}", columns=", ".join(shown)),
                              file=file, row=1, column=extra[0] or None)
 
 
@@ -95,8 +109,9 @@ def _choice(value: str, allowed: Iterable[str], what: str, *, file: str, row: in
             column: str) -> str:
     options = tuple(allowed)
     if value not in options:
-        shown = f"'{value}'" if value else "empty value"
-        raise CatalogueError(f"{shown} is not a known {what}; use one of: " + ", ".join(options),
+        shown = f"'{value}'" if value else tr("empty value")
+        raise CatalogueError(tr(_NOT_KNOWN.get(what, _NOT_KNOWN["value"]), value=shown,
+                                what=what, options=", ".join(options)),
                              file=file, row=row, column=column)
     return value
 
@@ -107,11 +122,11 @@ def _number(value: str, *, file: str, row: int, column: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise CatalogueError(f"'{value}' is not a number (use a dot for decimals, fractions "
-                             "for rates: 0.07 for 7 %)",
+        raise CatalogueError(tr("'{value}' is not a number (use a dot for decimals, fractions "
+                                "for rates: 0.07 for 7 %)", value=value),
                              file=file, row=row, column=column) from None
     if not math.isfinite(number):
-        raise CatalogueError(f"'{value}' is not a finite number", file=file, row=row,
+        raise CatalogueError(tr("'{value}' is not a finite number", value=value), file=file, row=row,
                              column=column)
     return number
 
@@ -122,10 +137,11 @@ def _year(value: str, *, file: str, row: int, column: str = "year") -> int | Non
     try:
         year = int(value)
     except ValueError:
-        raise CatalogueError(f"'{value}' is not a year (a whole number like 2023)",
+        raise CatalogueError(tr("'{value}' is not a year (a whole number like 2023)", value=value),
                              file=file, row=row, column=column) from None
     if not _YEAR_MIN <= year <= _YEAR_MAX:
-        raise CatalogueError(f"{year} is not a year between {_YEAR_MIN} and {_YEAR_MAX}",
+        raise CatalogueError(tr("{year} is not a year between {first} and {last}", year=year,
+                                first=_YEAR_MIN, last=_YEAR_MAX),
                              file=file, row=row, column=column)
     return year
 
@@ -134,9 +150,10 @@ def _published(value: str, year: int | None, *, file: str, row: int) -> int | No
     """The year of publication; never before the year the data describes."""
     published = _year(value, file=file, row=row, column="published")
     if published is not None and year is not None and published < year:
-        raise CatalogueError(f"published in {published}, before the year its data describes "
-                             f"({year}, column 'year'): put the data year in 'year' and the "
-                             "year of publication in 'published'",
+        raise CatalogueError(tr("published in {published}, before the year its data describes "
+                                "({year}, column 'year'): put the data year in 'year' and the "
+                                "year of publication in 'published'", published=published,
+                                year=year),
                              file=file, row=row, column="published")
     return published
 
@@ -150,16 +167,18 @@ def _filter(value: str, column: str, *, file: str, row: int) -> tuple[str, ...]:
     for part in value.split(";"):
         key = part.strip()
         if key == "":
-            raise CatalogueError(f"'{value}' has an empty entry between ';'",
+            raise CatalogueError(tr("'{value}' has an empty entry between ';'", value=value),
                                  file=file, row=row, column=column)
         if key == ANY:
             if len([p for p in value.split(";") if p.strip()]) > 1:
-                raise CatalogueError(f"'{value}': '{ANY}' cannot be combined with other values",
+                raise CatalogueError(tr("'{value}': '{any}' cannot be combined with other values",
+                                        value=value, any=ANY),
                                      file=file, row=row, column=column)
             return (ANY,)
         if key not in allowed:
-            raise CatalogueError(f"'{key}' is not a known {column}; use '{ANY}' or one or "
-                                 "more of: " + ", ".join(allowed) + " (separated by ';')",
+            raise CatalogueError(tr("'{value}' is not a known {column}; use '{any}' or one or "
+                                    "more of: {options} (separated by ';')", value=key,
+                                    column=column, any=ANY, options=", ".join(allowed)),
                                  file=file, row=row, column=column)
         if key not in keys:
             keys.append(key)
@@ -169,42 +188,46 @@ def _filter(value: str, column: str, *, file: str, row: int) -> tuple[str, ...]:
 def _check_figures(statistic: str, low: float | None, median: float | None,
                    high: float | None, *, file: str, row: int) -> None:
     if low is None and median is None and high is None:
-        raise CatalogueError("no figure given: fill in low, median or high",
+        raise CatalogueError(tr("no figure given: fill in low, median or high"),
                              file=file, row=row, column="median")
     if low is not None and median is not None and low > median:
-        raise CatalogueError(f"low ({low:g}) is greater than median ({median:g})",
+        raise CatalogueError(tr("low ({low}) is greater than median ({median})", low=format(low, "g"),
+                                median=format(median, "g")),
                              file=file, row=row, column="low")
     if median is not None and high is not None and median > high:
-        raise CatalogueError(f"median ({median:g}) is greater than high ({high:g})",
+        raise CatalogueError(tr("median ({median}) is greater than high ({high})",
+                                median=format(median, "g"), high=format(high, "g")),
                              file=file, row=row, column="high")
     if low is not None and high is not None and low > high:
-        raise CatalogueError(f"low ({low:g}) is greater than high ({high:g})",
+        raise CatalogueError(tr("low ({low}) is greater than high ({high})", low=format(low, "g"),
+                                high=format(high, "g")),
                              file=file, row=row, column="low")
 
     def need(column: str, why: str) -> None:
-        raise CatalogueError(f"statistic '{statistic}' needs {why}", file=file, row=row,
+        raise CatalogueError(tr("statistic '{statistic}' needs {what}", statistic=statistic,
+                                what=tr(why)), file=file, row=row,
                              column=column)
 
     if statistic == "quartiles":
         for column, value in (("low", low), ("median", median), ("high", high)):
             if value is None:
-                need(column, "low (P25), median (P50) and high (P75)")
+                need(column, mark("low (P25), median (P50) and high (P75)"))
     elif statistic in ("good_great", "range"):
-        what = ("low (good) and high (great)" if statistic == "good_great"
-                else "low and high")
+        what = (mark("low (good) and high (great)") if statistic == "good_great"
+                else mark("low and high"))
         if low is None:
             need("low", what)
         if high is None:
             need("high", what)
     elif statistic in ("median", "average"):
         if median is None and (low is None or high is None):
-            need("median", "a median, or both low and high")
+            need("median", mark("a median, or both low and high"))
     elif statistic in ("threshold", "concern"):
         if median is not None:
-            need("median", "exactly one bound in low or high, and no median")
+            need("median", mark("exactly one bound in low or high, and no median"))
         if (low is None) == (high is None):
             need("low" if low is not None else "high",
-                 "exactly one bound: low (at least) or high (at most)")
+                 mark("exactly one bound: low (at least) or high (at most)"))
     # "target" accepts any non-empty combination.
 
 
@@ -212,8 +235,9 @@ def _publication(value: str, *, file: str, row: int) -> str:
     """An empty cell, or a key such as ``recurly_churn`` shared by a publication's editions."""
     if value == "" or _PUBLICATION_KEY.fullmatch(value):
         return value
-    raise CatalogueError(f"'{value}' is not a publication key: use lower-case letters, digits "
-                         "and '_' (at most 60), e.g. saas_capital_retention, or leave it empty",
+    raise CatalogueError(tr("'{value}' is not a publication key: use lower-case letters, digits "
+                            "and '_' (at most 60), e.g. saas_capital_retention, or leave it empty",
+                            value=value),
                          file=file, row=row, column="publication")
 
 
@@ -225,8 +249,8 @@ def _bound(value: str, statistic: str, numbers: Mapping[str, float | None], *, f
     one_bound = (numbers["median"] is None
                  and (numbers["low"] is None) != (numbers["high"] is None))
     if bound == "strict" and (statistic not in NON_CENTRAL_STATISTICS or not one_bound):
-        raise CatalogueError("'strict' applies only to a threshold, target or concern level "
-                             "with exactly one bound (low or high) and no median",
+        raise CatalogueError(tr("'strict' applies only to a threshold, target or concern level "
+                                "with exactly one bound (low or high) and no median"),
                              file=file, row=row, column="bound")
     return bound
 
@@ -234,7 +258,7 @@ def _bound(value: str, statistic: str, numbers: Mapping[str, float | None], *, f
 def _parse_row(values: Mapping[str, str], *, file: str, row: int, origin: str) -> Benchmark:
     ident = values["id"]
     if ident == "":
-        raise CatalogueError("id is empty", file=file, row=row, column="id")
+        raise CatalogueError(tr("id is empty"), file=file, row=row, column="id")
     kpi = _choice(values["kpi"], KPI_IDS, "KPI id", file=file, row=row, column="kpi")
     statistic = _choice(values["statistic"], STATISTICS, "statistic", file=file, row=row,
                         column="statistic")
@@ -276,7 +300,7 @@ def _parse(records: Iterable[tuple[int, list[str]]], *, file: str,
             header = cells
             break
     if header is None:
-        raise CatalogueError("is empty; it needs at least the header row", file=file)
+        raise CatalogueError(tr("is empty; it needs at least the header row"), file=file)
     header = [h.strip() for h in header]
     while header and header[-1] == "":  # trailing empty cells (spreadsheets add them)
         header.pop()
@@ -292,18 +316,19 @@ def _parse(records: Iterable[tuple[int, list[str]]], *, file: str,
             continue
         if len(cells) > len(header):
             if any(cells[len(header):]):
-                raise CatalogueError(f"has {len(cells)} cells but the header has "
-                                     f"{len(header)} columns", file=file, row=row)
+                raise CatalogueError(tr("has {cells} cells but the header has {columns} columns",
+                                        cells=len(cells), columns=len(header)), file=file, row=row)
             cells = cells[: len(header)]
         elif len(cells) < len(header):
-            raise CatalogueError(f"has {len(cells)} cells but the header has {len(header)} "
-                                 f"columns; column '{header[len(cells)]}' is missing",
+            raise CatalogueError(tr("has {cells} cells but the header has {columns} columns; "
+                                    "column '{column}' is missing", cells=len(cells),
+                                    columns=len(header), column=header[len(cells)]),
                                  file=file, row=row, column=header[len(cells)])
         values = dict(zip(header, cells))
         bench = _parse_row(values, file=file, row=row, origin=origin)
         if bench.id in first_row:
-            raise CatalogueError(f"duplicate id '{bench.id}' (first used in row "
-                                 f"{first_row[bench.id]})", file=file, row=row, column="id")
+            raise CatalogueError(tr("duplicate id '{id}' (first used in row {row})", id=bench.id,
+                                    row=first_row[bench.id]), file=file, row=row, column="id")
         first_row[bench.id] = row
         out.append(bench)
     return out
@@ -343,7 +368,8 @@ def load_catalogue(path: str | Path | None = None, *,
         resolved = file.resolve()
         stat = resolved.stat()
     except OSError as exc:
-        raise CatalogueError(f"cannot be opened ({exc.strerror or exc})", file=file.name) from exc
+        raise CatalogueError(tr("cannot be opened ({error})", error=exc.strerror or exc),
+                             file=file.name) from exc
     return list(_load_cached(str(resolved), stat.st_mtime_ns, stat.st_size, origin))
 
 
@@ -356,8 +382,8 @@ def no_benchmark_text(kpi: str, catalogue: Sequence[Benchmark] | None = None) ->
     """
     rows = load_catalogue() if catalogue is None else catalogue
     if any(b.kpi == kpi for b in rows):
-        return "no published benchmark in our catalogue matches your segment"
-    return "no published benchmark in our catalogue"
+        return tr("no published benchmark in our catalogue matches your segment")
+    return tr("no published benchmark in our catalogue")
 
 
 def load_catalogue_bytes(data: bytes, filename: str) -> list[Benchmark]:

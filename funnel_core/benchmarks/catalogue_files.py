@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from funnel_core.benchmarks.catalogue_schema import CatalogueError
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.limits import check_byte_size, problem_of
 from funnel_core.inputs.safe_workbook import check_frame, checked_workbook, read_isolated
@@ -32,7 +33,8 @@ def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
             yield start, record
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise CatalogueError(f"not valid CSV ({exc})", file=file, row=reader.line_num) from exc
+        raise CatalogueError(tr("not valid CSV ({error})", error=exc), file=file,
+                             row=reader.line_num) from exc
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -40,7 +42,7 @@ def _decode(data: bytes, file: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CatalogueError("is not UTF-8 text; save the file as CSV UTF-8",
+        raise CatalogueError(tr("is not UTF-8 text; save the file as CSV UTF-8"),
                              file=file, row=line) from exc
 
 
@@ -82,8 +84,8 @@ def _xlsx_records(data: bytes, file: str) -> Iterator[tuple[int, list[str]]]:
     except InputError as exc:  # a limit, a damaged zip, a reader that died
         raise CatalogueError(problem_of(exc, file), file=file) from None
     except Exception:  # noqa: BLE001 - calamine raises its own error types
-        raise CatalogueError("cannot be read as an XLSX workbook; open it in Excel and save it "
-                             "again, or save it as CSV UTF-8", file=file) from None
+        raise CatalogueError(tr("cannot be read as an XLSX workbook; open it in Excel and save it "
+                                "again, or save it as CSV UTF-8"), file=file) from None
     for index, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         yield index, [_cell_text(v) for v in values]
 
@@ -123,7 +125,7 @@ def records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
         raise CatalogueError(problem_of(exc, filename), file=filename) from None
     suffix = Path(filename).suffix.lower()
     if suffix == ".xls":
-        raise CatalogueError("old .xls workbooks are not supported; save as .xlsx or .csv",
+        raise CatalogueError(tr("old .xls workbooks are not supported; save as .xlsx or .csv"),
                              file=filename)
     if _is_xlsx(data, filename):
         return _xlsx_records(data, filename)

@@ -23,6 +23,7 @@ from funnel_core.domain.constants import (
     PRODUCT_CATEGORIES,
     TRIAL_TYPES,
 )
+from funnel_core.domain.i18n import tr
 
 __all__ = [
     "Benchmark",
@@ -121,9 +122,9 @@ class CatalogueError(ValueError):
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += ", " + tr("row {row}", row=self.row)
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += ", " + tr("column '{column}'", column=self.column)
         return f"{where}: {self.message}"
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep picklable despite keyword-only init

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from funnel_core.benchmarks.catalogue_schema import Benchmark
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.metrics.kpis import KpiResult
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "approximate_caveat",
     "compounding_caveat",
     "definition_mismatch",
+    "is_noisy",
     "margin_adjusted",
     "uses_margin",
 ]
@@ -30,10 +32,23 @@ __all__ = [
 #: False when it never is.
 MARGIN_KPIS: dict[str, bool] = {"cac_payback_months": True, "clv_to_cac": True, "clv": False}
 
-MARGIN_NOT_COMPARABLE = ("not comparable: the benchmark is margin-adjusted, your figure is not "
+MARGIN_NOT_COMPARABLE = mark("not comparable: the benchmark is margin-adjusted, your figure is not "
                          "(add gross margin)")
-REVENUE_NOT_COMPARABLE = ("not comparable: the benchmark is revenue-based, your figure is "
+REVENUE_NOT_COMPARABLE = mark("not comparable: the benchmark is revenue-based, your figure is "
                           "margin-adjusted")
+
+#: The noise caveat of one period compounded to a longer one, by (snapshot, benchmark) period.
+_COMPOUNDED: dict[tuple[str, str], str] = {
+    ("month", "quarter"): mark("one month compounded to a quarter: noisy"),
+    ("month", "year"): mark("one month compounded to a year: noisy"),
+    ("quarter", "year"): mark("one quarter compounded to a year: noisy"),
+}
+APPROXIMATE_CAVEAT = mark("a similar, not identical definition (see the benchmark's note)")
+
+
+def is_noisy(caveat: str) -> bool:
+    """True when ``caveat`` (in any language) is the noise caveat of one period compounded."""
+    return any(caveat == tr(text) or caveat == text for text in _COMPOUNDED.values())
 
 
 def margin_adjusted(benchmark: Benchmark) -> bool:
@@ -63,9 +78,9 @@ def definition_mismatch(result: KpiResult, benchmark: Benchmark,
         return None
     mine = uses_margin(result, margin_given)
     if margin_adjusted(benchmark) and not mine:
-        return MARGIN_NOT_COMPARABLE
+        return tr(MARGIN_NOT_COMPARABLE)
     if mine and "revenue-based" in benchmark.basis.lower():
-        return REVENUE_NOT_COMPARABLE
+        return tr(REVENUE_NOT_COMPARABLE)
     return None
 
 
@@ -79,11 +94,11 @@ def compounding_caveat(period_kind: str | None, snapshot_period: str,
         return None
     if order[benchmark_period] <= order[snapshot_period]:
         return None
-    return f"one {snapshot_period} compounded to a {benchmark_period}: noisy"
+    return tr(_COMPOUNDED[(snapshot_period, benchmark_period)])
 
 
 def approximate_caveat(benchmark: Benchmark) -> str | None:
     """The caveat of a figure marked ``approximate``."""
     if benchmark.comparability == "approximate":
-        return "a similar, not identical definition (see the benchmark's note)"
+        return tr(APPROXIMATE_CAVEAT)
     return None

@@ -32,6 +32,7 @@ from funnel_core.benchmarks.matching import choose_main, is_central, mark_editio
 from funnel_core.benchmarks.percentile import position
 from funnel_core.benchmarks.verdict_rules import judge, verdict_for
 from funnel_core.domain.constants import KPI_VERDICTS, NO_PERIOD, NOT_COMPARABLE, STATUS_LABELS, VERDICTS
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError, convert
@@ -132,9 +133,23 @@ class BenchmarkComparison:
         }
 
 
-#: A bar or level in words, for the note of a KPI whose main benchmark is not central.
-_BAR_WORDS: dict[str, str] = {"good_great": "good / great levels", "target": "a target",
-                              "threshold": "a threshold", "concern": "a concern level"}
+#: The note of a KPI whose main benchmark is not central, by statistic.
+_NOT_CENTRAL_NOTES: dict[str, str] = {
+    "good_great": mark("against good / great levels, not a median: no central figure is "
+                       "published for your segment"),
+    "target": mark("against a target, not a median: no central figure is published for your "
+                   "segment"),
+    "threshold": mark("against a threshold, not a median: no central figure is published for "
+                      "your segment"),
+    "concern": mark("against a concern level, not a median: no central figure is published for "
+                    "your segment"),
+}
+#: What the comparison says of a benchmark stated per a period, for a KPI without one.
+_STATED_PER: dict[str, str] = {
+    "month": mark("the benchmark is stated per month; this KPI is compared as it is"),
+    "quarter": mark("the benchmark is stated per quarter; this KPI is compared as it is"),
+    "year": mark("the benchmark is stated per year; this KPI is compared as it is"),
+}
 
 
 @dataclass(frozen=True)
@@ -198,14 +213,17 @@ class KpiComparison:
             notes.append(main.reason)
         notes += [c for c in main.caveats if c not in notes]
         if main.benchmark.status == "U":
-            notes.append("based on an unverified figure (source not found)")
+            notes.append(tr("based on an unverified figure (source not found)"))
         dated = dated_note(main.benchmark, self.current_year)
         if dated:
             notes.append(dated)
         if not is_central(main.benchmark):
-            kind = _BAR_WORDS.get(main.benchmark.statistic, main.benchmark.statistic)
-            notes.append(f"against {kind}, not a median: no central figure is published for "
-                         "your segment")
+            statistic = main.benchmark.statistic
+            if statistic in _NOT_CENTRAL_NOTES:
+                notes.append(tr(_NOT_CENTRAL_NOTES[statistic]))
+            else:
+                notes.append(tr("against {kind}, not a median: no central figure is published "
+                                "for your segment", kind=statistic))
         return "; ".join(notes) or None
 
     def to_dict(self) -> dict[str, Any]:
@@ -282,7 +300,8 @@ def compare_one(result: KpiResult, benchmark: Benchmark, *, margin_given: bool |
     if benchmark.unit != spec.unit:
         return BenchmarkComparison(
             benchmark, None, None,
-            reason=f"the benchmark is in {benchmark.unit}, the KPI in {spec.unit}: no conversion possible",
+            reason=tr("the benchmark is in {benchmark_unit}, the KPI in {kpi_unit}: no conversion "
+                      "possible", benchmark_unit=benchmark.unit, kpi_unit=spec.unit),
         )
     value = result.value
     note = None
@@ -293,12 +312,15 @@ def compare_one(result: KpiResult, benchmark: Benchmark, *, margin_given: bool |
         except ConversionError as exc:
             return BenchmarkComparison(benchmark, None, None, reason=str(exc))
         if spec.period_kind == "retention" and benchmark.period == "year":
-            note += ("; an approximation: published annual retention follows the same customers "
-                     "for 12 months")
+            note += "; " + tr("an approximation: published annual retention follows the same "
+                              "customers for 12 months")
     elif spec.period_kind is None and benchmark.period != NO_PERIOD:
-        note = f"the benchmark is stated per {benchmark.period}; this KPI is compared as it is"
+        stated = _STATED_PER.get(benchmark.period)
+        note = (tr(stated) if stated is not None else
+                tr("the benchmark is stated per {period}; this KPI is compared as it is",
+                   period=benchmark.period))
     if spec.unit == "currency" and benchmark.unit == "currency":
-        note = (note + "; " if note else "") + "benchmark amounts are in USD and not converted"
+        note = (note + "; " if note else "") + tr("benchmark amounts are in USD and not converted")
     noisy = compounding_caveat(spec.period_kind, snapshot_period or result.period,
                                        benchmark.period)
     notes += [c for c in (noisy, approximate_caveat(benchmark)) if c]
@@ -309,11 +331,11 @@ def compare_one(result: KpiResult, benchmark: Benchmark, *, margin_given: bool |
     if spec.unit == "fraction" and spec.period_kind is None and result.value > 1:
         return BenchmarkComparison(
             benchmark, value, None, conversion_note=note,
-            reason="a conversion rate above 100 % cannot be compared: the two counts probably "
-                   "do not describe the same people or period (check the inputs)")
+            reason=tr("a conversion rate above 100 % cannot be compared: the two counts probably "
+                      "do not describe the same people or period (check the inputs)"))
     if spec.higher_is_better is None:
         return BenchmarkComparison(benchmark, value, None, conversion_note=note,
-                                   reason="a size figure has no better or worse side")
+                                   reason=tr("a size figure has no better or worse side"))
     judgement = judge(value, benchmark, spec.higher_is_better)
     reference, gap = judgement.reference, judgement.gap
     relative = gap / abs(reference) if reference else None

@@ -19,12 +19,14 @@ from funnel_core.benchmarks.funnel_stages import (
     benchmark_source_text,
     count_text,
     find_item,
+    in_sentence,
     label_lower,
     pct,
 )
 from funnel_core.benchmarks.matching import choose_main, is_central
-from funnel_core.domain.constants import FIELDS_BY_NAME, MONTHS_IN_PERIOD, NO_PERIOD
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.constants import FIELDS_BY_NAME, MONTHS_IN_PERIOD, NO_PERIOD, PERIOD_NAMES
+from funnel_core.domain.formatting import format_number, format_value
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.domain.periods import ConversionError, convert_churn
 
 __all__ = ["FocusArea", "focus_areas", "focus_comparison", "weak", "weak_caveat"]
@@ -91,17 +93,52 @@ class FocusArea:
         return self.extra_mrr / MONTHS_IN_PERIOD[self.period]
 
 
-_SINGULAR: dict[str, str] = {
-    "visitors": "visitor", "leads": "lead", "mqls": "MQL", "sqls": "SQL",
-    "opportunities": "opportunity", "new_customers": "new customer",
+#: A stage's own conversion to paying customers in words, by the stage's count field.
+_TO_CUSTOMER: dict[str, str] = {
+    "visitors": mark("{rate} visitor-to-customer ({customers} new customers / {count} {stage})"),
+    "leads": mark("{rate} lead-to-customer ({customers} new customers / {count} {stage})"),
+    "mqls": mark("{rate} MQL-to-customer ({customers} new customers / {count} {stage})"),
+    "sqls": mark("{rate} SQL-to-customer ({customers} new customers / {count} {stage})"),
+    "opportunities": mark("{rate} opportunity-to-customer ({customers} new customers / {count} "
+                          "{stage})"),
 }
 
-#: For the direct product-led conversions: KPI -> (base field, base label).
+#: For the direct product-led conversions: KPI -> (base field, base label, marked in English).
 _DIRECT: dict[str, tuple[str, str]] = {
-    "trial_to_paid_rate": ("trial_users", "trial users"),
-    "freemium_to_paid_rate": ("freemium_users", "free-plan users"),
-    "pql_to_paid_rate": ("pqls", "PQLs"),
+    "trial_to_paid_rate": ("trial_users", mark("trial users")),
+    "freemium_to_paid_rate": ("freemium_users", mark("free-plan users")),
+    "pql_to_paid_rate": ("pqls", mark("PQLs")),
 }
+
+#: What an item rests on when its figure is not central, by statistic.
+_WEAK_CAVEATS: dict[str, str] = {
+    "good_great": mark("based on good / great levels, not a median"),
+    "concern": mark("based on a concern level, not a median"),
+    "threshold": mark("based on a threshold, not a median"),
+    "target": mark("based on a target, not a median"),
+}
+
+#: The gain of a conversion item, per the snapshot's period.
+_EXTRA_NEW: dict[str, str] = {
+    "month": mark("{extra} extra new customers per month"),
+    "quarter": mark("{extra} extra new customers per quarter"),
+    "year": mark("{extra} extra new customers per year"),
+}
+_EXTRA_MRR: dict[str, str] = {
+    "month": mark("extra MRR per month"),
+    "quarter": mark("extra MRR per quarter"),
+    "year": mark("extra MRR per year"),
+}
+
+
+def _decimal(value: float) -> str:
+    """A number with one decimal, in the current language's format (``"1,234.5"``)."""
+    return format_value(value, "count", digits=1)
+
+
+def _formula_number(value: float) -> str:
+    """A figure inside a formula: 4 significant digits (``0.05``; German ``0,05``)."""
+    return f"{value:.4g}" if current_language() == DEFAULT_LANGUAGE else format_number(float(f"{value:.4g}"))
 
 
 @dataclass(frozen=True)
@@ -124,11 +161,9 @@ def weak(comparison: BenchmarkComparison) -> bool:
 def weak_caveat(comparison: BenchmarkComparison) -> str | None:
     """What an item resting on a weak figure says next to it (``None`` for a sound figure)."""
     if comparison.benchmark.status == "U":
-        return "based on an unverified figure"
+        return tr("based on an unverified figure")
     if not is_central(comparison.benchmark):
-        kind = {"good_great": "good / great levels", "concern": "a concern level",
-                "threshold": "a threshold"}.get(comparison.benchmark.statistic, "a target")
-        return f"based on {kind}, not a median"
+        return tr(_WEAK_CAVEATS.get(comparison.benchmark.statistic, _WEAK_CAVEATS["target"]))
     return None
 
 
@@ -172,8 +207,8 @@ def _funnel_gain(report: ComparisonReport, index: int, primary: BenchmarkCompari
     if stage.field == "new_customers":
         return _Gain(base, label_lower(before), None, None, rate, primary.reference)  # type: ignore[arg-type]
     downstream = customers / here
-    text = (f"{pct(downstream)} {_SINGULAR[stage.field]}-to-customer "
-            f"({count_text(customers)} new customers / {count_text(here)} {label_lower(stage)})")
+    text = tr(_TO_CUSTOMER[stage.field], rate=pct(downstream), customers=count_text(customers),
+              count=count_text(here), stage=label_lower(stage))
     return _Gain(base, label_lower(before), downstream, text, rate, primary.reference)  # type: ignore[arg-type]
 
 
@@ -183,7 +218,7 @@ def _direct_gain(report: ComparisonReport, kpi_id: str, primary: BenchmarkCompar
     if not _positive(base) or primary.user_value is None:
         return None
     assert base is not None
-    return _Gain(base, label, None, None, primary.user_value, primary.reference)  # type: ignore[arg-type]
+    return _Gain(base, tr(label), None, None, primary.user_value, primary.reference)  # type: ignore[arg-type]
 
 
 def _activation_gain(report: ComparisonReport, primary: BenchmarkComparison) -> _Gain | None:
@@ -196,19 +231,20 @@ def _activation_gain(report: ComparisonReport, primary: BenchmarkComparison) -> 
                       if snapshot.get(f) is not None]
     if product_fields:
         paid = sum(snapshot.get(f) or 0.0 for f in product_fields)
-        paid_text = " + ".join(FIELDS_BY_NAME[f].label.lower() for f in product_fields)
+        paid_text = " + ".join(in_sentence(FIELDS_BY_NAME[f].label) for f in product_fields)
     elif snapshot.get("new_customers") is not None:
         paid = snapshot.get("new_customers") or 0.0
-        paid_text = "new customers"
+        paid_text = tr("new customers")
     else:
         return None
     downstream = paid / activated
     if downstream > 1:  # more paying than activated users: customers come from elsewhere too
         return None
-    text = (f"{pct(downstream)} activated-to-paid ({count_text(paid)} {paid_text} / "
-            f"{count_text(activated)} activated users)")
+    text = tr("{rate} activated-to-paid ({paid} {paid_text} / {activated} activated users)",
+              rate=pct(downstream), paid=count_text(paid), paid_text=paid_text,
+              activated=count_text(activated))
     target: float = primary.reference  # type: ignore[assignment]
-    return _Gain(signups, "sign-ups", downstream, text, activated / signups, target)
+    return _Gain(signups, tr("sign-ups"), downstream, text, activated / signups, target)
 
 
 def _churn_gain(report: ComparisonReport, item: KpiComparison, primary: BenchmarkComparison) -> _Gain | None:
@@ -227,18 +263,21 @@ def _churn_gain(report: ComparisonReport, item: KpiComparison, primary: Benchmar
             target = convert_churn(primary.reference, benchmark.period, "month")
         except ConversionError:
             return None
-        target_text = (f"benchmark {pct(primary.reference)} per {benchmark.period} = "
-                       f"{pct(target)} per month (1 - (1 - {primary.reference:.4g})"
-                       f"^(1/{MONTHS_IN_PERIOD[benchmark.period]}))")
-    return _Gain(start, "customers at start", None, None, user_monthly, target, target_text)
+        target_text = tr("benchmark {figure} per {period} = {monthly} per month "
+                         "(1 - (1 - {raw})^(1/{months}))", figure=pct(primary.reference),
+                         period=PERIOD_NAMES[benchmark.period] if benchmark.period in PERIOD_NAMES
+                         else benchmark.period, monthly=pct(target),
+                         raw=_formula_number(primary.reference),
+                         months=MONTHS_IN_PERIOD[benchmark.period])
+    return _Gain(start, tr("customers at start"), None, None, user_monthly, target, target_text)
 
 
 def _arpa(report: ComparisonReport) -> tuple[float | None, str | None]:
     item = find_item(report, "arpa")
     if item is None:
-        return None, "ARPA is not available"
+        return None, tr("ARPA is not available")
     if item.kpi.value is None:
-        return None, f"ARPA is not computable ({item.kpi.reason})"
+        return None, tr("ARPA is not computable ({reason})", reason=item.kpi.reason)
     return item.kpi.value, None
 
 
@@ -336,29 +375,37 @@ def _ranked(items: Iterable[FocusArea]) -> list[FocusArea]:
 def _arithmetic(label: str, kind: str, gain: _Gain, extra: float, extra_mrr: float | None,
                 arpa: float | None, arpa_reason: str | None, period: str, currency: str,
                 benchmark: Benchmark, caveat: str | None = None) -> str:
+    name = in_sentence(label)
     if kind == "churn":
-        parts = [f"Lowering {label.lower()} from {pct(gain.user_rate)} to {pct(gain.target)}"]
+        parts = [tr("Lowering {kpi} from {user} to {target}", kpi=name, user=pct(gain.user_rate),
+                    target=pct(gain.target))]
         if gain.target_text:
             parts.append(f" ({gain.target_text})")
         parts.append(f": ({pct(gain.user_rate)} - {pct(gain.target)}) x "
-                     f"{count_text(gain.base_count)} {gain.base_label} = {extra:,.1f} customers "
-                     f"kept per month")
-        saved = "MRR kept per month"
+                     f"{count_text(gain.base_count)} {gain.base_label} = "
+                     + tr("{extra} customers kept per month", extra=_decimal(extra)))
+        saved = tr("MRR kept per month")
     else:
-        parts = [f"Raising {label.lower()} from {pct(gain.user_rate)} to {pct(gain.target)}"]
+        parts = [tr("Raising {kpi} from {user} to {target}", kpi=name, user=pct(gain.user_rate),
+                    target=pct(gain.target))]
         if gain.downstream_text:
-            parts.append(" with your other rates unchanged")
+            parts.append(" " + tr("with your other rates unchanged"))
         parts.append(f": {count_text(gain.base_count)} {gain.base_label} x "
                      f"({pct(gain.target)} - {pct(gain.user_rate)})")
         if gain.downstream_text:
             parts.append(f" x {gain.downstream_text}")
-        parts.append(f" = {extra:,.1f} extra new customers per {period}")
-        saved = f"extra MRR per {period}"
+        if period in _EXTRA_NEW:
+            parts.append(" = " + tr(_EXTRA_NEW[period], extra=_decimal(extra)))
+            saved = tr(_EXTRA_MRR[period])
+        else:
+            parts.append(" = " + tr("{extra} extra new customers per {period}", extra=_decimal(extra),
+                                    period=period))
+            saved = tr("extra MRR per {period}", period=period)
     if extra_mrr is not None and arpa is not None:
         parts.append(f"; x ARPA {format_value(arpa, 'currency', currency)} = "
                      f"{format_value(extra_mrr, 'currency', currency)} {saved}")
     else:
-        parts.append(f"; MRR not estimated: {arpa_reason}")
-    parts.append(f". Benchmark: {benchmark_source_text(benchmark)}")
+        parts.append("; " + tr("MRR not estimated: {reason}", reason=arpa_reason))
+    parts.append(". " + tr("Benchmark: {source}", source=benchmark_source_text(benchmark)))
     parts.append(f"; {caveat}." if caveat else ".")
     return "".join(parts)

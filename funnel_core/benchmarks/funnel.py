@@ -34,8 +34,10 @@ from funnel_core.benchmarks.funnel_stages import (
     main_benchmark_of,
     pct,
     reference_rate,
+    statistic_word,
 )
 from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, tr
 
 __all__ = [
     "FUNNEL_STAGES",
@@ -126,7 +128,9 @@ def benchmark_funnel(report: ComparisonReport) -> list[FunnelStep]:
             steps.append(FunnelStep(
                 stage.field, stage.label, None, count, None, None, count, False,
                 None, None, None, None, None, None,
-                f"Starting point: your {format_number(count)} {stage.label.lower()}.",
+                tr("Starting point: your {count} {stage}.", count=format_number(count),
+                   stage=stage.label.lower() if current_language() == DEFAULT_LANGUAGE
+                   else label_lower(stage)),
             ))
             previous_user, previous_bench = count, count
             continue
@@ -137,19 +141,20 @@ def benchmark_funnel(report: ComparisonReport) -> list[FunnelStep]:
         label = item.kpi.spec.label if item is not None else stage.kpi
         if benchmark is not None and rate is not None:
             missing = False
-            note = (f"{label}: {pct(rate)} ({benchmark.statistic}) from "
-                    f"{benchmark_source_text(benchmark)}.")
+            note = tr("{label}: {rate} ({statistic}) from {source}.", label=label, rate=pct(rate),
+                      statistic=statistic_word(benchmark.statistic),
+                      source=benchmark_source_text(benchmark))
         elif user_rate is not None:
             benchmark = None
             missing, rate = True, user_rate
-            note = (f"{label}: no matching benchmark, so your own rate {pct(user_rate)} is "
-                    "used for this step.")
+            note = tr("{label}: no matching benchmark, so your own rate {rate} is used for this "
+                      "step.", label=label, rate=pct(user_rate))
         else:
             benchmark = None
             missing, rate = True, None
-            note = (f"{label}: no matching benchmark and your own rate cannot be computed "
-                    f"(no {label_lower(FUNNEL_STAGES[len(steps) - 1])}), so the benchmark funnel "
-                    "stops here.")
+            note = tr("{label}: no matching benchmark and your own rate cannot be computed "
+                      "(no {stage}), so the benchmark funnel stops here.", label=label,
+                      stage=label_lower(FUNNEL_STAGES[len(steps) - 1]))
         bench_count = previous_bench * rate if previous_bench is not None and rate is not None else None
         steps.append(FunnelStep(
             stage.field, stage.label, stage.kpi, count, user_rate, rate, bench_count, missing,

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from funnel_core.benchmarks.catalogue_schema import Benchmark
+from funnel_core.domain.formatting import localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.benchmarks.verdict_rules import (
     IN_LINE_BANDS,
     Judgement,
@@ -43,7 +45,7 @@ from funnel_core.benchmarks.verdict_rules import (
     step_decimals,
 )
 
-__all__ = ["PERCENTILE_POINTS", "Position", "ordinal", "position", "short_position"]
+__all__ = ["PERCENTILE_POINTS", "Position", "beyond_spread", "ordinal", "position", "short_position"]
 
 #: The percentile each published point of a spread stands for, by statistic, in terms of
 #: performance (a higher percentile is better). See the module docstring.
@@ -72,9 +74,65 @@ class Position:
 
 
 def ordinal(n: int) -> str:
-    """``25`` -> ``"25th"``, ``1`` -> ``"1st"``, ``22`` -> ``"22nd"``."""
+    """``25`` -> ``"25th"``, ``1`` -> ``"1st"``, ``22`` -> ``"22nd"`` (German and Polish
+    ``"25."``, French ``"25e"``, ``"1er"``: in the current language)."""
+    language = current_language()
+    if language in ("de", "pl"):
+        return f"{n}."
+    if language == "fr":
+        return "1er" if n == 1 else f"{n}e"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+_ABOVE_PERCENTILE = mark("above the {ordinal} percentile")
+_BELOW_PERCENTILE = mark("below the {ordinal} percentile")
+
+#: The gap to a named figure in words, by the figure's name (``Judgement.reference_name``):
+#: above it, below it, and at it.
+_ABOVE: dict[str, str] = {
+    "median": mark("{amount} above the median"),
+    "average": mark("{amount} above the average"),
+    "great level": mark("{amount} above the great level"),
+    "good level": mark("{amount} above the good level"),
+    "threshold": mark("{amount} above the threshold"),
+    "concern level": mark("{amount} above the concern level"),
+    "target": mark("{amount} above the target"),
+    "lower end": mark("{amount} above the lower end"),
+    "upper end": mark("{amount} above the upper end"),
+    "P25": mark("{amount} above P25"),
+    "P75": mark("{amount} above P75"),
+}
+_BELOW: dict[str, str] = {
+    "median": mark("{amount} below the median"),
+    "average": mark("{amount} below the average"),
+    "great level": mark("{amount} below the great level"),
+    "good level": mark("{amount} below the good level"),
+    "threshold": mark("{amount} below the threshold"),
+    "concern level": mark("{amount} below the concern level"),
+    "target": mark("{amount} below the target"),
+    "lower end": mark("{amount} below the lower end"),
+    "upper end": mark("{amount} below the upper end"),
+    "P25": mark("{amount} below P25"),
+    "P75": mark("{amount} below P75"),
+}
+_AT: dict[str, str] = {
+    "median": mark("at the median"),
+    "average": mark("at the average"),
+    "great level": mark("at the great level"),
+    "good level": mark("at the good level"),
+    "threshold": mark("at the threshold"),
+    "concern level": mark("at the concern level"),
+    "target": mark("at the target"),
+    "lower end": mark("at the lower end"),
+    "upper end": mark("at the upper end"),
+    "P25": mark("at P25"),
+    "P75": mark("at P75"),
+}
+
+
+def _english() -> bool:
+    return current_language() == DEFAULT_LANGUAGE
 
 
 def _source(b: Benchmark) -> str:
@@ -114,9 +172,9 @@ def percentile_rank(value: float, b: Benchmark, higher_is_better: bool) -> tuple
     top_g, top_p = graded[-1]
     bottom_g, bottom_p = graded[0]
     if g > top_g:
-        return None, f"above the {ordinal(top_p)} percentile"
+        return None, tr(_ABOVE_PERCENTILE, ordinal=ordinal(top_p))
     if g < bottom_g:
-        return None, f"below the {ordinal(bottom_p)} percentile"
+        return None, tr(_BELOW_PERCENTILE, ordinal=ordinal(bottom_p))
     for (g0, p0), (g1, p1) in zip(graded, graded[1:]):
         if g0 <= g <= g1:
             if g1 == g0:
@@ -133,14 +191,23 @@ def _amount(gap: float, reference: float, b: Benchmark) -> tuple[str, int]:
     sign = (quantize(abs(gap), d) > 0) * (1 if gap > 0 else -1)
     if b.unit == "fraction" and IN_LINE_BANDS[family].kind == "absolute":
         pp = abs(gap) * 100
-        return f"{pp:.{max(d - 2, 1)}f} pp", sign
+        digits = max(d - 2, 1)
+        if _english():
+            return f"{pp:.{digits}f} pp", sign
+        return tr("{value} pp", value=localised_number(pp, digits)), sign
     if IN_LINE_BANDS[family].kind == "absolute":
-        return f"{abs(gap):,.0f} points", sign
+        if _english():
+            return f"{abs(gap):,.0f} points", sign
+        return tr("{value} points", value=localised_number(abs(gap), 0)), sign
     ref_q = quantize(reference, d)
     if ref_q == 0:
-        return f"{abs(gap):,.{max(d, 0)}f}", sign
+        if _english():
+            return f"{abs(gap):,.{max(d, 0)}f}", sign
+        return localised_number(abs(gap), max(d, 0)), sign
     relative = abs(quantize(reference + gap, d) - ref_q) / abs(ref_q) * 100
-    return f"{relative:.0f} %", sign
+    if _english():
+        return f"{relative:.0f} %", sign
+    return localised_number(relative / 100, 0, "percent"), sign
 
 
 def position(value: float, b: Benchmark, higher_is_better: bool, judgement: Judgement) -> Position:
@@ -156,27 +223,42 @@ def position(value: float, b: Benchmark, higher_is_better: bool, judgement: Judg
     rank, beyond = percentile_rank(value, b, higher_is_better)
     source = _source(b)
     if rank is not None:
-        return Position(rank, f"better than about {rank:.0f} % of companies in {source}")
+        share = f"{rank:.0f} %" if _english() else localised_number(rank / 100, 0, "percent")
+        return Position(rank, tr("better than about {share} of companies in {source}",
+                                 share=share, source=source))
     if beyond is not None:
-        return Position(None, f"{beyond} of {source}")
+        return Position(None, tr("{beyond} of {source}", beyond=beyond, source=source))
     name = judgement.reference_name
     if judgement.verdict == "in_line" and judgement.gap == 0.0 and b.median is None:
-        return Position(None, "inside the published range")
+        return Position(None, tr("inside the published range"))
     amount, sign = _amount(judgement.gap, judgement.reference, b)
-    the = "the " if not name.startswith(("P25", "P75")) else ""
+    if name not in _AT:  # a name this module does not know: the English pattern
+        the = "the " if not name.startswith(("P25", "P75")) else ""
+        if sign == 0:
+            return Position(None, f"at {the}{name}")
+        return Position(None, f"{amount} {'above' if sign > 0 else 'below'} {the}{name}")
     if sign == 0:
-        return Position(None, f"at {the}{name}")
-    return Position(None, f"{amount} {'above' if sign > 0 else 'below'} {the}{name}")
+        return Position(None, tr(_AT[name]))
+    return Position(None, tr((_ABOVE if sign > 0 else _BELOW)[name], amount=amount))
 
 
 def short_position(percentile_rank: float | None, text: str | None) -> str:
     """Where you stand in a few words, for chart labels and table cells: ``"~68th percentile"``,
     ``"above P75"``, ``"29 % below the average"``; ``""`` when there is nothing to say."""
     if percentile_rank is not None:
-        return f"~{ordinal(int(percentile_rank))} percentile"
+        return tr("~{ordinal} percentile", ordinal=ordinal(int(percentile_rank)))
     text = text or ""
-    for edge in ("25th", "50th", "75th"):
-        for side in ("above", "below"):
-            if text.startswith(f"{side} the {edge} percentile"):
-                return f"{side} P{edge[:2]}"
+    for p in (25, 50, 75):
+        if text.startswith(tr(_ABOVE_PERCENTILE, ordinal=ordinal(p))):
+            return tr("above P{p}", p=p)
+        if text.startswith(tr(_BELOW_PERCENTILE, ordinal=ordinal(p))):
+            return tr("below P{p}", p=p)
     return text
+
+
+def beyond_spread(text: str | None) -> bool:
+    """True when a position (:attr:`Position.text`, in the current language) says the value lies
+    beyond the published spread ("above the 75th percentile of ...")."""
+    text = text or ""
+    return any(text.startswith(tr(edge, ordinal=ordinal(p)))
+               for p in (25, 50, 75) for edge in (_ABOVE_PERCENTILE, _BELOW_PERCENTILE))

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, KpiComparison, compare
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.metrics.projection import (DEFAULT_MONTHS, Projection, ProjectionError,
@@ -192,12 +193,12 @@ def compare_scenario(snapshot: Snapshot, scenario: Scenario,
         try:
             return project(which, months, start_from=start.start if start is not None else None)
         except ProjectionError as exc:
-            notes.append(f"{name}: {exc}")
+            notes.append(tr("{side}: {error}", side=name, error=exc))
             return None
 
-    base_projection = projected(snapshot, "your numbers")
+    base_projection = projected(snapshot, tr("your numbers"))
     # the scenario starts where the company is today; its rates apply from month 1
-    scenario_projection = projected(changed, "the scenario", base_projection)
-    note = "No projection for " + "; ".join(notes) if notes else None
+    scenario_projection = projected(changed, tr("the scenario"), base_projection)
+    note = tr("No projection for {sides}", sides="; ".join(notes)) if notes else None
     return ScenarioComparison(scenario.name, before, after, applied, side_by_side(before, after),
                               base_projection, scenario_projection, note)

@@ -26,7 +26,8 @@ from typing import Any
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, KpiComparison, compare_one
 from funnel_core.domain.constants import FIELDS_BY_NAME, NO_PERIOD
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError, convert
@@ -119,6 +120,33 @@ class Target:
         })
 
 
+#: The names :func:`central_figure` gives (English; they stay so in ``Target.reference_name``).
+_NAMES = (mark("median"), mark("average"), mark("good level"), mark("middle of P25-P75"),
+          mark("middle of the range"), mark("threshold"), mark("concern level"), mark("target"))
+#: The figure a target aims at in a sentence, by its name.
+_FIGURE: dict[str, str] = {
+    "median": mark("the median {value} of {source}"),
+    "average": mark("the average {value} of {source}"),
+    "good level": mark("the good level {value} of {source}"),
+    "middle of P25-P75": mark("the middle of P25-P75 {value} of {source}"),
+    "middle of the range": mark("the middle of the range {value} of {source}"),
+    "threshold": mark("the threshold {value} of {source}"),
+    "concern level": mark("the concern level {value} of {source}"),
+    "target": mark("the target {value} of {source}"),
+}
+#: A KPI value with its period.
+_PER_PERIOD: dict[str, str] = {
+    "month": mark("{value} per month"),
+    "quarter": mark("{value} per quarter"),
+    "year": mark("{value} per year"),
+}
+#: An input's amount per the snapshot's period (" a month").
+_A_PERIOD: dict[str, str] = {"month": mark("a month"), "quarter": mark("a quarter"),
+                             "year": mark("a year")}
+AT_MOST = mark("at most")
+AT_LEAST = mark("at least")
+
+
 def central_figure(benchmark: Benchmark, higher_is_better: bool) -> tuple[float, str] | None:
     """The figure a target aims at, and its name in words.
 
@@ -143,12 +171,14 @@ def central_figure(benchmark: Benchmark, higher_is_better: bool) -> tuple[float,
 def field_text(field: str, value: float | None, currency: str) -> str:
     """An input value in words: money with its currency, counts to 0.1, fractions in %."""
     if value is None:
-        return "not given"
+        return tr("not given")
     kind = FIELDS_BY_NAME[field].kind
     if kind == "money":
         return format_value(value, "currency", currency)
     if kind == "fraction":
         return format_value(value, "fraction")
+    if current_language() != DEFAULT_LANGUAGE:
+        return localised_number(value, 0 if round(value, 1).is_integer() else 1)
     text = f"{value:,.1f}"
     return text[:-2] if text.endswith(".0") else text
 
@@ -161,7 +191,11 @@ _NOT_PER_PERIOD = frozenset({"nps_promoters", "nps_passives", "nps_detractors", 
 def kpi_text(value: float | None, unit: str, period: str, currency: str) -> str:
     """A KPI value with its period when it has one: ``"3.3 % per month"``."""
     text = format_value(value, unit, currency)
-    return text if period == NO_PERIOD else f"{text} per {period}"
+    if period == NO_PERIOD:
+        return text
+    if period in _PER_PERIOD:
+        return tr(_PER_PERIOD[period], value=text)
+    return tr("{value} per {period}", value=text, period=period)
 
 
 def _wanted(item: KpiComparison, figure: float, benchmark: Benchmark) -> float:
@@ -176,47 +210,65 @@ def _wanted(item: KpiComparison, figure: float, benchmark: Benchmark) -> float:
 def _worth(snapshot: Snapshot, changed: Snapshot, baseline: Projection | None,
            baseline_error: str | None, months: int) -> tuple[float | None, float | None, str | None]:
     if baseline is None:
-        return None, None, f"MRR not projected: {baseline_error}"
+        return None, None, tr("MRR not projected: {error}", error=baseline_error)
     try:
         after = project(changed, months, start_from=baseline.start)
     except ProjectionError as exc:
-        return None, None, f"MRR not projected with the new inputs: {exc}"
+        return None, None, tr("MRR not projected with the new inputs: {error}", error=exc)
     mrr = after.last().mrr - baseline.last().mrr
     before_c, after_c = baseline.last().customers, after.last().customers
     customers = None if before_c is None or after_c is None else after_c - before_c
     note = None
     if abs(mrr) < 0.005 and not customers:
-        note = "this input does not change MRR or customers in the projection"
+        note = tr("this input does not change MRR or customers in the projection")
     return mrr, customers, note
 
 
 def _sentence(t: dict[str, Any], snapshot: Snapshot) -> str:
     currency, period = snapshot.context.currency, snapshot.context.period
-    figure = (f"the {t['reference_name']} {kpi_text(t['reference'], t['unit'], t['benchmark_period'], currency)}"
-              f" of {t['source']}")
+    value = kpi_text(t['reference'], t['unit'], t['benchmark_period'], currency)
+    name = t["reference_name"]
+    if name in _FIGURE:
+        figure = tr(_FIGURE[name], value=value, source=t["source"])
+    else:
+        figure = tr("the {name} {value} of {source}", name=name, value=value, source=t["source"])
     if not t["reachable"]:
-        lever = f"by {lower(t['field_label'])} alone" if t["field_label"] else "by one input"
-        return f"{t['label']} to {figure}: not reachable {lever}: {t['reason']}."
+        lever = (tr("by {input} alone", input=_lower(t["field_label"])) if t["field_label"]
+                 else tr("by one input"))
+        return tr("{kpi} to {figure}: not reachable {lever}: {reason}.", kpi=t["label"],
+                  figure=figure, lever=lever, reason=t["reason"])
     field = t["field"]
-    per = "" if FIELDS_BY_NAME[field].kind == "fraction" or field in _NOT_PER_PERIOD else f" a {period}"
-    parts = [f"{t['field_label']} {t['direction']} {field_text(field, t['required'], currency)}{per} "
-             f"instead of {field_text(field, t['current'], currency)} brings {lower(t['label'])} "
-             f"to {kpi_text(t['kpi_target'], t['unit'], t['kpi_period'], currency)}, {figure}"]
+    per = ("" if FIELDS_BY_NAME[field].kind == "fraction" or field in _NOT_PER_PERIOD
+           else " " + (tr(_A_PERIOD[period]) if period in _A_PERIOD else tr("a {period}", period=period)))
+    parts = [tr("{input} {direction} {required}{per} instead of {current} brings {kpi} to "
+                "{target}, {figure}", input=t["field_label"], direction=tr(t["direction"]),
+                required=field_text(field, t["required"], currency), per=per,
+                current=field_text(field, t["current"], currency), kpi=_lower(t["label"]),
+                target=kpi_text(t["kpi_target"], t["unit"], t["kpi_period"], currency),
+                figure=figure)]
     if t["kpi_period"] != t["benchmark_period"] and t["benchmark_period"] != NO_PERIOD \
             and KPIS_BY_ID[t["kpi"]].period_kind is not None:
-        parts.append(" (converted by compounding)")
+        parts.append(" " + tr("(converted by compounding)"))
     parts.append(".")
     moved = t["changes"][1:]
     if moved:
-        parts.append(" Moving with it at your own rates: " + "; ".join(
-            f"{lower(c.label)} {field_text(c.field, c.after, currency)} (was "
-            f"{field_text(c.field, c.before, currency)})" for c in moved) + ".")
+        changes = [tr("{input} {value} (was {before})", input=_lower(c.label),
+                      value=field_text(c.field, c.after, currency),
+                      before=field_text(c.field, c.before, currency)) for c in moved]
+        parts.append(" " + tr("Moving with it at your own rates: {changes}.", changes="; ".join(changes)))
     if t["worth_mrr_12m"] is not None and not t["worth_note"]:
-        parts.append(f" Worth {'+' if t['worth_mrr_12m'] >= 0 else '−'}"
-                     f"{format_value(abs(t['worth_mrr_12m']), 'currency', currency)} MRR in month 12.")
+        amount = (("+" if t["worth_mrr_12m"] >= 0 else "−")
+                  + format_value(abs(t["worth_mrr_12m"]), "currency", currency))
+        parts.append(" " + tr("Worth {amount} MRR in month 12.", amount=amount))
     elif t["worth_note"]:
-        parts.append(f" MRR: {t['worth_note']}.")
+        parts.append(" " + tr("MRR: {note}.", note=t["worth_note"]))
     return "".join(parts)
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence (:func:`funnel_core.metrics.levers.lower`; German nouns keep
+    their capitals)."""
+    return label if current_language() == "de" else lower(label)
 
 
 def _target(item: KpiComparison, snapshot: Snapshot, baseline: Projection | None,
@@ -265,7 +317,7 @@ def _target(item: KpiComparison, snapshot: Snapshot, baseline: Projection | None
     t.update(
         field=field, field_label=FIELDS_BY_NAME[field].label, current=solved.current,
         required=solved.required, reachable=True,
-        direction="at most" if solved.required < current else "at least",
+        direction=AT_MOST if solved.required < current else AT_LEAST,
         kpi_after=solved.after, verdict_after=verdict,
         changes=tuple(TargetChange(f, FIELDS_BY_NAME[f].label, snapshot.get(f), v)
                       for f, v in solved.changes.items()),

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from funnel_core.benchmarks.catalogue_schema import Benchmark
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.metrics.kpis import KPIS_BY_ID
 
 __all__ = [
@@ -74,13 +75,19 @@ class Band:
     kind : ``"absolute"`` (in the unit: 0.02 = 2 percentage points) or ``"relative"``
         (a share of the figure: 0.15 = 15 %).
     width : half-width of the band per benchmark period (``"any"`` when the same for all).
-    description : the band in words, for the README and tooltips.
+    description : the band in words, for the README and tooltips (English;
+        :attr:`description_text` in the current language).
     """
 
     family: str
     kind: str
     width: dict[str, float]
     description: str
+
+    @property
+    def description_text(self) -> str:
+        """:attr:`description` in the current language."""
+        return tr(self.description)
 
     def half_width(self, period: str) -> float:
         """The half-width for a figure stated per ``period``."""
@@ -91,12 +98,12 @@ class Band:
 IN_LINE_BANDS: dict[str, Band] = {
     "retention_churn": Band("retention_churn", "absolute",
                             {"month": 0.005, "quarter": 0.01, "year": 0.02, "any": 0.02},
-                            "+-0.5 pp per month, +-1 pp per quarter, +-2 pp per year"),
-    "conversion": Band("conversion", "relative", {"any": 0.15}, "+-15 % of the figure"),
-    "money": Band("money", "relative", {"any": 0.15}, "+-15 % of the figure"),
-    "months": Band("months", "relative", {"any": 0.15}, "+-15 % of the figure"),
-    "ratio": Band("ratio", "relative", {"any": 0.10}, "+-10 % of the figure"),
-    "score": Band("score", "absolute", {"any": 5.0}, "+-5 points"),
+                            mark("+-0.5 pp per month, +-1 pp per quarter, +-2 pp per year")),
+    "conversion": Band("conversion", "relative", {"any": 0.15}, mark("+-15 % of the figure")),
+    "money": Band("money", "relative", {"any": 0.15}, mark("+-15 % of the figure")),
+    "months": Band("months", "relative", {"any": 0.15}, mark("+-15 % of the figure")),
+    "ratio": Band("ratio", "relative", {"any": 0.10}, mark("+-10 % of the figure")),
+    "score": Band("score", "absolute", {"any": 5.0}, mark("+-5 points")),
 }
 
 

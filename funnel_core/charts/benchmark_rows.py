@@ -11,21 +11,29 @@ from typing import Any, Mapping, Sequence
 
 from funnel_core.benchmarks.age import year_text
 from funnel_core.benchmarks.compare import BenchmarkComparison, KpiComparison
-from funnel_core.charts.labels import VERDICT_ORDER, VERDICT_WORDS, benchmark_figure_text, period_words
+from funnel_core.charts.labels import (STATUS_WORDS, VERDICT_ORDER, VERDICT_WORDS, benchmark_figure_text,
+                                       period_words)
 from funnel_core.charts.theme import Theme
 from funnel_core.charts.vega import field_def, tooltip_defs, unit_view
-from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 
-__all__ = ["ROW_TOOLTIP", "summary_column", "tooltip_values"]
+__all__ = ["ROW_TOOLTIP", "row_tooltip", "summary_column", "tooltip_values"]
 
-#: The tooltip of a KPI-against-benchmark row (fields filled by :func:`tooltip_values`).
-ROW_TOOLTIP = tooltip_defs(
-    ("kpi", "KPI"), ("verdict", "Verdict"), ("user_value", "Your value"),
-    ("benchmark", "Benchmark"), ("position", "Where you stand"), ("source", "Source"),
-    ("year", "Year"), ("segment", "Segment"), ("period", "Period"), ("status", "Status"),
-    ("note", "Conversion"), ("caveat", "Caveat"),
+_ROW_TOOLTIP_FIELDS = (
+    ("kpi", mark("KPI")), ("verdict", mark("Verdict")), ("user_value", mark("Your value")),
+    ("benchmark", mark("Benchmark")), ("position", mark("Where you stand")), ("source", mark("Source")),
+    ("year", mark("Year")), ("segment", mark("Segment")), ("period", mark("Period")),
+    ("status", mark("Status")), ("note", mark("Conversion")), ("caveat", mark("Caveat")),
 )
+#: The tooltip of a KPI-against-benchmark row, in English (fields filled by
+#: :func:`tooltip_values`); :func:`row_tooltip` gives it in the current language.
+ROW_TOOLTIP = tooltip_defs(*_ROW_TOOLTIP_FIELDS)
+
+
+def row_tooltip() -> list[dict[str, Any]]:
+    """:data:`ROW_TOOLTIP` with its titles in the current language."""
+    return tooltip_defs(*((name, tr(title)) for name, title in _ROW_TOOLTIP_FIELDS))
 
 
 def tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) -> dict[str, Any]:
@@ -33,17 +41,17 @@ def tooltip_values(item: KpiComparison, c: BenchmarkComparison, currency: str) -
     b = c.benchmark
     spec = item.kpi.spec
     per = period_words(b.period)
-    user = format_value(c.user_value, spec.unit, currency) if c.user_value is not None else "n/a"
+    user = format_value(c.user_value, spec.unit, currency) if c.user_value is not None else tr("n/a")
     return {
         "kpi": spec.label,
         "verdict": VERDICT_WORDS[c.verdict or "none"],
         "user_value": user + (f" {per}" if per else ""),
         "benchmark": benchmark_figure_text(b, currency) + (f" {per}" if per else ""),
         "source": b.source,
-        "year": year_text(b) or "not given",
+        "year": year_text(b) or tr("not given"),
         "segment": b.segment,
-        "period": per or "no period",
-        "status": f"{b.status}: {STATUS_LABELS.get(b.status, b.status)}",
+        "period": per or tr("no period"),
+        "status": f"{b.status}: {STATUS_WORDS.get(b.status, b.status)}",
         "note": c.conversion_note or "",
         "position": c.position or c.reason or "",
         "caveat": "; ".join(c.caveats),
@@ -55,7 +63,7 @@ def summary_column(y_field: str, labels: Sequence[str], y_scale: Mapping[str, An
     """The column of verdict-coloured summaries right of a row chart."""
     view = unit_view("text", {
         "y": field_def(y_field, sort=list(labels), scale=y_scale, axis=None),
-        "x": {"value": 0}, "text": field_def("summary"), "tooltip": ROW_TOOLTIP,
+        "x": {"value": 0}, "text": field_def("summary"), "tooltip": row_tooltip(),
         "color": field_def("verdict", scale=_text_colors(theme), legend=None),
     }, where, align="left", baseline="middle", dx=4, limit=width - 4)
     view.update(width=width, height=height)

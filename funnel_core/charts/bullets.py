@@ -18,13 +18,15 @@ import altair as alt
 
 from funnel_core.benchmarks.compare import BenchmarkComparison, KpiComparison, primary_comparison
 from funnel_core.benchmarks.verdict_rules import in_line_band
-from funnel_core.charts.benchmark_rows import ROW_TOOLTIP, summary_column, tooltip_values
+from funnel_core.charts.benchmark_rows import row_tooltip, summary_column, tooltip_values
 from funnel_core.charts.labels import (GLYPHS, VERDICT_ORDER, VERDICT_WORDS, Sources, benchmark_figure_text,
-                                       format_range, period_words, short_figure, unit_words, wrap_lines)
+                                       format_range, period_words, short_figure, statistic_word, unit_words,
+                                       verdict_lower, wrap_lines)
 from funnel_core.charts.theme import Theme, load_theme
 from funnel_core.charts.vega import (axis_format, chart_rows, field_def, field_is, fields_valid, finish_chart,
                                      padded_domain, quant_def, tooltip_defs, unit_view, verdict_scales)
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import tr, tr_n
 
 __all__ = ["bullet_chart", "bullet_charts"]
 
@@ -46,17 +48,18 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     band_row: dict[str, Any] | None = None
     edges: list[dict[str, Any]] = []
     if b.low is not None and b.high is not None:
-        band_name = {"quartiles": "P25–P75", "good_great": "good–great"}.get(b.statistic, "range")
-        band_row = {"part": "band", "lo": b.low, "hi": b.high, "what": f"Benchmark {band_name}",
+        what = {"quartiles": tr("Benchmark P25–P75"),
+                "good_great": tr("Benchmark good–great")}.get(b.statistic) or tr("Benchmark range")
+        band_row = {"part": "band", "lo": b.low, "hi": b.high, "what": what,
                     "text": format_range(b.low, b.high, spec.unit, unit_cur)}
-        names = {"quartiles": ("P25", "P75"), "good_great": ("good", "great")}.get(b.statistic)
+        names = {"quartiles": ("P25", "P75"), "good_great": (tr("good"), tr("great"))}.get(b.statistic)
         if names:
             edges = [{"part": "edge", "x": b.low, "label": names[0]},
                      {"part": "edge", "x": b.high, "label": names[1]}]
     elif b.median is not None and b.low is None and b.high is None:
         lo, hi = in_line_band(b)
         assert lo is not None and hi is not None
-        band_row = {"part": "band", "lo": lo, "hi": hi, "what": "In line with the figure",
+        band_row = {"part": "band", "lo": lo, "hi": hi, "what": tr("In line with the figure"),
                     "text": format_range(lo, hi, spec.unit, unit_cur)}
     # the axis shows the whole band, the reference and the user's value
     figures = [v for v in (b.low, b.median, b.high, value) if v is not None]
@@ -64,12 +67,12 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
         figures += [band_row["lo"], band_row["hi"]]
     dom = padded_domain(figures, spec.unit)
     scale = {"domain": dom, "reverse": not better, "nice": True, "zero": False}
-    axis_title = (f"{spec.label}, {unit_words(spec.unit, unit_cur, b.period)}"
-                  f"   ← worse · better →")
+    axis_title = tr("{kpi}, {unit}   ← worse · better →", kpi=spec.label,
+                    unit=unit_words(spec.unit, unit_cur, b.period))
     axis = {"title": axis_title, "grid": False, "tickCount": 6, "labelFlush": True,
             **axis_format(spec.unit, unit_cur, dom)}
     base_y, band_half = 34, 10
-    tooltip = tooltip_defs(("what", " "), ("text", "Value"))
+    tooltip = tooltip_defs(("what", " "), ("text", tr("Value")))
     rows: list[dict[str, Any]] = []
     layers: list[dict[str, Any]] = []
     # 1. band (clipped: it never draws outside the plotting area)
@@ -88,10 +91,11 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
             "text": field_def("label"),
         }, [field_is("part", "edge")], baseline="top", fontSize=10, color=theme.colors["muted"]))
     # 2. the user's value
-    rows.append({"part": "you", "x": value, "verdict": VERDICT_WORDS[verdict], "what": "You",
+    rows.append({"part": "you", "x": value, "verdict": VERDICT_WORDS[verdict], "what": tr("You"),
                  "text": format_value(value, spec.unit, currency),
-                 "label": f"{GLYPHS[verdict]} You: {format_value(value, spec.unit, currency)} · "
-                          f"{VERDICT_WORDS[verdict].lower()}"})
+                 "label": GLYPHS[verdict] + " " + tr("You: {value} · {verdict}",
+                                                     value=format_value(value, spec.unit, currency),
+                                                     verdict=verdict_lower(verdict))})
     color, shape = verdict_scales(theme, VERDICT_ORDER)
     you = [field_is("part", "you")]
     layers.append(unit_view("point", {
@@ -108,15 +112,15 @@ def _bullet_layer(item: KpiComparison, comparison: BenchmarkComparison, theme: T
     ref_value, ref_text = None, None
     if b.median is not None:
         ref_value = b.median
-        ref_text = f"{'median' if b.statistic in ('median', 'quartiles') else b.statistic} " \
+        ref_text = f"{statistic_word('median' if b.statistic in ('median', 'quartiles') else b.statistic)} " \
                    f"{format_value(b.median, spec.unit, unit_cur)}"
     elif (b.low is None) != (b.high is None):
         ref_value = b.low if b.low is not None else b.high
         sign = "≥" if b.low is not None else "≤"
         ref_figure = format_value(ref_value, spec.unit, unit_cur)  # type: ignore[arg-type]
-        ref_text = f"{b.statistic} {sign} {ref_figure}"
+        ref_text = f"{statistic_word(b.statistic)} {sign} {ref_figure}"
     if ref_value is not None:
-        rows.append({"part": "ref", "x": ref_value, "what": "Benchmark", "text": ref_text})
+        rows.append({"part": "ref", "x": ref_value, "what": tr("Benchmark"), "text": ref_text})
         ref = [field_is("part", "ref")]
         layers.append(unit_view("rule", {
             "x": quant_def("x", scale=scale), "y": {"value": base_y - band_half - 4},
@@ -147,8 +151,8 @@ def _label_align(value: float, dom: Sequence[float], reversed_: bool) -> str:
 def _comparison_line(comparison: BenchmarkComparison, currency: str) -> str:
     b = comparison.benchmark
     per = period_words(b.period)
-    return (f"Benchmark: {benchmark_figure_text(b, currency)}{' ' + per if per else ''} · "
-            f"{b.segment}")
+    return tr("Benchmark: {figure} · {segment}",
+              figure=benchmark_figure_text(b, currency) + (" " + per if per else ""), segment=b.segment)
 
 
 def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = None, *,
@@ -173,20 +177,22 @@ def bullet_chart(item: KpiComparison, comparison: BenchmarkComparison | None = N
     theme = load_theme()
     comparison = comparison if comparison is not None else primary_comparison(item)
     if comparison is None or comparison.user_value is None:
-        reason = comparison.reason if comparison is not None else "no matching benchmark"
-        raise ValueError(f"{item.kpi.spec.label}: cannot be drawn against a benchmark ({reason})")
+        reason = comparison.reason if comparison is not None else tr("no matching benchmark")
+        raise ValueError(tr("{kpi}: cannot be drawn against a benchmark ({reason})",
+                            kpi=item.kpi.spec.label, reason=reason))
     sources = Sources(currency)
     number = sources.ref(comparison.benchmark)
     b = comparison.benchmark
     verdict = VERDICT_WORDS[comparison.verdict or "none"]
     where = f" · {comparison.position}" if comparison.position else ""
-    subtitle = [f"{verdict} than the benchmark{where}" if comparison.verdict in ("better", "worse")
-                else f"{verdict} with the benchmark{where}" if comparison.verdict == "in_line"
+    headline = {"better": tr("Better than the benchmark"), "worse": tr("Worse than the benchmark"),
+                "in_line": tr("In line with the benchmark")}.get(comparison.verdict or "")
+    subtitle = [headline + where if headline
                 else f"{verdict}: {comparison.reason or ''}".rstrip(": "),
                 f"{_comparison_line(comparison, currency)} [{number}]"]
-    subtitle += [f"Caveat: {c}" for c in comparison.caveats]
+    subtitle += [tr("Caveat: {caveat}", caveat=c) for c in comparison.caveats]
     if comparison.conversion_note:
-        subtitle.append(f"Your value: {comparison.conversion_note}")
+        subtitle.append(tr("Your value: {note}", note=comparison.conversion_note))
     body, rows = _bullet_layer(item, comparison, theme, currency, theme.width - 32 - 8)
     title = f"{item.kpi.spec.label}: {format_value(comparison.user_value, item.kpi.spec.unit, currency)}" \
             f"{' ' + period_words(b.period) if period_words(b.period) else ''}"
@@ -237,7 +243,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
             "panel": panel, "part": "row",
             "row": _row_label(f"[{number}] {b.label}"),
             "band_lo": lo, "band_hi": hi, "ref": ref, "user": c.user_value,
-            "summary": f"{GLYPHS[verdict]} {VERDICT_WORDS[verdict].lower()} · {short_figure(b, currency)}",
+            "summary": f"{GLYPHS[verdict]} {verdict_lower(verdict)} · {short_figure(b, currency)}",
         })
         rows.append(row)
     data = chart_rows(rows, ["user"])
@@ -250,7 +256,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
     x_scale = {"domain": dom, "reverse": not better, "nice": True, "zero": False}
     kpi_label = spec.label if period == item.kpi.period else _PERIOD_SUFFIX.sub("", spec.label)
     x_axis = {"title": [f"{kpi_label}, {unit_words(spec.unit, unit_cur, period)}",
-                        "← worse · better →"], "grid": True, "labelFlush": True, "tickCount": 6,
+                        tr("← worse · better →")], "grid": True, "labelFlush": True, "tickCount": 6,
               "titlePadding": 8, **axis_format(spec.unit, unit_cur, dom)}
     y_scale = {"domain": labels, "paddingInner": 0.3}
     y = field_def("row", sort=labels, scale=y_scale, axis={
@@ -266,7 +272,7 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
         # clipped: a band never draws outside the plotting area
         layers.append(unit_view("bar", {
             "x": quant_def("band_lo", scale=x_scale, axis=x_axis), "x2": {"field": "band_hi"},
-            "y": y, "tooltip": ROW_TOOLTIP,
+            "y": y, "tooltip": row_tooltip(),
         }, row_part + [fields_valid("band_lo", "band_hi")], color=theme.colors["band"], height=12,
             cornerRadius=2, clip=True))
     layers.append(unit_view("rule", {"x": quant_def("user", scale=x_scale, axis=x_axis)},
@@ -275,11 +281,11 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
     layers.append(unit_view("point", {
         "x": quant_def("user", scale=x_scale, axis=x_axis), "y": y,
         "color": field_def("verdict", scale=color, legend=None),
-        "shape": field_def("verdict", scale=shape, legend=None), "tooltip": ROW_TOOLTIP,
+        "shape": field_def("verdict", scale=shape, legend=None), "tooltip": row_tooltip(),
     }, row_part, filled=True, size=150, opacity=1, stroke="white", strokeWidth=1))
     if any("ref" in r for r in data):
         layers.append(unit_view("tick", {"x": quant_def("ref", scale=x_scale), "y": y,
-                                         "tooltip": ROW_TOOLTIP},
+                                         "tooltip": row_tooltip()},
                                 row_part + [fields_valid("ref")], color=theme.colors["reference"],
                                 thickness=2, size=18))
     plot_w = max(150, theme.width - 32 - label_w - 6 - text_w)
@@ -290,8 +296,8 @@ def _bullet_panel(item: KpiComparison, comps: Sequence[BenchmarkComparison], sou
         "resolve": {"scale": {"y": "shared", "color": "independent", "shape": "independent"}}}
     if show_title:
         user = data[0]["user"]
-        heading = (f"{period_words(period).capitalize() or 'No period'}: "
-                   f"you {format_value(user, spec.unit, currency)}")
+        heading = tr("{period}: you {value}", period=period_words(period).capitalize() or tr("No period"),
+                     value=format_value(user, spec.unit, currency))
         note = next((c.conversion_note for c in comps if c.conversion_note), None)
         title: dict[str, Any] = {
             "text": heading, "anchor": "start", "frame": "bounds",
@@ -322,7 +328,7 @@ def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
     theme = load_theme()
     placed = [c for c in item.comparisons if c.user_value is not None]
     if not placed:
-        raise ValueError(f"{item.kpi.spec.label}: no benchmark the value can be placed against")
+        raise ValueError(tr("{kpi}: no benchmark the value can be placed against", kpi=item.kpi.spec.label))
     spec = item.kpi.spec
     sources = Sources(currency)
     groups: dict[str, list[BenchmarkComparison]] = {}
@@ -338,15 +344,15 @@ def bullet_charts(item: KpiComparison, *, as_of: date | None = None,
         panels.append(panel)
         rows.extend(panel_rows)
     body = {"vconcat": panels, "spacing": 28}
-    not_placed = [f"Not placed: {c.benchmark.label} ({c.reason})"
+    not_placed = [tr("Not placed: {benchmark} ({reason})", benchmark=c.benchmark.label, reason=c.reason)
                   for c in item.comparisons if c.user_value is None]
-    value_text = format_value(item.kpi.value, spec.unit, currency) if item.kpi.value is not None else "n/a"
+    value_text = format_value(item.kpi.value, spec.unit, currency) if item.kpi.value is not None else tr("n/a")
     per = period_words(item.kpi.period)
     counts = {v: sum(1 for c in placed if c.verdict == v) for v in ("better", "in_line", "worse")}
-    tally = ", ".join(f"{n} {VERDICT_WORDS[v].lower()}" for v, n in counts.items() if n)
+    tally = ", ".join(f"{n} {verdict_lower(v)}" for v, n in counts.items() if n)
     title = f"{spec.label}: {value_text}{' ' + per if per else ''}"
-    subtitle = [f"Against {len(placed)} published figure{'s' if len(placed) != 1 else ''}"
-                f"{' (' + tally + ')' if tally else ''}. Grey bar = range (a single figure: "
-                "its in-line band), black tick = median or threshold, dashed line = you; good is "
-                "on the right."]
+    subtitle = [tr_n("Against {n} published figure", "Against {n} published figures", len(placed))
+                + (f" ({tally})" if tally else "")
+                + tr(". Grey bar = range (a single figure: its in-line band), black tick = median or "
+                     "threshold, dashed line = you; good is on the right.")]
     return finish_chart(body, rows, title, subtitle, sources.lines(as_of, not_placed), theme)

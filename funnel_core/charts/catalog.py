@@ -17,6 +17,7 @@ from funnel_core.charts.funnel import funnel_chart
 from funnel_core.charts.mrr_bridge import mrr_bridge_chart
 from funnel_core.charts.overview import overview_chart
 from funnel_core.charts.quadrant import quadrant_chart
+from funnel_core.domain.i18n import tr
 
 __all__ = ["NamedChart", "chart_catalog"]
 
@@ -51,23 +52,23 @@ def chart_catalog(report: ComparisonReport, *, as_of: date | None = None) -> lis
     out: list[NamedChart] = []
     overview = overview_chart(report, as_of=as_of)
     if overview is not None:
-        out.append(NamedChart("overview", "Your KPIs against published benchmarks", overview))
+        out.append(NamedChart("overview", tr("Your KPIs against published benchmarks"), overview))
     funnel = funnel_chart(report, as_of=as_of)
     if funnel is not None:
-        out.append(NamedChart("funnel", "Your funnel against benchmark conversion rates", funnel))
+        out.append(NamedChart("funnel", tr("Your funnel against benchmark conversion rates"), funnel))
     focus = focus_chart(report, as_of=as_of)
     if focus is not None:
-        out.append(NamedChart("focus", "Where to focus", focus))
+        out.append(NamedChart("focus", tr("Where to focus"), focus))
     bridge = mrr_bridge_chart(report, as_of=as_of)
     if bridge is not None:
-        out.append(NamedChart("mrr-bridge", "MRR bridge", bridge))
+        out.append(NamedChart("mrr-bridge", tr("MRR bridge"), bridge))
     quadrant = quadrant_chart(report, as_of=as_of)
     if quadrant is not None:
-        out.append(NamedChart("quadrant", "Growth and efficiency: NRR against CAC payback",
+        out.append(NamedChart("quadrant", tr("Growth and efficiency: NRR against CAC payback"),
                               quadrant))
     for item in report.computed():
         if any(c.user_value is not None for c in item.comparisons):
-            out.append(NamedChart(f"bullet-{item.id}", f"{item.kpi.spec.label} against benchmarks",
+            out.append(NamedChart(f"bullet-{item.id}", tr("{kpi} against benchmarks", kpi=item.kpi.spec.label),
                                   bullet_charts(item, as_of=as_of, currency=currency)))
     return out
 

@@ -26,7 +26,9 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from funnel_core.charts.vega import chart_words
+from funnel_core.charts.labels import number_text, percent_text
+from funnel_core.charts.vega import chart_words, js_text, vega_locale
+from funnel_core.domain.i18n import current_language, mark, tr
 from funnel_core.metrics.cohorts import CohortResult
 
 #: Heatmap colours: a blue ramp from 0 to 100 % (logo retention), and where a value passes
@@ -40,25 +42,39 @@ COHORT_SCHEME = "viridis"
 #: AA asks 4.5:1), so :func:`cell_ink` always finds a readable one; a grey ink would not.
 _DARK_INK, _LIGHT_INK = "#000000", "#ffffff"
 #: Header of the cohort-size column of the heatmap (a short one where the cells are narrow).
-SIZE_COLUMN = "Customers"
+SIZE_COLUMN = mark("Customers")
 AVERAGE_COLOUR = "#111111"
 BENCHMARK_COLOUR = "#d55e00"  # Okabe-Ito vermillion, distinct from viridis
 
-#: The one month convention of the cohort page and charts.
-MONTHS_TITLE = "Months since start (month 0 = start month)"
-MONTHS_NOTE = ("Month 0 is the month a customer started paying, month 1 their 2nd month, "
-               "and so on")
-AVERAGE_LABEL = "All cohorts (weighted average)"
+#: The one month convention of the cohort page and charts (English; shown with ``tr(...)``).
+MONTHS_TITLE = mark("Months since start (month 0 = start month)")
+MONTHS_NOTE = mark("Month 0 is the month a customer started paying, month 1 their 2nd month, "
+                   "and so on")
+AVERAGE_LABEL = mark("All cohorts (weighted average)")
 
 _METRICS: dict[str, tuple[str, str]] = {
-    "logo": ("logo_retention", "Logo retention (share of customers still paying)"),
-    "revenue": ("revenue_retention", "Revenue retention (MRR vs. month 0)"),
+    "logo": ("logo_retention", mark("Logo retention (share of customers still paying)")),
+    "revenue": ("revenue_retention", mark("Revenue retention (MRR vs. month 0)")),
 }
+#: The metric in short, as a title and inside a sentence.
+_SHORT = {"logo": (mark("Logo retention"), mark("logo retention")),
+          "revenue": (mark("Revenue retention"), mark("revenue retention"))}
+
+
+def _with_locale(chart: Any) -> Any:
+    """``chart`` with the current language's number and date formats (unchanged in English)."""
+    locale = vega_locale()
+    return chart.configure(locale=locale) if locale else chart
 
 
 def month_ordinal(k: int) -> str:
     """``"1st"``, ``"2nd"``, ``"13th"``... for "month k is their (k+1)th month" wording."""
     k = int(k)
+    language = current_language()
+    if language in ("de", "pl"):
+        return f"{k}."
+    if language == "fr":
+        return "1er" if k == 1 else f"{k}e"
     if 10 <= k % 100 <= 20:
         suffix = "th"
     else:
@@ -69,12 +85,12 @@ def month_ordinal(k: int) -> str:
 def rise_note(metric: str = "logo") -> str:
     """Why the bold all-cohorts line can go up from one month to the next."""
     if metric == "logo":
-        back = "customers who stopped paying and came back (reactivations) count as paying again"
+        back = tr("customers who stopped paying and came back (reactivations) count as paying again")
     else:
-        back = ("customers who pay more (expansion) or come back (reactivations) add to their "
-                "cohort's MRR")
-    return (f"The bold line can rise from one month to the next: {back}, and later months "
-            "average over fewer, older cohorts only")
+        back = tr("customers who pay more (expansion) or come back (reactivations) add to their "
+                  "cohort's MRR")
+    return tr("The bold line can rise from one month to the next: {reason}, and later months "
+              "average over fewer, older cohorts only", reason=back)
 
 
 #: Characters per subtitle line in the exported picture (about 640 px at 12 px).
@@ -174,32 +190,34 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     if metric not in _METRICS:
         raise ValueError(f"metric must be 'logo' or 'revenue', not {metric!r}")
     _, label = _METRICS[metric]
-    short = label.split(" (")[0]
+    label = tr(label)
+    short, short_lower = (tr(t) for t in _SHORT[metric])
+    size_column, months_title = tr(SIZE_COLUMN), tr(MONTHS_TITLE)
     data = _long(result, metric)
     domain, ramp, diverging = heatmap_scale(data["value"].tolist())
     data["column"] = data["months_since_start"].astype(str)
     data["kind"] = "cell"
     data["ink"] = [cell_ink(float(v), domain, ramp) for v in data["value"]]
-    data["value_text"] = [f"{v:.0%}" for v in data["value"]]
+    data["value_text"] = [percent_text(v) for v in data["value"]]
     cohorts = [str(c) for c in result.sizes.index.astype(str)]
     sizes = pd.DataFrame({"cohort": cohorts, "size": [int(v) for v in result.sizes.to_numpy()],
-                          "column": SIZE_COLUMN, "kind": "size"})
-    sizes["value_text"] = [f"{n:,}" for n in sizes["size"]]
+                          "column": size_column, "kind": "size"})
+    sizes["value_text"] = [number_text(n) for n in sizes["size"]]
     months = sorted(data["months_since_start"].unique().tolist()) or [0]
-    columns = [SIZE_COLUMN, *(str(k) for k in range(int(max(months)) + 1))]
+    columns = [size_column, *(str(k) for k in range(int(max(months)) + 1))]
     n_columns, n_cohorts = len(columns), max(1, len(cohorts))
     frame = pd.concat([sizes, data], ignore_index=True)
-    x = alt.X("column:O", title=MONTHS_TITLE, sort=columns, scale=alt.Scale(domain=columns),
+    x = alt.X("column:O", title=months_title, sort=columns, scale=alt.Scale(domain=columns),
               axis=alt.Axis(labelAngle=0, orient="top", titleLimit=alt.ExprRef("width"),
-                            labelExpr=(f"datum.value === '{SIZE_COLUMN}' ? (width / "
-                                       f"{n_columns} >= 66 ? '{SIZE_COLUMN}' : 'n') "
+                            labelExpr=(f"datum.value === {js_text(size_column)} ? (width / "
+                                       f"{n_columns} >= 66 ? {js_text(size_column)} : 'n') "
                                        ": datum.value")))
-    y = alt.Y("cohort:O", title="Start-month cohort", sort=cohorts,
+    y = alt.Y("cohort:O", title=tr("Start-month cohort"), sort=cohorts,
               scale=alt.Scale(domain=cohorts))
     cell_tooltip = [
-        alt.Tooltip("cohort:O", title="Cohort"),
-        alt.Tooltip("size:Q", title="Customers in cohort", format=","),
-        alt.Tooltip("months_since_start:O", title="Months since start"),
+        alt.Tooltip("cohort:O", title=tr("Cohort")),
+        alt.Tooltip("size:Q", title=tr("Customers in cohort"), format=","),
+        alt.Tooltip("months_since_start:O", title=tr("Months since start")),
         alt.Tooltip("value:Q", title=short, format=".1%"),
     ]
     is_cell, is_size = alt.datum.kind == "cell", alt.datum.kind == "size"
@@ -216,8 +234,8 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
     )
     size_cells = base.transform_filter(is_size).mark_rect(color="#eef0f4", stroke="white",
                                                           strokeWidth=1).encode(
-        tooltip=[alt.Tooltip("cohort:O", title="Cohort"),
-                 alt.Tooltip("size:Q", title="Customers who started that month", format=",")])
+        tooltip=[alt.Tooltip("cohort:O", title=tr("Cohort")),
+                 alt.Tooltip("size:Q", title=tr("Customers who started that month"), format=",")])
     fit = f"width / {n_columns}"
     text_props = dict(fontSize=alt.ExprRef(f"max(7, min(11, {fit} / 3.3))"),
                       opacity=alt.ExprRef(f"{fit} >= 24 ? 1 : 0"))
@@ -226,21 +244,22 @@ def cohort_heatmap(result: CohortResult, metric: Literal["logo", "revenue"] = "l
         tooltip=cell_tooltip)
     size_text = base.transform_filter(is_size).mark_text(fontWeight="bold", **text_props).encode(
         text=alt.Text("value_text:N"), color=alt.value(_DARK_INK))
-    scale_note = ("Colours: orange below 100 %, grey at 100 %, blue above (the cohort's MRR grew "
-                  "past its start)" if diverging else "Colours: darker blue = more still paying")
-    title, paragraphs = _title(f"Cohort {metric} retention", result,
-                               f"{label}; later months are blank until observed", MONTHS_NOTE,
-                               "First column: customers in each cohort", scale_note)
-    description = (f"Heatmap of {short.lower()} for {len(cohorts)} start-month cohorts "
-                   f"({result.first_month} to {result.last_month}) by months since start, with "
-                   f"each cohort's size; values from {min(data['value'], default=0):.0%} to "
-                   f"{max(data['value'], default=0):.0%}.")
-    return alt.layer(size_cells, cells, size_text, text).properties(
+    scale_note = (tr("Colours: orange below 100 %, grey at 100 %, blue above (the cohort's MRR grew "
+                     "past its start)") if diverging else tr("Colours: darker blue = more still paying"))
+    title, paragraphs = _title(tr("Cohort logo retention") if metric == "logo" else tr("Cohort revenue retention"),
+                               result, tr("{label}; later months are blank until observed", label=label),
+                               tr(MONTHS_NOTE), tr("First column: customers in each cohort"), scale_note)
+    description = tr("Heatmap of {metric} for {n} start-month cohorts ({first} to {last}) by months since "
+                     "start, with each cohort's size; values from {low} to {high}.", metric=short_lower,
+                     n=len(cohorts), first=result.first_month, last=result.last_month,
+                     low=percent_text(min(data['value'], default=0)),
+                     high=percent_text(max(data['value'], default=0)))
+    return _with_locale(alt.layer(size_cells, cells, size_text, text).properties(
         title=title,
         width=alt.Step(36),
         height=(16 if n_cohorts > 18 else 22) * n_cohorts,
         **words_props(title.text, paragraphs, description),
-    ).resolve_scale(color="independent")
+    ).resolve_scale(color="independent"))
 
 
 #: Font size and line height of the text next to a published one-month figure.
@@ -257,7 +276,7 @@ def _point_lines(label: str, source: str) -> list[str]:
     if cut > 0 and label.endswith(")"):
         main, rest = label[:cut], label[cut + 1:]
     lines: list[str] = []
-    for part in (main, rest, f"Source: {source}" if source else ""):
+    for part in (main, rest, tr("Source: {source}", source=source) if source else ""):
         if part:
             lines += textwrap.wrap(part, _POINT_WRAP, break_on_hyphens=False) or [part]
     return lines
@@ -279,7 +298,7 @@ def _point_rows(benchmarks: Sequence[Mapping[str, Any]] | None,
             continue
         if not math.isfinite(value) or month < 0:
             continue
-        label = str(b.get("label") or "Benchmark")
+        label = str(b.get("label") or tr("Benchmark"))
         source = str(b.get("source") or "")
         lines = _point_lines(label, source)
         rows.append({"months_since_start": month, "value": value, "label": label,
@@ -329,13 +348,14 @@ def retention_curves(result: CohortResult,
                else result.overall_revenue_retention)
     avg = pd.DataFrame({"months_since_start": overall.index.astype(int),
                         "value": overall.to_numpy(dtype=float)}).dropna()
-    avg["series"] = AVERAGE_LABEL
-    y_title = "Customers still paying" if metric == "logo" else "MRR vs. month 0"
+    average_label = tr(AVERAGE_LABEL)
+    avg["series"] = average_label
+    y_title = tr("Customers still paying") if metric == "logo" else tr("MRR vs. month 0")
     data_k = int(data["months_since_start"].max()) if len(data) else 0
     points = _point_rows(benchmarks, data_k)
     max_k = max([1, data_k] + [int(p["months_since_start"]) for p in points])
     step = max(1, math.ceil(max_k / 24))
-    x = alt.X("months_since_start:Q", title=MONTHS_TITLE,
+    x = alt.X("months_since_start:Q", title=tr(MONTHS_TITLE),
               scale=alt.Scale(domain=[0, max_k], nice=False),
               axis=alt.Axis(values=list(range(0, max_k + 1, step)), format="d",
                             labelAngle=0, titleLimit=600))
@@ -343,37 +363,38 @@ def retention_curves(result: CohortResult,
     n_cohorts = data["cohort"].nunique()
     lines = alt.Chart(data).mark_line(strokeWidth=1.2, opacity=0.6).encode(
         x=x, y=y,
-        color=alt.Color("cohort:O", title="Start-month cohort",
+        color=alt.Color("cohort:O", title=tr("Start-month cohort"),
                         scale=alt.Scale(scheme=COHORT_SCHEME),
                         legend=alt.Legend(columns=_LEGEND_COLUMNS, symbolLimit=40, **below())),
         detail="cohort:N",
-        tooltip=[alt.Tooltip("cohort:O", title="Cohort"),
-                 alt.Tooltip("months_since_start:Q", title="Months since start"),
+        tooltip=[alt.Tooltip("cohort:O", title=tr("Cohort")),
+                 alt.Tooltip("months_since_start:Q", title=tr("Months since start")),
                  alt.Tooltip("value:Q", title=y_title, format=".1%"),
-                 alt.Tooltip("size:Q", title="Customers in cohort", format=",")],
+                 alt.Tooltip("size:Q", title=tr("Customers in cohort"), format=",")],
     )
     average = alt.Chart(avg).mark_line(strokeWidth=4).encode(
         x=x, y=y,
-        color=alt.Color("series:N", scale=alt.Scale(domain=[AVERAGE_LABEL],
+        color=alt.Color("series:N", scale=alt.Scale(domain=[average_label],
                                                     range=[AVERAGE_COLOUR]),
-                        legend=alt.Legend(title="Bold line", symbolType="stroke",
+                        legend=alt.Legend(title=tr("Bold line"), symbolType="stroke",
                                           symbolStrokeWidth=4, **below())),
-        tooltip=[alt.Tooltip("series:N", title="Line"),
-                 alt.Tooltip("months_since_start:Q", title="Months since start"),
+        tooltip=[alt.Tooltip("series:N", title=tr("Line")),
+                 alt.Tooltip("months_since_start:Q", title=tr("Months since start")),
                  alt.Tooltip("value:Q", title=y_title, format=".1%")],
     )
     layers: list[Any] = [lines, average]
-    weights = "customers" if metric == "logo" else "month-0 MRR"
-    extra = ["Thin lines: one per start-month cohort; bold: all cohorts, weighted by "
-             f"{weights}", rise_note(metric), MONTHS_NOTE]
+    extra = [tr("Thin lines: one per start-month cohort; bold: all cohorts, weighted by customers")
+             if metric == "logo" else
+             tr("Thin lines: one per start-month cohort; bold: all cohorts, weighted by month-0 MRR"),
+             rise_note(metric), tr(MONTHS_NOTE)]
     if points:
         bdf = pd.DataFrame(points)
-        tooltip = [alt.Tooltip("label:N", title="Published figure"),
-                   alt.Tooltip("months_since_start:Q", title="At month"),
-                   alt.Tooltip("value:Q", title="Value", format=".1%"),
-                   alt.Tooltip("source:N", title="Source")]
+        tooltip = [alt.Tooltip("label:N", title=tr("Published figure")),
+                   alt.Tooltip("months_since_start:Q", title=tr("At month")),
+                   alt.Tooltip("value:Q", title=tr("Value"), format=".1%"),
+                   alt.Tooltip("source:N", title=tr("Source"))]
         if bdf["basis"].str.len().gt(0).any():
-            tooltip.append(alt.Tooltip("basis:N", title="Measures"))
+            tooltip.append(alt.Tooltip("basis:N", title=tr("Measures")))
         layers.append(alt.Chart(bdf).mark_point(
             shape="diamond", size=120, filled=True, opacity=1, color=BENCHMARK_COLOUR,
             stroke="white", strokeWidth=1).encode(x=x, y=y, tooltip=tooltip))
@@ -387,20 +408,21 @@ def retention_curves(result: CohortResult,
                           .encode(x=x, y=y, text="text:N"))
             layers.append(sub.mark_text(color=BENCHMARK_COLOUR, **common)
                           .encode(x=x, y=y, text="text:N", tooltip=tooltip))
-        extra.append("Diamonds: published figures for one month, drawn at that month only")
-    title, paragraphs = _title(f"{'Logo' if metric == 'logo' else 'Revenue'} retention by "
-                               "cohort", result, *extra)
-    overall_text = ", ".join(f"month {int(k)} {v:.0%}" for k, v in
+        extra.append(tr("Diamonds: published figures for one month, drawn at that month only"))
+    title, paragraphs = _title(tr("Logo retention by cohort") if metric == "logo"
+                               else tr("Revenue retention by cohort"), result, *extra)
+    overall_text = ", ".join(tr("month {month} {value}", month=int(k), value=percent_text(v)) for k, v in
                              zip(avg["months_since_start"], avg["value"]))
-    description = (f"Line chart of {y_title.lower()} by months since start: one line per "
-                   f"start-month cohort ({n_cohorts}) and the weighted average of all cohorts "
-                   f"({overall_text})"
-                   + (f"; {len(points)} published figures drawn as diamonds" if points else "")
+    what = tr("customers still paying") if metric == "logo" else tr("mrr vs. month 0")
+    description = (tr("Line chart of {what} by months since start: one line per start-month cohort "
+                      "({n}) and the weighted average of all cohorts ({average})", what=what,
+                      n=n_cohorts, average=overall_text)
+                   + (tr("; {n} published figures drawn as diamonds", n=len(points)) if points else "")
                    + ".")
-    return alt.layer(*layers).properties(
+    return _with_locale(alt.layer(*layers).properties(
         title=title, width=640, height=360,
         **words_props(title.text, paragraphs, description),
-    ).resolve_scale(color="independent").configure_legend(layout=LEGEND_LAYOUT)
+    ).resolve_scale(color="independent").configure_legend(layout=LEGEND_LAYOUT))
 
 
 def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
@@ -417,15 +439,16 @@ def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
     long.columns = ["month", "cohort", "mrr"]
     months = list(data.index)
     n_months = len(months)
-    title, paragraphs = _title("MRR by start-month cohort", result,
-                               "Each band is the MRR of customers who started in that month")
+    title, paragraphs = _title(tr("MRR by start-month cohort"), result,
+                               tr("Each band is the MRR of customers who started in that month"))
     totals = data.sum(axis=1)
-    description = (f"Stacked area chart of MRR by start-month cohort over {n_months} calendar "
-                   f"months ({months[0] if months else ''} to {months[-1] if months else ''}); "
-                   f"total MRR from {totals.iloc[0] if n_months else 0:,.0f} to "
-                   f"{totals.iloc[-1] if n_months else 0:,.0f}.")
-    return alt.Chart(long).mark_area(opacity=0.9).encode(
-        x=alt.X("month:O", title="Calendar month", sort=months,
+    description = tr("Stacked area chart of MRR by start-month cohort over {n} calendar months ({first} to "
+                     "{last}); total MRR from {start} to {end}.", n=n_months,
+                     first=months[0] if months else '', last=months[-1] if months else '',
+                     start=number_text(totals.iloc[0] if n_months else 0),
+                     end=number_text(totals.iloc[-1] if n_months else 0))
+    return _with_locale(alt.Chart(long).mark_area(opacity=0.9).encode(
+        x=alt.X("month:O", title=tr("Calendar month"), sort=months,
                 scale=alt.Scale(domain=months, padding=0.1),
                 # every month labelled (the first and the last included): flat while there
                 # is room (about 64 px a month), slanted in a narrow column or for many months
@@ -434,17 +457,17 @@ def mrr_by_cohort_area(result: CohortResult) -> alt.Chart:
                               labelAlign=alt.ExprRef(f"width / {max(1, n_months)} >= 64 ? "
                                                      "'center' : 'right'"))),
         y=alt.Y("sum(mrr):Q", title="MRR", stack="zero", axis=alt.Axis(format="~s")),
-        color=alt.Color("cohort:O", title="Start-month cohort",
+        color=alt.Color("cohort:O", title=tr("Start-month cohort"),
                         scale=alt.Scale(scheme=COHORT_SCHEME),
                         legend=alt.Legend(columns=_LEGEND_COLUMNS, symbolLimit=40,
                                           **below())),
         order=alt.Order("cohort:O", sort="ascending"),
-        tooltip=[alt.Tooltip("month:O", title="Month"),
-                 alt.Tooltip("cohort:O", title="Cohort"),
+        tooltip=[alt.Tooltip("month:O", title=tr("Month")),
+                 alt.Tooltip("cohort:O", title=tr("Cohort")),
                  alt.Tooltip("mrr:Q", title="MRR", format=",.0f")],
     ).properties(
         title=title, width=640, height=360, **words_props(title.text, paragraphs, description),
-    ).configure_legend(layout=LEGEND_LAYOUT)
+    ).configure_legend(layout=LEGEND_LAYOUT))
 
 
 __all__ = ["AVERAGE_LABEL", "MONTHS_NOTE", "MONTHS_TITLE", "LEGEND_LAYOUT", "SIZE_COLUMN", "below", "cell_ink",

@@ -15,11 +15,13 @@ from typing import Iterable, Mapping, Sequence
 from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.charts.theme import Theme
-from funnel_core.domain.constants import STATUS_LABELS, VERDICT_LABELS
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.constants import Labels
+from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 
 __all__ = [
     "GLYPHS",
+    "STATUS_WORDS",
     "Numbering",
     "Sources",
     "VERDICT_ORDER",
@@ -27,16 +29,42 @@ __all__ = [
     "as_of_text",
     "benchmark_figure_text",
     "format_range",
+    "number_text",
+    "percent_text",
     "period_words",
     "short_figure",
     "source_short",
+    "statistic_word",
     "unit_words",
+    "verdict_lower",
     "wrap_lines",
 ]
 
-_PERIOD_WORDS = {"month": "per month", "quarter": "per quarter", "year": "per year"}
-#: Verdict words of the charts (``better`` -> "Better", ...; ``none`` -> "No verdict").
-VERDICT_WORDS = dict(VERDICT_LABELS, none="No verdict")
+_PERIOD_WORDS = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
+#: Verdict words of the charts (``better`` -> "Better", ...; ``none`` -> "No verdict"), read in
+#: the current language.
+VERDICT_WORDS = Labels({"better": mark("Better"), "in_line": mark("In line"), "worse": mark("Worse"),
+                        "not_comparable": mark("Not comparable"), "none": mark("No verdict")})
+#: The same words inside a sentence ("▲ better · 4.8 % median").
+_VERDICT_LOWER = Labels({"better": mark("better"), "in_line": mark("in line"), "worse": mark("worse"),
+                         "not_comparable": mark("not comparable"), "none": mark("no verdict")})
+#: Verification status of a published figure, as a tooltip says it ("V: Verified in ...").
+STATUS_WORDS = Labels({
+    "V": mark("Verified in the source's own publication"),
+    "S": mark("Seen only where a secondary page quotes the source"),
+    "U": mark("Source not verified"),
+})
+#: The same inside the footer's status key ("V = verified in ...").
+_STATUS_LOWER = Labels({
+    "V": mark("verified in the source's own publication"),
+    "S": mark("seen only where a secondary page quotes the source"),
+    "U": mark("source not verified"),
+})
+#: The statistic of a published figure as a word after it ("4.8 % median").
+_STATISTIC_WORDS = Labels({"median": mark("median"), "average": mark("average"), "target": mark("target"),
+                           "range": mark("range"), "threshold": mark("threshold"),
+                           "concern": mark("concern"), "quartiles": mark("quartiles"),
+                           "good_great": mark("good_great")})
 #: Verdicts in legend order.
 VERDICT_ORDER = ("better", "in_line", "worse", "none")
 #: Verdict glyphs for text labels, as in the app's tables (▲ better, ● in line, ▼ worse,
@@ -47,14 +75,42 @@ GLYPHS = {"better": "▲", "in_line": "●", "worse": "▼", "none": "–"}
 
 def period_words(period: str) -> str:
     """``"per month"``, ``"per quarter"``, ``"per year"``; ``""`` for no period."""
-    return _PERIOD_WORDS.get(period, "")
+    word = _PERIOD_WORDS.get(period)
+    return tr(word) if word else ""
+
+
+def verdict_lower(verdict: str) -> str:
+    """The verdict word inside a sentence: ``"better"``, ``"in line"``, ``"no verdict"``."""
+    return _VERDICT_LOWER[verdict] if verdict in _VERDICT_LOWER else verdict
+
+
+def statistic_word(statistic: str) -> str:
+    """A figure's statistic as a word after it (``"median"``, ``"target"``); an unknown one as
+    it is."""
+    return _STATISTIC_WORDS[statistic] if statistic in _STATISTIC_WORDS else statistic
+
+
+def _english() -> bool:
+    return current_language() == DEFAULT_LANGUAGE
+
+
+def number_text(value: float, digits: int = 0) -> str:
+    """A count in the current language: ``"1,234.5"`` in English, ``"1.234,5"`` in German."""
+    return f"{value:,.{digits}f}" if _english() else localised_number(value, digits)
+
+
+def percent_text(value: float, digits: int = 0) -> str:
+    """A fraction as a percentage with no space in English (``"45%"``, as Python writes it),
+    the language's own format otherwise (``"45 %"`` in German)."""
+    return f"{value:.{digits}%}" if _english() else localised_number(value, digits, "percent")
 
 
 def format_range(low: float, high: float, unit: str, currency: str) -> str:
     """``"1.0-10.0 %"``, ``"6.0-18.0 months"``, ``"$1,000-$5,000"``."""
     a, b = format_value(low, unit, currency), format_value(high, unit, currency)
-    for suffix in (" %", " months", "x", " points"):
-        if a.endswith(suffix) and b.endswith(suffix):
+    for suffix in (" %", "\u00a0%", "%", " " + tr("{value} months", value="").strip(), " months", "x",
+                   " points"):
+        if suffix.strip() and a.endswith(suffix) and b.endswith(suffix):
             return f"{a[: -len(suffix)]}–{b}"
     return f"{a}–{b}"
 
@@ -70,16 +126,18 @@ def benchmark_figure_text(benchmark: Benchmark, currency: str = "USD") -> str:
     unit = b.unit
     cur = "USD" if unit == "currency" else currency
     low, mid, high = b.low, b.median, b.high
-    word = {"median": "median", "average": "average", "target": "target",
-            "range": "range", "threshold": "threshold"}.get(b.statistic, b.statistic)
+    word = statistic_word(b.statistic)
     if b.statistic == "quartiles" and low is not None and high is not None:
-        inner = f"P25–P75 {format_range(low, high, unit, cur)}"
-        return f"median {format_value(mid, unit, cur)} ({inner})" if mid is not None else inner
+        inner = tr("P25–P75 {range}", range=format_range(low, high, unit, cur))
+        return tr("median {value} ({spread})", value=format_value(mid, unit, cur), spread=inner) \
+            if mid is not None else inner
     if b.statistic == "good_great" and low is not None and high is not None:
-        return f"good {format_value(low, unit, cur)} / great {format_value(high, unit, cur)}"
+        return tr("good {good} / great {great}", good=format_value(low, unit, cur),
+                  great=format_value(high, unit, cur))
     if low is not None and high is not None:
         text = f"{format_range(low, high, unit, cur)} {word}"
-        return f"{text} (central {format_value(mid, unit, cur)})" if mid is not None else text
+        return tr("{figure} (central {value})", figure=text, value=format_value(mid, unit, cur)) \
+            if mid is not None else text
     if mid is not None and low is None and high is None:
         return f"{format_value(mid, unit, cur)} {word}"
     strict = b.bound == "strict"
@@ -88,11 +146,13 @@ def benchmark_figure_text(benchmark: Benchmark, currency: str = "USD") -> str:
     else:
         bound_text = f"{'<' if strict else '≤'} {format_value(high, unit, cur)}"  # type: ignore[arg-type]
     if b.statistic == "concern" and mid is None:
-        return f"concern past {format_value(low if low is not None else high, unit, cur)}"
+        return tr("concern past {value}", value=format_value(low if low is not None else high, unit, cur))
     if mid is not None:
         central = f"{format_value(mid, unit, cur)} {word}"
-        return f"{central}, up to {format_value(high, unit, cur)}" if high is not None \
-            else f"{central}, from {format_value(low, unit, cur)}"  # type: ignore[arg-type]
+        return tr("{figure}, up to {value}", figure=central, value=format_value(high, unit, cur)) \
+            if high is not None \
+            else tr("{figure}, from {value}", figure=central,
+                    value=format_value(low, unit, cur))  # type: ignore[arg-type]
     return f"{bound_text} {word}"
 
 
@@ -109,7 +169,7 @@ def _footnote(number: int, b: Benchmark, currency: str) -> str:
              b.segment]
     if period:
         parts.append(period)
-    parts.append(f"status {b.status}")
+    parts.append(tr("status {status}", status=b.status))
     return " · ".join(parts)
 
 
@@ -132,12 +192,12 @@ def _status_key_line(statuses: Iterable[str]) -> str | None:
     used = [s for s in ("V", "S", "U") if s in present]
     if not used:
         return None
-    return "Status: " + " · ".join(f"{s} = {STATUS_LABELS[s].lower()}" for s in used)
+    return tr("Status: {key}", key=" · ".join(f"{s} = {_STATUS_LOWER[s]}" for s in used))
 
 
 def as_of_text(as_of: date | None) -> str:
     """``"as of 2026-11-23"`` (today when ``as_of`` is ``None``)."""
-    return f"as of {(as_of or date.today()).isoformat()}"
+    return tr("as of {date}", date=(as_of or date.today()).isoformat())
 
 
 #: A document's numbering of its sources: ``(origin, benchmark id) -> number``.
@@ -171,10 +231,10 @@ class Sources:
         return self._numbers[key]
 
     def lines(self, as_of: date | None, extra: Sequence[str] = ()) -> list[str]:
-        lines = ["Sources: " + ("" if self._rows else "your inputs")]
+        lines = [tr("Sources: your inputs")]
         if self._rows:
             used = sorted(self._rows, key=lambda b: self._numbers[(b.origin, b.id)])
-            lines = ["Sources:"] + [_footnote(self._numbers[(b.origin, b.id)], b, self.currency)
+            lines = [tr("Sources:")] + [_footnote(self._numbers[(b.origin, b.id)], b, self.currency)
                                     for b in used]
         lines.extend(extra)
         status = _status_key_line(b.status for b in self._rows)
@@ -183,23 +243,32 @@ class Sources:
         return lines
 
 
-_UNIT_WORDS = {"fraction": "%", "ratio": "multiple (x)", "months": "months",
-               "points": "points, -100 to +100"}
+_UNIT_WORDS = {"fraction": "%", "ratio": mark("multiple (x)"), "months": mark("months"),
+               "points": mark("points, -100 to +100")}
 
 
 def unit_words(unit: str, currency: str, period: str) -> str:
     """The unit of an axis in words: ``"% per month"``, ``"EUR"``, ``"months"``."""
-    word = currency if unit == "currency" else _UNIT_WORDS.get(unit, unit)
+    word = currency if unit == "currency" else tr(_UNIT_WORDS.get(unit, unit))
     per = period_words(period)
     return f"{word} {per}" if per else word
 
 
 _TRAILING_ZERO = re.compile(r"(\d)\.0(?=[^\d]|$)")
+_TRAILING_ZERO_COMMA = re.compile(r"(\d),0(?=[^\d]|$)")
 
 
 def _compact(text: str) -> str:
-    """Drop ``.0`` decimals in a short label (``"90.0–110.0 %"`` -> ``"90–110 %"``)."""
-    return _TRAILING_ZERO.sub(r"\1", text)
+    """Drop ``.0`` decimals in a short label (``"90.0–110.0 %"`` -> ``"90–110 %"``; ``,0`` in
+    the languages that write a decimal comma)."""
+    if _english():
+        return _TRAILING_ZERO.sub(r"\1", text)
+    from babel.numbers import get_decimal_symbol
+
+    from funnel_core.domain.i18n import babel_locale
+
+    pattern = _TRAILING_ZERO_COMMA if get_decimal_symbol(babel_locale()) == "," else _TRAILING_ZERO
+    return pattern.sub(r"\1", text)
 
 
 def short_figure(b: Benchmark, currency: str) -> str:
@@ -211,16 +280,17 @@ def _short_figure_full(b: Benchmark, currency: str) -> str:
     unit = b.unit
     cur = "USD" if unit == "currency" else currency
     if b.median is not None:
-        word = "median" if b.statistic in ("median", "quartiles") else b.statistic
+        word = statistic_word("median" if b.statistic in ("median", "quartiles") else b.statistic)
         return f"{format_value(b.median, unit, cur)} {word}"
     if b.low is not None and b.high is not None:
-        word = {"good_great": "good–great"}.get(b.statistic, b.statistic)
+        word = tr("good–great") if b.statistic == "good_great" else statistic_word(b.statistic)
         return f"{format_range(b.low, b.high, unit, cur)} {word}"
     strict = b.bound == "strict"
     if b.statistic == "concern":
         bound = b.low if b.low is not None else b.high
-        return f"concern past {format_value(bound, unit, cur)}"
+        return tr("concern past {value}", value=format_value(bound, unit, cur))
+    word = statistic_word(b.statistic)
     if b.low is not None:
-        return f"{'>' if strict else '≥'} {format_value(b.low, unit, cur)} {b.statistic}"
-    return f"{'<' if strict else '≤'} {format_value(b.high, unit, cur)} {b.statistic}"  # type: ignore[arg-type]
+        return f"{'>' if strict else '≥'} {format_value(b.low, unit, cur)} {word}"
+    return f"{'<' if strict else '≤'} {format_value(b.high, unit, cur)} {word}"  # type: ignore[arg-type]
 

@@ -17,6 +17,7 @@ from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import (axis_format, chart_rows, field_def, finish_chart, quant_def,
                                      tooltip_defs, unit_view)
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 
 __all__ = ["mrr_bridge_chart"]
 
@@ -36,10 +37,11 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
     theme = load_theme()
     currency = snapshot.context.currency
     start = float(snapshot.get("mrr_start") or 0.0)
-    moves = [("New", "mrr_new", 1), ("Expansion", "mrr_expansion", 1),
-             ("Contraction", "mrr_contraction", -1), ("Churned", "mrr_churned", -1)]
+    moves = [(tr(mark("New")), "mrr_new", 1), (tr(mark("Expansion")), "mrr_expansion", 1),
+             (tr(mark("Contraction")), "mrr_contraction", -1), (tr(mark("Churned")), "mrr_churned", -1)]
+    ends, increase, decrease = tr("Start / end"), tr("Increase"), tr("Decrease")
     missing = [name for name, field, _ in moves if snapshot.get(field) is None]
-    rows: list[dict[str, Any]] = [{"step": "Start", "y0": 0.0, "y1": start, "kind": "Start / end",
+    rows: list[dict[str, Any]] = [{"step": tr("Start"), "y0": 0.0, "y1": start, "kind": ends,
                                    "label": format_value(start, "currency", currency)}]
     level = start
     for name, field, sign in moves:
@@ -47,10 +49,10 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         new_level = level + sign * amount
         text = ("+" if sign > 0 else "−") + format_value(amount, "currency", currency)
         rows.append({"step": name, "y0": level, "y1": new_level,
-                     "kind": "Increase" if sign > 0 else "Decrease", "label": text})
+                     "kind": increase if sign > 0 else decrease, "label": text})
         level = new_level
     end = float(end_item.kpi.value)
-    rows.append({"step": "End", "y0": 0.0, "y1": end, "kind": "Start / end",
+    rows.append({"step": tr("End"), "y0": 0.0, "y1": end, "kind": ends,
                  "label": format_value(end, "currency", currency)})
     levels = [start, end] + [r["y1"] for r in rows]
     lo, hi = min(levels), max(levels)
@@ -58,7 +60,7 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
     if truncated:
         floor = max(0.0, lo - (hi - lo) * 1.2)
         for r in rows:
-            if r["kind"] == "Start / end":
+            if r["kind"] == ends:
                 r["y0"] = floor
         domain = [floor, hi + (hi - lo) * 0.25]
     else:
@@ -67,7 +69,7 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         r["top"] = max(r["y0"], r["y1"])
     data = chart_rows(rows, ["y0", "y1", "top"])
     order = [r["step"] for r in rows]
-    color = {"domain": ["Start / end", "Increase", "Decrease"],
+    color = {"domain": [ends, increase, decrease],
              "range": [theme.colors["total"], theme.colors["increase"], theme.colors["decrease"]]}
     y_scale = {"domain": domain, "nice": False, "zero": False}
     y_axis = {"title": f"MRR ({currency})", **axis_format("currency", currency, domain),
@@ -79,7 +81,7 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
         "labelAngle": {"expr": f"{slanted} ? -35 : 0"},
         "labelAlign": {"expr": f"{slanted} ? 'right' : 'center'"},
         "labelBaseline": {"expr": f"{slanted} ? 'middle' : 'top'"}})
-    tooltip = tooltip_defs(("step", "Step"), ("label", "Amount"))
+    tooltip = tooltip_defs(("step", tr("Step")), ("label", tr("Amount")))
     bars = unit_view("bar", {
         "x": x, "y": quant_def("y0", scale=y_scale, axis=y_axis), "y2": {"field": "y1"},
         "color": field_def("kind", scale=color, title=None), "tooltip": tooltip,
@@ -88,15 +90,18 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
                        baseline="bottom", dy=-4, fontWeight="bold")
     body = {"layer": [bars, labels], "width": theme.width - 110, "height": 300}
     change = (end - start) / start if start else None
-    over = f"over the {snapshot.context.period}" + (f" {snapshot.label}" if snapshot.label else "")
+    period = snapshot.context.period
+    over = {"month": tr("over the month"), "quarter": tr("over the quarter"),
+            "year": tr("over the year")}.get(period, f"over the {period}") \
+        + (f" {snapshot.label}" if snapshot.label else "")
     change_text = f" ({'+' if change >= 0 else '−'}{format_value(abs(change), 'fraction')})" \
         if change is not None else ""
-    subtitle = [f"{format_value(start, 'currency', currency)} at start → "
-                f"{format_value(end, 'currency', currency)} "
-                f"at end{change_text} {over}."]
+    subtitle = [tr("{start} at start → {end} at end{change} {over}.",
+                   start=format_value(start, 'currency', currency), end=format_value(end, 'currency', currency),
+                   change=change_text, over=over)]
     if truncated:
-        subtitle.append(f"The axis starts at {format_value(domain[0], 'currency', currency)}, not zero, "
-                        "so the movements are visible.")
-    extra = [f"Not given, taken as 0: {', '.join(missing)}."] if missing else []
-    return finish_chart(body, data, "MRR bridge", subtitle,
-                        ["Source: your inputs."] + extra + [as_of_text(as_of)], theme)
+        subtitle.append(tr("The axis starts at {amount}, not zero, so the movements are visible.",
+                           amount=format_value(domain[0], 'currency', currency)))
+    extra = [tr("Not given, taken as 0: {movements}.", movements=", ".join(missing))] if missing else []
+    return finish_chart(body, data, tr("MRR bridge"), subtitle,
+                        [tr("Source: your inputs.")] + extra + [as_of_text(as_of)], theme)

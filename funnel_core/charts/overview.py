@@ -20,13 +20,14 @@ from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, primary_comparison
 from funnel_core.benchmarks.percentile import short_position
 from funnel_core.benchmarks.verdict_rules import in_line_band
-from funnel_core.charts.benchmark_rows import ROW_TOOLTIP, summary_column, tooltip_values
-from funnel_core.charts.labels import GLYPHS, Numbering, Sources, short_figure
+from funnel_core.charts.benchmark_rows import row_tooltip, summary_column, tooltip_values
+from funnel_core.charts.labels import GLYPHS, Numbering, Sources, number_text, short_figure
 from funnel_core.charts.theme import load_theme
-from funnel_core.charts.vega import (chart_rows, field_def, field_is, fields_valid, finish_chart,
+from funnel_core.charts.vega import (chart_rows, field_def, field_is, fields_valid, finish_chart, js_text,
                                      label_room, quant_def, unit_view, verdict_scales)
 from funnel_core.domain.constants import NO_PERIOD, VERDICTS
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 
 __all__ = ["CLIP", "TICKS", "overview_chart", "overview_rows", "relative_position", "row_label"]
 
@@ -40,6 +41,7 @@ _PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
 _LABEL_W, _PLOT_W, _TEXT_W, _ROW_H = 190, 300, 250, 34
 _FONT = 13
 _LABEL_CHARS = 24  # a row label longer than this goes onto two lines
+_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 
 
 def row_label(label: str, kpi_period: str, benchmark_period: str, number: int) -> str:
@@ -47,7 +49,9 @@ def row_label(label: str, kpi_period: str, benchmark_period: str, number: int) -
     converted to the benchmark's (never "(monthly) /yr"), and the source's number; on two lines
     (``\\n``) when long."""
     if benchmark_period not in (NO_PERIOD, kpi_period):  # on two lines: the KPI, its period
-        return f"{_PERIOD_SUFFIX.sub('', label)},\nper {benchmark_period} [{number}]"
+        per = tr(_PER_PERIOD[benchmark_period]) if benchmark_period in _PER_PERIOD \
+            else f"per {benchmark_period}"
+        return f"{_PERIOD_SUFFIX.sub('', label)},\n{per} [{number}]"
     text = f"{label} [{number}]"
     if len(text) <= _LABEL_CHARS:
         return text
@@ -94,7 +98,7 @@ def _clip(x: float) -> float:
 
 
 def _pct(x: float) -> str:
-    return f"{'+' if x > 0 else '−' if x < 0 else ''}{abs(x) * 100:,.0f} %"
+    return f"{'+' if x > 0 else '−' if x < 0 else ''}{number_text(abs(x) * 100)} %"
 
 
 def overview_chart(report: ComparisonReport, *, as_of: date | None = None,
@@ -158,18 +162,19 @@ def overview_rows(report: ComparisonReport, sources: Sources | None = None) -> l
             "band_hi": _clip(band[1]) if band else None,
             "ref": 0.0 if centre is not None else None,
             # two lines: the verdict with both figures, then where you stand
-            "summary": f"{GLYPHS[verdict]} {format_value(primary.user_value, spec.unit, currency)} vs "
-                       f"{short_figure(b, currency)}"  # the user's value keeps its decimals
+            "summary": GLYPHS[verdict] + " "
+                       + tr("{value} vs {figure}", value=format_value(primary.user_value, spec.unit, currency),
+                            figure=short_figure(b, currency))  # the user's value keeps its decimals
                        + (f"\n{where}" if where else ""),
         })
         if x_raw is None:
             row["note"] = (row["note"] + "; " if row["note"] else "") + \
-                "drawn at the benchmark: a share of a zero figure cannot be taken"
+                tr("drawn at the benchmark: a share of a zero figure cannot be taken")
         elif abs(x_raw) > CLIP:
             row["edge"] = f"{_pct(x_raw)} ►" if x_raw > 0 else f"◄ {_pct(x_raw)}"
             row["edge_side"] = "right" if x_raw > 0 else "left"
             row["note"] = (row["note"] + "; " if row["note"] else "") + \
-                f"off the scale ({_pct(x_raw)} of the benchmark), drawn at the edge"
+                tr("off the scale ({gap} of the benchmark), drawn at the edge", gap=_pct(x_raw))
         rows.append(row)
     return rows
 
@@ -187,10 +192,10 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
         "ticks": False, "domain": False, "labelLimit": label_room(_LABEL_W - 10),
         "minExtent": label_room(_LABEL_W), "maxExtent": label_room(_LABEL_W)})
     x_scale = {"domain": [-CLIP - 0.12, CLIP + 0.12], "nice": False}
-    x_axis = {"title": ["Gap to the main benchmark, as a share of its figure",
-                        "← worse · better than the benchmark →"],
+    x_axis = {"title": [tr("Gap to the main benchmark, as a share of its figure"),
+                        tr("← worse · better than the benchmark →")],
               "values": list(TICKS), "grid": True, "gridDash": [2, 3], "labelFlush": False,
-              "labelExpr": ("datum.value === 0 ? 'benchmark' : (datum.value > 0 ? '+' : '−') "
+              "labelExpr": (f"datum.value === 0 ? {js_text(tr('benchmark'))} : (datum.value > 0 ? '+' : '−') "
                             "+ format(abs(datum.value), '.0%')"),
               "orient": "top", "titlePadding": 8, "labelFontSize": _FONT, "titleFontSize": _FONT}
     color, shape = verdict_scales(theme)
@@ -200,25 +205,25 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
     layers: list[dict[str, Any]] = [zero]
     if any("band_lo" in r and "band_hi" in r for r in data):
         layers.append(unit_view("bar", {"x": quant_def("band_lo", scale=x_scale),
-                                        "x2": {"field": "band_hi"}, "y": y, "tooltip": ROW_TOOLTIP},
+                                        "x2": {"field": "band_hi"}, "y": y, "tooltip": row_tooltip()},
                                 [fields_valid("band_lo", "band_hi")],
                                 color=theme.colors["band"], height=14, cornerRadius=2))
     if any("ref" in r for r in data):
         layers.append(unit_view("tick", {"x": quant_def("ref", scale=x_scale), "y": y,
-                                         "tooltip": ROW_TOOLTIP},
+                                         "tooltip": row_tooltip()},
                                 [fields_valid("ref")], color=theme.colors["reference"],
                                 thickness=2, size=20))
     layers.append(unit_view("point", {
         "x": quant_def("x", scale=x_scale), "y": y,
         "color": field_def("verdict", scale=color, title=None,
                            legend={"labelFontSize": _FONT, "symbolSize": 110}),
-        "shape": field_def("verdict", scale=shape, title=None), "tooltip": ROW_TOOLTIP,
+        "shape": field_def("verdict", scale=shape, title=None), "tooltip": row_tooltip(),
     }, filled=True, size=170, opacity=1, stroke="white", strokeWidth=1))
     for side, align, dx in (("right", "right", -12), ("left", "left", 12)):
         if any(r.get("edge_side") == side for r in data):
             layers.append(unit_view("text", {
                 "x": quant_def("x", scale=x_scale), "y": y, "text": field_def("edge"),
-                "tooltip": ROW_TOOLTIP,
+                "tooltip": row_tooltip(),
             }, [fields_valid("edge"), field_is("edge_side", side)], align=align,
                 baseline="middle", dx=dx, fontSize=_FONT,
                 fontWeight="bold", color=theme.colors["text"]))
@@ -236,10 +241,10 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
             "height": _ROW_H * n,
             "resolve": {"scale": {"color": "independent", "shape": "independent"}}}
     subtitle = [
-        "One row per KPI, at its main benchmark (0). The scale is the gap as a share of the "
-        "benchmark's figure, better to the right (for churn, CAC and payback lower is better). "
-        "Grey bar: the benchmark's range, or its in-line band around a single figure. Gaps "
-        "beyond 100 % sit at the edge with their value.",
+        tr("One row per KPI, at its main benchmark (0). The scale is the gap as a share of the "
+           "benchmark's figure, better to the right (for churn, CAC and payback lower is better). "
+           "Grey bar: the benchmark's range, or its in-line band around a single figure. Gaps "
+           "beyond 100 % sit at the edge with their value."),
     ]
-    return finish_chart(body, data, "Your KPIs against published benchmarks", subtitle,
+    return finish_chart(body, data, tr("Your KPIs against published benchmarks"), subtitle,
                         sources.lines(as_of), theme)

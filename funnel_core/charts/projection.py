@@ -22,14 +22,16 @@ import altair as alt
 
 from funnel_core.charts.labels import as_of_text
 from funnel_core.charts.theme import load_theme
-from funnel_core.charts.vega import chart_rows, field_def, quant_def, tooltip_defs, unit_view
-from funnel_core.domain.formatting import currency_symbol, format_value
+from funnel_core.charts.vega import (chart_rows, currency_affixes, field_def, js_text, quant_def, tooltip_defs,
+                                     unit_view, with_locale)
+from funnel_core.domain.formatting import currency_symbol, format_value, localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.metrics.projection import ASSUMPTION, Projection, default_milestones
 
 __all__ = ["BASELINE_NAME", "EXPORT_WIDTH", "projection_chart"]
 
 #: The baseline's name in the legend and the words.
-BASELINE_NAME = "Current rates"
+BASELINE_NAME = mark("Current rates")
 #: Plot width of the exported chart in pixels (the image is this plus axis and padding).
 EXPORT_WIDTH = 560
 #: Characters per subtitle line: fits 360 px at the subtitle's font size.
@@ -49,19 +51,28 @@ def _wrap(lines: Sequence[str]) -> list[str]:
 def _short_money(value: float, currency: str) -> str:
     """``$2M``, ``$1.5M``, ``$250K``: a round level in few characters."""
     symbol = currency_symbol(currency)
+    english = current_language() == DEFAULT_LANGUAGE
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= size:
             number = f"{value / size:.1f}".rstrip("0").rstrip(".")
+            if not english:
+                number = localised_number(float(number), 1 if "." in number else 0)
             text = f"{number}{suffix}"
             break
     else:
-        text = f"{value:,.0f}"
+        text = f"{value:,.0f}" if english else localised_number(value, 0)
+    if not english:
+        prefix, tail = currency_affixes(currency)
+        return f"{prefix}{text}{tail}"
     return f"{symbol}{text}" if symbol in ("$", "£", "€") else f"{text} {symbol}"
 
 
 def _axis_labels(currency: str) -> str:
     symbol = currency_symbol(currency)
     number = "replace(replace(format(datum.value, '.3~s'), 'G', 'B'), 'k', 'K')"
+    if current_language() != DEFAULT_LANGUAGE:
+        prefix, tail = currency_affixes(currency)
+        return " + ".join([*([js_text(prefix)] if prefix else []), number, *([js_text(tail)] if tail else [])])
     if symbol in ("$", "£", "€"):
         return f"'{symbol}' + {number}"
     return f"{number} + ' {symbol}'"
@@ -69,15 +80,20 @@ def _axis_labels(currency: str) -> str:
 
 def _crossing_words(level: float, series: Sequence[tuple[str, Projection]], currency: str) -> str:
     parts = []
-    for name, projection in series:
+    for index, (name, projection) in enumerate(series):
         crossing = projection.crossing(level, "arr")
-        where = f"month {crossing.month}" if crossing.month is not None else "not within the horizon"
-        parts.append(f"{where} {'at current rates' if name == BASELINE_NAME else 'in ' + name}")
-    return f"{_short_money(level, currency)} ARR: " + ", ".join(parts) + "."
+        if index == 0:  # the baseline
+            parts.append(tr("month {month} at current rates", month=crossing.month) if crossing.month is not None
+                         else tr("not within the horizon at current rates"))
+        else:
+            parts.append(tr("month {month} in {scenario}", month=crossing.month, scenario=name)
+                         if crossing.month is not None
+                         else tr("not within the horizon in {scenario}", scenario=name))
+    return tr("{amount} ARR: {crossings}.", amount=_short_money(level, currency), crossings=", ".join(parts))
 
 
 def projection_chart(baseline: Projection, scenario: Projection | None = None, *,
-                     scenario_name: str = "Scenario", measure: str = "mrr", currency: str = "USD",
+                     scenario_name: str | None = None, measure: str = "mrr", currency: str = "USD",
                      width: int | str = EXPORT_WIDTH, milestones: Sequence[float] | None = None,
                      as_of: date | None = None) -> alt.LayerChart:
     """Baseline and scenario lines of ``measure`` month by month, milestone crossings marked.
@@ -105,9 +121,11 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
         raise ValueError(f"measure must be 'mrr' or 'arr', not {measure!r}")
     theme = load_theme()
     name = _MEASURES[measure]
-    if scenario is not None and scenario_name == BASELINE_NAME:
-        scenario_name = f"{scenario_name} (scenario)"
-    series: list[tuple[str, Projection]] = [(BASELINE_NAME, baseline)]
+    baseline_name = tr(BASELINE_NAME)
+    scenario_name = tr("Scenario") if scenario_name is None else scenario_name
+    if scenario is not None and scenario_name == baseline_name:
+        scenario_name = tr("{name} (scenario)", name=scenario_name)
+    series: list[tuple[str, Projection]] = [(baseline_name, baseline)]
     if scenario is not None:
         series.append((scenario_name, scenario))
     levels = list(milestones) if milestones is not None else default_milestones(
@@ -120,7 +138,7 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
             value = month.arr if measure == "arr" else month.mrr
             rows.append({"part": "line", "series": series_name, "month": month.month, "value": value,
                          "amount": format_value(value, "currency", currency),
-                         "when": "now" if month.month == 0 else f"month {month.month}"})
+                         "when": tr("now") if month.month == 0 else tr("month {month}", month=month.month)})
         for level in crossed:
             crossing = projection.crossing(level, "arr")
             if crossing.month is None:
@@ -129,19 +147,19 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
             value = point.arr if measure == "arr" else point.mrr
             rows.append({"part": "crossing", "series": series_name, "month": crossing.month,
                          "value": value, "amount": format_value(value, "currency", currency),
-                         "when": f"month {crossing.month}",
-                         "milestone": f"{_short_money(level, currency)} ARR reached"})
+                         "when": tr("month {month}", month=crossing.month),
+                         "milestone": tr("{amount} ARR reached", amount=_short_money(level, currency))})
     for level in crossed:
         label = f"{_short_money(level, currency)} ARR"
         if measure == "mrr":
-            label += f" ({_short_money(level / 12, currency)} MRR)"
+            label += f" ({_short_money(level / 12, currency)} MRR)"  # amounts and acronyms only
         rows.append({"part": "level", "value": level * scale, "milestone": label})
     data = chart_rows(rows, ["value"])
     names = [n for n, _ in series]
     colors = {"domain": names, "range": [theme.colors["muted"], theme.colors["better"]][:len(names)]}
     dashes = {"domain": names, "range": [[6, 4], [1, 0]][:len(names)]}
     months = max(len(p.months) for _, p in series)
-    x = quant_def("month", title="Months from now", scale={"domain": [0, months], "nice": False},
+    x = quant_def("month", title=tr("Months from now"), scale={"domain": [0, months], "nice": False},
                   axis={"tickMinStep": 1, "format": "d", "labelFlush": True, "grid": False})
     values = [r["value"] for r in data]
     top, bottom = max(values), min(values)
@@ -151,7 +169,7 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
                   axis={"labelExpr": _axis_labels(currency), "tickCount": 5})
     color = field_def("series", scale=colors, title=None, sort=names,
                       legend={"orient": "top", "direction": "horizontal", "labelLimit": 160})
-    tooltip = tooltip_defs(("series", "Line"), ("when", "Month"), ("amount", name))
+    tooltip = tooltip_defs(("series", tr("Line")), ("when", tr("Month")), ("amount", name))
     layers = [
         unit_view("rule", {"y": quant_def("value")}, [f"datum.part === 'level'"],
                   color=theme.colors["muted"], strokeDash=[2, 3], strokeWidth=1),
@@ -164,28 +182,35 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
                   point={"size": 18, "filled": True}),
         unit_view("point", {"x": quant_def("month"), "y": quant_def("value"),
                             "color": field_def("series", scale=colors, legend=None),
-                            "tooltip": tooltip_defs(("series", "Line"), ("milestone", "Milestone"),
-                                                    ("when", "Month"), ("amount", name))},
+                            "tooltip": tooltip_defs(("series", tr("Line")), ("milestone", tr("Milestone")),
+                                                    ("when", tr("Month")), ("amount", name))},
                   ["datum.part === 'crossing'"], size=140, filled=True, stroke="#FFFFFF",
                   strokeWidth=1.5, shape="diamond"),
     ]
     horizon = len(baseline.months)
     now, end = baseline.start, baseline.last()
     read = (lambda m: m.arr) if measure == "arr" else (lambda m: m.mrr)
-    subtitle = [f"{BASELINE_NAME}: {format_value(read(now), 'currency', currency)} now → "
-                f"{format_value(read(end), 'currency', currency)} in month {horizon}."]
+    subtitle = [tr("{name}: {now} now → {end} in month {month}.", name=baseline_name,
+                   now=format_value(read(now), 'currency', currency),
+                   end=format_value(read(end), 'currency', currency), month=horizon)]
     if scenario is not None:
         diff = read(scenario.last()) - read(end)
-        subtitle.append(f"{scenario_name}: {format_value(read(scenario.last()), 'currency', currency)}"
-                        f" in month {horizon} ({'+' if diff >= 0 else '−'}"
-                        f"{format_value(abs(diff), 'currency', currency)}).")
+        change = ('+' if diff >= 0 else '−') + format_value(abs(diff), 'currency', currency)
+        subtitle.append(tr("{name}: {end} in month {month} ({change}).", name=scenario_name,
+                           end=format_value(read(scenario.last()), 'currency', currency), month=horizon,
+                           change=change))
     subtitle += [_crossing_words(lv, series, currency) for lv in crossed]
-    subtitle.append(f"Assumption: {ASSUMPTION[0].lower()}{ASSUMPTION[1:]}")
+    assumption = tr(ASSUMPTION)
+    if current_language() != "de":  # German nouns keep their capital
+        assumption = assumption[0].lower() + assumption[1:]
+    subtitle.append(tr("Assumption: {assumption}", assumption=assumption))
     subtitle += list(baseline.notes)
-    subtitle.append(f"Source: your inputs · {as_of_text(as_of)}")
-    description = (f"Line chart of projected {name} for {horizon} months. " + " ".join(subtitle))
+    subtitle.append(tr("Source: your inputs · {as_of}", as_of=as_of_text(as_of)))
+    description = (tr("Line chart of projected {measure} for {months} months.", measure=name, months=horizon)
+                   + " " + " ".join(subtitle))
     title = {
-        "text": f"{name} projection, next {horizon} months", "subtitle": _wrap(subtitle),
+        "text": tr("{measure} projection, next {months} months", measure=name, months=horizon),
+        "subtitle": _wrap(subtitle),
         "anchor": "start", "frame": "bounds", "fontSize": theme.font_sizes["title"],
         "fontWeight": "bold", "color": theme.colors["text"],
         "subtitleFontSize": theme.font_sizes["subtitle"], "subtitleColor": theme.colors["muted"],
@@ -198,7 +223,7 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
         "width": width, "height": 260,
         "padding": {"left": 8, "right": 12, "top": 12, "bottom": 8},
         "autosize": {"type": "fit-x", "contains": "padding"} if width == "container" else {"type": "pad"},
-        "config": {
+        "config": with_locale({
             "font": theme.font, "background": colors_["background"], "view": {"stroke": None},
             "axis": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
                      "labelColor": colors_["text"], "titleColor": colors_["text"],
@@ -206,6 +231,6 @@ def projection_chart(baseline: Projection, scenario: Projection | None = None, *
                      "domainColor": "#9A9A9A", "tickColor": "#9A9A9A"},
             "legend": {"labelFontSize": sizes["axis_label"], "labelColor": colors_["text"],
                        "symbolType": "stroke", "symbolSize": 500, "symbolStrokeWidth": 2.5},
-        },
+        }, currency),
     }
     return alt.LayerChart.from_dict(spec, validate=False)

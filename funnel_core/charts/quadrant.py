@@ -24,6 +24,7 @@ from funnel_core.charts.labels import as_of_text
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import chart_rows, field_def, finish_chart, quant_def, tooltip_defs, unit_view
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.domain.periods import ConversionError, convert
 
 __all__ = ["NRR_LINE", "PAYBACK_LINE", "QUADRANTS", "QUADRANT_SOURCE", "Quadrant", "quadrant_chart",
@@ -33,8 +34,8 @@ __all__ = ["NRR_LINE", "PAYBACK_LINE", "QUADRANTS", "QUADRANT_SOURCE", "Quadrant
 NRR_LINE, PAYBACK_LINE = 1.0, 18.0
 
 #: Where the quadrant figures come from (named on the chart).
-QUADRANT_SOURCE = ("High Alpha, SaaS benchmarks survey (2024 data, published 2025), medians per "
-                   "quadrant; status S: seen where a page quotes it, the survey itself was not seen")
+QUADRANT_SOURCE = mark("High Alpha, SaaS benchmarks survey (2024 data, published 2025), medians per "
+                        "quadrant; status S: seen where a page quotes it, the survey itself was not seen")
 
 
 @dataclass(frozen=True)
@@ -58,23 +59,26 @@ class Quadrant:
 
     @property
     def name(self) -> str:
-        nrr = "NRR ≥ 100 %" if self.high_nrr else "NRR < 100 %"
-        payback = "payback < 18 months" if self.fast_payback else "payback ≥ 18 months"
+        nrr = tr("NRR ≥ 100 %") if self.high_nrr else tr("NRR < 100 %")
+        payback = tr("payback < 18 months") if self.fast_payback else tr("payback ≥ 18 months")
         return f"{nrr}, {payback}"
 
     @property
     def figures(self) -> str:
         """``"median growth 65 %, Rule of 40 score 45"``."""
-        return f"median growth {self._growth}, Rule of 40 score {self.rule_of_40}"
+        return tr("median growth {growth}, Rule of 40 score {score}", growth=self._growth,
+                  score=self.rule_of_40)
 
     @property
     def sentence(self) -> str:
         """``"median growth of 65 % and a median Rule of 40 score of 45"``."""
-        return f"median growth of {self._growth} and a median Rule of 40 score of {self.rule_of_40}"
+        return tr("median growth of {growth} and a median Rule of 40 score of {score}",
+                  growth=self._growth, score=self.rule_of_40)
 
     @property
     def _growth(self) -> str:
-        return format_value(self.growth, "fraction").replace(".0 %", " %")
+        return format_value(self.growth, "fraction").replace(".0 %", " %").replace(",0\u00a0%", "\u00a0%") \
+            .replace(",0%", "%")
 
 
 #: High Alpha's medians per quadrant (BENCHMARKS.md section D).
@@ -108,11 +112,13 @@ def _user_point(report: ComparisonReport) -> tuple[float, float, list[str]] | No
             nrr, _ = convert(nrr, "retention", period, "year")
         except ConversionError:
             return None
-        notes.append(f"Your NRR per {period} is compounded to a year"
-                     + (" (one month compounded: noisy)." if period == "month" else "."))
+        notes.append(tr("Your NRR per month is compounded to a year (one month compounded: noisy).")
+                     if period == "month" else
+                     tr("Your NRR per quarter is compounded to a year.") if period == "quarter" else
+                     f"Your NRR per {period} is compounded to a year.")
     if report.snapshot.get("gross_margin") is None:
-        notes.append("Your payback is the revenue payback (CAC / ARPA): add gross margin for the "
-                     "margin-adjusted one.")
+        notes.append(tr("Your payback is the revenue payback (CAC / ARPA): add gross margin for the "
+                        "margin-adjusted one."))
     return nrr, payback, notes
 
 
@@ -142,17 +148,17 @@ def quadrant_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
             "y0": NRR_LINE if q.high_nrr else y_lo, "y1": y_hi if q.high_nrr else NRR_LINE,
             "mine": "yes" if q is mine else "no",
         })
-    you = (f"You: NRR {format_value(nrr, 'fraction')} a year, payback "
-           f"{format_value(payback, 'months')}")
+    you = tr("You: NRR {nrr} a year, payback {payback}", nrr=format_value(nrr, 'fraction'),
+             payback=format_value(payback, 'months'))
     rows.append({"part": "you", "quadrant": mine.name, "figures": mine.figures, "x": payback,
                  "y": nrr, "label": you})
     data = chart_rows(rows, ["x", "y"])
     x_scale = {"domain": [x_max, 0], "nice": False, "zero": False}  # short payback on the right
     y_scale = {"domain": [y_lo, y_hi], "nice": False, "zero": False}
-    x_axis = {"title": "CAC payback (months; shorter to the right)", "tickCount": 6,
+    x_axis = {"title": tr("CAC payback (months; shorter to the right)"), "tickCount": 6,
               "format": ",.0f"}
-    y_axis = {"title": "Net revenue retention (a year)", "format": ".0%", "tickCount": 6}
-    tooltip = tooltip_defs(("quadrant", "Quadrant"), ("figures", "High Alpha's medians"))
+    y_axis = {"title": tr("Net revenue retention (a year)"), "format": ".0%", "tickCount": 6}
+    tooltip = tooltip_defs(("quadrant", tr("Quadrant")), ("figures", tr("High Alpha's medians")))
     shade = unit_view("rect", {
         "x": quant_def("x0", scale=x_scale, axis=x_axis), "x2": {"field": "x1"},
         "y": quant_def("y0", scale=y_scale, axis=y_axis), "y2": {"field": "y1"},
@@ -167,8 +173,8 @@ def quadrant_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
         fontSize=theme.font_sizes["mark_label"], color=theme.colors["muted"])
     dot = unit_view("point", {
         "x": quant_def("x", scale=x_scale), "y": quant_def("y", scale=y_scale),
-        "tooltip": tooltip_defs(("label", "Your company"), ("quadrant", "Quadrant"),
-                                ("figures", "Its peers' medians")),
+        "tooltip": tooltip_defs(("label", tr("Your company")), ("quadrant", tr("Quadrant")),
+                                ("figures", tr("Its peers' medians"))),
     }, where=["datum.part === 'you'"], filled=True, size=160, shape="circle",
         color=theme.colors["user_bar"], stroke="#FFFFFF", strokeWidth=1.5)
     label = unit_view("text", {
@@ -179,15 +185,15 @@ def quadrant_chart(report: ComparisonReport, *, as_of: date | None = None) -> al
         if r["part"] == "quadrant":
             r["lines"] = f"{r['quadrant']}\n{r['figures']}"
     body = {"layer": [shade, words, dot, label], "width": theme.width - 110, "height": 340}
-    subtitle = [f"You are in the quadrant {mine.name}, where the companies in High Alpha's "
-                f"survey had {mine.sentence}. NRR of 100 % or more with a payback under 18 "
-                "months is where the fastest growers sit."]
-    footer = [f"Source: {QUADRANT_SOURCE}.", "Your point: your inputs. " + " ".join(notes),
-              as_of_text(as_of)]
-    title = "Growth and efficiency: NRR against CAC payback"
-    description = (f"{title}. A quadrant chart of net revenue retention (up) against CAC payback "
-                   f"(shorter to the right). {you}, in the "
-                   f"quadrant {mine.name}: there High Alpha's companies had {mine.sentence}. "
-                   "The other quadrants: " + "; ".join(f"{q.name}: {q.figures}" for q in QUADRANTS
-                                                      if q is not mine) + ".")
+    subtitle = [tr("You are in the quadrant {quadrant}, where the companies in High Alpha's survey had "
+                   "{figures}. NRR of 100 % or more with a payback under 18 months is where the fastest "
+                   "growers sit.", quadrant=mine.name, figures=mine.sentence)]
+    footer = [tr("Source: {source}.", source=tr(QUADRANT_SOURCE)),
+              tr("Your point: your inputs.") + " " + " ".join(notes), as_of_text(as_of)]
+    title = tr("Growth and efficiency: NRR against CAC payback")
+    description = tr("{title}. A quadrant chart of net revenue retention (up) against CAC payback "
+                     "(shorter to the right). {you}, in the quadrant {quadrant}: there High Alpha's "
+                     "companies had {figures}. The other quadrants: {others}.", title=title, you=you,
+                     quadrant=mine.name, figures=mine.sentence,
+                     others="; ".join(f"{q.name}: {q.figures}" for q in QUADRANTS if q is not mine))
     return finish_chart(body, data, title, subtitle, footer, theme, description=description)

@@ -22,6 +22,8 @@ from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import compare, primary_comparison
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.trends import COLORS, per_period, value_axis_format, value_domain
+from funnel_core.charts.vega import with_locale
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.constants import DEFAULT_CURRENCY
 from funnel_core.domain.formatting import format_value
 from funnel_core.metrics.kpi_trends import KpiTrend
@@ -47,13 +49,13 @@ def _band_words(band: BenchmarkBand, currency: str) -> str:
         return format_value(v, unit, currency)
 
     if band.low is not None and band.high is not None:
-        text = f"band {f(band.low)}–{f(band.high)}"
-        return text + (f", median {f(band.median)}" if band.median is not None else "")
+        text = tr("band {low}–{high}", low=f(band.low), high=f(band.high))
+        return text + (tr(", median {value}", value=f(band.median)) if band.median is not None else "")
     if band.median is not None:
-        return f"benchmark {f(band.median)}"
+        return tr("benchmark {value}", value=f(band.median))
     if band.low is not None:
-        return f"benchmark ≥ {f(band.low)}"
-    return f"benchmark ≤ {f(band.high)}"  # type: ignore[arg-type]
+        return tr("benchmark ≥ {value}", value=f(band.low))
+    return tr("benchmark ≤ {value}", value=f(band.high))  # type: ignore[arg-type]
 
 
 def small_trend(trend: KpiTrend, band: BenchmarkBand | None = None, *,
@@ -92,7 +94,7 @@ def small_trend(trend: KpiTrend, band: BenchmarkBand | None = None, *,
          "axis": {"title": None, "values": [periods[0], periods[-1]], "labelAngle": 0,
                   "labelOverlap": False, "ticks": True}}
     layers: list[dict[str, Any]] = []
-    band_tooltip = [{"field": "caption", "type": "nominal", "title": "Benchmark"}]
+    band_tooltip = [{"field": "caption", "type": "nominal", "title": tr("Benchmark")}]
     if "low" in band_row and "high" in band_row:
         layers.append({"data": {"values": [band_row]},
                        "mark": {"type": "rect", "color": COLORS["band"], "opacity": 0.3},
@@ -110,7 +112,7 @@ def small_trend(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                        "encoding": {"y": {"field": rule_field, "type": "quantitative",
                                           "scale": y_scale, "axis": y_axis},
                                     "tooltip": band_tooltip}})
-    tooltip = [{"field": "period", "type": "nominal", "title": "Period"},
+    tooltip = [{"field": "period", "type": "nominal", "title": tr("Period")},
                {"field": "value_text", "type": "nominal", "title": trend.label}]
     layers.append({"mark": {"type": "line", "color": COLORS["line"], "strokeWidth": 2,
                             "point": {"color": COLORS["line"], "size": 28, "filled": True}},
@@ -123,9 +125,10 @@ def small_trend(trend: KpiTrend, band: BenchmarkBand | None = None, *,
     if band is not None:
         subtitle += f" · {_band_words(band, currency)}"
     values_text = ", ".join(f"{p['period']} {p['value_text']}" for p in points)
-    description = (f"Small line chart of {trend.label}{per}: {values_text}"
-                   + (f"; benchmark {band_row['caption']}: {_band_words(band, currency)}"
-                      if band is not None else "; no benchmark") + ".")
+    description = (tr("Small line chart of {kpi}: {values}", kpi=trend.label + per, values=values_text)
+                   + (tr("; benchmark {caption}: {figure}", caption=band_row['caption'],
+                         figure=_band_words(band, currency))
+                      if band is not None else tr("; no benchmark")) + ".")
     sizes = theme.font_sizes
     return {
         "$schema": _SCHEMA,
@@ -138,10 +141,10 @@ def small_trend(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         "padding": {"left": 4, "right": 8, "top": 4, "bottom": 4},
         "data": {"values": points},
         "layer": layers,
-        "config": {"font": theme.font, "view": {"stroke": None},
-                   "axis": {"labelFontSize": sizes["axis_label"], "labelColor": COLORS["text"],
-                            "gridColor": "#EBEBEB", "domainColor": "#9A9A9A",
-                            "tickColor": "#9A9A9A"}},
+        "config": with_locale({"font": theme.font, "view": {"stroke": None},
+                               "axis": {"labelFontSize": sizes["axis_label"], "labelColor": COLORS["text"],
+                                        "gridColor": "#EBEBEB", "domainColor": "#9A9A9A",
+                                        "tickColor": "#9A9A9A"}}, currency),
     }
 
 

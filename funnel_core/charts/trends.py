@@ -34,7 +34,8 @@ from funnel_core.domain.formatting import currency_symbol, format_value
 from funnel_core.metrics.kpis import KPIS_BY_ID
 from funnel_core.benchmarks.bands import BenchmarkBand, RetentionBenchmark
 from funnel_core.charts.theme import load_theme
-from funnel_core.charts.vega import chart_words
+from funnel_core.charts.vega import chart_words, vega_locale
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.metrics.kpi_trends import KpiTrend, change_text
 
 __all__ = ["COLORS", "CURVE_COLORS", "MIN_SPAN", "per_period", "retention_with_benchmarks", "trend_chart",
@@ -122,7 +123,11 @@ def per_period(label: str, period: str) -> str:
     said = {"year": ("year", "annual")}.get(period, (period,))
     if period in ("none", "") or any(word in label.lower() for word in said):
         return ""
-    return f" per {period}"
+    word = _PER_PERIOD.get(period)
+    return " " + tr(word) if word else f" per {period}"
+
+
+_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 
 
 def _axis_title(trend: KpiTrend, currency: str) -> str:
@@ -139,14 +144,15 @@ def _band_caption(band: BenchmarkBand, currency: str) -> str:
     if band.low is not None and band.high is not None:
         figure = f"{format_value(band.low, unit, currency)}-{format_value(band.high, unit, currency)}"
         if band.median is not None:
-            figure += f", median {format_value(band.median, unit, currency)}"
+            figure += tr(", median {value}", value=format_value(band.median, unit, currency))
     elif band.median is not None:
         figure = format_value(band.median, unit, currency)
     elif band.low is not None:
-        figure = f"at least {format_value(band.low, unit, currency)}"
+        figure = tr("at least {value}", value=format_value(band.low, unit, currency))
     else:
-        figure = f"at most {format_value(band.high, unit, currency)}"
-    per = "" if band.period in ("none", "") else f" per {band.period}"
+        figure = tr("at most {value}", value=format_value(band.high, unit, currency))
+    per = "" if band.period in ("none", "") else (
+        " " + tr(_PER_PERIOD[band.period]) if band.period in _PER_PERIOD else f" per {band.period}")
     return f"{b.label}: {figure}{per} ({statistic})"
 
 
@@ -215,7 +221,7 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                 alt.Chart(alt.Data(values=[band_row])).mark_rect(
                     color=COLORS["band"], opacity=0.25)
                 .encode(y=alt.Y("low:Q", axis=y_axis, scale=y_scale), y2="high:Q",
-                        tooltip=[alt.Tooltip("caption:N", title="Benchmark")])
+                        tooltip=[alt.Tooltip("caption:N", title=tr("Benchmark"))])
             )
             rule_field = "median" if median is not None else None
         else:
@@ -225,23 +231,23 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
                 alt.Chart(alt.Data(values=[band_row])).mark_rule(
                     color=COLORS["reference"], strokeDash=[6, 4], strokeWidth=1.5)
                 .encode(y=alt.Y(f"{rule_field}:Q", axis=y_axis, scale=y_scale),
-                        tooltip=[alt.Tooltip("caption:N", title="Benchmark")])
+                        tooltip=[alt.Tooltip("caption:N", title=tr("Benchmark"))])
             )
         b = band.benchmark
-        drawn = ("Shaded band" + (" and dashed line" if rule_field is not None else "")
-                 if low is not None and high is not None else "Dashed line")
-        subtitle.append(f"{drawn}: {band_row['caption']}. Source: {band.source_text} "
-                        f"(status {b.status}).")
+        drawn = ((tr("Shaded band and dashed line") if rule_field is not None else tr("Shaded band"))
+                 if low is not None and high is not None else tr("Dashed line"))
+        subtitle.append(tr("{drawn}: {caption}. Source: {source} (status {status}).", drawn=drawn,
+                           caption=band_row['caption'], source=band.source_text, status=b.status))
         if band.conversion_note:
             subtitle.append(band.conversion_note[0].upper() + band.conversion_note[1:] + ".")
     else:
-        subtitle.append("No comparable published benchmark for this KPI and context.")
+        subtitle.append(tr("No comparable published benchmark for this KPI and context."))
 
     tooltip = [
-        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("period:N", title=tr("Period")),
         alt.Tooltip("value_text:N", title=trend.label),
-        alt.Tooltip("vs_previous:N", title="vs previous period"),
-        alt.Tooltip("vs_year_ago:N", title="vs a year before"),
+        alt.Tooltip("vs_previous:N", title=tr("vs previous period")),
+        alt.Tooltip("vs_year_ago:N", title=tr("vs a year before")),
     ]
     if selected_period is not None and selected_period in periods:
         layers.append(
@@ -259,8 +265,9 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
     best = [p for p in points if p["is_best"]]
     if best:
         best_row = dict(best[0])
-        prefix = "Best" if spec.higher_is_better is not None else "Highest"
-        best_row["best_label"] = f"{prefix}: {best_row['value_text']}"
+        best_row["best_label"] = (tr("Best: {value}", value=best_row['value_text'])
+                                  if spec.higher_is_better is not None
+                                  else tr("Highest: {value}", value=best_row['value_text']))
         best_data = alt.Data(values=[best_row])
         layers.append(
             alt.Chart(best_data).mark_point(
@@ -270,22 +277,22 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
             .encode(x=x, y=alt.Y("value:Q", axis=y_axis, scale=y_scale), tooltip=tooltip)
         )
         if spec.higher_is_better is None:
-            subtitle.insert(0, f"Star = highest value: {trend.best_period} "
-                               f"({best_row['best_label']}; a size figure has no better or "
-                               "worse side).")
+            subtitle.insert(0, tr("Star = highest value: {period} ({label}; a size figure has no "
+                                  "better or worse side).", period=trend.best_period,
+                                  label=best_row['best_label']))
         else:
-            direction = "higher is better" if spec.higher_is_better else "lower is better"
-            subtitle.insert(0, f"Star = best period: {trend.best_period} "
-                               f"({best_row['best_label']}; {direction}; a tie goes to the "
-                               "latest period).")
+            direction = tr("higher is better") if spec.higher_is_better else tr("lower is better")
+            subtitle.insert(0, tr("Star = best period: {period} ({label}; {direction}; a tie goes to "
+                                  "the latest period).", period=trend.best_period,
+                                  label=best_row['best_label'], direction=direction))
 
     if selected_period is not None and selected_period in periods:
-        subtitle.append(f"Grey vertical line: {selected_period}, the period compared on the "
-                        "results page.")
+        subtitle.append(tr("Grey vertical line: {period}, the period compared on the results page.",
+                           period=selected_period))
     wrap_at = max(60, int(width / 6.2))
     lines = [line for text in subtitle for line in textwrap.wrap(text, wrap_at)]
     title = alt.TitleParams(
-        text=f"{trend.label}: your periods",
+        text=tr("{kpi}: your periods", kpi=trend.label),
         subtitle=lines,
         anchor="start",
         font=font,
@@ -296,15 +303,18 @@ def trend_chart(trend: KpiTrend, band: BenchmarkBand | None = None, *,
         color=COLORS["text"],
     )
     values_text = ", ".join(f"{p['period']} {p['value_text']}" for p in points)
-    description = (f"Line chart of {trend.label} per period: {values_text or 'no value'}"
-                   + (f"; best period {trend.best_period}" if best else "")
-                   + ("; behind it the benchmark " + _band_caption(band, currency)
+    description = (tr("Line chart of {kpi} per period: {values}", kpi=trend.label,
+                      values=values_text or tr("no value"))
+                   + (tr("; best period {period}", period=trend.best_period) if best else "")
+                   + (tr("; behind it the benchmark {caption}", caption=_band_caption(band, currency))
                       if band is not None else "") + ".")
     words = chart_words(title.text, subtitle, (), description)
     chart = alt.layer(*layers).properties(width=width, height=height, title=title,
                                           description=words["description"],
                                           usermeta={"words": words})
-    return chart.configure(font=font, background="#FFFFFF").configure_view(stroke=None)
+    locale = vega_locale(currency)
+    chart = chart.configure(font=font, background="#FFFFFF", **({"locale": locale} if locale else {}))
+    return chart.configure_view(stroke=None)
 
 
 #: Okabe-Ito colours for benchmark curves on cohort charts (not in viridis; vermillion is
@@ -349,11 +359,11 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
     data = alt.Data(values=rows)
     x = alt.X("months_since_start:Q")
     color = alt.Color("label:N", scale=alt.Scale(domain=labels, range=colors),
-                      legend=alt.Legend(title="Published churn, as retention (1 - churn)^k",
+                      legend=alt.Legend(title=tr("Published churn, as retention (1 - churn)^k"),
                                         symbolType="stroke", **dict(below(), direction="vertical")))
-    tooltip = [alt.Tooltip("label:N", title="Benchmark"),
-               alt.Tooltip("months_since_start:Q", title="Months since start"),
-               alt.Tooltip("value:Q", title="Still paying", format=".1%")]
+    tooltip = [alt.Tooltip("label:N", title=tr("Benchmark")),
+               alt.Tooltip("months_since_start:Q", title=tr("Months since start")),
+               alt.Tooltip("value:Q", title=tr("Still paying"), format=".1%")]
     ranged = [b.label for b in curves
               if b.churn_low is not None and b.churn_high is not None and b.churn_low != b.churn_high]
     extra_layers: list[Any] = []
@@ -373,17 +383,19 @@ def retention_with_benchmarks(result: Any, benchmarks: Sequence[RetentionBenchma
                 tooltip=tooltip))
     sources = []
     for bench in curves:
-        status = f" (status {bench.status})" if bench.status else ""
-        sources.append(f"{bench.label}. Source: {bench.source}{status}")
+        status = tr(" (status {status})", status=bench.status) if bench.status else ""
+        sources.append(tr("{benchmark}. Source: {source}{status}", benchmark=bench.label, source=bench.source,
+                          status=status))
     chart = chart.copy()
     chart.layer = list(chart.layer) + extra_layers
     words = dict(chart.usermeta["words"]) if isinstance(chart.usermeta, dict) else {}
     paragraphs = [*words.get("subtitle", []),
-                  "Dashed curves: published monthly churn of paying customers, compounded as "
-                  "(1 - churn)^k (a range is shaded):", *sources]
+                  tr("Dashed curves: published monthly churn of paying customers, compounded as "
+                     "(1 - churn)^k (a range is shaded):"), *sources]
     title_text = str(words.get("title") or getattr(chart.title, "text", ""))
     description = (str(words.get("description") or "").rstrip(".")
-                   + f"; {len(curves)} published churn figures drawn as dashed curves.")
+                   + tr_n("; {n} published churn figures drawn as dashed curves.",
+                          "; {n} published churn figures drawn as dashed curves.", len(curves)))
     chart.title = alt.TitleParams(text=title_text, subtitle=subtitle_lines(paragraphs),
                                   anchor="start", subtitleColor="#555555")
     props = words_props(title_text, paragraphs, description)

@@ -32,8 +32,11 @@ Conventions shared by all charts
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import math
+import re
 from typing import Any, Iterable, Mapping, Sequence
 
 import altair as alt
@@ -41,9 +44,13 @@ import altair as alt
 from funnel_core.charts.labels import VERDICT_ORDER, VERDICT_WORDS, wrap_lines
 from funnel_core.charts.theme import Theme
 from funnel_core.domain.formatting import currency_symbol
+from funnel_core.domain.i18n import (BABEL_LOCALES, DEFAULT_LANGUAGE, current_language, normalise_language,
+                                     tr)
 
 __all__ = [
     "axis_format",
+    "currency_affixes",
+    "js_text",
     "chart_rows",
     "chart_words",
     "describe",
@@ -56,7 +63,9 @@ __all__ = [
     "quant_def",
     "tooltip_defs",
     "unit_view",
+    "vega_locale",
     "verdict_scales",
+    "with_locale",
 ]
 
 
@@ -137,9 +146,124 @@ def _footer(lines: Sequence[str], theme: Theme) -> dict[str, Any]:
     }
 
 
+#: Babel writes a narrow no-break space (U+202F) in French groups; the app's numbers use the
+#: wider no-break space (:mod:`funnel_core.domain.formatting`), and so do the charts.
+_NARROW_NBSP = "\u202f"
+#: Babel date-pattern fields and their d3-time-format directives (longest first).
+_D3_DATE_FIELDS = (("yyyy", "%Y"), ("yy", "%y"), ("y", "%Y"), ("MMMM", "%B"), ("LLLL", "%B"),
+                   ("MMM", "%b"), ("LLL", "%b"), ("MM", "%m"), ("M", "%-m"), ("L", "%-m"),
+                   ("dd", "%d"), ("d", "%-d"), ("EEEE", "%A"), ("EEE", "%a"), ("HH", "%H"),
+                   ("H", "%-H"), ("hh", "%I"), ("h", "%-I"), ("mm", "%M"), ("ss", "%S"), ("a", "%p"))
+_DATE_FIELD = re.compile("|".join(re.escape(k) for k, _ in _D3_DATE_FIELDS) + r"|'[^']*'")
+
+
+def _d3_pattern(pattern: str) -> str:
+    """A Babel (CLDR) date pattern as a d3-time-format specifier (``dd.MM.yy`` -> ``%d.%m.%y``)."""
+    fields = dict(_D3_DATE_FIELDS)
+
+    def swap(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text.startswith("'"):
+            return text[1:-1].replace("%", "%%") or "'"
+        return fields[text]
+
+    return _DATE_FIELD.sub(swap, pattern)
+
+
+def _affixes(pattern_text: str, symbol: str = "") -> tuple[str, str]:
+    from babel.numbers import parse_pattern
+
+    pattern = parse_pattern(pattern_text)
+    prefix, suffix = pattern.prefix[0], pattern.suffix[0]
+    return (prefix.replace("¤", symbol).replace(_NARROW_NBSP, "\u00a0"),
+            suffix.replace("¤", symbol).replace(_NARROW_NBSP, "\u00a0"))
+
+
+@functools.lru_cache(maxsize=32)
+def _vega_locale(language: str, currency: str) -> dict[str, Any]:
+    from babel import Locale
+    from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
+
+    name = BABEL_LOCALES[language]
+    locale = Locale.parse(name)
+    symbol = get_currency_symbol(currency, name)
+    _, percent = _affixes(locale.percent_formats[None].pattern)
+    days = locale.days["stand-alone"]
+    months = locale.months["stand-alone"]
+    periods = locale.day_periods.get("format", {}).get("abbreviated", {})
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts days from Monday, d3 from Sunday
+    date_time = str(locale.datetime_formats["medium"]).replace(
+        "{1}", _d3_pattern(locale.date_formats["long"].pattern)).replace(
+        "{0}", _d3_pattern(locale.time_formats["medium"].pattern))
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(name),
+            "thousands": get_group_symbol(name).replace(_NARROW_NBSP, "\u00a0"),
+            "grouping": [3],
+            "currency": list(_affixes(locale.currency_formats["standard"].pattern, symbol)),
+            "percent": percent or "%",
+        },
+        "time": {
+            "dateTime": date_time,
+            "date": _d3_pattern(locale.date_formats["short"].pattern),
+            "time": _d3_pattern(locale.time_formats["medium"].pattern),
+            "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+            "days": [days["wide"][i] for i in sunday_first],
+            "shortDays": [days["abbreviated"][i] for i in sunday_first],
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
+    }
+
+
+def vega_locale(currency: str = "USD", language: str | None = None) -> dict[str, Any] | None:
+    """The Vega format locale of ``language`` (default: the current one), for ``config.locale``.
+
+    Numbers (decimal and group symbols, the place of ``%`` and of the currency sign of
+    ``currency``, used by a d3 ``$`` format) and dates (month and day names, date and time
+    patterns) from Babel, so that the numbers Vega formats itself (axis labels, tooltips with
+    a ``format``) follow the language like the ones written in Python. ``None`` in English:
+    English charts keep Vega's own (en-US) formats and their specs do not change. Both
+    renderers honour it: vl-convert (the exports) and the browser (Streamlit's Vega).
+    """
+    language = normalise_language(language or current_language())
+    if language == DEFAULT_LANGUAGE:
+        return None
+    return copy.deepcopy(_vega_locale(language, (currency or "USD").upper()))
+
+
+def with_locale(config: dict[str, Any], currency: str = "USD") -> dict[str, Any]:
+    """``config`` with the current language's :func:`vega_locale` (unchanged in English)."""
+    locale = vega_locale(currency)
+    if locale is not None:
+        config["locale"] = locale
+    return config
+
+
+def currency_affixes(currency: str, language: str | None = None) -> tuple[str, str]:
+    """What comes before and after an amount of ``currency`` in ``language`` (default: the
+    current one): ``("$", "")`` in English for $, £ and €, ``("", " zł")`` otherwise; Babel's
+    pattern and symbol in the other languages (``("", " €")`` in German)."""
+    language = normalise_language(language or current_language())
+    if language == DEFAULT_LANGUAGE:
+        symbol = currency_symbol(currency)
+        return (symbol, "") if symbol in ("$", "£", "€") else ("", f" {symbol}")
+    from babel import Locale
+    from babel.numbers import get_currency_symbol
+
+    name = BABEL_LOCALES[language]
+    return _affixes(Locale.parse(name).currency_formats["standard"].pattern,
+                    get_currency_symbol(currency.upper(), name))
+
+
+def js_text(text: str) -> str:
+    """``text`` as a single-quoted string of a Vega expression (``'benchmark'``)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _config(theme: Theme) -> dict[str, Any]:
     sizes, colors = theme.font_sizes, theme.colors
-    return {
+    return with_locale({
         "font": theme.font, "background": colors["background"],
         "view": {"stroke": None},
         "axis": {"labelFontSize": sizes["axis_label"], "titleFontSize": sizes["axis_title"],
@@ -153,7 +277,7 @@ def _config(theme: Theme) -> dict[str, Any]:
         # reference rules carry no data of their own (their figures are in the text and the
         # tooltips): hidden from screen readers, which would find an unnamed image otherwise
         "rule": {"aria": False},
-    }
+    })
 
 
 #: Space around every chart, per side: Streamlit's chart element adds its own padding to the
@@ -195,7 +319,7 @@ def describe(title: str, subtitle: Sequence[str] = ()) -> str:
     name a screen reader announces; an empty title gives ``"Chart"``.
     """
     words = " ".join(s.strip() for s in subtitle if s and s.strip())
-    head = title.strip() or "Chart"
+    head = title.strip() or tr("Chart")
     text = f"{head}. {words}" if words else head
     return text if len(text) <= 600 else text[:597].rstrip() + "..."
 

@@ -23,6 +23,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from funnel_core.domain.formatting import localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -131,36 +134,54 @@ def _write_csv(result: Any, out: TextIO) -> None:
 def _pct(x: float | None) -> str:
     if x is None or x != x:
         return ""
+    if current_language() != DEFAULT_LANGUAGE:
+        return localised_number(x, 0, "percent")
     return f"{100 * x:.0f}%"
+
+
+def _grouped(value: float, digits: int) -> str:
+    if current_language() != DEFAULT_LANGUAGE:
+        return localised_number(value, digits)
+    return f"{value:,.{digits}f}"
+
+
+#: The rows of the two retention tables and the summary (shown with ``tr``).
+_LOGO = mark("Logo retention (customers still paying)")
+_REVENUE = mark("Revenue retention (MRR vs. month 0)")
+_COHORT = mark("cohort")
+_SIZE = mark("size")
+_LARGEST = mark("Largest cohorts in latest MRR")
 
 
 def _write_table(result: Any, out: TextIO) -> None:
     w = out.write
     w(f"{result.caption}\n")
     if result.skipped_rows:
-        w(f"{result.skipped_rows:,} row(s) skipped; see the issues below.\n")
+        w(tr("{rows} row(s) skipped; see the issues below.", rows=_grouped(result.skipped_rows, 0)) + "\n")
     w("\n")
-    for title, table in (("Logo retention (customers still paying)", result.logo_retention),
-                         ("Revenue retention (MRR vs. month 0)", result.revenue_retention)):
-        w(f"{title}, by months since start\n")
+    for title, table in ((_LOGO, result.logo_retention), (_REVENUE, result.revenue_retention)):
+        w(tr("{title}, by months since start", title=tr(title)) + "\n")
         ks = list(table.columns)
-        header = f"{'cohort':<8} {'size':>7} " + " ".join(f"{'M' + str(k):>5}" for k in ks)
+        header = f"{tr(_COHORT):<8} {tr(_SIZE):>7} " + " ".join(f"{'M' + str(k):>5}" for k in ks)
         w(header.rstrip() + "\n")
         values = table.to_numpy()
         for i, cohort in enumerate(table.index):
             cells = " ".join(f"{_pct(v):>5}" for v in values[i])
-            w(f"{str(cohort):<8} {int(result.sizes.iloc[i]):>7,} {cells}".rstrip() + "\n")
+            size = _grouped(int(result.sizes.iloc[i]), 0)
+            w(f"{str(cohort):<8} {size:>7} {cells}".rstrip() + "\n")
         w("\n")
-    w("Summary\n")
+    w(tr("Summary") + "\n")
+    not_available = tr("n/a")
     rows = [
-        ("Still paying in month 1 (2nd month)", _pct(result.second_month_retention) or "n/a"),
-        ("Still paying in month 12 (13th month)", _pct(result.twelve_month_retention) or "n/a"),
-        ("Revenue kept in month 1", _pct(result.second_month_revenue_retention)
-         or "n/a"),
-        ("Revenue kept in month 12", _pct(result.twelve_month_revenue_retention)
-         or "n/a"),
-        ("Most customers leave in", "n/a" if result.most_common_churn_month is None
-         else f"month {result.most_common_churn_month} (first month not paid; month 0 = start)"),
+        (tr("Still paying in month 1 (2nd month)"), _pct(result.second_month_retention) or not_available),
+        (tr("Still paying in month 12 (13th month)"), _pct(result.twelve_month_retention) or not_available),
+        (tr("Revenue kept in month 1"), _pct(result.second_month_revenue_retention)
+         or not_available),
+        (tr("Revenue kept in month 12"), _pct(result.twelve_month_revenue_retention)
+         or not_available),
+        (tr("Most customers leave in"), not_available if result.most_common_churn_month is None
+         else tr("month {month} (first month not paid; month 0 = start)",
+                 month=result.most_common_churn_month)),
     ]
     for label, value in rows:
         w(f"  {label:<34} {value}\n")
@@ -168,21 +189,22 @@ def _write_table(result: Any, out: TextIO) -> None:
     if len(share):
         top = share.sort_values(ascending=False).head(3)
         listed = ", ".join(f"{c} {_pct(v)}" for c, v in top.items())
-        w(f"  {'Largest cohorts in latest MRR':<34} {listed}\n")
+        w(f"  {tr(_LARGEST):<34} {listed}\n")
     if result.revenue_inputs:
         ri = result.revenue_inputs
-        w(f"\nRevenue inputs for {ri['month']} (vs. {ri['previous_month']})\n")
+        w("\n" + tr("Revenue inputs for {month} (vs. {previous})", month=ri["month"],
+                    previous=ri["previous_month"]) + "\n")
         for key, value in ri.items():
             if key in ("month", "previous_month", "period"):
                 continue
-            text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+            text = _grouped(value, 2) if isinstance(value, float) else _grouped(value, 0)
             w(f"  {key:<34} {text}\n")
     if result.issues:
-        w(f"\nIssues ({len(result.issues)})\n")
+        w("\n" + tr("Issues ({n})", n=len(result.issues)) + "\n")
         for issue in result.issues[:50]:
             w(f"  [{issue.severity}] {issue}\n")
         if len(result.issues) > 50:
-            w(f"  ... {len(result.issues) - 50} more (use --format json for all)\n")
+            w("  " + tr("... {n} more (use --format json for all)", n=len(result.issues) - 50) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -17,22 +18,49 @@ from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue
 from funnel_core.benchmarks.compare import ComparisonReport, compare
 from funnel_core.domain.constants import ACV_BANDS, ARR_BANDS, FUNDING, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
 from funnel_core.domain.formatting import figure_text, format_value
+from funnel_core.domain.i18n import LANGUAGES, mark, normalise_language, tr, tr_n, use_language
 from funnel_core.inputs.loading import load_snapshot
 from funnel_core.inputs.issues import InputError
 from funnel_core.exports.sanitize import terminal_text
+from funnel_core.exports.wording import per_period, verdict_label
 from funnel_core.exports.table_csv import render_csv
 from funnel_core.inputs.template import write_template
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_HERE_HINT = mark('here: {hint}')
+_T_KPI = mark('KPI')
+_T_VALUE = mark('value')
+_T_VERDICT = mark('verdict')
+_T_NO_PUBLISHED_BENCHMARK_IN_OUR_CATALOGUE = mark('no published benchmark in our catalogue')
+_T_YEAR_NOT_STATED = mark('year not stated')
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+
+#: The environment variable that sets the language when ``--lang`` is not given.
+LANGUAGE_VARIABLE = "FUNNEL_LANG"
 
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2."""
 
 
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of the human text a command writes (JSON keys stay English)."""
+    parser.add_argument("--lang", choices=tuple(LANGUAGES), default=None,
+                        help=f"language of tables and reports: {', '.join(LANGUAGES)} (default: "
+                             f"${LANGUAGE_VARIABLE}, else en)")
+
+
+def command_language(args: argparse.Namespace) -> str:
+    """The language of a command: ``--lang``, else ``$FUNNEL_LANG``, else English."""
+    chosen = getattr(args, "lang", None)
+    return normalise_language(chosen or os.environ.get(LANGUAGE_VARIABLE))
+
+
 def _add_context_options(parser: argparse.ArgumentParser) -> None:
+    add_language_option(parser)
     parser.add_argument("--number-format", choices=("auto", "en", "de"), default="auto",
                         help="number convention: en = 1,234.5; de = 1.234,5 (also fr/pl 1 234,5)")
     parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
@@ -88,11 +116,14 @@ def build_report(args: argparse.Namespace) -> ComparisonReport:
         notes += [filled] if filled else []
     report = compare(snapshot, catalogue)
     if parsed.layout == "wide":
-        notes.insert(0, f"compared period: {snapshot.label} (of {len(parsed.periods)} periods in {path.name})")
+        notes.insert(0, tr_n("compared period: {label} (of {n} periods in {file})",
+                             "compared period: {label} (of {n} periods in {file})",
+                             len(parsed.periods), label=snapshot.label, file=path.name))
     if parsed.unknown:
-        notes.append(f"not recognised and not used: {', '.join(parsed.unknown)}")
+        notes.append(tr("not recognised and not used: {names}", names=", ".join(parsed.unknown)))
     # a message names the app's controls; the command line adds its own flag
-    notes += [f"{issue} (here: {issue.hint})" if issue.hint else str(issue) for issue in parsed.issues]
+    notes += [f"{issue} ({tr(_T_HERE_HINT, hint=issue.hint)})" if issue.hint else str(issue)
+              for issue in parsed.issues]
     return ComparisonReport(report.snapshot, report.kpis, report.warnings, tuple(notes))
 
 
@@ -101,7 +132,7 @@ def build_report(args: argparse.Namespace) -> ComparisonReport:
 def _benchmark_text(item, higher_is_better: bool | None, currency: str) -> str:
     b = item.benchmark
     text = figure_text(b, higher_is_better, currency)
-    return text + (f" per {b.period}" if b.period != "none" else "")
+    return text + (" " + per_period(b.period) if b.period != "none" else "")
 
 
 def render_table(report: ComparisonReport) -> str:
@@ -111,44 +142,46 @@ def render_table(report: ComparisonReport) -> str:
     currency = report.snapshot.context.currency
     lines = []
     for note in report.notes:
-        lines.append(f"note: {note}")
+        lines.append(tr("note: {note}", note=note))
     for warning in report.warnings:
-        lines.append(f"warning: {warning}")
-    header = (f"{'KPI':<30} {'value':>16}  {'verdict':<14} main benchmark: figure; "
-              "where you stand; source")
+        lines.append(tr("warning: {warning}", warning=warning))
+    header = (f"{tr(_T_KPI):<30} {tr(_T_VALUE):>16}  {tr(_T_VERDICT):<14} "
+              + tr("main benchmark: figure; where you stand; source"))
     lines += [header, "-" * len(header)]
     indent = " " * 49
     for item in report.kpis:
         kpi = item.kpi
-        value = format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable"
+        label = tr(kpi.spec.label)
+        value = format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else tr("not computable")
         if not kpi.computable:
-            lines.append(f"{kpi.spec.label:<30} {value:>16}  ({kpi.reason})")
+            lines.append(f"{label:<30} {value:>16}  ({kpi.reason})")
             continue
         if not item.comparisons:
-            lines.append(f"{kpi.spec.label:<30} {value:>16}  (no published benchmark in our catalogue)")
+            lines.append(f"{label:<30} {value:>16}  ({tr(_T_NO_PUBLISHED_BENCHMARK_IN_OUR_CATALOGUE)})")
             continue
         main = item.main_comparison
-        verdict = VERDICT_LABELS.get(item.verdict or "", "-")
+        verdict = verdict_label(item.verdict, "-")
         summary = ""
         if main is not None:
             b = main.benchmark
             where = main.position or main.reason or ""
             summary = f"{_benchmark_text(main, kpi.spec.higher_is_better, currency)}; {where}; {_source(b)}"
-        lines.append(f"{kpi.spec.label:<30} {value:>16}  {verdict:<14} {summary}")
+        lines.append(f"{label:<30} {value:>16}  {verdict:<14} {summary}")
         if item.verdict_note:
-            lines.append(f"{indent}caveat: {item.verdict_note}")
+            lines.append(indent + tr("caveat: {note}", note=item.verdict_note))
         for comp in item.comparisons:
-            mark = ">" if comp is main else " "
-            row_verdict = VERDICT_LABELS.get(comp.verdict or "", "-")
+            sign = ">" if comp is main else " "
+            row_verdict = verdict_label(comp.verdict, "-")
             figure = _benchmark_text(comp, kpi.spec.higher_is_better, currency)
-            extra = f" (same publication: {comp.superseded_by} is counted)" if comp.superseded_by else ""
-            lines.append(f"{indent}{mark} {figure:<36} {row_verdict:<8} {_source(comp.benchmark)}{extra}")
+            extra = (" " + tr("(same publication: {row} is counted)", row=comp.superseded_by)
+                     if comp.superseded_by else "")
+            lines.append(f"{indent}{sign} {figure:<36} {row_verdict:<8} {_source(comp.benchmark)}{extra}")
     return "\n".join(lines) + "\n"
 
 
 def _source(b) -> str:
     when = year_text(b)  # the data year, when it was published, "dated" past five years
-    return f"{b.label}, {when or 'year not stated'} [{b.status}]"
+    return f"{b.label}, {when or tr(_T_YEAR_NOT_STATED)} [{b.status}]"
 
 
 def render_json(report: ComparisonReport) -> str:
@@ -170,7 +203,7 @@ def cmd_template(args: argparse.Namespace) -> int:
         path = write_template(args.output)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    print(f"wrote {path}", file=sys.stderr)
+    print(tr("wrote {path}", path=path), file=sys.stderr)
     return EXIT_OK
 
 
@@ -182,7 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(report, args.output)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    print(f"wrote {path}", file=sys.stderr)
+    print(tr("wrote {path}", path=path), file=sys.stderr)
     return EXIT_OK
 
 
@@ -215,14 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     from funnel_core.cli import cohorts as cli_cohorts  # imported here: the cohort reader is only needed for `cohorts`
 
-    cli_cohorts.add_parser(sub)
+    add_language_option(cli_cohorts.add_parser(sub))
     from funnel_core.cli import project as cli_project, targets as cli_targets, whatif as cli_whatif
 
     for command in (cli_whatif, cli_targets, cli_project):  # scenarios, targets, projection
         command.add_parser(sub, _add_context_options, build_report)
     from funnel_core.cli import benchmarks as cli_benchmarks  # the catalogue itself
 
-    cli_benchmarks.add_parser(sub)
+    add_language_option(cli_benchmarks.add_parser(sub))
     return parser
 
 
@@ -230,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of raising."""
     try:
         args = build_parser().parse_args(argv)
-        return int(args.func(args))
+        with use_language(command_language(args)):  # set before anything is computed
+            return int(args.func(args))
     except CliError as exc:
         print(terminal_text(f"error: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -21,6 +21,14 @@ from typing import Any
 from funnel_core.benchmarks.targets import Target, field_text, find_targets
 from funnel_core.cli import scenario_args
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_KPI = mark('KPI')
+_T_INPUT = mark('input')
+_T_NOW = mark('now')
+_T_NEEDED = mark('needed')
+_T_MRR_IN_12_MONTHS = mark('MRR in 12 months')
 
 __all__ = ["add_parser", "render_table", "run"]
 
@@ -53,21 +61,22 @@ def run(args: argparse.Namespace) -> int:
 
 def render_table(targets: list[Target], currency: str, notes: list[str] | None = None) -> str:
     """One block per target: KPI, input now -> required, worth; then the sentence."""
-    lines = [f"note: {n}" for n in notes or []]
+    lines = [tr("note: {note}", note=n) for n in notes or []]
     if not targets:
-        lines.append("No KPI is worse than its main benchmark: nothing to reach.")
+        lines.append(tr("No KPI is worse than its main benchmark: nothing to reach."))
         return "\n".join(lines) + "\n"
-    header = f"{'KPI':<28} {'input':<24} {'now':>12} {'needed':>12} {'MRR in 12 months':>17}"
+    header = (f"{tr(_T_KPI):<28} {tr(_T_INPUT):<24} {tr(_T_NOW):>12} {tr(_T_NEEDED):>12} "
+              f"{tr(_T_MRR_IN_12_MONTHS):>17}")
     lines += [header, "-" * len(header)]
     for t in targets:
         field = t.field_label or "-"
         now = field_text(t.field, t.current, currency) if t.field else "-"
         needed = field_text(t.field, t.required, currency) if t.field and t.required is not None \
-            else "not reachable"
+            else tr("not reachable")
         worth = "" if t.worth_mrr_12m is None else (
             ("+" if t.worth_mrr_12m >= 0 else "-") + format_value(abs(t.worth_mrr_12m), "currency", currency))
         lines.append(f"{t.label:<28} {field:<24} {now:>12} {needed:>12} {worth:>17}")
         lines.append(f"    {t.text}")
-    lines.append("Worth: projected MRR in month 12 with the new inputs minus without (steady rates "
-                 "from the current period, no seasonality).")
+    lines.append(tr("Worth: projected MRR in month 12 with the new inputs minus without (steady rates "
+                    "from the current period, no seasonality)."))
     return "\n".join(lines) + "\n"

@@ -10,12 +10,62 @@ import os as _os
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Iterator, Literal, Mapping
 
 #: The project's data files (benchmark catalogue, templates, theme, report stylesheet).
 ASSETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets"
 
 FieldKind = Literal["count", "money", "fraction"]
+
+
+def mark(message: str) -> str:
+    """Mark ``message`` for translation where it is read (as :func:`funnel_core.domain.i18n.mark`;
+    this module cannot import :mod:`~funnel_core.domain.i18n`, which reads :data:`ASSETS_DIR`)."""
+    return message
+
+
+def translate(message: str) -> str:
+    """``message`` in the current language (:func:`funnel_core.domain.i18n.tr`, imported late)."""
+    from funnel_core.domain.i18n import tr
+
+    return tr(message)
+
+
+class Labels(Mapping[str, str]):
+    """Labels by key, written in English and read in the current language.
+
+    ``LABELS[key]``, ``.get``, ``.items()`` and ``.values()`` give the translation; the keys,
+    ``in`` and the order are those of the English mapping. :attr:`english` is the source text
+    (for matching what a user wrote in a file, whatever the interface language).
+    """
+
+    __slots__ = ("_english",)
+
+    def __init__(self, english: Mapping[str, str]) -> None:
+        self._english: dict[str, str] = dict(english)
+
+    def __getitem__(self, key: str) -> str:
+        return translate(self._english[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._english)
+
+    def __len__(self) -> int:
+        return len(self._english)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._english
+
+    def __repr__(self) -> str:
+        return f"Labels({self._english!r})"
+
+    def __reduce__(self):  # pickles as its English source
+        return (Labels, (self._english,))
+
+    @property
+    def english(self) -> dict[str, str]:
+        """The English labels by key (a copy)."""
+        return dict(self._english)
 
 
 @dataclass(frozen=True)
@@ -25,111 +75,121 @@ class FieldSpec:
     Attributes
     ----------
     name : canonical snake_case name used in files, JSON and code.
-    label : short human label shown in forms and tables.
+    label : short human label shown in forms and tables, in the current language (the English
+        is ``label_en``).
     stage : key of :data:`STAGES` the field belongs to.
     kind : ``count`` (people, accounts), ``money`` (in the snapshot's currency)
         or ``fraction`` (0..1, e.g. gross margin 0.8).
-    help : one-line definition shown next to the form field.
+    help : one-line definition shown next to the form field, in the current language
+        (``help_en`` in English).
     signed : ``True`` for the few fields that can be below zero (net burn of a cash-flow positive
         company, a negative profit margin); every other field is never negative.
     """
 
     name: str
-    label: str
+    label_en: str
     stage: str
     kind: FieldKind
-    help: str
+    help_en: str
     signed: bool = False
 
+    @property
+    def label(self) -> str:
+        return translate(self.label_en)
 
-STAGES: dict[str, str] = {
-    "acquisition": "Acquisition & sales funnel",
-    "product_led": "Product-led funnel",
-    "retention_revenue": "Retention & revenue (MRR)",
-    "unit_economics": "Unit economics",
-    "growth_efficiency": "Growth & capital efficiency",
-    "nps": "Net Promoter Score survey",
-}
+    @property
+    def help(self) -> str:
+        return translate(self.help_en)
+
+
+STAGES: Labels = Labels({
+    "acquisition": mark("Acquisition & sales funnel"),
+    "product_led": mark("Product-led funnel"),
+    "retention_revenue": mark("Retention & revenue (MRR)"),
+    "unit_economics": mark("Unit economics"),
+    "growth_efficiency": mark("Growth & capital efficiency"),
+    "nps": mark("Net Promoter Score survey"),
+})
 
 FIELDS: tuple[FieldSpec, ...] = (
     # acquisition / sales-led funnel
-    FieldSpec("visitors", "Website visitors", "acquisition", "count",
-              "Unique visitors to the website in the period."),
-    FieldSpec("leads", "Leads", "acquisition", "count",
-              "Visitors who left contact details (form, demo request, download)."),
-    FieldSpec("mqls", "MQLs", "acquisition", "count",
-              "Marketing-qualified leads: leads marketing judged ready for sales."),
-    FieldSpec("sqls", "SQLs", "acquisition", "count",
-              "Sales-qualified leads: MQLs sales accepted as a real prospect."),
-    FieldSpec("opportunities", "Opportunities", "acquisition", "count",
-              "SQLs with an open deal in the pipeline."),
-    FieldSpec("new_customers", "New customers", "acquisition", "count",
-              "Accounts that started paying in the period (all channels)."),
+    FieldSpec("visitors", mark("Website visitors"), "acquisition", "count",
+              mark("Unique visitors to the website in the period.")),
+    FieldSpec("leads", mark("Leads"), "acquisition", "count",
+              mark("Visitors who left contact details (form, demo request, download).")),
+    FieldSpec("mqls", mark("MQLs"), "acquisition", "count",
+              mark("Marketing-qualified leads: leads marketing judged ready for sales.")),
+    FieldSpec("sqls", mark("SQLs"), "acquisition", "count",
+              mark("Sales-qualified leads: MQLs sales accepted as a real prospect.")),
+    FieldSpec("opportunities", mark("Opportunities"), "acquisition", "count",
+              mark("SQLs with an open deal in the pipeline.")),
+    FieldSpec("new_customers", mark("New customers"), "acquisition", "count",
+              mark("Accounts that started paying in the period (all channels).")),
     # product-led funnel
-    FieldSpec("signups", "Sign-ups", "product_led", "count",
-              "Visitors who created an account (trial or free plan)."),
-    FieldSpec("activated_users", "Activated users", "product_led", "count",
-              "Sign-ups who reached your activation milestone."),
-    FieldSpec("trial_users", "Trial users", "product_led", "count",
-              "Accounts that started a free trial in the period."),
-    FieldSpec("trial_conversions", "Trial conversions", "product_led", "count",
-              "Trial accounts that became paying customers."),
-    FieldSpec("freemium_users", "Free-plan users", "product_led", "count",
-              "Accounts on the free (freemium) plan."),
-    FieldSpec("freemium_conversions", "Free-plan conversions", "product_led", "count",
-              "Free-plan accounts that upgraded to a paid plan."),
-    FieldSpec("pqls", "PQLs", "product_led", "count",
-              "Product-qualified leads: users whose product usage signals buying intent."),
-    FieldSpec("pql_conversions", "PQL conversions", "product_led", "count",
-              "PQLs that became paying customers."),
-    FieldSpec("onboarded_users", "Onboarded users", "product_led", "count",
-              "Users who completed onboarding."),
-    FieldSpec("adopted_users", "Adopted users", "product_led", "count",
-              "Onboarded users still actively using the core feature afterwards."),
+    FieldSpec("signups", mark("Sign-ups"), "product_led", "count",
+              mark("Visitors who created an account (trial or free plan).")),
+    FieldSpec("activated_users", mark("Activated users"), "product_led", "count",
+              mark("Sign-ups who reached your activation milestone.")),
+    FieldSpec("trial_users", mark("Trial users"), "product_led", "count",
+              mark("Accounts that started a free trial in the period.")),
+    FieldSpec("trial_conversions", mark("Trial conversions"), "product_led", "count",
+              mark("Trial accounts that became paying customers.")),
+    FieldSpec("freemium_users", mark("Free-plan users"), "product_led", "count",
+              mark("Accounts on the free (freemium) plan.")),
+    FieldSpec("freemium_conversions", mark("Free-plan conversions"), "product_led", "count",
+              mark("Free-plan accounts that upgraded to a paid plan.")),
+    FieldSpec("pqls", mark("PQLs"), "product_led", "count",
+              mark("Product-qualified leads: users whose product usage signals buying intent.")),
+    FieldSpec("pql_conversions", mark("PQL conversions"), "product_led", "count",
+              mark("PQLs that became paying customers.")),
+    FieldSpec("onboarded_users", mark("Onboarded users"), "product_led", "count",
+              mark("Users who completed onboarding.")),
+    FieldSpec("adopted_users", mark("Adopted users"), "product_led", "count",
+              mark("Onboarded users still actively using the core feature afterwards.")),
     # retention and revenue
-    FieldSpec("customers_start", "Customers at start", "retention_revenue", "count",
-              "Paying accounts at the start of the period."),
-    FieldSpec("customers_churned", "Churned customers", "retention_revenue", "count",
-              "Accounts among those at the start that stopped paying in the period."),
-    FieldSpec("customers_reactivated", "Reactivated customers", "retention_revenue", "count",
-              "Former customers who started paying again in the period (not counted as new)."),
-    FieldSpec("mrr_start", "MRR at start", "retention_revenue", "money",
-              "Monthly recurring revenue at the start of the period."),
-    FieldSpec("mrr_new", "New MRR", "retention_revenue", "money",
-              "MRR from new customers won in the period."),
-    FieldSpec("mrr_expansion", "Expansion MRR", "retention_revenue", "money",
-              "MRR added by existing customers (upgrades, seats, add-ons)."),
-    FieldSpec("mrr_contraction", "Contraction MRR", "retention_revenue", "money",
-              "MRR lost from existing customers who downgraded (positive amount)."),
-    FieldSpec("mrr_churned", "Churned MRR", "retention_revenue", "money",
-              "MRR lost from customers who cancelled (positive amount)."),
-    FieldSpec("mrr_reactivation", "Reactivation MRR", "retention_revenue", "money",
-              "MRR from former customers who came back in the period (not counted as new MRR)."),
+    FieldSpec("customers_start", mark("Customers at start"), "retention_revenue", "count",
+              mark("Paying accounts at the start of the period.")),
+    FieldSpec("customers_churned", mark("Churned customers"), "retention_revenue", "count",
+              mark("Accounts among those at the start that stopped paying in the period.")),
+    FieldSpec("customers_reactivated", mark("Reactivated customers"), "retention_revenue", "count",
+              mark("Former customers who started paying again in the period (not counted as new).")),
+    FieldSpec("mrr_start", mark("MRR at start"), "retention_revenue", "money",
+              mark("Monthly recurring revenue at the start of the period.")),
+    FieldSpec("mrr_new", mark("New MRR"), "retention_revenue", "money",
+              mark("MRR from new customers won in the period.")),
+    FieldSpec("mrr_expansion", mark("Expansion MRR"), "retention_revenue", "money",
+              mark("MRR added by existing customers (upgrades, seats, add-ons).")),
+    FieldSpec("mrr_contraction", mark("Contraction MRR"), "retention_revenue", "money",
+              mark("MRR lost from existing customers who downgraded (positive amount).")),
+    FieldSpec("mrr_churned", mark("Churned MRR"), "retention_revenue", "money",
+              mark("MRR lost from customers who cancelled (positive amount).")),
+    FieldSpec("mrr_reactivation", mark("Reactivation MRR"), "retention_revenue", "money",
+              mark("MRR from former customers who came back in the period (not counted as new MRR).")),
     # unit economics
-    FieldSpec("sales_marketing_spend", "Sales & marketing spend", "unit_economics", "money",
-              "All sales and marketing cost in the period (salaries, tools, ads)."),
-    FieldSpec("gross_margin", "Gross margin", "unit_economics", "fraction",
-              "Gross margin as a fraction of revenue (0.8 = 80 %)."),
+    FieldSpec("sales_marketing_spend", mark("Sales & marketing spend"), "unit_economics", "money",
+              mark("All sales and marketing cost in the period (salaries, tools, ads).")),
+    FieldSpec("gross_margin", mark("Gross margin"), "unit_economics", "fraction",
+              mark("Gross margin as a fraction of revenue (0.8 = 80 %).")),
     # growth and capital efficiency
-    FieldSpec("arr_year_ago", "ARR a year ago", "growth_efficiency", "money",
-              "ARR (MRR x 12) twelve months before the end of this period."),
-    FieldSpec("net_burn", "Net burn", "growth_efficiency", "money",
-              "Cash burned in the period (operating cash out minus cash in); negative when the "
-              "company generated cash.", signed=True),
-    FieldSpec("profit_margin", "Profit margin (FCF)", "growth_efficiency", "fraction",
-              "Free-cash-flow margin over the last twelve months, as a fraction of revenue "
-              "(-0.2 or -20 %); use the EBITDA margin if that is what you track.", signed=True),
-    FieldSpec("employees", "Employees (FTE)", "growth_efficiency", "count",
-              "Full-time equivalents at the end of the period."),
-    FieldSpec("sales_marketing_spend_prior", "S&M spend, previous period", "growth_efficiency",
-              "money", "Sales and marketing cost of the previous period of the same length."),
+    FieldSpec("arr_year_ago", mark("ARR a year ago"), "growth_efficiency", "money",
+              mark("ARR (MRR x 12) twelve months before the end of this period.")),
+    FieldSpec("net_burn", mark("Net burn"), "growth_efficiency", "money",
+              mark("Cash burned in the period (operating cash out minus cash in); negative when the "
+              "company generated cash."), signed=True),
+    FieldSpec("profit_margin", mark("Profit margin (FCF)"), "growth_efficiency", "fraction",
+              mark("Free-cash-flow margin over the last twelve months, as a fraction of revenue "
+              "(-0.2 or -20 %); use the EBITDA margin if that is what you track."), signed=True),
+    FieldSpec("employees", mark("Employees (FTE)"), "growth_efficiency", "count",
+              mark("Full-time equivalents at the end of the period.")),
+    FieldSpec("sales_marketing_spend_prior", mark("S&M spend, previous period"), "growth_efficiency",
+              "money", mark("Sales and marketing cost of the previous period of the same length.")),
     # NPS
-    FieldSpec("nps_promoters", "Promoters (9-10)", "nps", "count",
-              "Survey answers of 9 or 10."),
-    FieldSpec("nps_passives", "Passives (7-8)", "nps", "count",
-              "Survey answers of 7 or 8."),
-    FieldSpec("nps_detractors", "Detractors (0-6)", "nps", "count",
-              "Survey answers from 0 to 6."),
+    FieldSpec("nps_promoters", mark("Promoters (9-10)"), "nps", "count",
+              mark("Survey answers of 9 or 10.")),
+    FieldSpec("nps_passives", mark("Passives (7-8)"), "nps", "count",
+              mark("Survey answers of 7 or 8.")),
+    FieldSpec("nps_detractors", mark("Detractors (0-6)"), "nps", "count",
+              mark("Survey answers from 0 to 6.")),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
@@ -139,7 +199,15 @@ FIELDS_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 Period = Literal["month", "quarter", "year"]
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
 MONTHS_IN_PERIOD: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
-PERIOD_LABELS: dict[str, str] = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+PERIOD_LABELS: Labels = Labels({"month": mark("Month"), "quarter": mark("Quarter"), "year": mark("Year")})
+#: A period in running text: the lower-case name ("month"), translated.
+PERIOD_NAMES: Labels = Labels({"month": mark("month"), "quarter": mark("quarter"), "year": mark("year")})
+#: "per month", "per quarter", "per year" (a rate's period in a calculation), translated.
+PER_PERIOD: Labels = Labels({"month": mark("per month"), "quarter": mark("per quarter"),
+                             "year": mark("per year")})
+#: "in the month", "in the quarter", "in the year" (an amount added in the period), translated.
+IN_PERIOD: Labels = Labels({"month": mark("in the month"), "quarter": mark("in the quarter"),
+                            "year": mark("in the year")})
 #: A signed fraction (profit margin) may go down to this (-1,000 %).
 SIGNED_FRACTION_FLOOR = -10.0
 #: Benchmarks with no period (a conversion rate, a ratio) use this value.
@@ -149,40 +217,40 @@ NO_PERIOD = "none"
 #: "any" in a benchmark row means the figure applies whatever the user's value is.
 ANY = "any"
 
-TRIAL_TYPES: dict[str, str] = {
-    "no_card": "Free trial, no credit card (opt-in)",
-    "card_required": "Free trial, credit card required (opt-out)",
-    "freemium": "Freemium (free plan, no trial)",
-    "none": "No trial or free plan",
-}
+TRIAL_TYPES: Labels = Labels({
+    "no_card": mark("Free trial, no credit card (opt-in)"),
+    "card_required": mark("Free trial, credit card required (opt-out)"),
+    "freemium": mark("Freemium (free plan, no trial)"),
+    "none": mark("No trial or free plan"),
+})
 
-MOTIONS: dict[str, str] = {
-    "self_serve": "Self-serve (no sales touch)",
-    "sales_assisted": "Sales-assisted",
-}
+MOTIONS: Labels = Labels({
+    "self_serve": mark("Self-serve (no sales touch)"),
+    "sales_assisted": mark("Sales-assisted"),
+})
 
-ACV_BANDS: dict[str, str] = {
-    "vsb": "Very small business (ACV under $1K)",
-    "smb": "SMB (ACV under $12K)",
-    "mid_market": "Mid-market (ACV $12K-$50K)",
-    "enterprise": "Enterprise (ACV over $50K)",
-}
+ACV_BANDS: Labels = Labels({
+    "vsb": mark("Very small business (ACV under $1K)"),
+    "smb": mark("SMB (ACV under $12K)"),
+    "mid_market": mark("Mid-market (ACV $12K-$50K)"),
+    "enterprise": mark("Enterprise (ACV over $50K)"),
+})
 
-PRODUCT_CATEGORIES: dict[str, str] = {
-    "file_storage_collaboration": "File storage & collaboration",
-    "education": "Education",
-    "other": "Other / not listed",
-}
+PRODUCT_CATEGORIES: Labels = Labels({
+    "file_storage_collaboration": mark("File storage & collaboration"),
+    "education": mark("Education"),
+    "other": mark("Other / not listed"),
+})
 
 #: Company size by ARR (annual recurring revenue, USD), the peer groups the growth and
 #: efficiency surveys publish (SaaS Capital, Benchmarkit, High Alpha, ChartMogul).
-ARR_BANDS: dict[str, str] = {
-    "under_1m": "ARR under $1M",
-    "1m_5m": "ARR $1M-$5M",
-    "5m_20m": "ARR $5M-$20M",
-    "20m_50m": "ARR $20M-$50M",
-    "over_50m": "ARR over $50M",
-}
+ARR_BANDS: Labels = Labels({
+    "under_1m": mark("ARR under $1M"),
+    "1m_5m": mark("ARR $1M-$5M"),
+    "5m_20m": mark("ARR $5M-$20M"),
+    "20m_50m": mark("ARR $20M-$50M"),
+    "over_50m": mark("ARR over $50M"),
+})
 
 #: Lower edge of each ARR band in USD (a band runs up to the next edge, excluded).
 ARR_BAND_FLOORS: dict[str, float] = {
@@ -206,10 +274,10 @@ def arr_band_for(arr: float) -> str | None:
 
 
 #: How the company is funded; surveys publish VC-backed and bootstrapped peers apart.
-FUNDING: dict[str, str] = {
-    "vc": "Venture-backed",
-    "bootstrapped": "Bootstrapped (little or no outside equity)",
-}
+FUNDING: Labels = Labels({
+    "vc": mark("Venture-backed"),
+    "bootstrapped": mark("Bootstrapped (little or no outside equity)"),
+})
 
 CONTEXT_FIELDS: tuple[str, ...] = (
     "period", "trial_type", "motion", "acv_band", "product_category", "currency", "arr_band",
@@ -226,8 +294,9 @@ DEFAULT_CURRENCY = "USD"
 
 # --- verdicts ------------------------------------------------------------------------------
 VERDICTS: tuple[str, ...] = ("better", "in_line", "worse")
-VERDICT_LABELS: dict[str, str] = {"better": "Better", "in_line": "In line", "worse": "Worse",
-                                   "not_comparable": "Not comparable"}
+#: Verdict labels, read in the current language (``VERDICT_LABELS["better"]`` is "Besser" in German).
+VERDICT_LABELS: Labels = Labels({"better": mark("Better"), "in_line": mark("In line"), "worse": mark("Worse"),
+                                 "not_comparable": mark("Not comparable")})
 #: The KPI-level verdict when benchmarks match but none can be compared (another definition,
 #: e.g. a margin-adjusted payback against your revenue payback); the reason is in its note.
 NOT_COMPARABLE = "not_comparable"
@@ -235,11 +304,11 @@ NOT_COMPARABLE = "not_comparable"
 KPI_VERDICTS: tuple[str, ...] = (*VERDICTS, NOT_COMPARABLE)
 
 # --- verification status of a published figure (shared/BENCHMARKS.md) ------------------------
-STATUS_LABELS: dict[str, str] = {
-    "V": "Verified in the source's own publication",
-    "S": "Seen only where a secondary page quotes the source",
-    "U": "Source not verified",
-}
+STATUS_LABELS: Labels = Labels({
+    "V": mark("Verified in the source's own publication"),
+    "S": mark("Seen only where a secondary page quotes the source"),
+    "U": mark("Source not verified"),
+})
 
 # --- KPI ids (public contract: JSON, CSV, catalogue files) -----------------------------------
 KPI_IDS: tuple[str, ...] = (
@@ -288,16 +357,16 @@ KPI_IDS: tuple[str, ...] = (
 UNITS: tuple[str, ...] = ("fraction", "ratio", "months", "currency", "points")
 
 #: Kinds of published statistic in the catalogue.
-STATISTICS: dict[str, str] = {
-    "median": "Median",
-    "average": "Average",
-    "target": "Target (what good companies reach, not an average)",
-    "range": "Typical range",
-    "quartiles": "Quartiles (P25 / median / P75)",
-    "good_great": "Good / great",
-    "threshold": "Threshold",
-    "concern": "Concern level (past it is a warning sign; not a median)",
-}
+STATISTICS: Labels = Labels({
+    "median": mark("Median"),
+    "average": mark("Average"),
+    "target": mark("Target (what good companies reach, not an average)"),
+    "range": mark("Typical range"),
+    "quartiles": mark("Quartiles (P25 / median / P75)"),
+    "good_great": mark("Good / great"),
+    "threshold": mark("Threshold"),
+    "concern": mark("Concern level (past it is a warning sign; not a median)"),
+})
 
 #: Statistics that are a bar to reach or a level to stay clear of (good / great are two such
 #: bars), not a description of typical companies. They are shown, but never the main benchmark of
@@ -306,19 +375,19 @@ NON_CENTRAL_STATISTICS: tuple[str, ...] = ("good_great", "target", "threshold", 
 
 #: Whether the published bound itself meets a threshold, target or concern level (catalogue
 #: column ``bound``; optional, ``inclusive`` when absent). "Under 3 %" is strict: 3 % is not met.
-BOUNDS: dict[str, str] = {
-    "inclusive": "The bound itself meets it (at least / at most: >=, <=)",
-    "strict": "The bound itself does not meet it (more than / under: >, <)",
-}
+BOUNDS: Labels = Labels({
+    "inclusive": mark("The bound itself meets it (at least / at most: >=, <=)"),
+    "strict": mark("The bound itself does not meet it (more than / under: >, <)"),
+})
 
 #: How directly a published figure measures the same thing as our KPI (catalogue column
 #: ``comparability``; optional in user files, default ``direct``). The main benchmark of a KPI is
 #: chosen among the most comparable figures; the others are still shown with this label.
-COMPARABILITY: dict[str, str] = {
-    "direct": "Same definition",
-    "approximate": "Similar definition (see the note)",
-    "doubtful": "Probably measures something else (see the note); never the main benchmark",
-}
+COMPARABILITY: Labels = Labels({
+    "direct": mark("Same definition"),
+    "approximate": mark("Similar definition (see the note)"),
+    "doubtful": mark("Probably measures something else (see the note); never the main benchmark"),
+})
 
 
 #: Seconds a cached upload, table or rendered chart stays in the server's memory after it was

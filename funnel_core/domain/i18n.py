@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from funnel_core.domain.constants import ASSETS_DIR
 
 __all__ = [
     "BABEL_LOCALES",
@@ -50,7 +49,8 @@ LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "fr": "Français"
 DEFAULT_LANGUAGE = "en"
 #: The Babel locale whose number, currency and date formats each language uses.
 BABEL_LOCALES: dict[str, str] = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "pl": "pl_PL"}
-LOCALES_DIR: Path = ASSETS_DIR / "locales"
+#: ``assets/locales`` (spelled here, not taken from ``constants``, which imports this module).
+LOCALES_DIR: Path = Path(__file__).resolve().parents[2] / "assets" / "locales"
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("funnel_language", default=DEFAULT_LANGUAGE)
 _FORMATTER = string.Formatter()

@@ -21,6 +21,7 @@ from funnel_core.domain.constants import (
     PRODUCT_CATEGORIES,
     TRIAL_TYPES,
 )
+from funnel_core.domain.i18n import tr
 
 
 class SnapshotError(ValueError):
@@ -67,17 +68,20 @@ class Context:
         }
         if self.period not in PERIODS:
             raise SnapshotError(
-                f"period must be one of {', '.join(PERIODS)}, not {self.period!r}", "period"
+                tr("period must be one of {choices}, not {value}", choices=", ".join(PERIODS),
+                   value=repr(self.period)), "period"
             )
         for key, options in allowed.items():
             value = getattr(self, key)
             if value not in (None, ANY) and value not in options:
                 raise SnapshotError(
-                    f"{key} must be one of {', '.join(options)} (or empty), not {value!r}", key
+                    tr("{key} must be one of {choices} (or empty), not {value}", key=key,
+                       choices=", ".join(options), value=repr(value)), key
                 )
         if self.currency not in CURRENCIES:
             raise SnapshotError(
-                f"currency must be one of {', '.join(CURRENCIES)}, not {self.currency!r}",
+                tr("currency must be one of {choices}, not {value}", choices=", ".join(CURRENCIES),
+                   value=repr(self.currency)),
                 "currency",
             )
 
@@ -146,27 +150,30 @@ class Snapshot:
         clean: dict[str, float] = {}
         for name, raw in self.values.items():
             if name not in FIELDS_BY_NAME:
-                raise SnapshotError(f"unknown field {name!r}", name)
+                raise SnapshotError(tr("unknown field {name}", name=repr(name)), name)
             if raw is None:
                 continue
             try:
                 value = float(raw)
             except (TypeError, ValueError):
-                raise SnapshotError(f"{name}: {raw!r} is not a number", name) from None
+                raise SnapshotError(tr("{name}: {value} is not a number", name=name, value=repr(raw)),
+                                    name) from None
             if math.isnan(value):
                 continue
             if math.isinf(value):
-                raise SnapshotError(f"{name}: infinite values are not allowed", name)
+                raise SnapshotError(tr("{name}: infinite values are not allowed", name=name), name)
             spec = FIELDS_BY_NAME[name]
             if value < 0 and not spec.signed:
-                raise SnapshotError(f"{spec.label} ({name}) cannot be negative: {value:g}", name)
+                raise SnapshotError(tr("{label} ({name}) cannot be negative: {value}", label=spec.label,
+                                       name=name, value=format(value, "g")), name)
             if spec.signed and spec.kind == "fraction" and value < SIGNED_FRACTION_FLOOR:
-                raise SnapshotError(f"{spec.label} ({name}) below {SIGNED_FRACTION_FLOOR:.0%} is not "
-                                    f"plausible: {value:g}", name)
+                raise SnapshotError(tr("{label} ({name}) below {floor} is not plausible: {value}",
+                                       label=spec.label, name=name, floor=format(SIGNED_FRACTION_FLOOR, ".0%"),
+                                       value=format(value, "g")), name)
             if FIELDS_BY_NAME[name].kind == "fraction" and value > 1:
                 raise SnapshotError(
-                    f"{FIELDS_BY_NAME[name].label} ({name}) is a fraction between 0 and 1 "
-                    f"(0.8 for 80 %), not {value:g}",
+                    tr("{label} ({name}) is a fraction between 0 and 1 (0.8 for 80 %), not {value}",
+                       label=FIELDS_BY_NAME[name].label, name=name, value=format(value, "g")),
                     name,
                 )
             clean[name] = value

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from funnel_core.domain.constants import MONTHS_IN_PERIOD, NO_PERIOD
+from funnel_core.domain.constants import MONTHS_IN_PERIOD, NO_PERIOD, PERIOD_NAMES
+from funnel_core.domain.i18n import tr
 
 RateKind = Literal["churn", "retention", "growth"]
 
@@ -22,12 +23,18 @@ class ConversionError(ValueError):
     """The value cannot be expressed in the other period (the reason is the message)."""
 
 
+def _period_name(period: str) -> str:
+    """``month``/``quarter``/``year`` in the current language (anything else as it is)."""
+    return PERIOD_NAMES.get(period, period)
+
+
 def months_in(period: str) -> int:
     """Months in ``month``/``quarter``/``year``; :class:`ConversionError` for anything else."""
     try:
         return MONTHS_IN_PERIOD[period]
     except KeyError:
-        raise ConversionError(f"{period!r} is not a period that can be converted") from None
+        raise ConversionError(tr("{period} is not a period that can be converted",
+                                 period=repr(period))) from None
 
 
 def convert_churn(rate: float, from_period: str, to_period: str) -> float:
@@ -41,7 +48,8 @@ def convert_churn(rate: float, from_period: str, to_period: str) -> float:
         If the rate is outside 0..1 (more lost than there were) or a period is unknown.
     """
     if not 0 <= rate <= 1:
-        raise ConversionError(f"a churn rate of {rate:.4g} is outside 0-100 % and cannot be compounded")
+        raise ConversionError(tr("a churn rate of {rate} is outside 0-100 % and cannot be compounded",
+                                 rate=format(rate, ".4g")))
     exponent = months_in(to_period) / months_in(from_period)
     return 1 - (1 - rate) ** exponent
 
@@ -55,7 +63,8 @@ def convert_retention(rate: float, from_period: str, to_period: str) -> float:
         If the rate is negative or a period is unknown.
     """
     if rate < 0:
-        raise ConversionError(f"a retention of {rate:.4g} is negative and cannot be compounded")
+        raise ConversionError(tr("a retention of {rate} is negative and cannot be compounded",
+                                 rate=format(rate, ".4g")))
     exponent = months_in(to_period) / months_in(from_period)
     return rate ** exponent
 
@@ -69,7 +78,8 @@ def convert_growth(rate: float, from_period: str, to_period: str) -> float:
         If the rate is -100 % or less (nothing left to compound) or a period is unknown.
     """
     if rate <= -1:
-        raise ConversionError(f"a growth of {rate:.4g} (-100 % or less) cannot be compounded")
+        raise ConversionError(tr("a growth of {rate} (-100 % or less) cannot be compounded",
+                                 rate=format(rate, ".4g")))
     exponent = months_in(to_period) / months_in(from_period)
     return (1 + rate) ** exponent - 1
 
@@ -91,7 +101,8 @@ def convert(rate: float, kind: RateKind, from_period: str, to_period: str) -> tu
         return rate, None
     if NO_PERIOD in (from_period, to_period):
         raise ConversionError(
-            f"one figure is per {from_period} and the other has no period; they cannot be compared"
+            tr("one figure is per {period} and the other has no period; they cannot be compared",
+               period=_period_name(from_period))
         )
     if kind == "churn":
         value = convert_churn(rate, from_period, to_period)
@@ -102,4 +113,6 @@ def convert(rate: float, kind: RateKind, from_period: str, to_period: str) -> tu
     else:
         value = convert_retention(rate, from_period, to_period)
         formula = f"{rate:.4g}^({months_in(to_period)}/{months_in(from_period)})"
-    return value, f"converted from per-{from_period} to per-{to_period} by compounding: {formula} = {value:.4g}"
+    return value, tr("converted from per-{from_period} to per-{to_period} by compounding: {formula} = {value}",
+                     from_period=_period_name(from_period), to_period=_period_name(to_period),
+                     formula=formula, value=format(value, ".4g"))

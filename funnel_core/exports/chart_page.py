@@ -29,6 +29,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from funnel_core.domain.i18n import current_language, mark, tr
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_ALSO_AS = mark('Also as')
+
 __all__ = ["GalleryChart", "chart_page", "gallery_page", "script_json", "vega_bundle"]
 
 #: vega-embed options: SVG renderer, and a menu with the image exports only.
@@ -42,7 +47,7 @@ EMBED_OPTIONS: dict[str, Any] = {
 _BOOT = (
     "(function(){var d=JSON.parse(document.getElementById('chart-specs').textContent);"
     "d.charts.forEach(function(c){vegaEmbed('#'+c.id,c.spec,d.options).catch(function(e){"
-    "var n=document.getElementById(c.id);n.textContent='This chart could not be drawn: '+e;});});"
+    "var n=document.getElementById(c.id);n.textContent=d.failed+e;});});"
     "})();"
 )
 
@@ -107,7 +112,7 @@ def _csp_hash(script: str) -> str:
 
 def _page(title: str, body: str, charts: Sequence[GalleryChart], vl_version: str) -> str:
     bundle, bundle_hash = vega_bundle(vl_version)
-    data = {"options": EMBED_OPTIONS,
+    data = {"options": EMBED_OPTIONS, "failed": tr("This chart could not be drawn: "),
             "charts": [{"id": f"chart-{i}", "spec": c.spec} for i, c in enumerate(charts)]}
     policy = ("default-src 'none'; "
               f"script-src {bundle_hash} {_csp_hash(_BOOT)} 'unsafe-eval'; "
@@ -115,7 +120,7 @@ def _page(title: str, body: str, charts: Sequence[GalleryChart], vl_version: str
               "connect-src 'none'; form-action 'none'; base-uri 'none'")
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{current_language()}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'  # no quote in it
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style>"
@@ -134,7 +139,7 @@ def chart_page(spec: dict[str, Any], title: str, vl_version: str) -> str:
     title : the page title (the browser tab); escaped.
     vl_version : the Vega-Lite version of the bundle (vl-convert's name, e.g. ``"v6_4"``).
     """
-    return _page(title or "Chart", '<div id="chart-0"></div>',
+    return _page(title or tr("Chart"), '<div id="chart-0"></div>',
                  [GalleryChart("chart", title, spec)], vl_version)
 
 
@@ -158,5 +163,5 @@ def gallery_page(charts: Sequence[GalleryChart], title: str, lines: Sequence[str
         files = " · ".join(f'<a href="{e(name)}">{e(name)}</a>' for name in chart.files)
         parts.append(f'<section id="{e(chart.slug)}"><h2>{e(chart.title)}</h2>'
                      f'<div id="chart-{i}"></div>'
-                     + (f'<p class="files">Also as {files}</p>' if files else "") + "</section>")
+                     + (f'<p class="files">{e(tr(_T_ALSO_AS))} {files}</p>' if files else "") + "</section>")
     return _page(title, "\n".join(parts), charts, vl_version)

@@ -21,13 +21,17 @@ from typing import Sequence
 from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.chart_page import GalleryChart, gallery_page
 from funnel_core.exports.images import AnnotatedChart, NamedChartLike, chart_png, chart_svg, vl_version
 from funnel_core.exports.report_charts import report_charts
 from funnel_core.exports.report_model import Footnote, summarize
 from funnel_core.exports.sanitize import file_slug, is_web_link
-from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
+from funnel_core.exports.settings import as_of_date, product_name
 from funnel_core.exports.wording import benchmark_figure_text
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_STATUS_CODE = mark('status {code}')
 
 __all__ = ["GALLERY_NAME", "charts_zip"]
 
@@ -36,19 +40,21 @@ GALLERY_NAME = "charts.html"
 
 def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: str) -> str:
     summary = summarize(report, date)
-    lines = [f"{PRODUCT_NAME}: charts", f"Date: {date}"]
+    lines = [tr("{product}: charts", product=product_name()), tr("Date: {date}", date=date)]
     if report.snapshot.label:
-        lines.append(f"Period: {report.snapshot.label}")
-    lines.append("Context: " + "; ".join(f"{label}: {value}" for _, label, value in summary.context))
-    lines += ["", "Each chart comes two ways: .png (high resolution, for slides) and .svg (vector,",
-              f"for print and design tools). {GALLERY_NAME} shows every chart interactively on one",
-              "page (open it in a browser; it works offline).", "", "Charts:"]
+        lines.append(tr("Period: {period}", period=report.snapshot.label))
+    lines.append(tr("Context: {context}",
+                    context="; ".join(f"{label}: {value}" for _, label, value in summary.context)))
+    lines += [""] + tr("Each chart comes two ways: .png (high resolution, for slides) and .svg (vector,\n"
+                       "for print and design tools). {gallery} shows every chart interactively on one\n"
+                       "page (open it in a browser; it works offline).", gallery=GALLERY_NAME).split("\n")
+    lines += ["", tr("Charts:")]
     for chart in charts:
         lines.append(f"- {chart.name}: {chart.title}")
-    lines += ["", "Benchmark sources. [1]-[{n}]: the main benchmark of each KPI, numbered as on the".format(
-        n=len(summary.footnotes)),
-              "overview chart and in the report; then every other benchmark the charts compare with.",
-              "Each chart also names its own sources in its footer.", ""]
+    lines += [""] + tr("Benchmark sources. [1]-[{n}]: the main benchmark of each KPI, numbered as on the\n"
+                       "overview chart and in the report; then every other benchmark the charts compare with.\n"
+                       "Each chart also names its own sources in its footer.",
+                       n=len(summary.footnotes)).split("\n") + [""]
     notes = list(summary.footnotes)
     seen = {(n.origin, n.source, n.figure, n.segment) for n in notes}
     for item in report.kpis:
@@ -61,29 +67,31 @@ def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: st
                 continue
             seen.add(key)
             notes.append(Footnote(len(notes) + 1, b.source, b.year, b.status,
-                                  STATUS_LABELS.get(b.status, b.status), b.url or "",
+                                  tr(STATUS_LABELS.get(b.status, b.status)), b.url or "",
                                   b.origin != "published", b.origin, benchmark_figure_text(comp),
                                   b.segment,
                                   year_suffix(b.source, b) if (b.year or b.published) else None))
     for note in notes:
-        status = f"status {note.status}: {note.status_label.lower()}"
-        origin = f"; from your catalogue {note.origin}" if note.user_supplied else ""
+        status = f"{tr(_T_STATUS_CODE, code=note.status)}: {note.status_label.lower()}"
+        origin = "; " + tr("from your catalogue {origin}", origin=note.origin) if note.user_supplied else ""
         link = f" {note.url.strip()}" if is_web_link(note.url) else ""
         lines.append(f"[{note.number}] {note.source}{note.year_text}: {note.figure}; {note.segment} "
                      f"({status}{origin}){link}")
-    lines += ["", "Status V: verified in the source's own publication; S: seen only where a secondary",
-              "page quotes the source; U: source not verified. Benchmark amounts are in USD.", ""]
+    lines += [""] + tr("Status V: verified in the source's own publication; S: seen only where a secondary\n"
+                       "page quotes the source; U: source not verified. Benchmark amounts are in USD.").split("\n")
+    lines += [""]
     return "\r\n".join(lines)
 
 
 def _gallery_lines(report: ComparisonReport, date: str) -> list[str]:
     summary = summarize(report, date)
-    lines = [f"Date: {date}"]
+    lines = [tr("Date: {date}", date=date)]
     if report.snapshot.label:
-        lines.append(f"Period: {report.snapshot.label}")
-    lines.append("Context: " + "; ".join(f"{label}: {value}" for _, label, value in summary.context))
-    lines.append("Hover a chart for the figures; its menu saves it as PNG or SVG. Sources are "
-                 "under each chart and in README.txt.")
+        lines.append(tr("Period: {period}", period=report.snapshot.label))
+    lines.append(tr("Context: {context}",
+                    context="; ".join(f"{label}: {value}" for _, label, value in summary.context)))
+    lines.append(tr("Hover a chart for the figures; its menu saves it as PNG or SVG. Sources are "
+                    "under each chart and in README.txt."))
     return lines
 
 
@@ -119,7 +127,7 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
             archive.writestr(f"{name}.svg", chart_svg(chart))
             archive.writestr(f"{name}.png", chart_png(chart), compress_type=zipfile.ZIP_STORED)
             gallery.append(GalleryChart(name, chart.title, chart.spec, (f"{name}.png", f"{name}.svg")))
-        page = gallery_page(gallery, f"{PRODUCT_NAME}: charts", _gallery_lines(report, date),
+        page = gallery_page(gallery, tr("{product}: charts", product=product_name()), _gallery_lines(report, date),
                             vl_version())
         archive.writestr(GALLERY_NAME, page.encode("utf-8"))
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import VERDICT_LABELS
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 
 __all__ = ["GROWTH_LINE_KPIS", "growth_items", "growth_line"]
 
@@ -20,7 +21,8 @@ GROWTH_LINE_KPIS: tuple[str, ...] = (
     "magic_number", "arr_per_employee", "sales_marketing_share",
 )
 
-_PERIOD_WORDS = {"month": "per month", "quarter": "per quarter", "year": "a year"}
+_PERIOD_WORDS = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("a year")}
+_IN_THE = {"month": mark("in the month"), "quarter": mark("in the quarter"), "year": mark("in the year")}
 
 
 def growth_items(report: ComparisonReport) -> list[str]:
@@ -40,11 +42,11 @@ def growth_items(report: ComparisonReport) -> list[str]:
                 and kpi_id == "mrr_growth_rate":
             value = "+" + value
         if kpi_id == "net_new_arr":
-            value += f" in the {kpi.period}"
+            value += " " + (tr(_IN_THE[kpi.period]) if kpi.period in _IN_THE else f"in the {kpi.period}")
         elif kpi.period in _PERIOD_WORDS and kpi.spec.unit == "fraction":
-            value += f" {_PERIOD_WORDS[kpi.period]}"
-        verdict = f" ({VERDICT_LABELS[item.verdict].lower()})" if item.verdict else ""
-        label = kpi.spec.label.replace(" (year over year)", "")
+            value += f" {tr(_PERIOD_WORDS[kpi.period])}"
+        verdict = f" ({tr(VERDICT_LABELS[item.verdict]).lower()})" if item.verdict else ""
+        label = tr(kpi.spec.label).replace(" (year over year)", "")
         out.append(f"{label} {value}{verdict}")
     return out
 
@@ -52,4 +54,4 @@ def growth_items(report: ComparisonReport) -> list[str]:
 def growth_line(report: ComparisonReport) -> str:
     """``"Growth & efficiency: ARR growth 57.2 % a year (better) · ..."``; ``""`` when empty."""
     items = growth_items(report)
-    return "Growth & efficiency: " + " · ".join(items) if items else ""
+    return tr("Growth & efficiency: {items}", items=" · ".join(items)) if items else ""

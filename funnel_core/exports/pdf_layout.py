@@ -25,6 +25,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from funnel_core.domain.constants import VERDICT_LABELS
+from funnel_core.domain.i18n import tr
 from funnel_core.exports.settings import PRODUCT_NAME, VERDICT_GLYPHS, verdict_marks
 
 __all__ = [
@@ -205,7 +206,7 @@ class ReportPDF(FPDF):
 
     def verdict(self, verdict: str) -> str:
         """The verdict word, with its chart glyph when the font has it."""
-        label = VERDICT_LABELS[verdict]
+        label = tr(VERDICT_LABELS[verdict])
         return f"{VERDICT_GLYPHS[verdict]} {label}" if self.unicode else label
 
     def font(self, size: float, style: str = "", colour: tuple[int, int, int] = INK) -> None:
@@ -215,8 +216,10 @@ class ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-10)
         self.font(7, "", MUTED)
-        self.cell(CONTENT_W / 2, 4, self.t(f"{PRODUCT_NAME} report, as of {self.date}"))
-        self.cell(CONTENT_W / 2, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(CONTENT_W / 2, 4, self.t(tr("{product} report, as of {date}", product=tr(PRODUCT_NAME),
+                                              date=self.date)))
+        self.cell(CONTENT_W / 2, 4, self.t(tr("Page {page} of {total}", page=self.page_no(), total="{nb}")),
+                  align="R")
 
     def heading(self, text: str) -> None:
         if self.will_page_break(22):

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from fpdf.enums import XPos, YPos
 
 from funnel_core.domain.constants import VERDICT_LABELS, VERDICTS
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.images import PNG_SCALE, chart_png, chart_size
 from funnel_core.exports.pdf_layout import (
     ACCENT,
@@ -42,26 +43,29 @@ from funnel_core.exports.report_model import (
     page_notes_intro,
     short_note,
 )
-from funnel_core.exports.settings import PRODUCT_NAME
+from funnel_core.exports.settings import product_name
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_BOARD_SUMMARY = mark('Board summary')
 
 __all__ = ["summary_page"]
 
 def _summary_header(pdf: ReportPDF, summary: ReportSummary) -> None:
     pdf.set_xy(MARGIN, MARGIN)
     pdf.font(7, "B", MUTED)
-    pdf.cell(CONTENT_W / 2, 4, pdf.t(f"{PRODUCT_NAME.upper()}  |  BOARD SUMMARY"))
+    pdf.cell(CONTENT_W / 2, 4, pdf.t(f"{product_name().upper()}  |  {tr(_T_BOARD_SUMMARY).upper()}"))
     pdf.font(8, "B", INK)
-    pdf.cell(CONTENT_W / 2, 4, pdf.t(f"As of {summary.date}"), align="R",
+    pdf.cell(CONTENT_W / 2, 4, pdf.t(tr("As of {date}", date=summary.date)), align="R",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(0.5)
     pdf.font(17, "B", ACCENT)
-    pdf.multi_cell(CONTENT_W, 7.5, pdf.t("Funnel KPIs vs published SaaS benchmarks"),
+    pdf.multi_cell(CONTENT_W, 7.5, pdf.t(tr("Funnel KPIs vs published SaaS benchmarks")),
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(0.8)
     line = 3.9
     if summary.snapshot_label:
         pdf.font(9, "", MUTED)
-        write_wrapped(pdf, line + 0.4, "Period ")
+        write_wrapped(pdf, line + 0.4, pdf.t(tr("Period") + " "))
         pdf.font(9, "B", INK)
         write_wrapped(pdf, line + 0.4, pdf.t(summary.snapshot_label))
         pdf.ln(line + 1)
@@ -99,7 +103,7 @@ def _verdict_strip(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool) 
         pdf.set_xy(x + bar, top + 1.8)
         pdf.font(21, "B", palette(verdict))
         pdf.cell(tile_w - bar, 9, str(summary.kpi_counts[verdict]), align="C")
-        word = pdf.t(VERDICT_LABELS[verdict])
+        word = pdf.t(tr(VERDICT_LABELS[verdict]))
         pdf.font(8.5, "B", INK)
         width = pdf.get_string_width(word) + 4.2
         left = x + bar + (tile_w - bar - width) / 2
@@ -139,11 +143,11 @@ def _gaps(pdf: ReportPDF, summary: ReportSummary) -> None:
     if not summary.kpis_compared:
         return
     pdf.font(10.5, "B", ACCENT)
-    pdf.cell(0, 5.5, pdf.t("Biggest gaps"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5.5, pdf.t(tr("Biggest gaps")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(0.5)
     if not summary.gap_items:
         pdf.font(8.8)
-        pdf.multi_cell(CONTENT_W, 4.2, pdf.t("Every KPI with a verdict is in line with its benchmark."),
+        pdf.multi_cell(CONTENT_W, 4.2, pdf.t(tr("Every KPI with a verdict is in line with its benchmark.")),
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     line = 4.2
     for item in summary.gap_items:
@@ -176,10 +180,10 @@ def _compact_note(pdf: ReportPDF, note: Footnote, x: float, width: float) -> Non
     write_wrapped(pdf, _NOTE_LINE, pdf.t(short_note(note)))
     if note.status == "U":
         pdf.font(_NOTE_SIZE, "B", COLOURS["worse"][0])
-        write_wrapped(pdf, _NOTE_LINE, pdf.t(" – source not verified"))
+        write_wrapped(pdf, _NOTE_LINE, pdf.t(" – " + tr("source not verified")))
     else:
         pdf.font(_NOTE_SIZE, "", MUTED)
-        write_wrapped(pdf, _NOTE_LINE, pdf.t(f" – status {note.status}"))
+        write_wrapped(pdf, _NOTE_LINE, pdf.t(" – " + tr("status {code}", code=note.status)))
     pdf.ln(_NOTE_LINE + 0.5)
     pdf.set_left_margin(old[0])
     pdf.set_right_margin(old[1])
@@ -227,7 +231,7 @@ def _page_notes(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool,
     pdf.line(MARGIN, start, MARGIN + CONTENT_W, start)
     pdf.set_xy(MARGIN, start + 1.2)
     pdf.font(8, "B", ACCENT)
-    pdf.cell(0, 4.5, pdf.t("Sources"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 4.5, pdf.t(tr("Sources")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(6.6, "", MUTED)
     pdf.multi_cell(CONTENT_W, 2.9, pdf.t(page_notes_intro(summary, one_page_only)),
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")

@@ -21,6 +21,8 @@ from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language
+
 __all__ = ["PREPARED", "PreparedDownloads"]
 
 
@@ -50,8 +52,10 @@ class PreparedDownloads:
     def prepare(self, key: str, make: Callable[[], bytes]) -> bool:
         """Start making ``key`` in the background unless it is known or too much is waiting.
 
-        Returns True when a job was started.
+        Returns True when a job was started. The file is made in the current language, which is
+        part of its key: the same download in another language is another file.
         """
+        key = _in_language(key)
         with self._lock:
             self._expire(time.monotonic())
             if key in self._items:
@@ -69,6 +73,7 @@ class PreparedDownloads:
     def get(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The bytes of ``key``: the prepared result (waiting for it if it is being made), else
         ``make()`` here and now."""
+        key = _in_language(key)
         with self._lock:
             item = self._items.get(key)
             if item is not None and item[0].cancel():  # still waiting: the click makes it itself
@@ -88,6 +93,13 @@ class PreparedDownloads:
             for future, _ in self._items.values():
                 future.cancel()
             self._items.clear()
+
+
+def _in_language(key: str) -> str:
+    """``key`` of a download in the current language (its words and numbers depend on it);
+    English keeps the key as given."""
+    language = current_language()
+    return key if language == DEFAULT_LANGUAGE else f"{language}|{key}"
 
 
 #: The process's prepared downloads (the app's Downloads page uses it for the PDF report).

@@ -28,6 +28,7 @@ from funnel_core.exports.images import (
     spec_digest,
     spec_of,
 )
+from funnel_core.domain.i18n import current_language, tr
 from funnel_core.exports.settings import as_of_value
 from funnel_core.exports.wording import source_short
 
@@ -215,11 +216,11 @@ def _annotate(named: NamedChartLike, report: ComparisonReport, date: str) -> Ann
         sources = _report_sources(report)
         if sources:
             shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
-            extra.append(f"Sources: {shown}")
+            extra.append(tr("Sources: {sources}", sources=shown))
         else:
-            extra.append("Source: your inputs")
+            extra.append(tr("Source: your inputs"))
     if date not in text:
-        extra.append(f"As of {date}")
+        extra.append(tr("As of {date}", date=date))
     title = _title_dict(chart)
     if title is not None and not extra:
         return AnnotatedChart(named.name, named.title, chart, spec, digest)
@@ -255,11 +256,14 @@ def _named_charts(report: ComparisonReport, day: _dt.date, key_only: bool) -> li
     """The catalogue (or its key charts), remembered for the last report and date."""
     with _MEMO_LOCK:
         ref = _MEMO["report"]
-        if not (ref is not None and ref() is report and _MEMO["day"] == day):
+        language = current_language()  # the charts' words are in the language they were built in
+        if not (ref is not None and ref() is report and _MEMO["day"] == day
+                and _MEMO.get("language") == language):
             try:
-                _MEMO.update(report=weakref.ref(report), day=day, named={}, annotated={})
+                _MEMO.update(report=weakref.ref(report), day=day, named={}, annotated={},
+                             language=language)
             except TypeError:  # pragma: no cover - an object without weak references
-                _MEMO.update(report=None, day=None, named={}, annotated={})
+                _MEMO.update(report=None, day=None, named={}, annotated={}, language=None)
         named: dict[str, list[NamedChartLike]] = _MEMO["named"]
         if "all" in named:
             full = named["all"]

@@ -30,17 +30,54 @@ from funnel_core.exports.images import NamedChartLike, chart_svg
 from funnel_core.exports.report_charts import document_charts
 from funnel_core.exports.summary_chart import (SummaryChart, fit_page, page_footnotes,
                                                partial_note)
+from funnel_core.domain.i18n import current_language, mark, tr, tr_n
 from funnel_core.exports.report_model import (
-    REPORT_RULES,
     ReportSummary,
+    better_text,
     context_pairs,
     coverage_line,
     page_notes_intro,
+    report_rules,
     short_note,
     summarize,
 )
 from funnel_core.exports.sanitize import is_web_link
-from funnel_core.exports.settings import PRODUCT_NAME, SOURCES_INTRO, VERDICT_GLYPHS, as_of_date, verdict_marks
+from funnel_core.exports.settings import (VERDICT_GLYPHS, as_of_date, product_name, sources_intro,
+                                          verdict_marks)
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_PERIOD = mark('Period')
+_T_BOARD_SUMMARY = mark('Board summary')
+_T_AS_OF_DATE = mark('As of {date}')
+_T_FUNNEL_KPIS_VS_PUBLISHED_SAAS_BENCHMARKS = mark('Funnel KPIs vs published SaaS benchmarks')
+_T_VERDICT_COUNTS = mark('verdict counts')
+_T_BIGGEST_GAPS = mark('Biggest gaps')
+_T_EVERY_KPI_WITH_A_VERDICT_IS_IN_LINE_WITH = mark('Every KPI with a verdict is in line with its benchmark.')
+_T_SOURCE_NOT_VERIFIED = mark('source not verified')
+_T_STATUS_CODE = mark('status {code}')
+_T_SOURCES = mark('Sources')
+_T_YOUR_CATALOGUE = mark('your catalogue')
+_T_KPIS_AGAINST_EVERY_MATCHING_BENCHMARK = mark('KPIs against every matching benchmark')
+_T_KPI = mark('KPI')
+_T_YOUR_VALUE = mark('Your value')
+_T_BENCHMARK = mark('Benchmark')
+_T_VERDICT = mark('Verdict')
+_T_WHERE_YOU_STAND = mark('Where you stand')
+_T_SOURCE = mark('Source')
+_T_CHECK_YOUR_INPUTS = mark('Check your inputs')
+_T_NOT_COMPUTABLE = mark('Not computable')
+_T_NOTES = mark('Notes')
+_T_WARNINGS_AND_MISSING_KPIS = mark('Warnings and missing KPIs')
+_T_CHARTS = mark('Charts')
+_T_STATUS_CODE_TITLE = mark('Status {code}')
+_T_DEFINITIONS = mark('Definitions')
+_T_FORMULA = mark('Formula')
+_T_BETTER_WHEN = mark('Better when')
+_T_VERDICTS_GAPS_AND_SOURCES = mark('Verdicts, gaps and sources')
+_T_FROM_YOUR_CATALOGUE = mark('from your catalogue')
+_T_PERIOD_COLON = mark('Period:')
+_T_APPENDIX = mark('Appendix')
+_T_APPENDIX_THE_DETAILS_BEHIND_PAGE_1 = mark('Appendix: the details behind page 1')
 
 __all__ = ["render_report_html", "report_html", "REPORT_CSS_PATH"]
 
@@ -100,7 +137,7 @@ def _verdict_badge(verdict: str | None, main: bool = True) -> str:
         return ""
     css = verdict.replace("_", "-") + ("" if main else " other")
     return (f'<span class="verdict {css}"><span aria-hidden="true">{VERDICT_GLYPHS[verdict]}</span> '
-            f"{e(VERDICT_LABELS[verdict])}</span>")
+            f"{e(tr(VERDICT_LABELS[verdict]))}</span>")
 
 
 # --- page 1: the board summary ---------------------------------------------------------------
@@ -108,16 +145,16 @@ def _verdict_badge(verdict: str | None, main: bool = True) -> str:
 def _header(summary: ReportSummary) -> str:
     period = ""
     if summary.snapshot_label:
-        period = f'<p class="period">Period <strong>{e(summary.snapshot_label)}</strong></p>'
+        period = f'<p class="period">{e(tr(_T_PERIOD))} <strong>{e(summary.snapshot_label)}</strong></p>'
     context = '<span class="sep" aria-hidden="true"> | </span>'.join(
         f'<span class="item"><span class="k">{e(name)}:</span> <strong>{e(value)}</strong></span>'
         for name, value in context_pairs(summary)
     )
     return (
         '<header class="report-header">'
-        f'<p class="topline"><span class="brand">{e(PRODUCT_NAME)} | Board summary</span>'
-        f'<span class="date">As of {e(summary.date)}</span></p>'
-        "<h1>Funnel KPIs vs published SaaS benchmarks</h1>"
+        f'<p class="topline"><span class="brand">{e(product_name())} | {e(tr(_T_BOARD_SUMMARY))}</span>'
+        f'<span class="date">{e(tr(_T_AS_OF_DATE, date=summary.date))}</span></p>'
+        f"<h1>{e(tr(_T_FUNNEL_KPIS_VS_PUBLISHED_SAAS_BENCHMARKS))}</h1>"
         f'{period}<p class="context">{context}</p>'
         "</header>"
     )
@@ -128,13 +165,13 @@ def _headline(summary: ReportSummary, one_page_only: bool) -> str:
     tiles = "".join(
         f'<div class="tile {v.replace("_", "-")}" style="border-color: {e(marks[v][1])}">'
         f'<span class="count" style="color: {e(marks[v][1])}">{summary.kpi_counts[v]}</span>'
-        f'<span class="what">{_mark(v)} {e(VERDICT_LABELS[v])}</span></div>'
+        f'<span class="what">{_mark(v)} {e(tr(VERDICT_LABELS[v]))}</span></div>'
         for v in VERDICTS
     )
     all_line = f'<p class="small">{e(summary.all_line())}</p>' if summary.kpis_compared else ""
     return (
         '<section class="headline">'
-        f'<div class="tiles" aria-label="verdict counts">{tiles}</div>'
+        f'<div class="tiles" aria-label="{e(tr(_T_VERDICT_COUNTS))}">{tiles}</div>'
         f'<div class="summary"><p class="lead">{e(summary.headline())}</p>{all_line}'
         f'<p class="small">{e(coverage_line(summary, one_page_only))}</p></div>'
         "</section>"
@@ -153,8 +190,8 @@ def _gaps(summary: ReportSummary) -> str:
     if not summary.kpis_compared:
         return ""
     if not summary.gap_items:
-        return ('<section class="gaps-block"><h2>Biggest gaps</h2>'
-                "<p>Every KPI with a verdict is in line with its benchmark.</p></section>")
+        return (f'<section class="gaps-block"><h2>{e(tr(_T_BIGGEST_GAPS))}</h2>'
+                f"<p>{e(tr(_T_EVERY_KPI_WITH_A_VERDICT_IS_IN_LINE_WITH))}</p></section>")
     items = []
     for item in summary.gap_items:
         mark = _mark(item.verdict) if item.verdict in VERDICTS else ""
@@ -162,7 +199,8 @@ def _gaps(summary: ReportSummary) -> str:
                if item.footnote else "")
         items.append(f'<li class="{e(item.verdict.replace("_", "-"))}">{mark}'
                      f"<span>{e(item.text)}{ref}</span></li>")
-    return f'<section class="gaps-block"><h2>Biggest gaps</h2><ol class="gaps">{"".join(items)}</ol></section>'
+    return (f'<section class="gaps-block"><h2>{e(tr(_T_BIGGEST_GAPS))}</h2>'
+            f'<ol class="gaps">{"".join(items)}</ol></section>')
 
 
 def _chart_budget_px(summary: ReportSummary, notes: Sequence[Any] | None = None) -> float:
@@ -211,23 +249,23 @@ def _page_notes(summary: ReportSummary, one_page_only: bool,
     items = []
     for note in notes:
         if note.status == "U":
-            status = '<span class="unverified">source not verified</span>'
+            status = f'<span class="unverified">{e(tr(_T_SOURCE_NOT_VERIFIED))}</span>'
         else:
-            status = f'<span class="status">status {e(note.status)}</span>'
+            status = f'<span class="status">{e(tr(_T_STATUS_CODE, code=note.status))}</span>'
         items.append(f'<li id="note-{note.number}"><span class="n">[{note.number}]</span> '
                      f"{e(short_note(note))} &ndash; {status}</li>")
-    return (f'<section class="page-notes"><h2>Sources</h2><p class="intro">{e(intro)}</p>'
+    return (f'<section class="page-notes"><h2>{e(tr(_T_SOURCES))}</h2><p class="intro">{e(intro)}</p>'
             f'<ol class="notes-compact">{"".join(items)}</ol></section>')
 
 
 def _summary_page(summary: ReportSummary, fitted: SummaryChart | None, one_page_only: bool) -> str:
     where = ("" if one_page_only else
-             " Appendix from page 2: the KPI table with every benchmark, warnings, the other "
-             "charts, definitions and full sources.")
-    foot = (f'<p class="page-foot">Prepared with {e(PRODUCT_NAME)} on {e(summary.date)}.'
-            f"{e(where)}</p>")
+             " " + tr("Appendix from page 2: the KPI table with every benchmark, warnings, the other "
+                      "charts, definitions and full sources."))
+    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=summary.date)
+    foot = f'<p class="page-foot">{e(prepared)}{e(where)}</p>'
     return (
-        '<section class="sheet summary-page" id="summary" aria-label="Board summary">'
+        f'<section class="sheet summary-page" id="summary" aria-label="{e(tr(_T_BOARD_SUMMARY))}">'
         + _header(summary)
         + _headline(summary, one_page_only)
         + _growth(summary)
@@ -248,7 +286,7 @@ def _table(summary: ReportSummary) -> str:
     for group, row in enumerate(summary.rows):
         shade = " odd" if group % 2 else ""
         converted = f'<br><span class="conv">= {e(row.converted)}</span>' if row.converted else ""
-        mine = ' <span class="mine">your catalogue</span>' if row.user_supplied else ""
+        mine = f' <span class="mine">{e(tr(_T_YOUR_CATALOGUE))}</span>' if row.user_supplied else ""
         note = (f'<a class="ref" href="#src-{row.footnote}">[{row.footnote}]</a>'
                 if row.footnote else "")
         bench = f"<strong>{e(row.benchmark)}</strong>" if row.footnote else e(row.benchmark)
@@ -266,7 +304,7 @@ def _table(summary: ReportSummary) -> str:
         )
         for line in row.others:
             conv = f'<span class="conv">= {e(line.converted)}</span>' if line.converted else ""
-            mine = ' <span class="mine">your catalogue</span>' if line.user_supplied else ""
+            mine = f' <span class="mine">{e(tr(_T_YOUR_CATALOGUE))}</span>' if line.user_supplied else ""
             if line.note:
                 mine += f'<br><span class="conv">{e(line.note)}</span>'
             body.append(
@@ -279,19 +317,25 @@ def _table(summary: ReportSummary) -> str:
                 f'<td class="src"><a class="ref" href="#src-{line.footnote}">[{line.footnote}]</a></td>'
                 "</tr>"
             )
+    intro = tr("Each KPI's main benchmark (the one on the overview chart) comes first, "
+               "in bold, with the KPI's verdict and its caveats; then every other benchmark that "
+               "matches your context. Where you stand: the percentile where the source publishes "
+               "quartiles or good / great levels, else the gap (rates in percentage points, pp, "
+               "measured to the median when published, else to the nearest bound).")
+    all_of = tr_n("All {n} comparisons, including benchmarks your value cannot be set against, "
+                  "are in the XLSX and CSV downloads.",
+                  "All {n} comparisons, including benchmarks your value cannot be set against, "
+                  "are in the XLSX and CSV downloads.", summary.comparisons)
     return (
-        '<section class="kpis"><h2>KPIs against every matching benchmark</h2>'
-        '<p class="small">Each KPI\'s main benchmark (the one on the overview chart) comes first, '
-        "in bold, with the KPI's verdict and its caveats; then every other benchmark that "
-        "matches your context. Where you stand: the percentile where the source publishes "
-        "quartiles or good / great levels, else the gap (rates in percentage points, pp, "
-        "measured to the median when published, else to the nearest bound).</p>"
-        '<table class="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col" class="num">Your value</th>'
-        '<th scope="col">Benchmark</th><th scope="col">Verdict</th><th scope="col" class="num">Where you stand</th>'
-        '<th scope="col">Source</th></tr></thead>'
+        f'<section class="kpis"><h2>{e(tr(_T_KPIS_AGAINST_EVERY_MATCHING_BENCHMARK))}</h2>'
+        f'<p class="small">{escape(intro, quote=False)}</p>'
+        f'<table class="kpi-table"><thead><tr><th scope="col">{e(tr(_T_KPI))}</th>'
+        f'<th scope="col" class="num">{e(tr(_T_YOUR_VALUE))}</th>'
+        f'<th scope="col">{e(tr(_T_BENCHMARK))}</th><th scope="col">{e(tr(_T_VERDICT))}</th>'
+        f'<th scope="col" class="num">{e(tr(_T_WHERE_YOU_STAND))}</th>'
+        f'<th scope="col">{e(tr(_T_SOURCE))}</th></tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
-        f'<p class="small">All {summary.comparisons} comparisons, including benchmarks your value '
-        "cannot be set against, are in the XLSX and CSV downloads.</p>"
+        f'<p class="small">{e(all_of)}</p>'
         "</section>"
     )
 
@@ -300,17 +344,18 @@ def _issues(summary: ReportSummary) -> str:
     parts = []
     if summary.warnings:
         items = "".join(f"<li>{e(w)}</li>" for w in summary.warnings)
-        parts.append(f'<h3>Check your inputs</h3><ul class="warnings">{items}</ul>')
+        parts.append(f'<h3>{e(tr(_T_CHECK_YOUR_INPUTS))}</h3><ul class="warnings">{items}</ul>')
     if summary.not_computable:
         items = "".join(f"<li><strong>{e(label)}</strong>: {e(reason)}</li>"
                         for label, reason in summary.not_computable)
-        parts.append(f'<h3>Not computable</h3><ul class="not-computable">{items}</ul>')
+        parts.append(f'<h3>{e(tr(_T_NOT_COMPUTABLE))}</h3><ul class="not-computable">{items}</ul>')
     if summary.notes:
         items = "".join(f"<li>{e(n)}</li>" for n in summary.notes)
-        parts.append(f'<h3>Notes</h3><ul class="notes">{items}</ul>')
+        parts.append(f'<h3>{e(tr(_T_NOTES))}</h3><ul class="notes">{items}</ul>')
     if not parts:
         return ""
-    return f'<section class="issues"><h2>Warnings and missing KPIs</h2>{"".join(parts)}</section>'
+    return (f'<section class="issues"><h2>{e(tr(_T_WARNINGS_AND_MISSING_KPIS))}</h2>'
+            f'{"".join(parts)}</section>')
 
 
 def _charts(charts: Sequence[Any]) -> str:
@@ -323,9 +368,10 @@ def _charts(charts: Sequence[Any]) -> str:
         for c in charts
     ]
     # the heading stays on the page of the first chart (never alone at the foot of a page)
-    return ('<section class="charts"><div class="keep"><h2>Charts</h2><p class="small">Each chart '
-            "lists the sources it uses under it, numbered as in the sources at the end of the "
-            f"report.</p>{figures[0]}</div>"
+    intro = tr("Each chart lists the sources it uses under it, numbered as in the sources at the "
+               "end of the report.")
+    return (f'<section class="charts"><div class="keep"><h2>{e(tr(_T_CHARTS))}</h2>'
+            f'<p class="small">{e(intro)}</p>{figures[0]}</div>'
             f'{"".join(figures[1:])}</section>')
 
 
@@ -334,17 +380,18 @@ def _definitions(summary: ReportSummary) -> str:
         return ""
     rows = "".join(
         f'<tr><th scope="row">{e(label)}</th><td>{e(formula)}</td>'
-        f"<td>{e(f'{better} is better' if better else 'size figure')}</td></tr>"
+        f"<td>{e(better_text(better))}</td></tr>"
         for label, formula, better in summary.definitions
     )
-    rules = "".join(f"<li><strong>{e(name)}</strong>: {e(text)}</li>" for name, text in REPORT_RULES)
-    statuses = "".join(f"<li><strong>Status {e(code)}</strong>: {e(label)}.</li>"
+    rules = "".join(f"<li><strong>{e(name)}</strong>: {e(text)}</li>" for name, text in report_rules())
+    statuses = "".join(f"<li><strong>{e(tr(_T_STATUS_CODE_TITLE, code=code))}</strong>: {e(tr(label))}.</li>"
                        for code, label in STATUS_LABELS.items())
     return (
-        '<section class="definitions"><h2>Definitions</h2>'
-        '<table class="def-table"><thead><tr><th scope="col">KPI</th><th scope="col">Formula</th>'
-        f'<th scope="col">Better when</th></tr></thead><tbody>{rows}</tbody></table>'
-        f'<h3>Verdicts, gaps and sources</h3><ul class="rules">{rules}{statuses}</ul>'
+        f'<section class="definitions"><h2>{e(tr(_T_DEFINITIONS))}</h2>'
+        f'<table class="def-table"><thead><tr><th scope="col">{e(tr(_T_KPI))}</th>'
+        f'<th scope="col">{e(tr(_T_FORMULA))}</th>'
+        f'<th scope="col">{e(tr(_T_BETTER_WHEN))}</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<h3>{e(tr(_T_VERDICTS_GAPS_AND_SOURCES))}</h3><ul class="rules">{rules}{statuses}</ul>'
         "</section>"
     )
 
@@ -353,17 +400,19 @@ def _sources(summary: ReportSummary) -> str:
     notes = summary.all_footnotes
     if not notes:
         return ""
-    intro = SOURCES_INTRO
+    intro = sources_intro()
     if summary.other_footnotes:
-        intro += (f" [1]-[{len(summary.footnotes)}] are the main benchmarks, as on the overview "
-                  f"chart; [{len(summary.footnotes) + 1}]-[{len(notes)}] the other benchmarks "
-                  "of the table.")
+        intro += " " + tr("[1]-[{main}] are the main benchmarks, as on the overview chart; "
+                          "[{first}]-[{last}] the other benchmarks of the table.",
+                          main=len(summary.footnotes), first=len(summary.footnotes) + 1,
+                          last=len(notes))
     items = []
     for note in notes:
         year = e(note.year_text)
         status_class = "unverified" if note.status == "U" else "status"
         status = f'<span class="{status_class}">{e(note.status_label.lower())}</span>'
-        origin = f' &middot; from your catalogue <em>{e(note.origin)}</em>' if note.user_supplied else ""
+        origin = (f' &middot; {e(tr(_T_FROM_YOUR_CATALOGUE))} <em>{e(note.origin)}</em>'
+                  if note.user_supplied else "")
         link = ""
         if is_web_link(note.url):
             link = (f' &middot; <a href="{e(note.url.strip())}" rel="noopener noreferrer">'
@@ -373,20 +422,21 @@ def _sources(summary: ReportSummary) -> str:
         items.append(f'<li id="src-{note.number}"><span class="n">[{note.number}]</span> '
                      f'<span class="source">{e(note.source)}{year}</span>'
                      f"{what}{segment} &middot; {status}{origin}{link}</li>")
-    return (f'<section class="sources"><h2>Sources</h2><p class="small">{e(intro)}</p>'
+    return (f'<section class="sources"><h2>{e(tr(_T_SOURCES))}</h2><p class="small">{e(intro)}</p>'
             f'<ol class="footnotes">{"".join(items)}</ol></section>')
 
 
 def _appendix(summary: ReportSummary, charts: Sequence[Any]) -> str:
-    meta = f"As of {e(summary.date)}"
+    meta = e(tr("As of {date}", date=summary.date))
     if summary.snapshot_label:
-        meta = f"Period: <strong>{e(summary.snapshot_label)}</strong> &middot; {meta}"
-    footer = (f'<footer class="report-footer">Prepared with {e(PRODUCT_NAME)} on '
-              f"{e(summary.date)}.</footer>")
+        meta = f"{e(tr(_T_PERIOD_COLON))} <strong>{e(summary.snapshot_label)}</strong> &middot; {meta}"
+    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=summary.date)
+    footer = f'<footer class="report-footer">{e(prepared)}</footer>'
     return (
-        '<section class="sheet appendix" id="appendix" aria-label="Appendix">'
-        f'<p class="topline"><span class="brand">{e(PRODUCT_NAME)} | Appendix</span></p>'
-        f'<h1 class="appendix-title">Appendix: the details behind page 1</h1><p class="meta">{meta}</p>'
+        f'<section class="sheet appendix" id="appendix" aria-label="{e(tr(_T_APPENDIX))}">'
+        f'<p class="topline"><span class="brand">{e(product_name())} | {e(tr(_T_APPENDIX))}</span></p>'
+        f'<h1 class="appendix-title">{e(tr(_T_APPENDIX_THE_DETAILS_BEHIND_PAGE_1))}</h1>'
+        f'<p class="meta">{meta}</p>'
         + _table(summary)
         + _issues(summary)
         + _charts(charts)
@@ -426,7 +476,7 @@ def render_report_html(summary: ReportSummary, charts: Sequence[Any], *,
     css_class = "report one-page" if one_page_only else "report"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{current_language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title><style>{_css()}</style></head>"
         f'<body><main class="{css_class}">'

@@ -19,10 +19,12 @@ from funnel_core.benchmarks.focus import focus_comparison, weak_caveat
 from funnel_core.benchmarks.percentile import short_position
 from funnel_core.domain.constants import NOT_COMPARABLE, STATUS_LABELS, VERDICTS
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.exports.growth_line import growth_line
 from funnel_core.exports.sanitize import finite
-from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
-from funnel_core.exports.wording import benchmark_figure_text, context_items, gap_sentence, gap_text
+from funnel_core.exports.settings import as_of_date, product_name
+from funnel_core.exports.wording import (benchmark_figure_text, beyond_published_spread, context_items,
+                                         gap_sentence, gap_text, kpi_label, per_period)
 
 __all__ = [
     "REPORT_RULES",
@@ -34,6 +36,8 @@ __all__ = [
     "context_pairs",
     "coverage_line",
     "page_notes_intro",
+    "better_text",
+    "report_rules",
     "short_note",
     "summarize",
     "where_text",
@@ -63,7 +67,7 @@ class Footnote:
         if self.suffix is not None:
             return f", {self.suffix}" if self.suffix else ""
         if self.year is None:
-            return ", year not stated"
+            return ", " + tr("year not stated")
         return "" if str(self.year) in self.source else f", {self.year}"
 
 
@@ -124,29 +128,51 @@ class TableRow:
 
 #: How verdicts, gaps and statuses are decided (the report's definitions; as in the workbook).
 REPORT_RULES: tuple[tuple[str, str], ...] = (
-    ("main benchmark", "One per KPI: the closest segment match, then the best-verified source "
-                       "(V, S, U), then a central figure (quartiles, median, average, range; a "
-                       "target or threshold only when nothing central is published), then the "
-                       "newest. Its verdict is the KPI's; each publication counts once."),
-    ("better / worse", "Outside a published range, on the good or the bad side (direction-aware: "
-                       "lower churn is better)."),
-    ("in line", "Inside the range, or within the band around a single figure: +-2 pp a year "
-                "(+-0.5 pp a month) for retention and churn, +-15 % for conversion rates, money "
-                "and months, +-10 % for ratios, +-5 points for NPS; decided at the precision shown."),
-    ("threshold / target", "Meeting a one-sided threshold or target is better, missing it worse "
-                           "('under 3 %' is not met at 3 %); staying clear of a concern level is "
-                           "in line."),
-    ("percentile", "Where a source publishes quartiles (or good / great, read as the 50th and 75th "
-                   "percentile), the share of its companies you do better than, interpolated; "
-                   "never extrapolated beyond the published points."),
-    ("gap", "Your value minus the reference (the median when published, else the nearest bound), "
-            "in the benchmark's unit; for rates in percentage points (pp)."),
-    ("not comparable", "A payback or CLV : CAC without gross margin against a margin-adjusted "
-                       "figure gets no verdict."),
-    ("periods", "Churn and retention are converted between month, quarter and year by "
-                "compounding, never by multiplying."),
-    ("currency", "Benchmark amounts are in USD and are not converted."),
+    (mark("main benchmark"), mark(
+        "One per KPI: the closest segment match, then the best-verified source "
+        "(V, S, U), then a central figure (quartiles, median, average, range; a "
+        "target or threshold only when nothing central is published), then the "
+        "newest. Its verdict is the KPI's; each publication counts once.")),
+    (mark("better / worse"), mark(
+        "Outside a published range, on the good or the bad side (direction-aware: "
+        "lower churn is better).")),
+    (mark("in line"), mark(
+        "Inside the range, or within the band around a single figure: +-2 pp a year "
+        "(+-0.5 pp a month) for retention and churn, +-15 % for conversion rates, money "
+        "and months, +-10 % for ratios, +-5 points for NPS; decided at the precision shown.")),
+    (mark("threshold / target"), mark(
+        "Meeting a one-sided threshold or target is better, missing it worse "
+        "('under 3 %' is not met at 3 %); staying clear of a concern level is "
+        "in line.")),
+    (mark("percentile"), mark(
+        "Where a source publishes quartiles (or good / great, read as the 50th and 75th "
+        "percentile), the share of its companies you do better than, interpolated; "
+        "never extrapolated beyond the published points.")),
+    (mark("gap"), mark(
+        "Your value minus the reference (the median when published, else the nearest bound), "
+        "in the benchmark's unit; for rates in percentage points (pp).")),
+    (mark("not comparable"), mark(
+        "A payback or CLV : CAC without gross margin against a margin-adjusted "
+        "figure gets no verdict.")),
+    (mark("periods"), mark(
+        "Churn and retention are converted between month, quarter and year by "
+        "compounding, never by multiplying.")),
+    (mark("currency"), mark("Benchmark amounts are in USD and are not converted.")),
 )
+
+
+def report_rules() -> list[tuple[str, str]]:
+    """:data:`REPORT_RULES` in the current language."""
+    return [(tr(name), tr(text)) for name, text in REPORT_RULES]
+
+
+def better_text(better: str) -> str:
+    """``"higher is better"``, ``"lower is better"`` or ``"size figure"`` (a definition's direction)."""
+    if better == "higher":
+        return tr("higher is better")
+    if better == "lower":
+        return tr("lower is better")
+    return f"{better} is better" if better else tr("size figure")
 
 
 @dataclass
@@ -213,20 +239,26 @@ class ReportSummary:
         """``Against their main benchmark, 18 KPIs: 6 better, 7 in line, 5 worse.``"""
         c = self.kpi_counts
         if not self.kpis_compared:
-            return "No KPI could be compared with a published benchmark yet."
-        text = (f"Against their main benchmark, {self.kpis_compared} KPIs: {c['better']} better, "
-                f"{c['in_line']} in line, {c['worse']} worse.")
+            return tr("No KPI could be compared with a published benchmark yet.")
+        text = tr_n("Against their main benchmark, {n} KPIs: {better} better, {in_line} in line, "
+                    "{worse} worse.",
+                    "Against their main benchmark, {n} KPIs: {better} better, {in_line} in line, "
+                    "{worse} worse.", self.kpis_compared,
+                    better=c["better"], in_line=c["in_line"], worse=c["worse"])
         if self.not_comparable:
-            text += (f" {self.not_comparable} not comparable (another definition, e.g. without "
-                     "gross margin).")
+            text += " " + tr("{n} not comparable (another definition, e.g. without gross margin).",
+                             n=self.not_comparable)
         return text
 
     def all_line(self) -> str:
         """The counts over every comparison, as the results page shows them."""
         c = self.all_counts
         total = sum(c.values())
-        return (f"Counting every matching benchmark, each publication once ({total} comparisons "
-                f"with a verdict): {c['better']} better, {c['in_line']} in line, {c['worse']} worse.")
+        return tr_n("Counting every matching benchmark, each publication once ({n} comparisons "
+                    "with a verdict): {better} better, {in_line} in line, {worse} worse.",
+                    "Counting every matching benchmark, each publication once ({n} comparisons "
+                    "with a verdict): {better} better, {in_line} in line, {worse} worse.", total,
+                    better=c["better"], in_line=c["in_line"], worse=c["worse"])
 
 
 def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> ReportSummary:
@@ -259,7 +291,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
             note_index[key] = len(note_index) + 1
             notes.append(Footnote(
                 number=len(note_index), source=b.source, year=b.year, status=b.status,
-                status_label=STATUS_LABELS.get(b.status, b.status), url=b.url or "",
+                status_label=tr(STATUS_LABELS.get(b.status, b.status)), url=b.url or "",
                 user_supplied=b.origin != "published", origin=b.origin,
                 figure=benchmark_figure_text(comp), segment=b.segment,
                 suffix=year_suffix(b.source, b) if (b.year or b.published) else None))
@@ -268,7 +300,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
     def converted_text(kpi: Any, comp: BenchmarkComparison) -> str:
         if (comp.user_value is not None and comp.benchmark.period not in (kpi.period, "none")
                 and kpi.spec.period_kind is not None):
-            return f"{format_value(comp.user_value, kpi.spec.unit, currency)} per {comp.benchmark.period}"
+            return f"{format_value(comp.user_value, kpi.spec.unit, currency)} {per_period(comp.benchmark.period)}"
         return ""
 
     mains: dict[str, BenchmarkComparison] = {}
@@ -278,16 +310,17 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         kpi = item.kpi
         comparisons += len(item.comparisons)
         if not kpi.computable:
-            not_computable.append((kpi.spec.label, kpi.reason or "not computable"))
+            not_computable.append((kpi_label(kpi.spec), kpi.reason or tr("not computable")))
             continue
         value = format_value(kpi.value, kpi.spec.unit, currency)
         if kpi.period not in (None, "", "none"):
-            value += f" per {kpi.period}"
+            value += " " + per_period(kpi.period)
         main = primary_comparison(item)
         if main is None:
             reasons = {c.reason for c in item.comparisons if c.reason}
-            rows.append(TableRow(kpi.id, kpi.spec.label, value,
-                                 "; ".join(sorted(reasons)) if reasons else "no published benchmark in our catalogue",
+            rows.append(TableRow(kpi.id, kpi_label(kpi.spec), value,
+                                 "; ".join(sorted(reasons)) if reasons
+                                 else tr("no published benchmark in our catalogue"),
                                  None, "", None, 0, "", False))
             continue
         if item.verdict in VERDICTS:
@@ -302,7 +335,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
         mains[kpi.id] = main
         others = sum(1 for c in item.comparisons if c.user_value is not None) - 1
         rows.append(TableRow(
-            kpi.id, kpi.spec.label, value, benchmark_figure_text(main), item.verdict,
+            kpi.id, kpi_label(kpi.spec), value, benchmark_figure_text(main), item.verdict,
             where_text(main, currency), footnote_for(main), max(others, 0),
             main.benchmark.segment, main.benchmark.origin != "published", converted_text(kpi, main),
             note=item.verdict_note or ""))
@@ -318,7 +351,7 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
             BenchmarkLine(benchmark_figure_text(c), c.verdict, where_text(c, currency),
                           footnote_for(c, other_footnotes), c.benchmark.segment,
                           c.benchmark.origin != "published", converted_text(item.kpi, c),
-                          "older edition, counted once through the newest" if c.superseded_by else "")
+                          tr("older edition, counted once through the newest") if c.superseded_by else "")
             for c in item.comparisons if c.user_value is not None and c is not main)
         rows[index] = replace(row, others=lines)
     ranked.sort(key=lambda t: (t[0], t[1]))
@@ -333,9 +366,9 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
     for item in report.kpis:
         spec = item.kpi.spec
         better = {True: "higher", False: "lower"}.get(spec.higher_is_better, "")
-        definitions.append((spec.label, spec.formula, better))
+        definitions.append((kpi_label(spec), tr(spec.formula), better))
     return ReportSummary(
-        title=f"{PRODUCT_NAME} report",
+        title=tr("{product} report", product=product_name()),
         date=as_of_date(as_of),
         snapshot_label=report.snapshot.label,
         context=context_items(report),
@@ -361,31 +394,32 @@ def summarize(report: ComparisonReport, as_of: _dt.date | str | None = None) -> 
 def where_text(comp: BenchmarkComparison, currency: str) -> str:
     """Where you stand in a table cell: the percentile where the source publishes a spread
     (``"~68th percentile"``, ``"above P75"``), else the gap (``"+2.3 pp"``)."""
-    if comp.percentile_rank is not None or (comp.position or "").startswith(("above the", "below the")):
+    if comp.percentile_rank is not None or beyond_published_spread(comp.position):
         return short_position(comp.percentile_rank, comp.position)
     return gap_text(comp, currency)
 
 
 # --- the one-page summary's wording, shared by HTML and PDF -------------------------------------
 
-_SHORT_CONTEXT = {"period": "Period", "trial_type": "Trial", "motion": "Motion",
-                  "acv_band": "Contract size", "product_category": "Category", "currency": "Currency",
-                  "arr_band": "ARR band", "funding": "Funding"}
+_SHORT_CONTEXT = {"period": mark("Period"), "trial_type": mark("Trial"), "motion": mark("Motion"),
+                  "acv_band": mark("Contract size"), "product_category": mark("Category"),
+                  "currency": mark("Currency"), "arr_band": mark("ARR band"), "funding": mark("Funding")}
 
 
 def context_pairs(summary: ReportSummary) -> list[tuple[str, str]]:
     """(short label, value) of the context; the selectors left open are named together."""
     pairs, open_ = [], []
     for key, label, value in summary.context:
-        name = _SHORT_CONTEXT.get(key, label)
-        if key not in ("period", "currency") and str(value).startswith("Not said"):
+        name = tr(_SHORT_CONTEXT[key]) if key in _SHORT_CONTEXT else label
+        not_said = str(value).startswith("Not said") or str(value) == tr("Not said (all segments)")
+        if key not in ("period", "currency") and not_said:
             open_.append(name)
         else:
             pairs.append((name, value))
     if len(open_) == 1:
-        pairs.insert(len(pairs) - 1, (open_[0], "not said (all segments)"))
+        pairs.insert(len(pairs) - 1, (open_[0], tr("not said (all segments)")))
     elif open_:
-        pairs.insert(len(pairs) - 1, ("Not said (all segments)", ", ".join(open_)))
+        pairs.insert(len(pairs) - 1, (tr("Not said (all segments)"), ", ".join(open_)))
     return pairs
 
 
@@ -394,16 +428,18 @@ def coverage_line(summary: ReportSummary, one_page_only: bool) -> str:
     computed = len(summary.rows)
     missing = len(summary.not_computable)
     if not computed:
-        text = "No KPI could be computed from the inputs."
+        text = tr("No KPI could be computed from the inputs.")
     else:
-        text = f"{computed} KPIs computed from your inputs: {summary.kpis_compared} with a verdict"
+        text = tr_n("{n} KPIs computed from your inputs: {compared} with a verdict",
+                    "{n} KPIs computed from your inputs: {compared} with a verdict",
+                    computed, compared=summary.kpis_compared)
         if summary.without_benchmark:
-            text += f", {summary.without_benchmark} without a published benchmark"
+            text += ", " + tr("{n} without a published benchmark", n=summary.without_benchmark)
         text += "."
     if missing:
-        text += f" {missing} not computable (inputs missing)."
+        text += " " + tr("{n} not computable (inputs missing).", n=missing)
     if not one_page_only and (computed or missing):
-        text += " Details in the appendix."
+        text += " " + tr("Details in the appendix.")
     return text
 
 
@@ -413,14 +449,17 @@ def short_note(note: Footnote) -> str:
         year = f", {note.suffix}" if note.suffix else ""
     else:
         year = "" if note.year is None or str(note.year) in note.source else f", {note.year}"
-    mine = f" (your catalogue {note.origin})" if note.user_supplied else ""
+    mine = " " + tr("(your catalogue {origin})", origin=note.origin) if note.user_supplied else ""
     return f"{note.source}{year}{mine}"
 
 
 def page_notes_intro(summary: ReportSummary, one_page_only: bool) -> str:
     """The line above the summary page's footnotes (status key and where the details are)."""
     present = [s for s in ("V", "S", "U") if any(n.status == s for n in summary.footnotes)]
-    key = "; ".join(f"{s} = {STATUS_LABELS[s].lower()}" for s in present if s != "U")
-    text = "Numbered as on the chart" + (f". Status {key}" if key else "") + "."
-    where = "the full report" if one_page_only else "the appendix"
-    return text + f" Figures, segments and links: {where}. Benchmark amounts are in USD."
+    key = "; ".join(f"{s} = {tr(STATUS_LABELS[s]).lower()}" for s in present if s != "U")
+    text = tr("Numbered as on the chart") + (". " + tr("Status {key}", key=key) if key else "") + "."
+    if one_page_only:
+        where = tr("Figures, segments and links: the full report. Benchmark amounts are in USD.")
+    else:
+        where = tr("Figures, segments and links: the appendix. Benchmark amounts are in USD.")
+    return text + " " + where

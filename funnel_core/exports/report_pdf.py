@@ -20,6 +20,7 @@ from fpdf.fonts import FontFace
 
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
+from funnel_core.domain.i18n import current_language, mark, tr, tr_n
 from funnel_core.exports.images import PNG_SCALE, NamedChartLike, chart_png
 from funnel_core.exports.pdf_layout import (
     ACCENT,
@@ -39,9 +40,14 @@ from funnel_core.exports.pdf_layout import (
 )
 from funnel_core.exports.pdf_summary import summary_page
 from funnel_core.exports.report_charts import document_charts
-from funnel_core.exports.report_model import REPORT_RULES, ReportSummary, summarize
+from funnel_core.exports.report_model import ReportSummary, better_text, report_rules, summarize
 from funnel_core.exports.sanitize import is_web_link
-from funnel_core.exports.settings import PRODUCT_NAME, SOURCES_INTRO, as_of_date
+from funnel_core.exports.settings import as_of_date, product_name, sources_intro
+
+#: Messages shown inside formatted strings (marked here so they are extracted).
+_T_STATUS_CODE = mark('Status {code}')
+_T_APPENDIX = mark('Appendix')
+_T_PERIOD = mark('Period:')
 
 __all__ = ["render_report_pdf", "report_pdf"]
 
@@ -81,11 +87,11 @@ def _charts(pdf: ReportPDF, charts: Sequence[Any]) -> None:
     # keep the heading with a chart: if none fits under it, start the section on a new page
     if all(_fits(pdf, c.height, heading_h) is None for c in queue):
         pdf.add_page()
-    pdf.heading("Charts")
+    pdf.heading(tr("Charts"))
     pdf.font(7.5, "", MUTED)
-    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(
+    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(tr(
         "Each chart lists the sources it uses under it, numbered as in the sources at the end "
-        "of the report."),
+        "of the report.")),
         new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.5)
     while queue:
@@ -107,12 +113,12 @@ def _charts(pdf: ReportPDF, charts: Sequence[Any]) -> None:
 def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
     if not summary.rows:
         return
-    pdf.heading("KPIs against every matching benchmark")
+    pdf.heading(tr("KPIs against every matching benchmark"))
     pdf.font(7.5, "", MUTED)
-    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(
+    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(tr(
         "Each KPI's main benchmark (the one on the overview chart) comes first, in bold; then every "
         "other benchmark that matches your context. Gaps of rates are in percentage points (pp), "
-        "measured to the median when published, else to the nearest bound."),
+        "measured to the median when published, else to the nearest bound.")),
         new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.5)
     pdf.font(7.2)
@@ -133,7 +139,8 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
         repeat_headings=1,
     ) as table:
         head = table.row()
-        for text in ("KPI", "Your value", "Benchmark", "Verdict", "Where you stand", "Source"):
+        for text in (tr("KPI"), tr("Your value"), tr("Benchmark"), tr("Verdict"),
+                     tr("Where you stand"), tr("Source")):
             head.cell(pdf.t(text))
         for group, item in enumerate(summary.rows):
             fill = shades[group % 2]
@@ -155,7 +162,7 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
                      style=plain)
             bench = item.benchmark
             if item.user_supplied:
-                bench += " (your catalogue)"
+                bench += " (" + tr("your catalogue") + ")"
             if item.note:
                 bench += f"\n{item.note}"
             row.cell(pdf.t(bench), style=FontFace(emphasis="BOLD" if item.footnote else None,
@@ -167,7 +174,7 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
                 row = table.row()
                 row.cell("", style=plain)
                 row.cell(pdf.t(f"= {line.converted}" if line.converted else ""), style=other)
-                bench = line.benchmark + (" (your catalogue)" if line.user_supplied else "")
+                bench = line.benchmark + (" (" + tr("your catalogue") + ")" if line.user_supplied else "")
                 bench += f"\n{line.note}" if line.note else ""
                 row.cell(pdf.t(bench), style=other)
                 verdict_cell(row, line.verdict, False)
@@ -175,31 +182,33 @@ def _table(pdf: ReportPDF, summary: ReportSummary) -> None:
                 row.cell(f"[{line.footnote}]", style=other)
     pdf.ln(1.5)
     pdf.font(7, "", MUTED)
-    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(
-        f"All {summary.comparisons} comparisons, including benchmarks your value cannot be set "
-        "against, are in the XLSX and CSV downloads."), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-        align="L")
+    pdf.multi_cell(CONTENT_W, 3.5, pdf.t(tr_n(
+        "All {n} comparisons, including benchmarks your value cannot be set against, "
+        "are in the XLSX and CSV downloads.",
+        "All {n} comparisons, including benchmarks your value cannot be set against, "
+        "are in the XLSX and CSV downloads.", summary.comparisons)), new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT, align="L")
 
 
 def _issues(pdf: ReportPDF, summary: ReportSummary) -> None:
     if not (summary.warnings or summary.not_computable or summary.notes):
         return
-    pdf.heading("Warnings and missing KPIs")
+    pdf.heading(tr("Warnings and missing KPIs"))
     if summary.warnings:
-        pdf.subheading("Check your inputs")
+        pdf.subheading(tr("Check your inputs"))
         pdf.bullets(summary.warnings)
     if summary.not_computable:
-        pdf.subheading("Not computable")
+        pdf.subheading(tr("Not computable"))
         pdf.bullets([f"{label}: {reason}" for label, reason in summary.not_computable])
     if summary.notes:
-        pdf.subheading("Notes")
+        pdf.subheading(tr("Notes"))
         pdf.bullets(summary.notes)
 
 
 def _definitions(pdf: ReportPDF, summary: ReportSummary) -> None:
     if not summary.definitions:
         return
-    pdf.heading("Definitions")
+    pdf.heading(tr("Definitions"))
     pdf.font(7.2)
     pdf.set_draw_color(*LINE)
     pdf.set_line_width(0.2)
@@ -218,30 +227,32 @@ def _definitions(pdf: ReportPDF, summary: ReportSummary) -> None:
         repeat_headings=1,
     ) as table:
         head = table.row()
-        for text in ("KPI", "Formula", "Better when"):
+        for text in (tr("KPI"), tr("Formula"), tr("Better when")):
             head.cell(pdf.t(text))
         for label, formula, better in summary.definitions:
             row = table.row()
             row.cell(pdf.t(label), style=FontFace(emphasis="BOLD"))
             row.cell(pdf.t(formula))
-            row.cell(pdf.t(f"{better} is better" if better else "size figure"))
+            row.cell(pdf.t(better_text(better)))
     pdf.ln(2)
-    pdf.subheading("Verdicts, gaps and sources")
-    pdf.bullets([f"{name}: {text}" for name, text in REPORT_RULES]
-                + [f"Status {code}: {label}." for code, label in STATUS_LABELS.items()], size=7.8)
+    pdf.subheading(tr("Verdicts, gaps and sources"))
+    pdf.bullets([f"{name}: {text}" for name, text in report_rules()]
+                + [f"{tr(_T_STATUS_CODE, code=code)}: {tr(label)}." for code, label in STATUS_LABELS.items()],
+                size=7.8)
 
 
 def _sources(pdf: ReportPDF, summary: ReportSummary) -> None:
     notes = summary.all_footnotes
     if not notes:
         return
-    pdf.heading("Sources")
+    pdf.heading(tr("Sources"))
     pdf.font(7.5, "", MUTED)
-    intro = SOURCES_INTRO
+    intro = sources_intro()
     if summary.other_footnotes:
-        intro += (f" [1]-[{len(summary.footnotes)}] are the main benchmarks, as on the overview "
-                  f"chart; [{len(summary.footnotes) + 1}]-[{len(notes)}] the other benchmarks "
-                  "of the table.")
+        intro += " " + tr("[1]-[{main}] are the main benchmarks, as on the overview chart; "
+                          "[{first}]-[{last}] the other benchmarks of the table.",
+                          main=len(summary.footnotes), first=len(summary.footnotes) + 1,
+                          last=len(notes))
     pdf.multi_cell(CONTENT_W, 3.5, pdf.t(intro), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.2)
     line = 3.4
@@ -260,10 +271,11 @@ def _sources(pdf: ReportPDF, summary: ReportSummary) -> None:
             write_wrapped(pdf, line, pdf.t(details[0].upper() + details[1:] + ". "))
         if note.status == "U":
             pdf.font(7.5, "B", COLOURS["worse"][0])
-        write_wrapped(pdf, line, pdf.t(f"Status {note.status}: {note.status_label.lower()}."))
+        write_wrapped(pdf, line, pdf.t(f"{tr(_T_STATUS_CODE, code=note.status)}: "
+                                       f"{note.status_label.lower()}."))
         if note.user_supplied:
             pdf.font(7.5, "I", MUTED)
-            write_wrapped(pdf, line, pdf.t(f" From your catalogue {note.origin}."))
+            write_wrapped(pdf, line, pdf.t(" " + tr("From your catalogue {origin}.", origin=note.origin)))
         if is_web_link(note.url):
             pdf.font(7.5, "", ACCENT)
             write_wrapped(pdf, line, " ")
@@ -275,14 +287,14 @@ def _sources(pdf: ReportPDF, summary: ReportSummary) -> None:
 def _appendix(pdf: ReportPDF, summary: ReportSummary, charts: Sequence[Any]) -> None:
     pdf.add_page()
     pdf.font(7, "B", MUTED)
-    pdf.cell(0, 4, pdf.t(f"{PRODUCT_NAME.upper()}  |  APPENDIX"), new_x=XPos.LMARGIN,
+    pdf.cell(0, 4, pdf.t(f"{product_name().upper()}  |  {tr(_T_APPENDIX).upper()}"), new_x=XPos.LMARGIN,
              new_y=YPos.NEXT)
     pdf.font(15, "B", ACCENT)
-    pdf.cell(0, 8, pdf.t("Appendix: the details behind page 1"), new_x=XPos.LMARGIN,
+    pdf.cell(0, 8, pdf.t(tr("Appendix: the details behind page 1")), new_x=XPos.LMARGIN,
              new_y=YPos.NEXT)
-    meta = f"As of {summary.date}"
+    meta = tr("As of {date}", date=summary.date)
     if summary.snapshot_label:
-        meta = f"Period: {summary.snapshot_label}  |  {meta}"
+        meta = f"{tr(_T_PERIOD)} {summary.snapshot_label}  |  {meta}"
     pdf.font(8.5, "", MUTED)
     pdf.multi_cell(CONTENT_W, 4.2, pdf.t(meta), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     _table(pdf, summary)
@@ -323,8 +335,9 @@ def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
     if summary.snapshot_label:
         title = f"{summary.title}: {summary.snapshot_label} ({summary.date})"
     pdf.set_title(pdf.t(title))
-    pdf.set_author(pdf.t(PRODUCT_NAME))
-    pdf.set_creator(pdf.t(PRODUCT_NAME))
+    pdf.set_author(pdf.t(product_name()))
+    pdf.set_creator(pdf.t(product_name()))
+    pdf.set_lang(current_language())
     overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
     fitted = summary_page(pdf, summary, overview, one_page_only)
     if not one_page_only:  # the whole overview too when page 1 shows some of its rows

@@ -20,6 +20,7 @@ import io
 from typing import Any, Iterator
 
 from funnel_core.benchmarks.scenario_compare import ScenarioComparison
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.sanitize import safe_cell
 
 __all__ = ["SCENARIO_COLUMNS", "scenario_csv", "scenario_rows"]
@@ -47,17 +48,18 @@ def scenario_rows(result: ScenarioComparison) -> Iterator[dict[str, Any]]:
                "verdict_scenario": r.verdict_after, "percentile_baseline": r.percentile_before,
                "percentile_scenario": r.percentile_after}
     diff = result.period_difference()
-    for key, label, unit in (("mrr_end", "MRR at end of period", "currency"),
-                             ("customers_end", "Paying customers at end of period", "count")):
+    for key, label, unit in (("mrr_end", mark("MRR at end of period"), "currency"),
+                             ("customers_end", mark("Paying customers at end of period"), "count")):
         d = diff[key]
-        yield {"scenario": name, "section": "period", "item": key, "label": label, "unit": unit,
+        yield {"scenario": name, "section": "period", "item": key, "label": tr(label), "unit": unit,
                "period": period, "baseline": d["baseline"], "scenario_value": d["scenario"],
                "difference": d["difference"]}
     for m in result.month_differences():
-        for key, label, unit in (("mrr", "MRR", "currency"), ("customers", "Paying customers", "count"),
+        for key, label, unit in (("mrr", "MRR", "currency"), ("customers", mark("Paying customers"), "count"),
                                  ("arr", "ARR", "currency")):
             yield {"scenario": name, "section": "projection", "item": f"{key}_month_{m['month']}",
-                   "label": f"{label}, month {m['month']}", "unit": unit, "period": "month",
+                   "label": tr("{label}, month {month}", label=tr(label), month=m["month"]), "unit": unit,
+                   "period": "month",
                    "baseline": m[f"{key}_baseline"], "scenario_value": m[f"{key}_scenario"],
                    "difference": m[f"{key}_difference"]}
 

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from funnel_core.domain.constants import ASSETS_DIR
+from funnel_core.domain.i18n import mark, tr
 
 __all__ = [
     "PRODUCT_NAME",
@@ -22,17 +23,29 @@ __all__ = [
     "VERDICT_GLYPHS",
     "as_of_date",
     "as_of_value",
+    "product_name",
+    "sources_intro",
     "verdict_marks",
 ]
 
-PRODUCT_NAME = "SaaS funnel benchmark"
+PRODUCT_NAME = mark("SaaS funnel benchmark")
 
 #: The line above the numbered sources of the HTML and PDF reports.
-SOURCES_INTRO = (
+SOURCES_INTRO = mark(
     "Benchmarks are published third-party figures, numbered as on the charts, each with its "
     "verification status; benchmark amounts are in USD. Churn and retention are converted "
     "between periods by compounding, never by multiplying."
 )
+
+
+def product_name() -> str:
+    """The product's name in the current language."""
+    return tr(PRODUCT_NAME)
+
+
+def sources_intro() -> str:
+    """:data:`SOURCES_INTRO` in the current language."""
+    return tr(SOURCES_INTRO)
 
 #: Verdict glyphs, as on the charts (colour is never the only cue).
 VERDICT_GLYPHS: dict[str, str] = {"better": "▲", "in_line": "●", "worse": "▼", "not_comparable": "○"}

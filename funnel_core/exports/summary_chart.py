@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from funnel_core.domain.constants import VERDICT_LABELS
+from funnel_core.domain.i18n import tr, tr_n
 from funnel_core.exports.images import AnnotatedChart, chart_size, spec_of
 from funnel_core.exports.report_charts import _panels, _row_count, page_overview
 
@@ -68,7 +70,9 @@ def _numbers(labels: list[str]) -> frozenset[int]:
 def _furthest(rows: list[dict[str, Any]], keep: int) -> list[str]:
     """Labels of the ``keep`` rows to show: shortfalls, then leads, then rows in line, each
     furthest from the benchmark first; returned in the chart's own order."""
-    ranked = sorted(range(len(rows)), key=lambda i: (_ORDER.get(rows[i].get("verdict"), 3),
+    order = {**_ORDER, **{tr(VERDICT_LABELS[k]): n
+                          for k, n in (("worse", 0), ("better", 1), ("in_line", 2))}}
+    ranked = sorted(range(len(rows)), key=lambda i: (order.get(rows[i].get("verdict"), 3),
                                                     -abs(float(rows[i].get("x") or 0.0)), i))
     chosen = sorted(ranked[:keep])
     return [rows[i]["row"] for i in chosen]
@@ -166,9 +170,11 @@ def page_footnotes(summary: Any, fitted: SummaryChart | None) -> list[Any]:
 
 def partial_note(fitted: SummaryChart) -> str:
     """The line under a chart that shows some of the rows."""
-    return (f"The {fitted.shown} of {fitted.total} KPIs furthest from their benchmark "
-            "(shortfalls first), at a size readable on paper; all "
-            f"{fitted.total} are on the full chart in the appendix.")
+    return tr_n("The {shown} of {n} KPIs furthest from their benchmark (shortfalls first), at a "
+                "size readable on paper; all {n} are on the full chart in the appendix.",
+                "The {shown} of {n} KPIs furthest from their benchmark (shortfalls first), at a "
+                "size readable on paper; all {n} are on the full chart in the appendix.",
+                fitted.total, shown=fitted.shown)
 
 
 def spec_rows(chart: Any) -> list[dict[str, Any]]:

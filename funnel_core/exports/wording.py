@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison
-from funnel_core.benchmarks.percentile import short_position
+from funnel_core.benchmarks.caveats import is_noisy
+from funnel_core.benchmarks.percentile import beyond_spread, short_position
 from funnel_core.domain.constants import (
     ACV_BANDS,
     ARR_BANDS,
@@ -21,28 +22,76 @@ from funnel_core.domain.constants import (
     TRIAL_TYPES,
     VERDICT_LABELS,
 )
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.exports.sanitize import finite
 
-__all__ = ["benchmark_figure_text", "context_items", "gap_sentence", "gap_text", "source_short"]
+__all__ = ["benchmark_figure_text", "beyond_published_spread", "context_items", "gap_sentence",
+           "gap_text", "kpi_label", "per_period", "plain_number", "signed_number", "source_short",
+           "verdict_label"]
+
+#: " per month" and its kin, by period key (English: the period's own word).
+_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
+
+
+def per_period(period: str | None) -> str:
+    """``"per month"`` in the current language (``"pro Monat"``); ``""`` for no period."""
+    if period in (None, "", "none"):
+        return ""
+    if period in _PER_PERIOD:
+        return tr(_PER_PERIOD[period])
+    return f"per {period}"
+
+
+def beyond_published_spread(position: str | None) -> bool:
+    """True when a position says the value lies beyond the published spread (any language)."""
+    return (position or "").startswith(("above the", "below the")) or beyond_spread(position)
+
+
+def kpi_label(spec) -> str:
+    """A KPI's label in the current language."""
+    return tr(spec.label)
+
+
+def verdict_label(verdict: str | None, default: str = "") -> str:
+    """A verdict's word (``"Better"``) in the current language; ``default`` when there is none."""
+    label = VERDICT_LABELS.get(verdict or "")
+    return tr(label) if label is not None else default
+
+
+def signed_number(value: float, digits: int) -> str:
+    """``+2.3`` / ``-0.33``: a signed number, in the current language's format (``+2,3``)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{value:+.{digits}f}"
+    text = localised_number(abs(value), digits)
+    if text.strip("0,. \u00a0") == "":
+        return "+" + text
+    return ("+" if value >= 0 else "-") + text
+
+
+def plain_number(value: float, digits: int) -> str:
+    """``2.3``: a number without thousands separators in English, else the language's format."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{value:.{digits}f}"
+    return localised_number(value, digits)
 
 def context_items(report: ComparisonReport) -> list[tuple[str, str, str]]:
     """(key, label, human value) of the snapshot's context, "Not said" for open selectors."""
     ctx = report.snapshot.context
     options = {"trial_type": TRIAL_TYPES, "motion": MOTIONS, "acv_band": ACV_BANDS,
                "product_category": PRODUCT_CATEGORIES, "arr_band": ARR_BANDS, "funding": FUNDING}
-    labels = {"period": "Period", "trial_type": "Trial model", "motion": "Sales motion",
-              "acv_band": "Contract size (ACV)", "product_category": "Product category",
-              "currency": "Currency", "arr_band": "Company size (ARR)", "funding": "Funding"}
+    labels = {"period": tr("Period"), "trial_type": tr("Trial model"), "motion": tr("Sales motion"),
+              "acv_band": tr("Contract size (ACV)"), "product_category": tr("Product category"),
+              "currency": tr("Currency"), "arr_band": tr("Company size (ARR)"), "funding": tr("Funding")}
     items = []
     for key in ("period", *SEGMENT_FIELDS, "currency"):  # currency last, as the report reads it
         value = getattr(ctx, key)
         if key == "period":
-            text = PERIOD_LABELS.get(value, value)
+            text = tr(PERIOD_LABELS.get(value, value))
         elif key == "currency":
             text = value
         else:
-            text = options[key].get(value, value) if value else "Not said (all segments)"
+            text = tr(options[key].get(value, value)) if value else tr("Not said (all segments)")
         items.append((key, labels[key], text))
     return items
 
@@ -56,25 +105,28 @@ def benchmark_figure_text(comp: BenchmarkComparison) -> str:
         return format_value(x, unit, "USD")
 
     if b.statistic == "quartiles" and None not in (b.low, b.median, b.high):
-        text = f"P25 {fmt(b.low)} / median {fmt(b.median)} / P75 {fmt(b.high)}"
+        text = tr("P25 {low} / median {median} / P75 {high}", low=fmt(b.low), median=fmt(b.median),
+                  high=fmt(b.high))
     elif b.statistic == "good_great" and b.low is not None and b.high is not None:
-        text = f"good {fmt(b.low)} / great {fmt(b.high)}"
+        text = tr("good {good} / great {great}", good=fmt(b.low), great=fmt(b.high))
     elif b.low is not None and b.high is not None:
-        text = f"{fmt(b.low)} to {fmt(b.high)}"
+        text = tr("{low} to {high}", low=fmt(b.low), high=fmt(b.high))
         if b.median is not None:
-            text += f" (median {fmt(b.median)})"
+            text += " " + tr("(median {median})", median=fmt(b.median))
     elif b.median is not None:
-        word = {"median": "median", "average": "average", "target": "target",
-                "threshold": "threshold"}.get(b.statistic, b.statistic)
-        text = f"{word} {fmt(b.median)}"
+        words = {"median": tr("median {value}", value=fmt(b.median)),
+                 "average": tr("average {value}", value=fmt(b.median)),
+                 "target": tr("target {value}", value=fmt(b.median)),
+                 "threshold": tr("threshold {value}", value=fmt(b.median))}
+        text = words.get(b.statistic, f"{b.statistic} {fmt(b.median)}")
     elif b.low is not None:
-        text = f"at least {fmt(b.low)}"
+        text = tr("at least {value}", value=fmt(b.low))
     elif b.high is not None:
-        text = f"at most {fmt(b.high)}"
+        text = tr("at most {value}", value=fmt(b.high))
     else:  # pragma: no cover - the catalogue refuses rows without a figure
-        text = "n/a"
+        text = tr("n/a")
     if b.period and b.period != "none":
-        text += f" per {b.period}"
+        text += " " + per_period(b.period)
     return text
 
 
@@ -85,17 +137,17 @@ def gap_text(comp: BenchmarkComparison, currency: str = "USD") -> str:
         return ""
     unit = comp.benchmark.unit
     if unit == "fraction":
-        return f"{gap * 100:+.1f} pp"
+        return tr("{value} pp", value=signed_number(gap * 100, 1))
     if unit == "ratio":
-        return f"{gap:+.2f}x"
+        return f"{signed_number(gap, 2)}x"
     if unit == "months":
-        return f"{gap:+.1f} months"
+        return tr("{value} months", value=signed_number(gap, 1))
     if unit == "points":
-        return f"{gap:+.0f} points"
+        return tr("{value} points", value=signed_number(gap, 0))
     if unit == "currency":
         sign = "+" if gap >= 0 else "-"
         return sign + format_value(abs(gap), unit, currency)
-    return f"{gap:+.2f}"
+    return signed_number(gap, 2)
 
 
 def source_short(comp: BenchmarkComparison) -> str:
@@ -121,43 +173,62 @@ def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, 
     """
     b = comp.benchmark
     unit = b.unit
-    period = f" per {b.period}" if b.period not in (None, "", "none") else ""
+    period = " " + per_period(b.period) if b.period not in (None, "", "none") else ""
     value = format_value(comp.user_value, unit, currency) + period
-    reference = format_value(comp.reference, unit, "USD") if comp.reference is not None else "n/a"
+    reference = format_value(comp.reference, unit, "USD") if comp.reference is not None else tr("n/a")
     gap = finite(comp.gap) or 0.0
     if b.median is not None:
-        what = {"average": "the average", "target": "the target",
-                "threshold": "the threshold"}.get(b.statistic, "the median")
-        what = f"{what} of {reference}{period}"
+        figure = f"{reference}{period}"
+        what = {"average": tr("the average of {figure}", figure=figure),
+                "target": tr("the target of {figure}", figure=figure),
+                "threshold": tr("the threshold of {figure}", figure=figure)}.get(
+            b.statistic, tr("the median of {figure}", figure=figure))
     elif b.low is not None and b.high is not None:
-        kind = {"good_great": "good-to-great", "target": "target"}.get(b.statistic, "typical")
-        what = (f"the {kind} range ({format_value(b.low, unit, 'USD')} to "
-                f"{format_value(b.high, unit, 'USD')}{period})")
+        low, high = format_value(b.low, unit, "USD"), format_value(b.high, unit, "USD")
+        if b.statistic == "good_great":
+            what = tr("the good-to-great range ({low} to {high}{period})", low=low, high=high, period=period)
+        elif b.statistic == "target":
+            what = tr("the target range ({low} to {high}{period})", low=low, high=high, period=period)
+        else:
+            what = tr("the typical range ({low} to {high}{period})", low=low, high=high, period=period)
+    elif b.statistic == "target":
+        figure = reference + period
+        what = tr("the target of {figure}", figure=figure)
     else:
-        kind = "target" if b.statistic == "target" else "threshold"
-        what = f"the {kind} of {reference}{period}"
+        figure = reference + period
+        what = tr("the threshold of {figure}", figure=figure)
     if unit == "fraction":
-        size = f"{abs(gap) * 100:.1f} percentage points"
+        size = tr("{value} percentage points", value=plain_number(abs(gap) * 100, 1))
     elif unit == "ratio":
-        size = f"{abs(gap):.2f}x"
+        size = f"{plain_number(abs(gap), 2)}x"
     elif unit == "months":
-        size = f"{abs(gap):.1f} months"
+        size = tr("{value} months", value=plain_number(abs(gap), 1))
     elif unit == "points":
-        size = f"{abs(gap):.0f} points"
+        size = tr("{value} points", value=plain_number(abs(gap), 0))
     else:
         size = format_value(abs(gap), unit, currency)
-    direction = "above" if gap > 0 else "below"
-    verdict = VERDICT_LABELS.get(comp.verdict or "", "no verdict").lower()
-    unverified = f"; {weak}" if weak else "; source not verified" if b.status == "U" else ""
+    verdict = verdict_label(comp.verdict, tr("No verdict")).lower()
+    not_verified = tr("source not verified")
+    unverified = f"; {weak}" if weak else f"; {not_verified}" if b.status == "U" else ""
     citation = f" ({source_short(comp)}{unverified})" if cite else (f" ({unverified[2:]})" if unverified else "")
-    spread = comp.percentile_rank is not None or (comp.position or "").startswith(("above the", "below the"))
+    spread = comp.percentile_rank is not None or beyond_published_spread(comp.position)
     if spread:
         verdict += f", {comp.position}" if cite else f", {short_position(comp.percentile_rank, comp.position)}"
-    verdict += "".join(f" ({c})" for c in comp.caveats if "noisy" in c)
+    verdict += "".join(f" ({c})" for c in comp.caveats if "noisy" in c or is_noisy(c))
+    label = kpi_label(item.kpi.spec)
     if gap == 0:
-        position = f"within {benchmark_figure_text(comp)}"
-        return f"{item.kpi.spec.label} is {value}, {position}{citation}: {verdict}."
+        position = tr("within {figure}", figure=benchmark_figure_text(comp))
+        return tr("{kpi} is {value}, {position}{citation}: {verdict}.", kpi=label, value=value,
+                  position=position, citation=citation, verdict=verdict)
     converted = ""
     if comp.conversion_note and item.kpi.period not in (None, "", "none", b.period):
-        converted = f" (converted from {format_value(item.kpi.value, unit, currency)} per {item.kpi.period})"
-    return f"{item.kpi.spec.label} is {value}{converted}, {size} {direction} {what}{citation}: {verdict}."
+        converted = " " + tr("(converted from {value} {period})",
+                             value=format_value(item.kpi.value, unit, currency),
+                             period=per_period(item.kpi.period))
+    if gap > 0:
+        return tr("{kpi} is {value}{converted}, {size} above {what}{citation}: {verdict}.", kpi=label,
+                  value=value, converted=converted, size=size, what=what, citation=citation,
+                  verdict=verdict)
+    return tr("{kpi} is {value}{converted}, {size} below {what}{citation}: {verdict}.", kpi=label,
+              value=value, converted=converted, size=size, what=what, citation=citation,
+              verdict=verdict)

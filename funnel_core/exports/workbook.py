@@ -24,11 +24,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import FIELDS, STATISTICS, STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.formatting import currency_symbol
+from funnel_core.domain.i18n import current_language, mark, tr, use_language
 from funnel_core.exports.images import NamedChartLike, chart_png
 from funnel_core.exports.report_charts import report_charts
-from funnel_core.exports.report_model import REPORT_RULES
+from funnel_core.exports.report_model import report_rules
 from funnel_core.exports.sanitize import finite, is_web_link, safe_cell
-from funnel_core.exports.settings import PRODUCT_NAME, as_of_date
+from funnel_core.exports.settings import as_of_date, product_name
 from funnel_core.exports.wording import context_items
 from funnel_core.metrics.kpis import KPIS_BY_ID
 
@@ -75,7 +76,7 @@ def number_format(unit: str, currency: str = "USD", value: float | None = None) 
     if unit == "ratio":
         return '0.00"x"'
     if unit == "months":
-        return '0.0" months"'
+        return f'0.0" {_months()}"'
     if unit in ("currency", "money"):
         small = value is not None and abs(value) < 100
         return money_format(currency, 2 if small else 0)
@@ -93,21 +94,31 @@ def gap_format(unit: str) -> str:
     if unit == "ratio":
         return '+0.00"x";-0.00"x";0.00"x"'
     if unit == "months":
-        return '+0.0" months";-0.0" months";0'
+        return f'+0.0" {_months()}";-0.0" {_months()}";0'
     if unit == "currency":
         return "+#,##0;-#,##0;0"
     return "+0.0;-0.0;0"
 
 
+def _months() -> str:
+    """The word "months" of a number format, in the current language (no quotes in it)."""
+    return tr("months").replace('"', "")
+
+
 class _Sheet:
-    """Appends rows to a worksheet and remembers column widths."""
+    """Appends rows to a worksheet and remembers column widths.
+
+    ``headers`` are the columns' English names (the keys of ``widths`` and of ``finish``'s
+    ``wrap``); the sheet shows them in the current language.
+    """
 
     def __init__(self, ws: Worksheet, headers: Sequence[str], widths: dict[str, int] | None = None) -> None:
         self.ws = ws
         self.headers = list(headers)
         self.max_width = widths or {}
-        self.lengths = [len(h) + 2 for h in headers]
-        ws.append(self.headers)
+        shown = [tr(h) for h in headers]
+        self.lengths = [len(h) + 2 for h in shown]
+        ws.append(shown)
         for cell in ws[1]:
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
@@ -141,9 +152,10 @@ class _Sheet:
 
 def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str) -> None:
     ws = wb.active
-    ws.title = "Inputs"
+    ws.title = tr("Inputs")
     currency = report.snapshot.context.currency
-    sheet = _Sheet(ws, ["Field", "Label", "Value", "Definition"], {"Definition": 70, "Label": 28})
+    sheet = _Sheet(ws, [mark("Field"), mark("Label"), mark("Value"), mark("Definition")],
+                   {"Definition": 70, "Label": 28})
     values = report.snapshot.values
     for spec in FIELDS:
         value = finite(values.get(spec.name))
@@ -152,35 +164,41 @@ def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str) -> None:
                   {3: number_format(kind, currency, value)})
     ws.append([])
     start = ws.max_row + 1
-    ws.cell(row=start, column=1, value="Context").font = SECTION_FONT
-    sheet.add(["report_date", "Report date", date, "Date the report was produced."])
-    sheet.add(["period_label", "Period compared", report.snapshot.label or "",
-               "The period of your data these numbers come from."])
-    for key, label, text in context_items(report):
+    ws.cell(row=start, column=1, value=tr("Context")).font = SECTION_FONT
+    sheet.add(["report_date", tr("Report date"), date, tr("Date the report was produced.")])
+    sheet.add(["period_label", tr("Period compared"), report.snapshot.label or "",
+               tr("The period of your data these numbers come from.")])
+    # the value column is read back by the app: it stays in English whatever the language
+    with use_language("en"):
+        values_en = [text for _, _, text in context_items(report)]
+    for (key, label, _), text in zip(context_items(report), values_en):
         raw = getattr(report.snapshot.context, key)
-        sheet.add([key, label, text, f"key: {raw}" if raw else "not said: every segment's benchmark applies"])
+        sheet.add([key, label, text, tr("key: {key}", key=raw) if raw
+                   else tr("not said: every segment's benchmark applies")])
     if report.notes or report.warnings:
         ws.append([])
-        ws.cell(row=ws.max_row + 1, column=1, value="Notes and warnings").font = SECTION_FONT
+        ws.cell(row=ws.max_row + 1, column=1, value=tr("Notes and warnings")).font = SECTION_FONT
         for note in report.notes:
-            sheet.add(["note", "Note", note, ""])
+            sheet.add(["note", tr("Note"), note, ""])
         for warning in report.warnings:
-            sheet.add(["warning", "Warning", warning, ""])
+            sheet.add(["warning", tr("Warning"), warning, ""])
     sheet.finish(wrap=("Definition",))
     ws.freeze_panes = "A2"
 
 
 KPI_HEADERS = (
-    "KPI", "KPI id", "Your value", "Unit", "Period", "Benchmark", "Statistic", "Low", "Median",
-    "High", "Segment", "Benchmark period", "Your value (benchmark period)", "Verdict", "Gap",
-    "Relative gap", "Main benchmark", "KPI verdict", "Percentile", "Where you stand", "Caveats",
-    "Source", "Year", "Status", "Status meaning", "Catalogue",
-    "How it was computed", "Conversion / reason", "Benchmark note",
+    mark("KPI"), mark("KPI id"), mark("Your value"), mark("Unit"), mark("Period"),
+    mark("Benchmark"), mark("Statistic"), mark("Low"), mark("Median"), mark("High"),
+    mark("Segment"), mark("Benchmark period"), mark("Your value (benchmark period)"),
+    mark("Verdict"), mark("Gap"), mark("Relative gap"), mark("Main benchmark"), mark("KPI verdict"),
+    mark("Percentile"), mark("Where you stand"), mark("Caveats"), mark("Source"), mark("Year"),
+    mark("Status"), mark("Status meaning"), mark("Catalogue"), mark("How it was computed"),
+    mark("Conversion / reason"), mark("Benchmark note"),
 )
 
 
 def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
-    ws = wb.create_sheet("KPIs")
+    ws = wb.create_sheet(tr("KPIs"))
     currency = report.snapshot.context.currency
     sheet = _Sheet(ws, KPI_HEADERS, {"KPI": 30, "Benchmark": 45, "Segment": 35, "Source": 45,
                                      "Status meaning": 30, "How it was computed": 60,
@@ -192,13 +210,14 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
         kpi = item.kpi
         unit = kpi.spec.unit
         value = finite(kpi.value)
-        base = [kpi.spec.label, kpi.id, value, unit, kpi.period]
+        base = [tr(kpi.spec.label), kpi.id, value, unit, kpi.period]
         value_format = {col["Your value"]: number_format(unit, currency, value)}
         if not item.comparisons:
             row = base + [""] * (len(KPI_HEADERS) - len(base))
             row[col["How it was computed"] - 1] = kpi.calculation or ""
             row[col["Conversion / reason"] - 1] = (
-                kpi.reason or "not computable") if not kpi.computable else "no published benchmark for this KPI in our catalogue"
+                kpi.reason or tr("not computable")) if not kpi.computable \
+                else tr("no published benchmark for this KPI in our catalogue")
             sheet.add(row, value_format)
             continue
         for comp in item.comparisons:
@@ -213,15 +232,15 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
             reason = comp.conversion_note or comp.reason or (kpi.reason or "")
             is_main = comp is item.main_comparison
             row = base + [
-                b.label, STATISTICS.get(b.statistic, b.statistic), finite(b.low), finite(b.median),
+                b.label, tr(STATISTICS.get(b.statistic, b.statistic)), finite(b.low), finite(b.median),
                 finite(b.high), b.segment, b.period, finite(comp.user_value),
-                VERDICT_LABELS.get(comp.verdict or "", ""), finite(comp.gap), finite(comp.relative_gap),
-                "main" if is_main else "older edition" if comp.superseded_by else "",
-                VERDICT_LABELS.get(item.verdict or "", "") if is_main else "",
+                tr(VERDICT_LABELS.get(comp.verdict or "", "")), finite(comp.gap), finite(comp.relative_gap),
+                tr("main") if is_main else tr("older edition") if comp.superseded_by else "",
+                tr(VERDICT_LABELS.get(item.verdict or "", "")) if is_main else "",
                 finite(comp.percentile_rank), comp.position or "",
                 (item.verdict_note or "") if is_main else "; ".join(comp.caveats),
-                b.source, b.year, b.status, STATUS_LABELS.get(b.status, b.status),
-                "published" if b.origin == "published" else f"your catalogue ({b.origin})",
+                b.source, b.year, b.status, tr(STATUS_LABELS.get(b.status, b.status)),
+                tr("published") if b.origin == "published" else tr("your catalogue ({origin})", origin=b.origin),
                 kpi.calculation or "", reason, b.note,
             ]
             index = sheet.add(row, {**value_format, **figures})
@@ -237,38 +256,39 @@ def _kpis_sheet(wb: Workbook, report: ComparisonReport) -> None:
 
 
 def _definitions_sheet(wb: Workbook, report: ComparisonReport) -> None:
-    ws = wb.create_sheet("Definitions")
-    sheet = _Sheet(ws, ["KPI id", "KPI", "Formula", "Unit", "Direction", "Description", "Inputs"],
+    ws = wb.create_sheet(tr("Definitions"))
+    sheet = _Sheet(ws, [mark("KPI id"), mark("KPI"), mark("Formula"), mark("Unit"), mark("Direction"),
+                        mark("Description"), mark("Inputs")],
                    {"Formula": 60, "Description": 60, "Inputs": 50})
     for item in report.kpis:
         spec = item.kpi.spec
-        direction = ("higher is better" if spec.higher_is_better
-                     else "lower is better" if spec.higher_is_better is False
-                     else "size figure (no better or worse side)")
-        sheet.add([spec.id, spec.label, spec.formula, spec.unit, direction, spec.description,
+        direction = (tr("higher is better") if spec.higher_is_better
+                     else tr("lower is better") if spec.higher_is_better is False
+                     else tr("size figure (no better or worse side)"))
+        sheet.add([spec.id, tr(spec.label), tr(spec.formula), spec.unit, direction, tr(spec.description),
                    ", ".join(spec.inputs)])
     listed = {item.kpi.id for item in report.kpis}
     for kpi_id, spec in KPIS_BY_ID.items():  # every KPI, even if the report lists fewer
         if kpi_id not in listed:
-            direction = ("higher is better" if spec.higher_is_better
-                         else "lower is better" if spec.higher_is_better is False else "size figure")
-            sheet.add([spec.id, spec.label, spec.formula, spec.unit, direction, spec.description,
+            direction = (tr("higher is better") if spec.higher_is_better
+                         else tr("lower is better") if spec.higher_is_better is False else tr("size figure"))
+            sheet.add([spec.id, tr(spec.label), tr(spec.formula), spec.unit, direction, tr(spec.description),
                        ", ".join(spec.inputs)])
     ws.append([])
-    ws.cell(row=ws.max_row + 1, column=1, value="Verification status of a benchmark").font = SECTION_FONT
+    ws.cell(row=ws.max_row + 1, column=1, value=tr("Verification status of a benchmark")).font = SECTION_FONT
     for code, label in STATUS_LABELS.items():
-        sheet.add([code, label])
+        sheet.add([code, tr(label)])
     ws.append([])
-    ws.cell(row=ws.max_row + 1, column=1, value="Verdicts").font = SECTION_FONT
-    for name, text in REPORT_RULES:  # the same rules the reports print
+    ws.cell(row=ws.max_row + 1, column=1, value=tr("Verdicts")).font = SECTION_FONT
+    for name, text in report_rules():  # the same rules the reports print
         sheet.add([name, text])
     sheet.finish(wrap=("Formula", "Description", "KPI"))
     ws.freeze_panes = "A2"
 
 
 def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
-    ws = wb.create_sheet("Charts")
-    ws["A1"] = f"{PRODUCT_NAME}: charts (as of {date})"
+    ws = wb.create_sheet(tr("Charts"))
+    ws["A1"] = tr("{product}: charts (as of {date})", product=product_name(), date=date)
     ws["A1"].font = SECTION_FONT
     ws.column_dimensions["A"].width = 12
     row = 3
@@ -281,7 +301,7 @@ def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
         ws.add_image(image, f"A{row + 1}")
         row += 2 + int(image.height / 20) + 1
     if not charts:
-        ws["A3"] = "No chart: no KPI could be computed."
+        ws["A3"] = tr("No chart: no KPI could be computed.")
 
 
 def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | None) -> bytes:
@@ -299,8 +319,9 @@ def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | 
     _definitions_sheet(wb, report)
     if charts is not None:
         _charts_sheet(wb, charts, date)
-    wb.properties.title = f"{PRODUCT_NAME} ({date})"
-    wb.properties.creator = PRODUCT_NAME
+    wb.properties.title = f"{product_name()} ({date})"
+    wb.properties.creator = product_name()
+    wb.properties.language = current_language()
     buffer = io.BytesIO()
     with _exact_floats():
         wb.save(buffer)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.inputs.billing_column_codes import (
     arrow_kind,
     codes_uniques,
@@ -31,6 +32,7 @@ from funnel_core.inputs.billing_column_codes import (
 )
 from funnel_core.inputs.billing_columns import EXPLICIT_MRR_NAMES, normalise_name
 from funnel_core.inputs.billing_errors import RowIssueLog, quote_cell
+from funnel_core.inputs.limits import whole_number
 
 __all__ = ["AmountColumn", "monthly_amounts", "period_months", "read_amount_column"]
 
@@ -204,13 +206,16 @@ def _divide_by_billing_period(value: np.ndarray, col: Any, pcol: str,
     idx = np.where(codes < 0, len(uniques), codes)
     row_months = months[idx]
     get = raw_getter(col, codes, uniques)
-    issues.flag(unknown[idx], pcol, "unknown billing period",
-                lambda i: f"unknown billing period {quote_cell(get(i))} (use month, quarter "
-                          "or year)")
+    issues.flag(unknown[idx], pcol, mark("unknown billing period"),
+                lambda i: tr("unknown billing period {value} (use month, quarter or year)",
+                             value=quote_cell(get(i))))
     no_period = np.isnan(row_months) & ~unknown[idx]
     if no_period.any():
-        issues.note(f"{int(no_period.sum()):,} rows have no billing period; their amount "
-                    "is read as monthly", column=pcol)
+        count = int(no_period.sum())
+        issues.note(tr_n("{count} rows have no billing period; their amount is read as monthly",
+                         "{count} rows have no billing period; their amount is read as monthly",
+                         count, count=whole_number(count)),
+                    column=pcol, key="no billing period")
     return value / np.where(np.isnan(row_months), 1.0, row_months)
 
 

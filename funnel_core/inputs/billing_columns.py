@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.billing_errors import CohortInputError
 from funnel_core.inputs.billing_export_data import Layout
 
@@ -224,14 +225,14 @@ def _short(name: object, limit: int = 40) -> str:
 
 
 def _missing_layout_message(columns: Sequence[str], roles: Mapping[str, str]) -> str:
-    seen = ", ".join(_short(c) for c in columns[:20]) if columns else "none"
+    seen = ", ".join(_short(c) for c in columns[:20]) if columns else tr("none")
     if len(columns) > 20:
-        seen += f" and {len(columns) - 20} more"
-    found = ", ".join(f"{r}={_short(c)}" for r, c in roles.items()) or "none"
-    return (
+        seen = tr("{listed} and {n} more", listed=seen, n=len(columns) - 20)
+    found = ", ".join(f"{r}={_short(c)}" for r, c in roles.items()) or tr("none")
+    return tr(
         "no usable layout: need customer + month + MRR columns (monthly layout) or "
         "customer + start date (+ end date) + MRR/annual amount (subscriptions layout); "
-        f"columns seen: {seen}; recognised: {found}"
+        "columns seen: {seen}; recognised: {found}", seen=seen, found=found
     )
 
 
@@ -253,14 +254,17 @@ def resolve_roles(header: Sequence[str], mapping: Mapping[str, str] | None,
         for source, role in mapping.items():
             role_key = _ROLE_SYNONYMS.get(str(role).strip().lower(), str(role).strip().lower())
             if role_key not in ROLES:
-                raise CohortInputError(filename, f"unknown role {role!r} for column {source!r};"
-                                                 f" roles: {', '.join(ROLES)}",
+                raise CohortInputError(filename, tr("unknown role {role} for column {column}; "
+                                                    "roles: {roles}", role=repr(role),
+                                                    column=repr(source), roles=", ".join(ROLES)),
                                        column=str(source))
             col = source if source in header else norm_header.get(normalise_name(source))
             if col is None:
                 raise CohortInputError(
-                    filename, f"mapped column {source!r} is not in the file; columns seen: "
-                    + ", ".join(repr(c) for c in header), column=str(source))
+                    filename, tr("mapped column {column} is not in the file; columns seen: "
+                                 "{columns}", column=repr(source),
+                                 columns=", ".join(repr(c) for c in header)),
+                    column=str(source))
             roles[role_key] = col
     rest = [c for c in header if c not in roles.values()]
     for role, col in recognise_columns(rest).items():

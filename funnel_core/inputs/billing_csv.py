@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from funnel_core.domain.i18n import tr, tr_n
 from funnel_core.inputs.billing_columns import resolve_roles
 from funnel_core.inputs.billing_errors import MAX_ROW_ISSUES, CohortInputError, RowIssue
 from funnel_core.inputs.billing_table import RawSheet, Source, dedupe_header, find_header_row
-from funnel_core.inputs.limits import DEFAULT_LIMITS
+from funnel_core.inputs.limits import DEFAULT_LIMITS, whole_number
 
 __all__ = ["read_csv", "sniff_csv"]
 
@@ -174,10 +175,10 @@ def _first_reading(reader: _ArrowCsv, encoding: str, filename: str) -> tuple[Any
             break
     if table is None:
         reason = str(last_error).splitlines()[0].removeprefix("CSV parse error: ") if last_error \
-            else "unknown"
-        raise CohortInputError(filename, f"the file cannot be read as a CSV table ({reason}); "
-                                         "export it again from your billing tool as CSV (UTF-8) "
-                                         "or XLSX")
+            else tr("unknown")
+        raise CohortInputError(filename, tr("the file cannot be read as a CSV table ({reason}); "
+                                            "export it again from your billing tool as CSV "
+                                            "(UTF-8) or XLSX", reason=reason))
     return table, enc, used_force_text
 
 
@@ -213,10 +214,14 @@ def _bad_row_report(invalid: list[_InvalidRow], n_rows: int, header_line: int
     bad_rows: list[RowIssue] = []
     lines = sorted(int(num) for num, *_ in invalid if num is not None)
     for num, _text, exp, act in sorted(invalid, key=lambda t: t[0] or 0)[:MAX_ROW_ISSUES]:
-        bad_rows.append(RowIssue(num, None, f"expected {exp} columns, found {act}"))
+        bad_rows.append(RowIssue(num, None, tr("expected {expected} columns, found {found}",
+                                               expected=exp, found=act),
+                                 key="expected columns"))
     if len(invalid) > MAX_ROW_ISSUES:
-        bad_rows.append(RowIssue(None, None, f"{len(invalid):,} rows in total have the "
-                                             "wrong number of columns"))
+        bad_rows.append(RowIssue(None, None, tr_n(
+            "{count} rows in total have the wrong number of columns",
+            "{count} rows in total have the wrong number of columns", len(invalid),
+            count=whole_number(len(invalid))), key="expected columns"))
     base = np.arange(n_rows, dtype=np.int64) + header_line + 2
     bad = np.asarray(lines, dtype=np.int64)
     row_numbers = base + np.searchsorted(bad - np.arange(len(bad)), base, side="right")
@@ -244,17 +249,18 @@ def read_csv(src: Source, filename: str, roles_hint: Mapping[str, str] | None) -
     """
     encoding, delim, head = sniff_csv(src.head)
     if not head:
-        raise CohortInputError(filename, "the file is empty")
+        raise CohortInputError(filename, tr("the file is empty"))
     if len(src.head) >= 65536 and b"\n" not in src.head and b"\r" not in src.head:
-        raise CohortInputError(filename, "its first line is longer than 64 KB, so it is not the "
-                                         "header of a billing export; export the data again as "
-                                         "CSV with one row per line")
+        raise CohortInputError(filename, tr("its first line is longer than 64 KB, so it is not "
+                                            "the header of a billing export; export the data "
+                                            "again as CSV with one row per line"))
     h = find_header_row(head)
     header = dedupe_header(head[h])
     if len(header) > DEFAULT_LIMITS.export_columns:
-        raise CohortInputError(filename, f"it has {len(header):,} columns, more than the "
-                                         f"{DEFAULT_LIMITS.export_columns:,} allowed; keep the "
-                                         "customer, date and amount columns and try again")
+        raise CohortInputError(filename, tr("it has {n} columns, more than the {limit} allowed; "
+                                            "keep the customer, date and amount columns and "
+                                            "try again", n=whole_number(len(header)),
+                                            limit=whole_number(DEFAULT_LIMITS.export_columns)))
     # physical line of the header (blank lines before it are skipped by the parser)
     text_lines = src.head.decode(encoding if encoding != "utf-8" else "utf-8-sig",
                                  errors="replace").splitlines()
@@ -285,9 +291,10 @@ def _check_table(table: Any, needed: list[str], filename: str) -> None:
 
     limits = DEFAULT_LIMITS
     if table.num_rows > limits.export_rows:
-        raise CohortInputError(filename, f"it has {table.num_rows:,} rows, more than the "
-                                         f"{limits.export_rows:,} allowed; export a shorter "
-                                         "period or fewer customers and try again")
+        raise CohortInputError(filename, tr("it has {n} rows, more than the {limit} allowed; "
+                                            "export a shorter period or fewer customers and "
+                                            "try again", n=whole_number(table.num_rows),
+                                            limit=whole_number(limits.export_rows)))
     for name in needed:
         column = table.column(name)
         kind = column.type
@@ -299,7 +306,9 @@ def _check_table(table: Any, needed: list[str], filename: str) -> None:
             continue
         longest = max((pc.max(pc.utf8_length(v)).as_py() or 0 for v in values if len(v)), default=0)
         if longest > limits.cell_chars:
-            raise CohortInputError(filename, f"a cell has {longest:,} characters, more than the "
-                                             f"{limits.cell_chars:,} allowed in one cell; check "
-                                             "that the file is a billing export with one value "
-                                             "per cell", column=name)
+            raise CohortInputError(filename, tr("a cell has {n} characters, more than the {limit} "
+                                                "allowed in one cell; check that the file is a "
+                                                "billing export with one value per cell",
+                                                n=whole_number(longest),
+                                                limit=whole_number(limits.cell_chars)),
+                                   column=name)

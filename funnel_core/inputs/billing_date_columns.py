@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.billing_column_codes import codes_uniques, is_blank, raw_getter
 from funnel_core.inputs.billing_dates import DMY_RE, AmbiguousDate, parse_date_value
 
@@ -166,19 +167,21 @@ def _day_month_order(columns: Sequence[_ParsedDates]) -> tuple[str | None, str |
     # first) settle the order of the ambiguous ones (01/02/2025); default day first
     order, mixed = _numeric_order_evidence(columns)
     note: str | None = None
-    first = "month" if order == "month_first" else "day"
-    example = "2 Jan" if order == "month_first" else "1 Feb"
     if ambiguous and order is None:
         order = "day_first"
         # dotted dates (01.02.2025) are day first by convention: no need to warn
         if any(a.sep != "." for a in ambiguous):
-            note = ("dates such as 01/02/2025 fit both day/month and month/day order and "
-                    "nothing in the file tells which; they were read day first "
-                    "(01/02/2025 = 1 Feb 2025). Use ISO dates (2025-02-01) to be sure.")
+            note = tr("dates such as 01/02/2025 fit both day/month and month/day order and "
+                      "nothing in the file tells which; they were read day first "
+                      "(01/02/2025 = 1 Feb 2025). Use ISO dates (2025-02-01) to be sure.")
+    elif mixed and order == "month_first":
+        note = tr("the dates mix day/month (13/01/2025) and month/day (01/13/2025) order; "
+                  "ambiguous ones were read month first (01/02/2025 = 2 Jan 2025), "
+                  "as most dates are. Check the file or use ISO dates (2025-02-01).")
     elif mixed:
-        note = ("the dates mix day/month (13/01/2025) and month/day (01/13/2025) order; "
-                f"ambiguous ones were read {first} first (01/02/2025 = {example} 2025), "
-                "as most dates are. Check the file or use ISO dates (2025-02-01).")
+        note = tr("the dates mix day/month (13/01/2025) and month/day (01/13/2025) order; "
+                  "ambiguous ones were read day first (01/02/2025 = 1 Feb 2025), "
+                  "as most dates are. Check the file or use ISO dates (2025-02-01).")
     return order, note
 
 

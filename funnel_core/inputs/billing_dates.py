@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.billing_columns import fold_text
 from funnel_core.inputs.billing_export_data import month_ordinal
 from funnel_core.inputs.period_labels import MONTH_NAMES
@@ -187,9 +188,9 @@ def parse_month_label(text: str) -> int:
     """
     parsed = parse_date_value(str(text).strip())
     if parsed is None:
-        raise ValueError(f"not a month: {text!r} (use YYYY-MM)")
+        raise ValueError(tr("not a month: {text} (use YYYY-MM)", text=repr(text)))
     if isinstance(parsed, AmbiguousDate):
         parsed = parsed.resolve(day_first=True)
         if parsed is None:
-            raise ValueError(f"not a month: {text!r} (use YYYY-MM)")
+            raise ValueError(tr("not a month: {text} (use YYYY-MM)", text=repr(text)))
     return parsed[0]

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.inputs.billing_date_columns import DateColumn
 from funnel_core.inputs.billing_errors import RowIssueLog, quote_cell
 from funnel_core.inputs.billing_export_data import month_label
@@ -46,9 +47,9 @@ Keep = Callable[[np.ndarray], np.ndarray]
 
 def check_monthly_rows(month: DateColumn, month_col: str, issues: RowIssueLog) -> None:
     """Flag rows without a month or with an unreadable one (they are skipped)."""
-    issues.flag(month.missing, month_col, "missing month", lambda i: "missing month")
-    issues.flag(month.bad, month_col, "unparseable date",
-                lambda i: f"unparseable date {quote_cell(month.raw(i))}")
+    issues.flag(month.missing, month_col, mark("missing month"), lambda i: tr("missing month"))
+    issues.flag(month.bad, month_col, mark("unparseable date"),
+                lambda i: tr("unparseable date {value}", value=quote_cell(month.raw(i))))
 
 
 def note_month_gaps(month: np.ndarray, first_month: int, last_month: int,
@@ -58,8 +59,11 @@ def note_month_gaps(month: np.ndarray, first_month: int, last_month: int,
     gaps = np.flatnonzero(np.bincount(month - first_month, minlength=n_months) == 0)
     if len(gaps):
         listed = ", ".join(month_label(first_month + g) for g in gaps[:12])
-        issues.note(f"no rows at all for {len(gaps)} month(s) inside the data: {listed};"
-                    " customers count as not paying there")
+        issues.note(tr_n("no rows at all for {n} month(s) inside the data: {listed}; customers "
+                         "count as not paying there",
+                         "no rows at all for {n} month(s) inside the data: {listed}; customers "
+                         "count as not paying there", len(gaps), listed=listed),
+                    key="months without rows")
 
 
 def check_subscription_rows(dates: Sequence[DateColumn], roles: Mapping[str, str],
@@ -71,19 +75,20 @@ def check_subscription_rows(dates: Sequence[DateColumn], roles: Mapping[str, str
     active; a note says so.
     """
     scol, s = roles["start_date"], dates[0]
-    issues.flag(s.missing, scol, "missing start date", lambda i: "missing start date")
-    issues.flag(s.bad, scol, "unparseable date",
-                lambda i: f"unparseable date {quote_cell(s.raw(i))}")
+    issues.flag(s.missing, scol, mark("missing start date"), lambda i: tr("missing start date"))
+    issues.flag(s.bad, scol, mark("unparseable date"),
+                lambda i: tr("unparseable date {value}", value=quote_cell(s.raw(i))))
     if len(dates) > 1:
         ecol, e = roles["end_date"], dates[1]
-        issues.flag(e.bad, ecol, "unparseable date",
-                    lambda i: f"unparseable date {quote_cell(e.raw(i))}")
+        issues.flag(e.bad, ecol, mark("unparseable date"),
+                    lambda i: tr("unparseable date {value}", value=quote_cell(e.raw(i))))
         before = np.where(s.has_day & e.has_day, e.day < s.day, e.month < s.month)
-        issues.flag(before & ~e.missing, ecol, "end before start",
-                    lambda i: f"end before start: end date {quote_cell(e.raw(i))} is before "
-                              f"the start date {quote_cell(s.raw(i))}")
+        issues.flag(before & ~e.missing, ecol, mark("end before start"),
+                    lambda i: tr("end before start: end date {end} is before the start date "
+                                 "{start}", end=quote_cell(e.raw(i)), start=quote_cell(s.raw(i))))
     else:
-        issues.note("no end-date column: every subscription is treated as still active")
+        issues.note(tr("no end-date column: every subscription is treated as still active"),
+                    key="no end-date column")
 
 
 def subscription_data_end(dates: Sequence[DateColumn], start_col: str, issues: RowIssueLog,
@@ -105,8 +110,9 @@ def subscription_data_end(dates: Sequence[DateColumn], start_col: str, issues: R
                 latest = max(latest, int(e.month[has_end].max()))
         last_month = min(latest, as_of_month)
         # starts after the export date (possible only when capped by as_of)
-        issues.flag(s.month > last_month, start_col, "starts after the export date",
-                    lambda i: f"starts after the export date ({month_label(as_of_month)})")
+        issues.flag(s.month > last_month, start_col, mark("starts after the export date"),
+                    lambda i: tr("starts after the export date ({month})",
+                                 month=month_label(as_of_month)))
     return last_month
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.inputs.billing_amounts import AmountColumn, monthly_amounts
 from funnel_core.inputs.billing_column_codes import BLANK_TEXTS, codes_uniques_index, is_blank
 from funnel_core.inputs.billing_date_columns import read_date_columns
@@ -35,6 +36,7 @@ from funnel_core.inputs.billing_layouts import (
     subscription_months,
 )
 from funnel_core.inputs.billing_table import RawSheet
+from funnel_core.inputs.limits import whole_number
 
 __all__ = ["normalise_export"]
 
@@ -85,7 +87,8 @@ def normalise_export(raw: RawSheet, roles: dict[str, str], layout: Layout, filen
     issues.skip |= blank
 
     # row checks: a row is reported (and skipped) for its first problem
-    issues.flag(cust < 0, cust_col, "missing customer id", lambda i: "missing customer id")
+    issues.flag(cust < 0, cust_col, mark("missing customer id"),
+                lambda i: tr("missing customer id"))
     if layout == "monthly":
         check_monthly_rows(dates[0], roles["month"], issues)
     else:
@@ -95,7 +98,7 @@ def normalise_export(raw: RawSheet, roles: dict[str, str], layout: Layout, filen
     if layout == "subscriptions":
         last_month = subscription_data_end(dates, roles["start_date"], issues, as_of_month)
     if date_note:
-        issues.note(date_note)
+        issues.note(date_note, key="date order")
 
     good = ~issues.skip
     n_blank = int(blank.sum())
@@ -136,16 +139,17 @@ def normalise_export(raw: RawSheet, roles: dict[str, str], layout: Layout, filen
 def _check_amounts(amount: AmountColumn, amount_col: str, issues: RowIssueLog) -> None:
     """Flag rows with a missing, unreadable or negative MRR (``-0`` included), or a positive
     MRR below 0.0001 (they are skipped)."""
-    issues.flag(amount.missing, amount_col, "missing MRR", lambda i: "missing MRR")
-    issues.flag(amount.bad, amount_col, "unparseable amount",
-                lambda i: f"unparseable amount {quote_cell(amount.raw(i))}")
+    issues.flag(amount.missing, amount_col, mark("missing MRR"), lambda i: tr("missing MRR"))
+    issues.flag(amount.bad, amount_col, mark("unparseable amount"),
+                lambda i: tr("unparseable amount {value}", value=quote_cell(amount.raw(i))))
     issues.flag((amount.value < 0) | ((amount.value == 0) & np.signbit(amount.value)), amount_col,
-                "negative MRR", lambda i: f"negative MRR ({quote_cell(amount.raw(i))})")
+                mark("negative MRR"),
+                lambda i: tr("negative MRR ({value})", value=quote_cell(amount.raw(i))))
     # a positive amount below a hundredth of a cent is no payment (1e-320 would count a
     # paying customer)
-    issues.flag((amount.value > 0) & (amount.value < 1e-4), amount_col, "amount too small",
-                lambda i: f"MRR {quote_cell(amount.raw(i))} is too small to be a payment; "
-                          "write 0 for a month without payment")
+    issues.flag((amount.value > 0) & (amount.value < 1e-4), amount_col, mark("amount too small"),
+                lambda i: tr("MRR {value} is too small to be a payment; write 0 for a month "
+                             "without payment", value=quote_cell(amount.raw(i))))
 
 
 def _no_usable_rows(filename: str, raw: RawSheet, issues: RowIssueLog,
@@ -154,11 +158,15 @@ def _no_usable_rows(filename: str, raw: RawSheet, issues: RowIssueLog,
     all_issues = raw.bad_rows + issues.result()
     first = next((i for i in all_issues if i.severity == "error" and i.row is not None),
                  None)
-    detail = f"; first problem: {first}" if first else ""
-    return CohortInputError(filename, f"no usable rows ({rows_read:,} data rows read)"
-                                      f"{detail}",
+    summary = tr_n("no usable rows ({count} data rows read)",
+                   "no usable rows ({count} data rows read)", rows_read,
+                   count=whole_number(rows_read))
+    problem = (tr("{summary}; first problem: {first}", summary=summary, first=str(first))
+               if first else summary)
+    return CohortInputError(filename, problem,
                             row=first.row if first else None,
-                            column=first.column if first else None, locate=False)
+                            column=first.column if first else None, locate=False,
+                            summary=summary, first_issue=first)
 
 
 def _paying_customers(cust: np.ndarray, labels: pd.Index) -> tuple[np.ndarray, pd.Index]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.billing_columns import choose_layout, resolve_roles
 from funnel_core.inputs.billing_csv import read_csv
 from funnel_core.inputs.billing_errors import CohortInputError
@@ -82,7 +83,7 @@ def read_export(data: bytes | str | os.PathLike[str] | Any, filename: str | None
     filename = str(filename)
     src = open_source(data, filename)
     if not src.head.strip() and len(src.head) < 65536:
-        raise CohortInputError(filename, "the file is empty")
+        raise CohortInputError(filename, tr("the file is empty"))
     is_sheet = filename.lower().endswith(SPREADSHEET_EXTENSIONS) \
         or src.head[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
     try:
@@ -121,9 +122,9 @@ def _read_spreadsheet(src: Source, filename: str, sheet: str | int | None,
 def _reader_failure(error: Exception, is_sheet: bool) -> str:
     """What a reader's own exception means for the user, and what to do."""
     if isinstance(error, UnicodeError):
-        return ("the file is not text in an encoding this reader knows (it may be another kind "
-                "of file); export it again from your billing tool as CSV (UTF-8) or XLSX")
+        return tr("the file is not text in an encoding this reader knows (it may be another "
+                  "kind of file); export it again from your billing tool as CSV (UTF-8) or XLSX")
     if is_sheet:
-        return DAMAGED_WORKBOOK
-    return ("the file cannot be read as a CSV table; export it again from your billing tool "
-            "as CSV (UTF-8) or XLSX")
+        return tr(DAMAGED_WORKBOOK)
+    return tr("the file cannot be read as a CSV table; export it again from your billing tool "
+              "as CSV (UTF-8) or XLSX")

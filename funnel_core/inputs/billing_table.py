@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.inputs.billing_column_codes import is_blank
 from funnel_core.inputs.billing_columns import choose_layout, recognise_columns, resolve_roles
 from funnel_core.inputs.billing_errors import CohortInputError, RowIssue
@@ -57,8 +58,8 @@ class RawSheet:
         return idx + self.first_row
 
 
-#: The problem told for a workbook no reader can open.
-DAMAGED_WORKBOOK = ("the spreadsheet is damaged or not a real Excel file, so it cannot be read; "
+#: The problem told for a workbook no reader can open (translated where told: ``tr(...)``).
+DAMAGED_WORKBOOK = mark("the spreadsheet is damaged or not a real Excel file, so it cannot be read; "
                     "open it in Excel and save it again as .xlsx, or export the data as CSV")
 
 #: File name endings read as spreadsheets (other files are read as CSV).
@@ -102,8 +103,8 @@ def open_source(data: Any, filename: str) -> Source:
             with open(path, "rb") as fh:
                 head = fh.read(65536)
         except OSError as exc:
-            raise CohortInputError(filename, f"cannot read the file: "
-                                             f"{exc.strerror or exc}") from None
+            raise CohortInputError(filename, tr("cannot read the file: {reason}",
+                                                reason=exc.strerror or exc)) from None
         return Source(None, path, head)
     if isinstance(data, (bytes, bytearray, memoryview)):
         blob = bytes(data)
@@ -174,19 +175,21 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
 
         names = CalamineWorkbook.from_filelike(io.BytesIO(blob)).sheet_names
     except Exception:  # noqa: BLE001 - any reader failure is a bad file
-        raise CohortInputError(filename, DAMAGED_WORKBOOK) from None
+        raise CohortInputError(filename, tr(DAMAGED_WORKBOOK)) from None
     if not names:
-        raise CohortInputError(filename, "the workbook has no sheets; export the data again "
-                                         "from your billing tool as XLSX or CSV")
+        raise CohortInputError(filename, tr("the workbook has no sheets; export the data again "
+                                            "from your billing tool as XLSX or CSV"))
     if sheet is not None:
         if isinstance(sheet, int):
             if not 0 <= sheet < len(names):
-                raise CohortInputError(filename, f"no sheet number {sheet}; sheets: "
-                                                 + ", ".join(map(repr, names)))
+                raise CohortInputError(filename, tr("no sheet number {number}; sheets: {sheets}",
+                                                    number=sheet,
+                                                    sheets=", ".join(map(repr, names))))
             candidates = [names[sheet]]
         elif sheet not in names:
-            raise CohortInputError(filename, f"no sheet {sheet!r}; sheets: "
-                                             + ", ".join(map(repr, names)))
+            raise CohortInputError(filename, tr("no sheet {sheet}; sheets: {sheets}",
+                                                sheet=repr(sheet),
+                                                sheets=", ".join(map(repr, names))))
         else:
             candidates = [sheet]
     else:
@@ -197,14 +200,16 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
             df = pd.read_excel(io.BytesIO(blob), engine="calamine", sheet_name=name, header=None)
         except Exception:  # noqa: BLE001 - a damaged sheet part
             if first_error is None:
-                first_error = CohortInputError(filename, f"sheet {name!r} is damaged and cannot "
-                                                         "be read; open the file in Excel and "
-                                                         "save it again")
+                first_error = CohortInputError(filename, tr("sheet {sheet} is damaged and cannot "
+                                                            "be read; open the file in Excel "
+                                                            "and save it again",
+                                                            sheet=repr(name)))
             continue
         mark_error_cells(df, shape, name)
         if df.empty:
             if first_error is None:
-                first_error = CohortInputError(filename, f"sheet {name!r} is empty")
+                first_error = CohortInputError(filename, tr("sheet {sheet} is empty",
+                                                            sheet=repr(name)))
             continue
         head = [list(r) for r in df.head(20).itertuples(index=False, name=None)]
         h = find_header_row(head)
@@ -224,5 +229,5 @@ def read_workbook(src: Source, filename: str, sheet: str | int | None,
         return RawSheet(header=header, columns=cols, n_rows=len(body), first_row=h + 2,
                         row_numbers=body.index.to_numpy(np.int64) + 1, excel=True,
                         decimal_comma=False)
-    raise first_error or CohortInputError(filename, "no sheet holds a usable table")
+    raise first_error or CohortInputError(filename, tr("no sheet holds a usable table"))
 

@@ -22,8 +22,9 @@ from funnel_core.domain.constants import (
     TRIAL_TYPES,
     arr_band_for,
 )
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.context_values import match_context_value
-from funnel_core.inputs.headers import field_label, period_header_hint
+from funnel_core.inputs.headers import field_label, label_in_sentence, period_header_hint
 from funnel_core.inputs.number_parse import parse_number_detail
 from funnel_core.inputs.number_text import NumberError, is_missing
 from funnel_core.inputs.own_names import PERIOD_LABEL
@@ -90,8 +91,9 @@ def set_context(state: ParseState, key: str, text: str, name: str, row: int | No
                     return period_label
             else:
                 state.add("error",
-                          f"'{text}' is not a period length or a period: use month, quarter or "
-                          "year (or a label such as 2025-01, Jan 2025, 2025-Q1).", row, column)
+                          tr("'{text}' is not a period length or a period: use month, quarter or "
+                             "year (or a label such as 2025-01, Jan 2025, 2025-Q1).", text=text),
+                          row, column)
                 return None
     elif key == "acv_band":
         value = match_context_value(key, text)
@@ -99,35 +101,41 @@ def set_context(state: ParseState, key: str, text: str, name: str, row: int | No
             value = _acv_from_number(text)
             if value is not None:
                 state.add("warning",
-                          f"ACV '{text}' was placed in the band '{ACV_BANDS[value]}'.", row, column)
+                          tr("ACV '{text}' was placed in the band '{band}'.", text=text,
+                             band=tr(ACV_BANDS[value])), row, column)
     elif key == "arr_band":
         value = match_context_value(key, text)
         if value is None:
             value = _arr_from_number(text)
             if value is not None:
                 state.add("warning",
-                          f"ARR '{text}' was placed in the band '{ARR_BANDS[value]}'.", row, column)
+                          tr("ARR '{text}' was placed in the band '{band}'.", text=text,
+                             band=tr(ARR_BANDS[value])), row, column)
     else:
         value = match_context_value(key, text)
     if value is None:
         if key == "product_category":
             value = "other"
             state.add("warning",
-                      f"'{text}' is not one of the listed product categories; it is treated as "
-                      f"'{PRODUCT_CATEGORIES['other']}'. Known categories: "
-                      + ", ".join(PRODUCT_CATEGORIES.values()) + ".", row, column)
+                      tr("'{text}' is not one of the listed product categories; it is treated as "
+                         "'{other}'. Known categories: {categories}.", text=text,
+                         other=tr(PRODUCT_CATEGORIES['other']),
+                         categories=", ".join(tr(v) for v in PRODUCT_CATEGORIES.values())),
+                      row, column)
         else:
             choices = _CONTEXT_CHOICES.get(key, {})
-            listed = ", ".join(f"{k} ({v})" if k != v else k for k, v in choices.items())
+            listed = ", ".join(f"{k} ({tr(v)})" if k != v else k for k, v in choices.items())
             state.add("error",
-                      f"'{text}' is not a known {field_label(key).lower()}; it was ignored. "
-                      f"Use one of: {listed}.", row, column)
+                      tr("'{text}' is not a known {what}; it was ignored. "
+                         "Use one of: {choices}.", text=text,
+                         what=label_in_sentence(field_label(key)), choices=listed), row, column)
             return period_label
     previous = state.context.get(key)
     if previous is not None and previous != value:
         state.add("warning",
-                  f"{field_label(key)} is given twice ('{previous}' and '{value}'); "
-                  f"'{value}' is used.", row, column)
+                  tr("{what} is given twice ('{previous}' and '{value}'); "
+                     "'{value}' is used.", what=field_label(key), previous=previous, value=value),
+                  row, column)
     state.context[key] = value
     state.context_rows[key] = row
     return period_label
@@ -185,9 +193,10 @@ def finish_context(state: ParseState, cells: list[tuple[str, NumberCell]], meta:
                 state.context["currency"] = seen[0]
             elif len(seen) > 1:
                 state.add("warning",
-                          "Amounts use different currencies (" + ", ".join(seen) + "); set the "
-                          "currency explicitly.")
+                          tr("Amounts use different currencies ({currencies}); set the "
+                             "currency explicitly.", currencies=", ".join(seen)))
         elif any(code != given for code in seen):
             state.add("warning",
-                      f"The currency is {given}, but some amounts carry another currency symbol ("
-                      + ", ".join(c for c in seen if c != given) + "). Amounts are not converted.")
+                      tr("The currency is {currency}, but some amounts carry another currency "
+                         "symbol ({others}). Amounts are not converted.", currency=given,
+                         others=", ".join(c for c in seen if c != given)))

@@ -3,13 +3,15 @@
 ``"monthly"``, ``"Quartal"``, ``"€"``, ``"zł"``, ``"Free trial (credit card required)"``
 and ``"Mid market"`` become ``"month"``, ``"quarter"``, ``"EUR"``, ``"PLN"``,
 ``"card_required"`` and ``"mid_market"`` (:func:`match_context_value`). A value is tried
-as the canonical value, its label, an alias from :data:`CONTEXT_VALUE_ALIASES` (matching
-ignores case, spaces, punctuation and accents), and last by keyword rules per key
-(``"14-day trial, no card needed"`` -> ``"no_card"``).
+as the canonical value, its English label, an alias from :data:`CONTEXT_VALUE_ALIASES`
+(matching ignores case, spaces, punctuation and accents), its label in one of the app's other
+languages (the app's own workbook, written in German, says "Nicht angegeben (alle Segmente)"),
+and last by keyword rules per key (``"14-day trial, no card needed"`` -> ``"no_card"``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -157,6 +159,12 @@ _NOT_SAID_KEYS: frozenset[str] = frozenset(normalise_text(t) for t in NOT_SAID_T
 _SEGMENT_KEYS: frozenset[str] = frozenset({"trial_type", "motion", "acv_band", "product_category",
                                            "arr_band", "funding"})
 
+def _english(labels: Mapping[str, str]) -> Mapping[str, str]:
+    """The English labels of a mapping of labels (translated ones have an ``english`` view)."""
+    english = getattr(labels, "english", None)
+    return english if isinstance(english, Mapping) else labels
+
+
 _CONTEXT_LABELS: dict[str, Mapping[str, str]] = {
     "period": {p: p for p in PERIODS},
     "currency": {code: symbol for code, symbol in CURRENCIES.items()},
@@ -171,7 +179,7 @@ _CONTEXT_LABELS: dict[str, Mapping[str, str]] = {
 _CONTEXT_VALUE_INDEX: dict[str, dict[str, str]] = {}
 for _ctx, _choices in _CONTEXT_LABELS.items():
     _idx: dict[str, str] = {}
-    for _value, _label in _choices.items():
+    for _value, _label in _english(_choices).items():
         _idx.setdefault(normalise_text(_value), _value)
         _idx.setdefault(normalise_text(_label), _value)
     for _key, _target in build_key_index(CONTEXT_VALUE_ALIASES.get(_ctx, {})).items():
@@ -221,10 +229,42 @@ def match_context_value(key: str, text: object) -> str | None:
     if key in _SEGMENT_KEYS and normalise_text(raw) in _NOT_SAID_KEYS:
         return ANY
     index = _CONTEXT_VALUE_INDEX[key]
-    for variant in name_variants(raw):
+    variants = name_variants(raw)
+    for variant in variants:
         if variant in index:
             return index[variant]
+    translated = _translated_label_index()
+    if key in _SEGMENT_KEYS and variants and variants[0] in translated["_not_said"]:
+        return ANY
+    for variant in variants:
+        if variant in translated.get(key, {}):
+            return translated[key][variant]
     return _loose_context_value(key, raw)
+
+
+@functools.lru_cache(maxsize=1)
+def _translated_label_index() -> dict[str, dict[str, str]]:
+    """Context key -> comparison key of a label in German, French or Polish -> canonical
+    value; ``"_not_said"`` holds the translations of :data:`NOT_SAID_TEXTS`. Built on first
+    use (the catalogues are read then), after the English labels and aliases, which win."""
+    from funnel_core.domain.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue
+
+    books = [catalogue(code).messages for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+    out: dict[str, dict[str, str]] = {"_not_said": {}}
+    for book in books:
+        for text in NOT_SAID_TEXTS:
+            key = normalise_text(book.get(text, ""))
+            if key:
+                out["_not_said"].setdefault(key, ANY)
+    for ctx, choices in _CONTEXT_LABELS.items():
+        index: dict[str, str] = {}
+        for value, label in _english(choices).items():
+            for book in books:
+                key = normalise_text(book.get(label, ""))
+                if key and key not in _CONTEXT_VALUE_INDEX[ctx]:
+                    index.setdefault(key, value)
+        out[ctx] = index
+    return out
 
 
 #: Keyword rules of :func:`_loose_context_value`: (tokens, set of tokens, tokens joined by

@@ -121,9 +121,10 @@ def load_header_aliases(path: Path | str = HEADER_ALIASES_FILE) -> HeaderAliases
     # comparison key -> (target, where it comes from) for names, labels and rows so far
     owner: dict[str, tuple[str, str]] = {}
     for spec in FIELDS:
+        label = getattr(spec, "label_en", None) or spec.label  # English, whatever the session speaks
         owner.setdefault(normalise_text(spec.name), (spec.name, f"the name of {spec.name!r}"))
-        owner.setdefault(normalise_text(spec.label),
-                         (spec.name, f"the label of {spec.name!r} ({spec.label!r})"))
+        owner.setdefault(normalise_text(label),
+                         (spec.name, f"the label of {spec.name!r} ({label!r})"))
     for key in CONTEXT_FIELDS:
         owner.setdefault(normalise_text(key), (key, f"the name of context key {key!r}"))
     field_names = {spec.name for spec in FIELDS}

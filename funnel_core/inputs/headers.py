@@ -15,6 +15,7 @@ period_header_hint(text)      -> "month"/"quarter"/"year" when a header names th
 match_value_header(text)      -> True for the header of a long file's value column ("value", "Wert")
 header_multiplier(text)       -> 1000 for "Spend (k€)", "MRR (in thousands)", 1e6 for "(m)", else 1
 field_label(name)             -> the human label of a field or context key, for messages
+label_in_sentence(label)      -> a label inside a sentence (lower case in English)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from funnel_core.domain.constants import CONTEXT_FIELDS, FIELDS, FIELDS_BY_NAME
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.inputs.header_alias_table import CONTEXT_KEY_ALIASES, FIELD_ALIASES
 from funnel_core.inputs.name_keys import build_key_index, name_variants, normalise_text
 
@@ -31,6 +33,7 @@ __all__ = [
     "VALUE_HEADER_ALIASES",
     "field_label",
     "header_multiplier",
+    "label_in_sentence",
     "match_context_key",
     "match_header",
     "match_value_header",
@@ -86,7 +89,8 @@ def _singular(key: str) -> str:
 _FIELD_INDEX: dict[str, str] = {}
 for _spec in FIELDS:
     _FIELD_INDEX[normalise_text(_spec.name)] = _spec.name
-    _FIELD_INDEX.setdefault(normalise_text(_spec.label), _spec.name)
+    # the English label, whatever language the session importing this module speaks
+    _FIELD_INDEX.setdefault(normalise_text(getattr(_spec, "label_en", None) or _spec.label), _spec.name)
 for _key, _target in build_key_index(_flatten(FIELD_ALIASES)).items():
     _FIELD_INDEX.setdefault(_key, _target)
 _FIELD_INDEX_SINGULAR: dict[str, str] = {}
@@ -189,12 +193,35 @@ def match_value_header(text: object) -> bool:
     return any(key in _VALUE_HEADER_KEYS for key in name_variants(text))
 
 
+#: The labels of the context keys in messages (English as it always read: "Acv band").
+_CONTEXT_KEY_LABELS: dict[str, str] = {
+    "period": mark("Period"),
+    "trial_type": mark("Trial type"),
+    "motion": mark("Motion"),
+    "acv_band": mark("Acv band"),
+    "product_category": mark("Product category"),
+    "currency": mark("Currency"),
+    "arr_band": mark("Arr band"),
+    "funding": mark("Funding"),
+}
+
+
 def field_label(name: str) -> str:
-    """Return the human label of a canonical field or context key (for messages)."""
+    """Return the human label of a canonical field or context key (for messages), in the
+    current language."""
     spec = FIELDS_BY_NAME.get(name)
     if spec is not None:
-        return spec.label
+        return tr(spec.label)
+    if name in _CONTEXT_KEY_LABELS:
+        return tr(_CONTEXT_KEY_LABELS[name])
     return name.replace("_", " ").capitalize()
+
+
+def label_in_sentence(label: str) -> str:
+    """A label inside a sentence: lower case in English (``"is not a valid gross margin"``);
+    as it is in other languages, whose nouns and acronyms lower case would spoil (German
+    nouns keep their capital)."""
+    return label.lower() if current_language() == DEFAULT_LANGUAGE else label
 
 
 _THOUSANDS_RE = re.compile(

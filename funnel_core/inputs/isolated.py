@@ -13,7 +13,10 @@ already imported, so a call costs a fork (tens of milliseconds), not a fresh int
 Where ``forkserver`` does not exist (Windows) the ``spawn`` method is used (about a second
 per call). At most :data:`MAX_WORKERS` readers run at once; later calls wait for a slot.
 Arguments and results cross the process boundary by pickling (bytes, DataFrames and the
-package's dataclasses do).
+package's dataclasses do). The worker speaks the caller's language
+(:func:`~funnel_core.domain.i18n.current_language` is passed along and set there), so the
+messages it writes -- a sheet that does not exist, columns that fit no layout -- come back
+translated.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from funnel_core.domain.i18n import current_language, set_language, tr
 from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError
 
 try:  # POSIX only
@@ -140,9 +144,9 @@ def worker_died(filename: str, why: str = "") -> InputLimitError:
     """
     error = InputLimitError(
         filename,
-        f"'{filename}': this workbook could not be read (it needs more memory or time than "
-        "allowed). Save the sheet with your numbers as CSV, or copy it into a new workbook, "
-        "and upload that.",
+        tr("'{file}': this workbook could not be read (it needs more memory or time than "
+           "allowed). Save the sheet with your numbers as CSV, or copy it into a new workbook, "
+           "and upload that.", file=filename),
         limit="worker")
     error.detail = why  # type: ignore[attr-defined]
     return error
@@ -168,9 +172,12 @@ def _unpack_exception(packed: tuple[Any, ...]) -> BaseException:
     return exc
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int | None) -> None:
-    """Worker body: cap the memory, run ``func`` and send back ``(status, value)``."""
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int | None,
+           language: str | None = None) -> None:
+    """Worker body: speak the caller's ``language``, cap the memory, run ``func`` and send
+    back ``(status, value)``."""
     os.environ["RUST_BACKTRACE"] = "0"  # a native abort prints one line, not a backtrace
+    set_language(language)
     if memory_bytes and resource is not None and hasattr(resource, "RLIMIT_AS"):
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
@@ -232,7 +239,8 @@ def run_isolated(func: Callable[..., T], *args: Any, filename: str = "the workbo
     try:
         ctx = _get_context()
         receiver, sender = ctx.Pipe(duplex=False)
-        process = _process_class(ctx)(target=_child, args=(sender, func, args, memory_bytes),
+        process = _process_class(ctx)(target=_child,
+                                      args=(sender, func, args, memory_bytes, current_language()),
                                       daemon=True)
         process.start()
         sender.close()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from funnel_core.domain.i18n import tr
+
 __all__ = ["InputError", "ParseIssue", "ParsedInput"]
 
 
@@ -47,11 +49,11 @@ class ParseIssue:
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(tr("row {row}", row=self.row))
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(tr("column '{column}'", column=self.column))
         prefix = ", ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return tr("{where}: {message}", where=prefix, message=self.message) if prefix else self.message
 
 
 class InputError(ValueError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr, tr_n
 from funnel_core.inputs.issues import InputError, ParseIssue
 
 __all__ = [
@@ -22,11 +23,13 @@ __all__ = [
     "InputLimitError",
     "MIB",
     "UploadLimits",
+    "byte_count",
     "cell_too_long",
     "check_byte_size",
     "check_text_size",
     "human_bytes",
     "problem_of",
+    "whole_number",
 ]
 
 #: One mebibyte; Streamlit's ``server.maxUploadSize`` counts in these.
@@ -129,6 +132,33 @@ def _rebuild_limit_error(file: str, message: str, limit: str) -> InputLimitError
     return InputLimitError(file, message, limit=limit)
 
 
+def whole_number(value: float) -> str:
+    """``1234567`` -> ``"1,234,567"``: a count (rounded to a whole number) with the thousands
+    separator of the current language (``"1.234.567"`` in German)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{value:,.0f}"
+    from funnel_core.domain.formatting import localised_number
+
+    return localised_number(value, 0)
+
+
+def _one_decimal(value: float) -> str:
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{value:.1f}"
+    from funnel_core.domain.formatting import localised_number
+
+    return localised_number(value, 1)
+
+
+#: Size units, translated where shown (French writes Mo, Go, Ko).
+_SIZE_UNITS = ((mark("{size} GB"), 1024 * MIB), (mark("{size} MB"), MIB), (mark("{size} KB"), 1024))
+
+
+def byte_count(size: int) -> str:
+    """``"1,234 bytes"``: an exact number of bytes, in the current language."""
+    return tr_n("{n} bytes", "{n} bytes", size, n=whole_number(size))
+
+
 def human_bytes(size: float) -> str:
     """``20971520`` -> ``"20 MB"``: sizes as users read them (1 MB = 1,048,576 bytes).
 
@@ -140,13 +170,16 @@ def human_bytes(size: float) -> str:
     Returns
     -------
     str
-        Whole MB/GB from 1 MB up, KB below, with one decimal when it is not whole.
+        Whole MB/GB from 1 MB up, KB below, with one decimal when it is not whole; in the
+        current language (``"20,5 MB"`` in German, ``"20 Mo"`` in French).
     """
-    for unit, scale in (("GB", 1024 * MIB), ("MB", MIB), ("KB", 1024)):
+    for unit, scale in _SIZE_UNITS:
         if size >= scale:
             value = size / scale
-            return f"{value:.0f} {unit}" if value == int(value) or value >= 100 else f"{value:.1f} {unit}"
-    return f"{int(size)} bytes"
+            number = (f"{value:.0f}" if value == int(value) or value >= 100
+                      else _one_decimal(value))
+            return tr(unit, size=number)
+    return tr_n("{n} bytes", "{n} bytes", int(size), n=int(size))
 
 
 def check_byte_size(size: int, file: str, *, local: bool = False,
@@ -173,12 +206,18 @@ def check_byte_size(size: int, file: str, *, local: bool = False,
     if size > allowed:
         shown, limit = human_bytes(size), human_bytes(allowed)
         if size < allowed * 1.01:  # "20.0 MB, more than the 20 MB allowed" would puzzle
-            shown, limit = f"{size:,} bytes", f"{limit} ({allowed:,} bytes)"
+            shown, limit = byte_count(size), f"{limit} ({byte_count(allowed)})"
+        if local:
+            message = tr("'{file}' is {size}, more than the {limit} allowed for a file read from "
+                         "disk. Keep only the sheet and the rows you need (or save it as CSV) and "
+                         "try again.", file=file, size=shown, limit=limit)
+        else:
+            message = tr("'{file}' is {size}, more than the {limit} allowed. Keep only the sheet "
+                         "and the rows you need (or save it as CSV) and try again.",
+                         file=file, size=shown, limit=limit)
         raise InputLimitError(
             file,
-            f"'{file}' is {shown}, more than the {limit} allowed"
-            f"{' for a file read from disk' if local else ''}. Keep only the sheet and the rows "
-            "you need (or save it as CSV) and try again.",
+            message,
             limit="local_file_bytes" if local else "upload_bytes",
         )
 
@@ -193,10 +232,18 @@ def check_text_size(text: str, source: str = "pasted text", *,
         The text is longer than the limit.
     """
     if len(text) > limits.paste_chars:
+        values = {"n": whole_number(len(text)), "limit": whole_number(limits.paste_chars)}
+        if source == "pasted text":
+            message = tr("The pasted text has {n} characters, more than the {limit} allowed. "
+                         "Paste only the rows with your funnel numbers, or upload the file "
+                         "instead.", **values)
+        else:
+            message = tr("The {source} has {n} characters, more than the {limit} allowed. "
+                         "Paste only the rows with your funnel numbers, or upload the file "
+                         "instead.", source=source, **values)
         raise InputLimitError(
             source,
-            f"The {source} has {len(text):,} characters, more than the {limits.paste_chars:,} "
-            "allowed. Paste only the rows with your funnel numbers, or upload the file instead.",
+            message,
             limit="paste_chars",
         )
 
@@ -222,15 +269,15 @@ def cell_too_long(file: str, length: int, *, row: int | None = None,
     InputLimitError
         To be raised by the caller.
     """
-    where = ", ".join(p for p in (f"row {row}" if row is not None else "",
-                                  f"column '{column}'" if column else "") if p)
+    where = ", ".join(p for p in (tr("row {row}", row=row) if row is not None else "",
+                                  tr("column '{column}'", column=column) if column else "") if p)
     at = f" ({where})" if where else ""
     return InputLimitError(
         file,
-        f"'{file}' has a cell{at} of {length:,} characters, more than the "
-        f"{limits.cell_chars:,} allowed in one cell. Check that the file is a table of funnel "
-        "numbers (one value per cell) and that its columns are separated by commas, "
-        "semicolons or tabs.",
+        tr("'{file}' has a cell{at} of {n} characters, more than the {limit} allowed in one "
+           "cell. Check that the file is a table of funnel numbers (one value per cell) and "
+           "that its columns are separated by commas, semicolons or tabs.",
+           file=file, at=at, n=whole_number(length), limit=whole_number(limits.cell_chars)),
         limit="cell_chars",
     )
 
@@ -240,10 +287,12 @@ def problem_of(error: InputError, file: str) -> str:
     the name (and row) before the message themselves.
 
     ``"'a.xlsx' is 25 MB, ..."`` -> ``"the file is 25 MB, ..."``; ``"'a.xlsx': sheet ..."``
-    -> ``"sheet ..."``; other messages unchanged.
+    -> ``"sheet ..."``; other messages unchanged. The translations of these messages start
+    with the quoted name too, so this works in every language.
     """
     message = error.issue.message
-    for prefix, replacement in ((f"'{file}': ", ""), (f"'{file}' ", "the file ")):
-        if message.startswith(prefix):
-            return replacement + message[len(prefix):]
+    if message.startswith(f"'{file}': "):
+        return message[len(f"'{file}': "):]
+    if message.startswith(f"'{file}' "):
+        return tr("the file {problem}", problem=message[len(f"'{file}' "):])
     return message

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput, ParseIssue
 from funnel_core.inputs.parsing import parse_file
@@ -31,8 +32,10 @@ def snapshot_from(parsed: ParsedInput, period: str | None = None,
     """
     label = period or parsed.latest_period
     if label not in parsed.values:
-        raise InputError(ParseIssue("error", f"period {label!r} is not in the data; periods found: "
-                                    f"{', '.join(parsed.periods)}", file=parsed.source_name))
+        raise InputError(ParseIssue("error", tr("period {period} is not in the data; periods found: "
+                                                "{periods}", period=repr(label),
+                                                periods=", ".join(parsed.periods)),
+                                    file=parsed.source_name))
     try:
         context = context_from(parsed, overrides)
         values = {k: v for k, v in parsed.values[label].items() if k in FIELDS_BY_NAME}

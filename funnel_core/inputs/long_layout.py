@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.context_cells import set_context
 from funnel_core.inputs.headers import field_label, header_multiplier, match_value_header
 from funnel_core.inputs.name_keys import normalise_text
@@ -35,7 +36,7 @@ from funnel_core.inputs.parse_state import (
 )
 from funnel_core.inputs.period_labels import parse_period_label
 
-__all__ = ["collect_long"]
+__all__ = ["collect_long", "is_long_header_word"]
 
 #: First-column headers of a long table ("metric | value", "Kennzahl | Wert").
 _LONG_HEADER_WORDS: frozenset[str] = frozenset(normalise_text(w) for w in (
@@ -44,6 +45,11 @@ _LONG_HEADER_WORDS: frozenset[str] = frozenset(normalise_text(w) for w in (
     "bezeichnung", "indicateur", "metrique", "libelle", "wskaznik", "metryka", "nazwa",
     "pozycja", "description", "label",
 ))
+
+
+def is_long_header_word(text: str) -> bool:
+    """Whether ``text`` is read as the first header of a long table (``metric``, ``Kennzahl``)."""
+    return normalise_text(text) in _LONG_HEADER_WORDS
 
 
 @dataclass
@@ -125,8 +131,8 @@ def _value_columns(grid: CellGrid, headers: list[str], header_row: bool,
         dup = [lbl for lbl in unique_in_order(lbl for _, lbl in period_cols)
                if sum(1 for _, x in period_cols if x == lbl) > 1]
         for lbl in dup:
-            state.add("warning", f"The period '{lbl}' appears in more than one column; "
-                      "the last one is used.")
+            state.add("warning", tr("The period '{period}' appears in more than one column; "
+                                    "the last one is used.", period=lbl))
         return _ValueColumns(headers, period_cols, True)
     value_col = next((c for c in range(1, grid.n_cols) if match_value_header(headers[c])), 1)
     return _ValueColumns(headers, [(value_col, "current")], False)
@@ -161,8 +167,8 @@ def _row_role(grid: CellGrid, state: ParseState, cols: _ValueColumns, r: int,
     row_no = grid.row_numbers[r]
     if not name:
         if any(grid.cell(r, c) for c, _ in cols.columns):
-            state.add("warning", "This row has a value but no metric name; it was ignored. "
-                      "Write the metric's name in the first column.", row_no,
+            state.add("warning", tr("This row has a value but no metric name; it was ignored. "
+                                    "Write the metric's name in the first column."), row_no,
                       column_name(grid, cols.headers, 0))
         return None
     role = state.role(name)
@@ -171,7 +177,7 @@ def _row_role(grid: CellGrid, state: ParseState, cols: _ValueColumns, r: int,
         return None
     if role.kind == "unknown":
         if any(grid.cell(r, c) for c, _ in cols.columns):  # a section title drops nothing
-            state.note_unknown(name, f"row {row_no}")
+            state.note_unknown(name, tr("row {row}", row=row_no))
             state.extra_samples += [grid.cell(r, c) for c, _ in cols.columns if grid.cell(r, c)]
         return None
     return role
@@ -192,8 +198,9 @@ def _metric_cells(grid: CellGrid, state: ParseState, cols: _ValueColumns, r: int
         key = (period, fld)
         if text and key in seen_fields:
             state.add("warning",
-                      f"{field_label(fld)} appears more than once (rows {seen_fields[key]} and "
-                      f"{row_no}); the last one (row {row_no}) is used.", row_no, col_name)
+                      tr("{field} appears more than once (rows {first} and "
+                         "{row}); the last one (row {row}) is used.", field=field_label(fld),
+                         first=seen_fields[key], row=row_no), row_no, col_name)
         if text:
             seen_fields[key] = row_no
         out.append((period, NumberCell(text, number, row_no, col_name, fld, header_multiplier(name))))
@@ -225,8 +232,9 @@ def _join_split_thousands(grid: CellGrid, r: int, c: int, state: ParseState, row
         return text
     joined = "".join(parts)  # the commas were thousands separators: no separator left
     state.add("warning",
-              f"'{text}' and the following cell(s) {', '.join(repr(p) for p in parts[1:])} were read "
-              f"together as {joined}: the comma seems to be a thousands separator in an unquoted "
-              "CSV cell. Put such numbers in quotes or save the file with ';' as the separator.",
+              tr("'{text}' and the following cell(s) {cells} were read "
+                 "together as {joined}: the comma seems to be a thousands separator in an unquoted "
+                 "CSV cell. Put such numbers in quotes or save the file with ';' as the separator.",
+                 text=text, cells=", ".join(repr(p) for p in parts[1:]), joined=joined),
               row_no, col_name)
     return joined

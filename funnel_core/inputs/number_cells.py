@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.inputs.headers import name_language
 from funnel_core.inputs.issues import ParseIssue
 from funnel_core.inputs.number_conventions import (
@@ -58,10 +59,12 @@ def decide_convention(conv: str, cells: list[tuple[str, NumberCell]], state: Par
     guess = analyse_convention(samples + state.extra_samples)
     if guess.conflicting:
         state.add("warning",
-                  f"The numbers mix formats: '{guess.examples['en']}' looks English and "
-                  f"'{guess.examples['de']}' looks European. They were read as "
-                  f"{CONVENTION_LABELS[guess.convention]}; check the values or choose the number "
-                  "format explicitly.")
+                  tr("The numbers mix formats: '{english}' looks English and "
+                     "'{european}' looks European. They were read as "
+                     "{convention}; check the values or choose the number "
+                     "format explicitly.", english=guess.examples['en'],
+                     european=guess.examples['de'],
+                     convention=tr(CONVENTION_LABELS[guess.convention])))
     elif not guess.decided and guess.ambiguous:
         decided = (_convention_from_counts(cells) or _convention_from_names(state)
                    or _convention_from_currency(state, samples))
@@ -131,21 +134,24 @@ def _convention_from_currency(state: ParseState, samples: list[str]) -> str | No
 def _warn_ambiguous(convention: str, ambiguous: list[str], state: ParseState) -> None:
     """One warning for the whole file: which numbers are ambiguous and how they were read."""
     other = "de" if convention == "en" else "en"
-    meaning = ("',' groups thousands, '.' is the decimal point" if convention == "en"
-               else "'.' groups thousands, ',' is the decimal comma")
+    meaning = (tr("',' groups thousands, '.' is the decimal point") if convention == "en"
+               else tr("'.' groups thousands, ',' is the decimal comma"))
     examples = ", ".join(f"'{a}'" for a in unique_in_order(ambiguous)[:3])
     state.issues.append(ParseIssue(
         "warning",
-        f"Numbers such as {examples} could mean thousands or decimals, and nothing in the "
-        f"file says which. They were read in the {CONVENTION_LABELS[convention]} format "
-        f"({meaning}). If your file uses {CONVENTION_LABELS[other]}, choose that number format.",
+        tr("Numbers such as {examples} could mean thousands or decimals, and nothing in the "
+           "file says which. They were read in the {convention} format "
+           "({meaning}). If your file uses {other}, choose that number format.",
+           examples=examples, convention=tr(CONVENTION_LABELS[convention]), meaning=meaning,
+           other=tr(CONVENTION_LABELS[other])),
         state.source, hint=f"--number-format {other}"))
 
 
+#: What to do with a negative amount of these fields (added after the error, with a space).
 _NEGATIVE_HINT: dict[str, str] = {
-    "mrr_contraction": " Enter the MRR lost to downgrades as a positive amount.",
-    "mrr_churned": " Enter the MRR lost to cancellations as a positive amount.",
-    "customers_churned": " Enter the number of customers lost as a positive number.",
+    "mrr_contraction": mark("Enter the MRR lost to downgrades as a positive amount."),
+    "mrr_churned": mark("Enter the MRR lost to cancellations as a positive amount."),
+    "customers_churned": mark("Enter the number of customers lost as a positive number."),
 }
 
 
@@ -179,17 +185,20 @@ def read_numbers(cells: list[tuple[str, NumberCell]], values: dict[str, dict[str
             parsed = parse_number_detail(source, state.convention, field=cell.field)
         except NumberError as exc:
             state.add("error",
-                      f"{exc}; the cell was skipped. Enter a plain number such as 1234 or 1234.5, "
-                      "or leave the cell empty.", cell.row, cell.column)
+                      tr("{problem}; the cell was skipped. Enter a plain number such as 1234 or 1234.5, "
+                         "or leave the cell empty.", problem=exc), cell.row, cell.column)
             continue
         value = parsed.value
         if math.isnan(value):
             continue
         if parsed.percent and spec.kind != "fraction":
-            state.add("error",
-                      f"'{shown}' is a percentage, but {spec.label} is "
-                      f"{'a count' if spec.kind == 'count' else 'an amount'}; the cell was "
-                      "skipped. Enter the number itself.", cell.row, cell.column)
+            message = (
+                tr("'{text}' is a percentage, but {field} is a count; the cell was "
+                   "skipped. Enter the number itself.", text=shown, field=spec.label)
+                if spec.kind == "count" else
+                tr("'{text}' is a percentage, but {field} is an amount; the cell was "
+                   "skipped. Enter the number itself.", text=shown, field=spec.label))
+            state.add("error", message, cell.row, cell.column)
             continue
         if cell.multiplier != 1.0 and spec.kind != "fraction":
             value = _scale(cell, value, shown, state)
@@ -207,12 +216,16 @@ def _scale(cell: NumberCell, value: float, shown: str, state: ParseState) -> flo
     scaled = value * cell.multiplier
     if (cell.column, cell.field) not in state.scaled:
         state.scaled.add((cell.column, cell.field))
-        unit = "thousands" if cell.multiplier == 1e3 else "millions"
-        state.add("warning",
-                  f"{FIELDS_BY_NAME[cell.field].label} values were multiplied by "
-                  f"{format_number_cell(cell.multiplier)} because the name says they are "
-                  f"in {unit} ('{shown}' became {format_number_cell(scaled)}).",
-                  cell.row, cell.column)
+        values = {"field": FIELDS_BY_NAME[cell.field].label,
+                  "factor": format_number_cell(cell.multiplier), "text": shown,
+                  "value": format_number_cell(scaled)}
+        message = (
+            tr("{field} values were multiplied by {factor} because the name says they are "
+               "in thousands ('{text}' became {value}).", **values)
+            if cell.multiplier == 1e3 else
+            tr("{field} values were multiplied by {factor} because the name says they are "
+               "in millions ('{text}' became {value}).", **values))
+        state.add("warning", message, cell.row, cell.column)
     return scaled
 
 
@@ -220,20 +233,28 @@ def _usable(cell: NumberCell, value: float, shown: str, state: ParseState) -> bo
     """False (with an error) for infinite or negative values; warn on fractional counts."""
     spec = FIELDS_BY_NAME[cell.field]
     if not math.isfinite(value):
-        state.add("error", f"'{shown}' is not a finite number; the cell was skipped.",
+        state.add("error", tr("'{text}' is not a finite number; the cell was skipped.", text=shown),
                   cell.row, cell.column)
         return False
     if value < 0 and not spec.signed:
+        hint = _NEGATIVE_HINT.get(cell.field)
         state.add("error",
-                  f"'{shown}' is negative; {spec.label} cannot be below zero, so the cell was "
-                  "skipped." + _NEGATIVE_HINT.get(cell.field, ""), cell.row, cell.column)
+                  tr("'{text}' is negative; {field} cannot be below zero, so the cell was "
+                     "skipped.", text=shown, field=spec.label)
+                  + (" " + tr(hint) if hint else ""), cell.row, cell.column)
         return False
     if spec.kind == "count" and abs(value - round(value)) > 1e-9:
         other = "de" if state.convention == "en" else "en"
         read = format_number_cell(value)
-        what = f"'{shown}'" if read == shown else f"'{shown}' was read as {read}, which"
-        state.add("warning",
-                  f"{what} is not a whole number of {spec.label}. If the file writes numbers "
-                  f"as {CONVENTION_LABELS[other]}, choose that number format; otherwise check "
-                  "the value.", cell.row, cell.column)
+        values = {"text": shown, "value": read, "field": spec.label,
+                  "convention": tr(CONVENTION_LABELS[other])}
+        message = (
+            tr("'{text}' is not a whole number of {field}. If the file writes numbers "
+               "as {convention}, choose that number format; otherwise check "
+               "the value.", **values)
+            if read == shown else
+            tr("'{text}' was read as {value}, which is not a whole number of {field}. If the "
+               "file writes numbers as {convention}, choose that number format; otherwise "
+               "check the value.", **values))
+        state.add("warning", message, cell.row, cell.column)
     return True

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from funnel_core.domain.i18n import mark, tr
+
 __all__ = [
     "CONVENTIONS",
     "CONVENTION_LABELS",
@@ -35,10 +37,11 @@ CONVENTIONS: tuple[str, ...] = ("en", "de")
 #: Used when nothing in the input decides.
 DEFAULT_CONVENTION: Convention = "en"
 
-#: Human description of each convention, used in warnings and pickers.
+#: Human description of each convention, used in warnings and pickers (in English: show
+#: them with ``tr(CONVENTION_LABELS[key])``).
 CONVENTION_LABELS: dict[str, str] = {
-    "en": "English (1,234.5)",
-    "de": "European (1.234,5 / 1 234,5)",
+    "en": mark("English (1,234.5)"),
+    "de": mark("European (1.234,5 / 1 234,5)"),
 }
 
 #: Currencies whose amounts are written the English way (``$42,000``, ``£1,250.50``): with
@@ -78,10 +81,10 @@ def normalise_convention(convention: str | None) -> str:
     try:
         return _CONVENTION_ALIASES[key]
     except KeyError:
-        raise ValueError(
-            f"Unknown number convention {convention!r}: use 'en' (1,234.5), "
-            "'de' (1.234,5) or 'auto'."
-        ) from None
+        raise ValueError(tr(
+            "Unknown number convention {convention}: use 'en' (1,234.5), "
+            "'de' (1.234,5) or 'auto'.", convention=repr(convention)
+        )) from None
 
 
 def convention_for_currency(currency: str | None) -> str | None:

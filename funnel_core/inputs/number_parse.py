@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr
+from funnel_core.inputs.headers import label_in_sentence
 from funnel_core.inputs.number_conventions import (
     CONVENTION_LABELS,
     DEFAULT_CONVENTION,
@@ -31,6 +33,7 @@ from funnel_core.inputs.number_text import (
     SCIENTIFIC_RE,
     NumberError,
     clean_cell,
+    not_a_number,
     read_digits,
     strip_decorations,
 )
@@ -140,7 +143,7 @@ def parse_number_detail(
     warnings: list[str] = []
 
     if isinstance(text, bool):
-        raise NumberError(f"'{text}' is not a number")
+        raise not_a_number(text)
     if text is None:
         return ParsedNumber(math.nan)
     if isinstance(text, (int, float)):
@@ -148,7 +151,7 @@ def parse_number_detail(
         if math.isnan(value):
             return ParsedNumber(math.nan)
         if not math.isfinite(value):
-            raise NumberError(f"'{text}' is not a finite number")
+            raise NumberError(tr("'{text}' is not a finite number", text=text))
         return _finish(value, False, None, None, False, warnings, field, format_number_cell(text))
 
     original = str(text).strip()
@@ -158,10 +161,10 @@ def parse_number_detail(
     if s.lower() in MISSING_TOKENS:
         return ParsedNumber(math.nan)
     if s.startswith("#"):
-        raise NumberError(
-            f"'{original}' is a spreadsheet error, not a number; fix the formula or "
-            "leave the cell empty"
-        )
+        raise NumberError(tr(
+            "'{text}' is a spreadsheet error, not a number; fix the formula or "
+            "leave the cell empty", text=original
+        ))
 
     core, negative, percent, currency, multiplier = strip_decorations(s)
     if SCIENTIFIC_RE.fullmatch(core):
@@ -175,14 +178,14 @@ def parse_number_detail(
     try:
         value = float(number_text)
     except ValueError:  # pragma: no cover - read_digits only returns float-ready text
-        raise NumberError(f"'{original}' is not a number") from None
+        raise not_a_number(original) from None
     value *= multiplier
     if percent:
         value /= 100.0
     if negative:
         value = -value
     if not math.isfinite(value):
-        raise NumberError(f"'{original}' is too large to be a number")
+        raise NumberError(tr("'{text}' is too large to be a number", text=original))
     used = vote or (None if not ambiguous else (DEFAULT_CONVENTION if conv == "auto" else conv))
     return _finish(value, percent, currency, used, ambiguous, warnings, field, original)
 
@@ -209,33 +212,40 @@ def _finish(
         if not percent and value > 1:
             pct_text = format_number_cell(value)
             value = value / 100.0
-            warnings.append(
-                f"'{original}' for {spec.label} was read as {pct_text} % "
-                f"({format_number_cell(round(value, 10))}); write it as "
-                f"{format_number_cell(round(value, 10))} or {pct_text} % to avoid this warning"
-            )
+            warnings.append(tr(
+                "'{text}' for {field} was read as {percent} % "
+                "({fraction}); write it as "
+                "{fraction} or {percent} % to avoid this warning",
+                text=original, field=spec.label, percent=pct_text,
+                fraction=format_number_cell(round(value, 10)),
+            ))
         if value > 1:
-            raise NumberError(
-                f"'{original}' is not a valid {spec.label.lower()}: it must be between "
-                "0 % and 100 % (a fraction between 0 and 1)"
-            )
+            raise NumberError(tr(
+                "'{text}' is not a valid {field}: it must be between "
+                "0 % and 100 % (a fraction between 0 and 1)",
+                text=original, field=label_in_sentence(spec.label),
+            ))
     if spec is not None and spec.kind == "count" and 0 < abs(value) < 1:
-        raise NumberError(
-            f"'{original}' is not a whole number of {spec.label}: a count is 0, 1, 2 and so on"
-        )
+        raise NumberError(tr(
+            "'{text}' is not a whole number of {field}: a count is 0, 1, 2 and so on",
+            text=original, field=spec.label,
+        ))
     if spec is not None and not spec.signed and value == 0 and math.copysign(1.0, value) < 0:
-        raise NumberError(f"'{original}' is negative; {spec.label} cannot be below zero (write 0)")
+        raise NumberError(tr("'{text}' is negative; {field} cannot be below zero (write 0)",
+                             text=original, field=spec.label))
     return ParsedNumber(value, percent, currency, convention, ambiguous, tuple(warnings))
 
 
 def _ambiguity_warning(original: str, convention: str, value: float) -> str:
     """The warning for a ``1,234`` / ``1.234`` cell read with ``convention``."""
     other = "de" if convention == "en" else "en"
-    return (
-        f"'{original}' could be read either way; it was read as "
-        f"{format_number_cell(value)} ({CONVENTION_LABELS[convention]} number format). "
-        f"If that is wrong, choose the number format '{other}' "
-        f"({CONVENTION_LABELS[other]}) instead."
+    return tr(
+        "'{text}' could be read either way; it was read as "
+        "{value} ({convention} number format). "
+        "If that is wrong, choose the number format '{other}' "
+        "({other_label}) instead.",
+        text=original, value=format_number_cell(value), convention=tr(CONVENTION_LABELS[convention]),
+        other=other, other_label=tr(CONVENTION_LABELS[other]),
     )
 
 

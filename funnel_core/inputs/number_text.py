@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from funnel_core.domain.i18n import tr
+
 __all__ = [
     "MISSING_TOKENS",
     "PLAIN_DIGITS_RE",
@@ -27,6 +29,7 @@ __all__ = [
     "DigitReading",
     "NumberError",
     "clean_cell",
+    "not_a_number",
     "is_missing",
     "read_digits",
     "strip_decorations",
@@ -74,6 +77,11 @@ _CORE_RE = re.compile(r"[\d.,' ]+")
 
 class NumberError(ValueError):
     """A cell could not be read as a number; the message quotes the text."""
+
+
+def not_a_number(original: object) -> NumberError:
+    """The error for a cell that is not a number (in the current language)."""
+    return NumberError(tr("'{text}' is not a number", text=original))
 
 
 def clean_cell(text: str) -> str:
@@ -229,12 +237,11 @@ def read_digits(core: str, convention: str, original: str) -> DigitReading:
     NumberError
         When the separators do not form a number (``1,23,4``, ``1 , 5``).
     """
-    bad = NumberError(f"'{original}' is not a number")
     if not _CORE_RE.fullmatch(core) or not any(c.isdigit() for c in core):
-        raise bad
+        raise not_a_number(original)
     # spaces may only sit between digits (thousands), e.g. "1 234", not "1 , 5"
     if re.search(r"(?<!\d) | (?!\d)", core):
-        raise bad
+        raise not_a_number(original)
     n_dot, n_comma = core.count("."), core.count(",")
     spaced = " " in core or "'" in core
 
@@ -242,12 +249,12 @@ def read_digits(core: str, convention: str, original: str) -> DigitReading:
         dec = "." if core.rfind(".") > core.rfind(",") else ","
         thou = "," if dec == "." else "."
         if core.count(dec) > 1:
-            raise bad
+            raise not_a_number(original)
         int_part, frac = core.split(dec)
         if thou in frac or not frac.isdigit() and frac != "":
-            raise bad
+            raise not_a_number(original)
         if not _groups_ok(int_part, thou + " '"):
-            raise bad
+            raise not_a_number(original)
         return DigitReading(_int_part_digits(int_part) + "." + frac,
                         "en" if dec == "." else "de", False)
 
@@ -256,13 +263,13 @@ def read_digits(core: str, convention: str, original: str) -> DigitReading:
         count = n_dot or n_comma
         if count > 1:  # several: thousands separators
             if not _groups_ok(core, sep + " '"):
-                raise bad
+                raise not_a_number(original)
             return DigitReading(_int_part_digits(core), "de" if sep == "." else "en", False)
         int_part, frac = core.split(sep)
         if frac != "" and not frac.isdigit():
-            raise bad
+            raise not_a_number(original)
         if not _groups_ok(int_part, " '"):
-            raise bad
+            raise not_a_number(original)
         digits = _int_part_digits(int_part)
         decimal_vote = "en" if sep == "." else "de"
         as_decimal = DigitReading((digits or "0") + "." + (frac or "0"), decimal_vote, False)
@@ -276,7 +283,7 @@ def read_digits(core: str, convention: str, original: str) -> DigitReading:
         return DigitReading(digits + frac, None, True)
 
     if not _groups_ok(core, " '"):
-        raise bad
+        raise not_a_number(original)
     return DigitReading(_int_part_digits(core), None, False)
 
 

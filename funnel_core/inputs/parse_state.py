@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from funnel_core.domain.constants import CONTEXT_FIELDS, FIELD_NAMES, FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.headers import match_context_key, match_header
 from funnel_core.inputs.issues import InputError, ParseIssue
 from funnel_core.inputs.name_keys import normalise_text
@@ -241,7 +242,8 @@ class ParseState:
         return NameRole("unknown")
 
     def note_unknown(self, text: str, where: str) -> None:
-        """Remember a name that was not recognised, and where it is (``"row 4"``)."""
+        """Remember a name that was not recognised, and where it is (``"row 4"``, in the
+        current language)."""
         self.mapping[text] = None
         if text not in self.unknown:
             self.unknown.append(text)
@@ -260,9 +262,10 @@ def check_mapping(mapping: Mapping[str, str | None] | None, source: str) -> dict
     for key, target in (mapping or {}).items():
         if target is not None and target not in FIELD_NAMES and target not in CONTEXT_FIELDS:
             raise InputError(
-                f"Cannot map '{key}' to '{target}': not a known field. Use one of "
-                f"{', '.join(FIELD_NAMES)} (or a context key: {', '.join(CONTEXT_FIELDS)}), "
-                "or None to ignore it.",
+                tr("Cannot map '{name}' to '{target}': not a known field. Use one of "
+                   "{fields} (or a context key: {context_keys}), "
+                   "or None to ignore it.", name=key, target=target, fields=", ".join(FIELD_NAMES),
+                   context_keys=", ".join(CONTEXT_FIELDS)),
                 file=source,
             )
         text = str(key).strip()
@@ -303,9 +306,16 @@ def sort_periods(labels: list[str], parsed: Mapping[str, PeriodLabel | None], st
     if all(parsed.get(lbl) is not None and parsed[lbl].start is not None for lbl in labels):  # type: ignore[union-attr]
         return sorted(labels, key=lambda lbl: parsed[lbl].start)  # type: ignore[union-attr,return-value]
     bad = [lbl for lbl in labels if parsed.get(lbl) is None or parsed[lbl].start is None]  # type: ignore[union-attr]
-    state.add("warning",
-              "Some periods could not be read as dates ("
-              + ", ".join(f"'{b}'" for b in bad[:5]) + ("..." if len(bad) > 5 else "")
-              + f"), so the {where} are taken in file order and the last one, '{labels[-1]}', "
-              "is compared. Write periods like 2025-01, Jan 2025 or 2025-Q1 to sort them by date.")
+    listed = ", ".join(f"'{b}'" for b in bad[:5]) + ("..." if len(bad) > 5 else "")
+    if where == "rows":
+        message = tr("Some periods could not be read as dates ({periods}), so the rows are taken "
+                     "in file order and the last one, '{last}', is compared. Write periods like "
+                     "2025-01, Jan 2025 or 2025-Q1 to sort them by date.",
+                     periods=listed, last=labels[-1])
+    else:
+        message = tr("Some periods could not be read as dates ({periods}), so the columns are "
+                     "taken in file order and the last one, '{last}', is compared. Write periods "
+                     "like 2025-01, Jan 2025 or 2025-Q1 to sort them by date.",
+                     periods=listed, last=labels[-1])
+    state.add("warning", message)
     return list(labels)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.issues import InputError, ParsedInput, ParseIssue
 from funnel_core.inputs.limits import check_byte_size, check_text_size
 from funnel_core.inputs.raw_table import list_sheets, read_raw_table
@@ -82,8 +83,10 @@ def parse_bytes(
             first_error = first_error or exc
     raise InputError(
         ParseIssue("error",
-                   f"None of the sheets ({', '.join(repr(s) for s in sheets)}) holds a recognised "
-                   f"funnel metric. First sheet: {first_error.issue.message if first_error else ''}",
+                   tr("None of the sheets ({sheets}) holds a recognised "
+                      "funnel metric. First sheet: {problem}",
+                      sheets=", ".join(repr(s) for s in sheets),
+                      problem=first_error.issue.message if first_error else ""),
                    file=name))
 
 
@@ -117,14 +120,15 @@ def parse_file(
         check_byte_size(p.stat().st_size, p.name)
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot open '{p}': {exc.strerror or exc}.", file=p.name) from None
+        raise InputError(tr("Cannot open '{path}': {reason}.", path=p, reason=exc.strerror or exc),
+                         file=p.name) from None
     return parse_bytes(data, p.name, sheet=sheet, number_convention=number_convention, mapping=mapping)
 
 
 def parse_text(
     text: str,
     *,
-    source_name: str = "pasted text",
+    source_name: str | None = None,
     number_convention: str = "auto",
     mapping: Mapping[str, str | None] | None = None,
     currency: str | None = None,
@@ -137,7 +141,8 @@ def parse_text(
     Parameters
     ----------
     text : str
-    source_name : str
+    source_name : str, optional
+        Names the input in messages; by default ``"pasted text"`` (in the current language).
     number_convention : {"auto", "en", "de"}
     mapping : dict, optional
     currency : str, optional
@@ -152,8 +157,10 @@ def parse_text(
     InputError
         When the text is empty or no metric is recognised.
     """
+    if source_name is None:
+        source_name = tr("pasted text")
     if not text or not text.strip().strip("\ufeff"):
-        raise InputError("Nothing was pasted. Copy the cells in your spreadsheet and paste them here.",
+        raise InputError(tr("Nothing was pasted. Copy the cells in your spreadsheet and paste them here."),
                          file=source_name)
     check_text_size(text, source_name)
     raw = read_text_table(text, source=source_name)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.limits import check_byte_size
 from funnel_core.inputs.safe_workbook import check_frame, checked_workbook, mark_error_cells, read_isolated
@@ -45,13 +46,18 @@ def _extension(filename: str) -> str:
     return Path(str(filename)).suffix.lower()
 
 
+def _empty(filename: str) -> str:
+    return tr("'{file}' is empty.", file=filename)
+
+
 def _check_extension(filename: str) -> str:
     ext = _extension(filename)
     if ext not in SUPPORTED_EXTENSIONS:
-        shown = ext or "no extension"
+        shown = ext or tr("no extension")
         raise InputError(
-            f"'{filename}' has an unsupported file type ({shown}). Upload a CSV file "
-            "(.csv, .tsv, .txt) or an Excel workbook (.xlsx), or paste the cells as text.",
+            tr("'{file}' has an unsupported file type ({extension}). Upload a CSV file "
+               "(.csv, .tsv, .txt) or an Excel workbook (.xlsx), or paste the cells as text.",
+               file=filename, extension=shown),
             file=filename,
         )
     return ext
@@ -81,7 +87,7 @@ def list_sheets(data: bytes, filename: str) -> list[str]:
     if ext in TEXT_EXTENSIONS:
         return []
     if not data:
-        raise InputError(f"'{filename}' is empty.", file=filename)
+        raise InputError(_empty(filename), file=filename)
     # the limits first; the reader runs in a worker process (it can abort on a hostile file)
     checked_workbook(data, filename)
     return read_isolated(workbook_sheet_names, data, filename, ext, filename=filename)
@@ -120,7 +126,7 @@ def read_raw_table(data: bytes, filename: str, *, sheet: str | None = None) -> p
     ext = _check_extension(filename)
     check_byte_size(len(data), filename)
     if not data or not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8,):
-        raise InputError(f"'{filename}' is empty.", file=filename)
+        raise InputError(_empty(filename), file=filename)
     if ext in WORKBOOK_EXTENSIONS:
         shape = checked_workbook(data, filename)
         frame = read_isolated(read_workbook, data, filename, ext, sheet, filename=filename)
@@ -133,7 +139,7 @@ def read_raw_table(data: bytes, filename: str, *, sheet: str | None = None) -> p
     if looks_binary(text):
         raise binary_error(data, filename)
     if not text.strip().strip("\ufeff"):
-        raise InputError(f"'{filename}' is empty.", file=filename)
+        raise InputError(_empty(filename), file=filename)
     frame = read_text_table(text, source=filename)
     frame.attrs[NUMERIC_CELLS_ATTR] = frozenset()
     return frame

@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.isolated import run_isolated
 from funnel_core.inputs.limits import (
     DEFAULT_LIMITS,
@@ -35,6 +36,7 @@ from funnel_core.inputs.limits import (
     UploadLimits,
     cell_too_long,
     check_byte_size,
+    whole_number,
 )
 from funnel_core.inputs.sheet_scan import column_letters
 from funnel_core.inputs.workbook_guard import WorkbookShape, check_workbook
@@ -155,13 +157,17 @@ def check_frame(frame: pd.DataFrame, filename: str, *, kind: Literal["table", "e
     columns_limit = limits.export_columns if kind == "export" else limits.table_columns
     n_rows, n_cols = frame.shape
     if n_rows > rows_limit or n_cols > columns_limit:
-        what, allowed, name = ((f"{n_rows:,} rows", f"{rows_limit:,}", "rows") if n_rows > rows_limit
-                               else (f"{n_cols:,} columns", f"{columns_limit:,}", "columns"))
-        raise InputLimitError(
-            filename,
-            f"'{filename}' has {what}, more than the {allowed} allowed. Keep only the rows and "
-            "columns with your numbers and upload it again.",
-            limit=f"{kind}_{name}")
+        if n_rows > rows_limit:
+            name = "rows"
+            message = tr("'{file}' has {n} rows, more than the {limit} allowed. Keep only the "
+                         "rows and columns with your numbers and upload it again.",
+                         file=filename, n=whole_number(n_rows), limit=whole_number(rows_limit))
+        else:
+            name = "columns"
+            message = tr("'{file}' has {n} columns, more than the {limit} allowed. Keep only the "
+                         "rows and columns with your numbers and upload it again.",
+                         file=filename, n=whole_number(n_cols), limit=whole_number(columns_limit))
+        raise InputLimitError(filename, message, limit=f"{kind}_{name}")
     longest = 0
     where: tuple[int, int] = (0, 0)
     for j in range(n_cols):

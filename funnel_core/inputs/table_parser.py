@@ -27,6 +27,7 @@ from typing import Literal
 
 import pandas as pd
 
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.inputs.context_cells import finish_context
 from funnel_core.inputs.issues import InputError, ParsedInput
 from funnel_core.inputs.long_layout import collect_long
@@ -43,8 +44,8 @@ from funnel_core.inputs.wide_layout import collect_wide
 
 __all__ = ["TEMPLATE_HINT", "parse_table"]
 
-#: Shown when nothing is recognised.
-TEMPLATE_HINT = (
+#: Shown when nothing is recognised (in English: show it with ``tr(TEMPLATE_HINT)``).
+TEMPLATE_HINT = mark(
     "Use the input template (one metric per row: 'metric,value', or one column per metric "
     "with a 'period' column), with names such as visitors, leads, mqls, sqls, new_customers, "
     "mrr_start, or map your columns to fields by hand."
@@ -111,7 +112,7 @@ def parse_table(
     state = ParseState(source_name, check_mapping(mapping, source_name), currency_hint=currency)
     grid = CellGrid(raw)
     if grid.n_rows == 0:
-        raise InputError(f"'{source_name}' has no cells filled in.", file=source_name)
+        raise InputError(tr("'{file}' has no cells filled in.", file=source_name), file=source_name)
 
     layout = _detect_layout(grid, state)
     if layout == "long":
@@ -171,8 +172,8 @@ def _detect_layout(grid: CellGrid, state: ParseState) -> Literal["long", "wide"]
         seen = unique_in_order([t for t in header if t] + [t for t in first_col[1:] if t])
         shown = ", ".join(f"'{t}'" for t in seen[:20]) + (" ..." if len(seen) > 20 else "")
         raise InputError(
-            "No funnel metric was recognised. Headers and names seen: "
-            f"{shown or '(none)'}. {TEMPLATE_HINT}",
+            tr("No funnel metric was recognised. Headers and names seen: "
+               "{names}. {hint}", names=shown or tr("(none)"), hint=tr(TEMPLATE_HINT)),
             file=state.source,
         )
     long_ratio = long_known / long_n if long_n else 0.0
@@ -192,11 +193,16 @@ def _report_unknown(state: ParseState, layout: str) -> None:
     """One warning listing the names not recognised and where they are."""
     if not state.unknown:
         return
-    what = "Metric names" if layout == "long" else "Column headers"
     listed = ", ".join(f"'{u}' ({w})" for u, w in zip(state.unknown, state.unknown_where))
-    state.add("warning",
-              f"{what} not recognised, so ignored: {listed}. If one of them holds a funnel number, "
-              "map it to a field; map it to 'ignore' to silence this warning.")
+    if layout == "long":
+        message = tr("Metric names not recognised, so ignored: {names}. If one of them holds a "
+                     "funnel number, map it to a field; map it to 'ignore' to silence this "
+                     "warning.", names=listed)
+    else:
+        message = tr("Column headers not recognised, so ignored: {names}. If one of them holds a "
+                     "funnel number, map it to a field; map it to 'ignore' to silence this "
+                     "warning.", names=listed)
+    state.add("warning", message)
 
 
 def _drop_empty_periods(periods: list[str], values: dict[str, dict[str, float]],
@@ -211,10 +217,9 @@ def _drop_empty_periods(periods: list[str], values: dict[str, dict[str, float]],
     empty = [p for p in periods if not values[p] and p not in with_text]
     if not empty or len(empty) >= len(periods):
         return periods
-    state.add("warning",
-              "Periods without any number were ignored: "
-              + ", ".join(f"'{p}' (row {rows[p]})" if p in rows else f"'{p}'"
-                          for p in empty) + ".")
+    listed = ", ".join(tr("'{period}' (row {row})", period=p, row=rows[p]) if p in rows
+                       else f"'{p}'" for p in empty)
+    state.add("warning", tr("Periods without any number were ignored: {periods}.", periods=listed))
     for p in empty:
         values.pop(p, None)
     return [p for p in periods if p not in empty]

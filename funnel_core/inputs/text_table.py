@@ -17,6 +17,8 @@ import re
 import pandas as pd
 
 from funnel_core.domain.constants import CONTEXT_FIELDS, FIELDS
+from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.header_alias_table import CONTEXT_KEY_ALIASES, FIELD_ALIASES
 from funnel_core.inputs.headers import match_context_key, match_header
 from funnel_core.inputs.issues import InputError
@@ -79,12 +81,13 @@ def _text_score(text: str) -> int:
 def binary_error(data: bytes, filename: str) -> InputError:
     """The error for bytes that are not text, with a hint when they look like a workbook."""
     if data[:4] == b"PK\x03\x04":
-        hint = "It looks like an Excel workbook: save it with the .xlsx extension."
+        hint = tr("It looks like an Excel workbook: save it with the .xlsx extension.")
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        hint = "It looks like an old Excel workbook: save it as .xlsx or .csv."
+        hint = tr("It looks like an old Excel workbook: save it as .xlsx or .csv.")
     else:
-        hint = "Export your sheet as CSV (UTF-8) or XLSX and upload that file."
-    return InputError(f"'{filename}' is not a readable text file. {hint}", file=filename)
+        hint = tr("Export your sheet as CSV (UTF-8) or XLSX and upload that file.")
+    return InputError(tr("'{file}' is not a readable text file. {hint}", file=filename, hint=hint),
+                      file=filename)
 
 
 def looks_binary(text: str) -> bool:
@@ -128,7 +131,8 @@ def _sniff_delimiter(text: str) -> str | None:
 
 
 def _longest_name_words() -> int:
-    names = [spec.name for spec in FIELDS] + [spec.label for spec in FIELDS] + list(CONTEXT_FIELDS)
+    names = [spec.name for spec in FIELDS] + [getattr(spec, "label_en", None) or spec.label
+                                              for spec in FIELDS] + list(CONTEXT_FIELDS)
     names += [alias for table in (FIELD_ALIASES, CONTEXT_KEY_ALIASES)
               for by_language in table.values() for aliases in by_language.values()
               for alias in aliases]
@@ -219,7 +223,7 @@ def _split_free_line(line: str) -> list[str]:
     return [stripped]
 
 
-def read_text_table(text: str, *, source: str = "pasted text",
+def read_text_table(text: str, *, source: str | None = None,
                     limits: UploadLimits = DEFAULT_LIMITS) -> pd.DataFrame:
     """Turn CSV text or pasted spreadsheet cells into a table of strings.
 
@@ -233,8 +237,8 @@ def read_text_table(text: str, *, source: str = "pasted text",
     Parameters
     ----------
     text : str
-    source : str
-        The file name (or ``"pasted text"``), for messages.
+    source : str, optional
+        The file name, for messages; by default ``"pasted text"`` (in the current language).
     limits : UploadLimits
 
     Returns
@@ -249,6 +253,8 @@ def read_text_table(text: str, *, source: str = "pasted text",
         :attr:`~UploadLimits.table_columns`, :attr:`~UploadLimits.table_cells`, or a cell
         longer than :attr:`~UploadLimits.cell_chars`.
     """
+    if source is None:
+        source = tr("pasted text")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _check_line_count(text, source, limits)
     delimiter: str | None = None
@@ -278,9 +284,10 @@ def _check_line_count(text: str, source: str, limits: UploadLimits) -> None:
     if lines > limits.table_rows:
         raise InputLimitError(
             source,
-            f"'{source}' has {lines:,} lines, more than the {limits.table_rows:,} rows allowed "
-            "for funnel numbers (one row per period or per metric). Keep only the rows with "
-            "your funnel numbers, or sum them up by month, and try again.",
+            tr("'{file}' has {lines} lines, more than the {limit} rows allowed "
+               "for funnel numbers (one row per period or per metric). Keep only the rows with "
+               "your funnel numbers, or sum them up by month, and try again.",
+               file=source, lines=format_number(lines), limit=format_number(limits.table_rows)),
             limit="table_rows")
 
 
@@ -296,13 +303,16 @@ def _check_shape(rows: list[list[str]], width: int, source: str, limits: UploadL
     """Refuse a table wider or larger than the limits, or with an over-long cell."""
     if width > limits.table_columns or len(rows) * width > limits.table_cells:
         too_wide = width > limits.table_columns
-        what = (f"{width:,} columns, more than the {limits.table_columns:,} allowed" if too_wide
-                else f"{len(rows):,} rows x {width:,} columns, more than the "
-                     f"{limits.table_cells:,} cells allowed")
+        what = (tr("{columns} columns, more than the {limit} allowed",
+                   columns=format_number(width), limit=format_number(limits.table_columns))
+                if too_wide else
+                tr("{rows} rows x {columns} columns, more than the {limit} cells allowed",
+                   rows=format_number(len(rows)), columns=format_number(width),
+                   limit=format_number(limits.table_cells)))
         raise InputLimitError(
             source,
-            f"'{source}' has {what}. Keep only the columns with your funnel numbers (one per "
-            "metric, or one per period) and try again.",
+            tr("'{file}' has {what}. Keep only the columns with your funnel numbers (one per "
+               "metric, or one per period) and try again.", file=source, what=what),
             limit="table_columns" if too_wide else "table_cells")
     for i, row in enumerate(rows, start=1):
         if row and max(map(len, row)) > limits.cell_chars:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.context_cells import set_context
 from funnel_core.inputs.headers import field_label, header_multiplier, period_header_hint
 from funnel_core.inputs.name_keys import normalise_text
@@ -155,15 +156,16 @@ def _classify_columns(grid: CellGrid, state: ParseState, cols: _Columns, roles: 
             if any(grid.cell(r, c) for r in data_rows):
                 letter = grid.letters[c]
                 state.add("error",
-                          f"Column {letter} has values but no header, so it was ignored. Give it a "
-                          "header; if numbers contain commas as thousands separators, put them in "
-                          "quotes or save the file with ';' as the separator.", None, letter)
+                          tr("Column {letter} has values but no header, so it was ignored. Give it a "
+                             "header; if numbers contain commas as thousands separators, put them in "
+                             "quotes or save the file with ';' as the separator.", letter=letter),
+                          None, letter)
             continue
         if role.kind == "ignored":
             state.mapping[h] = None
         elif role.kind == "unknown":
             if any(grid.cell(r, c) for r in data_rows):  # an empty column drops nothing
-                state.note_unknown(h, f"column {grid.letters[c]}")
+                state.note_unknown(h, tr("column {letter}", letter=grid.letters[c]))
                 state.extra_samples += [grid.cell(r, c) for r in data_rows if grid.cell(r, c)]
         elif role.kind == "field":
             state.mapping[h] = role.target
@@ -178,9 +180,9 @@ def _warn_repeated_fields(state: ParseState, cols: _Columns) -> None:
         names = [cols.headers[c] for c, f in cols.fields if f == fld]
         if len(names) > 1:
             state.add("warning",
-                      f"Several columns hold {field_label(fld)}: "
-                      + ", ".join(f"'{h}'" for h in names)
-                      + f". The last one ('{names[-1]}') is used where it has a value.")
+                      tr("Several columns hold {field}: {columns}. The last one ('{last}') is used "
+                         "where it has a value.", field=field_label(fld),
+                         columns=", ".join(f"'{h}'" for h in names), last=names[-1]))
 
 
 def _row_labels(grid: CellGrid, state: ParseState, cols: _Columns,
@@ -198,18 +200,19 @@ def _row_labels(grid: CellGrid, state: ParseState, cols: _Columns,
         label = "-".join(grid.cell(r, c) for c in (cols.period_cols or [period_col])
                          if grid.cell(r, c))
         if label and normalise_text(label) in _TOTAL_WORDS:
-            skipped_totals.append(f"'{label}' (row {row_no})")
+            skipped_totals.append(tr("'{period}' (row {row})", period=label, row=row_no))
             continue
         if not label:
             if not any(grid.cell(r, c) for c, _ in cols.fields):
                 continue
             label = f"row {row_no}"
-            state.add("warning", f"This row has numbers but no period; it is labelled '{label}'.",
+            state.add("warning", tr("This row has numbers but no period; it is labelled '{label}'.",
+                                    label=label),
                       row_no, cols.headers[period_col] or grid.letters[period_col])
         row_labels[r] = label
     if skipped_totals:
-        state.add("warning", "Total/average rows are not periods and were ignored: "
-                  + ", ".join(skipped_totals) + ".")
+        state.add("warning", tr("Total/average rows are not periods and were ignored: {rows}.",
+                                rows=", ".join(skipped_totals)))
     return row_labels
 
 
@@ -221,8 +224,9 @@ def _last_row_per_label(grid: CellGrid, state: ParseState, cols: _Columns,
     for r, label in row_labels.items():
         if label in label_rows:
             state.add("warning",
-                      f"The period '{label}' appears twice (rows {grid.row_numbers[label_rows[label]]} "
-                      f"and {grid.row_numbers[r]}); the last one (row {grid.row_numbers[r]}) is used.",
+                      tr("The period '{period}' appears twice (rows {first} "
+                         "and {row}); the last one (row {row}) is used.", period=label,
+                         first=grid.row_numbers[label_rows[label]], row=grid.row_numbers[r]),
                       grid.row_numbers[r], column)
         label_rows[label] = r
     return label_rows
@@ -241,7 +245,9 @@ def _read_context_columns(grid: CellGrid, state: ParseState, cols: _Columns, use
         distinct = unique_in_order(grid.cell(r, c) for r in use_rows if grid.cell(r, c))
         if len(distinct) > 1:
             state.add("warning",
-                      f"The column has different values ({', '.join(repr(d) for d in distinct)}); "
-                      f"the latest period's value '{text}' is used.", None, cols.headers[c])
+                      tr("The column has different values ({values}); "
+                         "the latest period's value '{value}' is used.",
+                         values=", ".join(repr(d) for d in distinct), value=text),
+                      None, cols.headers[c])
         if text:
             set_context(state, key, text, cols.headers[c], row_no, cols.headers[c])

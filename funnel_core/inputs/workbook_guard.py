@@ -32,8 +32,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.inputs.issues import InputError
-from funnel_core.inputs.limits import DEFAULT_LIMITS, InputLimitError, UploadLimits, human_bytes
+from funnel_core.inputs.limits import (
+    DEFAULT_LIMITS,
+    InputLimitError,
+    UploadLimits,
+    human_bytes,
+    whole_number,
+)
 from funnel_core.inputs.sheet_scan import SheetScan, column_letters, column_number
 
 __all__ = ["SheetExtent", "WorkbookShape", "check_workbook"]
@@ -43,12 +50,12 @@ _CHUNK = 1 << 20
 #: workbook.xml and its relationships are read for sheet names only up to this size.
 _NAMES_PART_BYTES = 4 << 20
 
-#: What to do about a sheet that is too large.
-_FIX_EXTENT = ("Delete the empty rows and columns after your data (in Excel, Ctrl+End shows the "
+#: What to do about a sheet that is too large (translated where shown).
+_FIX_EXTENT = mark("Delete the empty rows and columns after your data (in Excel, Ctrl+End shows the "
                "last cell the sheet keeps), or copy your table into a new workbook, save it and "
                "upload that.")
-_DAMAGED = ("could not be read as a workbook. The workbook seems damaged or password-protected; "
-            "open and save it again in Excel.")
+_DAMAGED = mark("'{file}' could not be read as a workbook. The workbook seems damaged or "
+                "password-protected; open and save it again in Excel.")
 
 _ROOT_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
 _DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
@@ -171,8 +178,9 @@ def check_workbook(data: bytes, filename: str, *, kind: Literal["table", "export
                 if total > limits.total_bytes:
                     raise InputLimitError(
                         filename,
-                        f"'{filename}' unpacks to more than {human_bytes(limits.total_bytes)}, "
-                        f"the most a workbook may hold. {_FIX_EXTENT}",
+                        tr("'{file}' unpacks to more than {limit}, the most a workbook may "
+                           "hold. {fix}", file=filename, limit=human_bytes(limits.total_bytes),
+                           fix=tr(_FIX_EXTENT)),
                         limit="total_bytes")
                 if extent is not None:
                     sheets.append(extent)
@@ -180,7 +188,7 @@ def check_workbook(data: bytes, filename: str, *, kind: Literal["table", "export
         raise
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
             OSError, ValueError, OverflowError) as exc:
-        raise InputError(f"'{filename}' {_DAMAGED}", file=filename) from exc
+        raise InputError(tr(_DAMAGED, file=filename), file=filename) from exc
     return WorkbookShape(parts=len(infos), decompressed_bytes=total, sheets=tuple(sheets))
 
 
@@ -189,9 +197,10 @@ def _check_directory(infos: list[zipfile.ZipInfo], filename: str, limits: Upload
     if len(infos) > limits.zip_entries:
         raise InputLimitError(
             filename,
-            f"'{filename}' holds {len(infos):,} parts, more than the {limits.zip_entries:,} a "
-            "workbook may have. Copy the sheet with your numbers into a new workbook, save it "
-            "and upload that (or save the sheet as CSV).",
+            tr("'{file}' holds {n} parts, more than the {limit} a workbook may have. Copy the "
+               "sheet with your numbers into a new workbook, save it and upload that (or save "
+               "the sheet as CSV).", file=filename, n=whole_number(len(infos)),
+               limit=whole_number(limits.zip_entries)),
             limit="zip_entries")
     declared_total = 0
     for info in infos:
@@ -200,8 +209,9 @@ def _check_directory(infos: list[zipfile.ZipInfo], filename: str, limits: Upload
     if declared_total > limits.total_bytes:
         raise InputLimitError(
             filename,
-            f"'{filename}' would unpack to {human_bytes(declared_total)}, more than the "
-            f"{human_bytes(limits.total_bytes)} a workbook may hold. {_FIX_EXTENT}",
+            tr("'{file}' would unpack to {size}, more than the {limit} a workbook may hold. "
+               "{fix}", file=filename, size=human_bytes(declared_total),
+               limit=human_bytes(limits.total_bytes), fix=tr(_FIX_EXTENT)),
             limit="total_bytes")
 
 
@@ -210,18 +220,20 @@ def _check_part_size(filename: str, info: zipfile.ZipInfo, size: int, limits: Up
     if size > limits.part_bytes:
         raise InputLimitError(
             filename,
-            f"'{filename}' unpacks to {human_bytes(size)} in its part '{info.filename}', more "
-            f"than the {human_bytes(limits.part_bytes)} allowed for one part of a workbook. "
-            f"{_FIX_EXTENT}",
+            tr("'{file}' unpacks to {size} in its part '{part}', more than the {limit} allowed "
+               "for one part of a workbook. {fix}", file=filename, size=human_bytes(size),
+               part=info.filename, limit=human_bytes(limits.part_bytes), fix=tr(_FIX_EXTENT)),
             limit="part_bytes")
     if size >= limits.ratio_floor_bytes:
         ratio = size / max(info.compress_size, 1)
         if ratio > limits.compression_ratio:
             raise InputLimitError(
                 filename,
-                f"'{filename}' is compressed {ratio:,.0f} times in its part '{info.filename}' "
-                f"(at most {limits.compression_ratio:,.0f} is allowed; real sheets stay far "
-                f"below), so it is refused. If the sheet is genuine, save it as CSV and upload that.",
+                tr("'{file}' is compressed {ratio} times in its part '{part}' (at most {limit} "
+                   "is allowed; real sheets stay far below), so it is refused. If the sheet is "
+                   "genuine, save it as CSV and upload that.", file=filename,
+                   ratio=whole_number(ratio), part=info.filename,
+                   limit=whole_number(limits.compression_ratio)),
                 limit="compression_ratio")
 
 
@@ -274,23 +286,34 @@ def _check_extent(filename: str, sheet: str, rows: int, columns: int, cells: int
     if rows <= max_rows and columns <= max_columns and rows * columns <= max_cells \
             and (cells is None or cells <= max_cells):
         return
+    values = {"rows": whole_number(rows), "columns": whole_number(columns),
+              "max_rows": whole_number(max_rows), "max_columns": whole_number(max_columns),
+              "max_cells": whole_number(max_cells)}
     if rows > max_rows:
-        what, limit = f"{rows:,} rows, more than the {max_rows:,} allowed", f"{kind}_rows"
+        what = tr("{rows} rows, more than the {max_rows} allowed", **values)
+        limit = f"{kind}_rows"
     elif columns > max_columns:
-        what = f"{columns:,} columns, more than the {max_columns:,} allowed"
+        what = tr("{columns} columns, more than the {max_columns} allowed", **values)
         limit = f"{kind}_columns"
     elif rows * columns > max_cells:
-        what = (f"{rows:,} rows x {columns:,} columns = {rows * columns:,} cells, more than the "
-                f"{max_cells:,} allowed")
+        what = tr("{rows} rows x {columns} columns = {cells} cells, more than the {max_cells} "
+                  "allowed", cells=whole_number(rows * columns), **values)
         limit = f"{kind}_cells"
     else:
-        what, limit = f"{cells:,} cells, more than the {max_cells:,} allowed", f"{kind}_cells"
-    corner = f"{column_letters(columns)}{rows}" if rows and columns else f"row {rows:,}"
-    says = "declares that its cells reach" if declared else "has cells reaching"
-    raise InputLimitError(
-        filename,
-        f"'{filename}': sheet '{sheet}' {says} {corner}, that is {what}. {_FIX_EXTENT}",
-        limit=limit)
+        what = tr("{cells} cells, more than the {max_cells} allowed",
+                  cells=whole_number(cells or 0), **values)
+        limit = f"{kind}_cells"
+    corner = (f"{column_letters(columns)}{rows}" if rows and columns
+              else tr("row {row}", row=whole_number(rows)))
+    if declared:
+        message = tr("'{file}': sheet '{sheet}' declares that its cells reach {corner}, that is "
+                     "{what}. {fix}", file=filename, sheet=sheet, corner=corner, what=what,
+                     fix=tr(_FIX_EXTENT))
+    else:
+        message = tr("'{file}': sheet '{sheet}' has cells reaching {corner}, that is {what}. "
+                     "{fix}", file=filename, sheet=sheet, corner=corner, what=what,
+                     fix=tr(_FIX_EXTENT))
+    raise InputLimitError(filename, message, limit=limit)
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.number_parse import format_number_cell
 from funnel_core.inputs.text_table import looks_binary
@@ -56,12 +57,15 @@ def _open_workbook(data: bytes, filename: str) -> Any:
 def _workbook_error(data: bytes, filename: str, exc: Exception | None = None) -> InputError:
     head = data[:2048]
     if head and not is_zip(data) and _looks_text(head):
-        hint = "It looks like a text (CSV) file: save it with the .csv extension."
+        message = tr("'{file}' could not be read as a workbook. It looks like a text (CSV) file: "
+                     "save it with the .csv extension.", file=filename)
     elif is_zip(data):
-        hint = "The workbook seems damaged or password-protected; open and save it again in Excel."
+        message = tr("'{file}' could not be read as a workbook. The workbook seems damaged or "
+                     "password-protected; open and save it again in Excel.", file=filename)
     else:
-        hint = "It is not an Excel workbook; export your sheet as .xlsx or .csv."
-    return InputError(f"'{filename}' could not be read as a workbook. {hint}", file=filename)
+        message = tr("'{file}' could not be read as a workbook. It is not an Excel workbook; "
+                     "export your sheet as .xlsx or .csv.", file=filename)
+    return InputError(message, file=filename)
 
 
 def _looks_text(head: bytes) -> bool:
@@ -220,8 +224,8 @@ def _chosen_sheet(names: list[str], sheet: str, filename: str) -> str:
     matches = [n for n in names if n.strip().casefold() == wanted]
     if not matches:
         raise InputError(
-            f"'{filename}' has no sheet named '{sheet}'. Its sheets are: "
-            + ", ".join(f"'{n}'" for n in names) + ".",
+            tr("'{file}' has no sheet named '{sheet}'. Its sheets are: {sheets}.", file=filename,
+               sheet=sheet, sheets=", ".join(f"'{n}'" for n in names)),
             file=filename,
         )
     return matches[0]
@@ -256,7 +260,7 @@ def read_workbook(data: bytes, filename: str, ext: str, sheet: str | None) -> pd
     """
     names = workbook_sheet_names(data, filename, ext)
     if not names:
-        raise InputError(f"'{filename}' has no sheets.", file=filename)
+        raise InputError(tr("'{file}' has no sheets.", file=filename), file=filename)
     if sheet is not None:
         sheet = _chosen_sheet(names, sheet, filename)
     candidates = [sheet] if sheet is not None else names
@@ -272,8 +276,9 @@ def read_workbook(data: bytes, filename: str, ext: str, sheet: str | None) -> pd
             frame.attrs["sheet"] = name
             return frame
         if sheet is not None:
-            raise InputError(f"Sheet '{name}' of '{filename}' is empty.", file=filename)
+            raise InputError(tr("Sheet '{sheet}' of '{file}' is empty.", sheet=name, file=filename),
+                             file=filename)
     if last_error is not None and sheet is not None:
         raise _workbook_error(data, filename, last_error)
-    raise InputError(f"'{filename}' is empty: none of its sheets has any cells filled in.",
-                     file=filename)
+    raise InputError(tr("'{file}' is empty: none of its sheets has any cells filled in.",
+                        file=filename), file=filename)

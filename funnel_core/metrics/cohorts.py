@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.inputs.billing_dates import parse_month_label
 from funnel_core.inputs.billing_errors import CohortInputError, RowIssue
 from funnel_core.inputs.billing_export_data import ExportData, month_label
@@ -46,6 +48,10 @@ CANONICAL_REVENUE_KEYS: tuple[str, ...] = (
     "customers_start", "customers_churned", "new_customers", "mrr_start", "mrr_new",
     "mrr_expansion", "mrr_contraction", "mrr_churned",
 )
+
+
+#: The layouts of a billing export, as the caption names them (English; translated where shown).
+_LAYOUTS: dict[str, str] = {"monthly": mark("monthly"), "subscriptions": mark("subscriptions")}
 
 
 @dataclass
@@ -122,8 +128,10 @@ class CohortResult:
     @property
     def caption(self) -> str:
         """One line naming the source, e.g. for chart subtitles."""
-        return (f"Source: {self.filename} ({self.layout} layout), {self.customers:,} paying "
-                f"customers, {self.first_month} to {self.last_month}")
+        layout = tr(_LAYOUTS[self.layout]) if self.layout in _LAYOUTS else self.layout
+        return tr("Source: {file} ({layout} layout), {count} paying customers, {first} to {last}",
+                  file=self.filename, layout=layout, count=format_number(self.customers),
+                  first=self.first_month, last=self.last_month)
 
     def cohort_labels(self) -> list[str]:
         """Cohorts as ``"YYYY-MM"``."""
@@ -374,10 +382,10 @@ def revenue_inputs_for_month(export: ExportData, month: str | None = None) -> di
         m = parse_month_label(month)
     if not export.first_month < m <= export.last_month:
         if m == export.first_month:
-            raise ValueError(f"{month_label(m)} is the first month of the data; the revenue "
-                             "inputs need the month before it")
-        raise ValueError(f"{month_label(m)} is outside the data ({month_label(export.first_month)}"
-                         f" to {month_label(export.last_month)})")
+            raise ValueError(tr("{month} is the first month of the data; the revenue inputs need the "
+                                "month before it", month=month_label(m)))
+        raise ValueError(tr("{month} is outside the data ({first} to {last})", month=month_label(m),
+                            first=month_label(export.first_month), last=month_label(export.last_month)))
     frame = export.monthly
     cust = frame["customer"].to_numpy()
     mon = frame["month"].to_numpy()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Snapshot
 
 #: (subset, whole): the first counts people taken from the second by definition, so it can
@@ -84,26 +85,29 @@ def contradictions(snapshot: Snapshot) -> list[Finding]:
     for part, whole in SUBSET_PAIRS:
         p, w = snapshot.get(part), snapshot.get(whole)
         if p is not None and w is not None and p > w:
-            found.append(Finding((part, whole), (
-                f"{_label(part)} ({_n(p)}) is more than {_label(whole)} ({_n(w)}), "
-                f"which cannot be: check both inputs")))
+            found.append(Finding((part, whole), tr(
+                "{part} ({part_value}) is more than {whole} ({whole_value}), which cannot be: "
+                "check both inputs", part=_label(part), part_value=_n(p), whole=_label(whole),
+                whole_value=_n(w))))
     start = snapshot.get("mrr_start")
     given = [snapshot.get(m) for m in _LOST_MRR if snapshot.get(m) is not None]
     if start is not None and given:
         lost = sum(given)
         if lost > start:
-            found.append(Finding(("mrr_start",) + _LOST_MRR, (
-                f"Churned plus contraction MRR ({_n(lost)}) is more than MRR at start "
-                f"({_n(start)}): a company cannot lose more MRR than it had; check these inputs")))
+            found.append(Finding(("mrr_start",) + _LOST_MRR, tr(
+                "Churned plus contraction MRR ({lost}) is more than MRR at start ({start}): a "
+                "company cannot lose more MRR than it had; check these inputs", lost=_n(lost),
+                start=_n(start))))
     accounts = [snapshot.get(n) for n in ("customers_start", "new_customers", "customers_churned")]
     if all(v is not None for v in accounts):
         start_c, new_c, churned_c = accounts
         end = start_c + new_c + (snapshot.get("customers_reactivated") or 0) - churned_c
         already = any("customers_churned" in f.fields for f in found)
         if end < 0 and not already:
-            found.append(Finding(("customers_start", "new_customers", "customers_churned"), (
-                f"Paying accounts at the end would be {_n(end)} (customers at start "
-                f"{_n(start_c)} + new {_n(new_c)} - churned {_n(churned_c)}): check these inputs")))
+            found.append(Finding(("customers_start", "new_customers", "customers_churned"), tr(
+                "Paying accounts at the end would be {end} (customers at start {start} + new {new} "
+                "- churned {churned}): check these inputs", end=_n(end), start=_n(start_c),
+                new=_n(new_c), churned=_n(churned_c))))
     return found
 
 
@@ -113,9 +117,10 @@ def warnings(snapshot: Snapshot) -> list[Finding]:
     for later, earlier in FUNNEL_ORDER_PAIRS:
         a, b = snapshot.get(later), snapshot.get(earlier)
         if a is not None and b is not None and a > b:
-            found.append(Finding((earlier, later), (
-                f"{_label(later)} ({_n(a)}) is more than {_label(earlier)} ({_n(b)}): "
-                f"check that both count the same period and channel")))
+            found.append(Finding((earlier, later), tr(
+                "{later} ({later_value}) is more than {earlier} ({earlier_value}): check that both "
+                "count the same period and channel", later=_label(later), later_value=_n(a),
+                earlier=_label(earlier), earlier_value=_n(b))))
     return found
 
 
@@ -124,7 +129,7 @@ def blocking_reason(inputs: tuple[str, ...], found: list[Finding]) -> str | None
     hits = [f.message for f in found if set(f.fields) & set(inputs)]
     if not hits:
         return None
-    return "inconsistent inputs: " + "; ".join(hits)
+    return tr("inconsistent inputs: {findings}", findings="; ".join(hits))
 
 
 __all__ = ["FUNNEL_ORDER_PAIRS", "Finding", "SUBSET_PAIRS", "blocking_reason", "contradictions",

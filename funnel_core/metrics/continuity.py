@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
 from funnel_core.inputs.period_keys import parse_period_label, step_back
 from funnel_core.metrics.kpi_formulas import NotComputable, mrr_end
@@ -100,9 +101,15 @@ def mrr_continuity_gaps(periods: Mapping[str, Mapping[str, float]],
         start_text = format_value(float(start), "currency", ctx.currency)
         end_text = format_value(end, "currency", ctx.currency)
         gap_text = format_value(abs(float(start) - end), "currency", ctx.currency)
-        direction = "higher" if float(start) > end else "lower"
-        found.append(MrrGap(previous, end, label, float(start), (
-            f"MRR at start of {label} ({start_text}) is {gap_text} {direction} than MRR at end of "
-            f"{previous} ({end_text}). One carries over into the other, so a movement may be "
-            f"missing in {previous} or the two come from different sources; check both.")))
+        if float(start) > end:
+            message = tr("MRR at start of {label} ({start}) is {gap} higher than MRR at end of {previous} "
+                         "({end}). One carries over into the other, so a movement may be missing in "
+                         "{previous} or the two come from different sources; check both.", label=label,
+                         start=start_text, gap=gap_text, previous=previous, end=end_text)
+        else:
+            message = tr("MRR at start of {label} ({start}) is {gap} lower than MRR at end of {previous} "
+                         "({end}). One carries over into the other, so a movement may be missing in "
+                         "{previous} or the two come from different sources; check both.", label=label,
+                         start=start_text, gap=gap_text, previous=previous, end=end_text)
+        found.append(MrrGap(previous, end, label, float(start), message))
     return found

@@ -23,9 +23,11 @@ Definitions (``../shared/BENCHMARKS.md`` section D and the issue that asked for 
 
 from __future__ import annotations
 
+from funnel_core.domain.constants import FIELDS_BY_NAME, IN_PERIOD
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import months_in
-from funnel_core.metrics.kpi_formulas import NotComputable, _n, _need, mrr_end
+from funnel_core.metrics.kpi_formulas import NotComputable, _g, _n, _need, _per, mrr_end
 
 
 def _mrr_change(snapshot: Snapshot) -> tuple[float, float, float]:
@@ -39,16 +41,18 @@ def mrr_growth_rate(snapshot: Snapshot) -> tuple[float, str]:
     """(MRR end - MRR start) / MRR start, per period; not computable at zero MRR at start."""
     start, end, change = _mrr_change(snapshot)
     if start == 0:
-        raise NotComputable("MRR at start is zero, so growth has no base (it is infinite)")
+        raise NotComputable(tr("{input} is zero, so growth has no base (it is infinite)",
+                               input=FIELDS_BY_NAME["mrr_start"].label))
     value = change / start
-    return value, f"({_n(end)} - {_n(start)}) / {_n(start)} = {value:.4g} per {snapshot.context.period}"
+    return value, f"({_n(end)} - {_n(start)}) / {_n(start)} = {_g(value)} {_per(snapshot.context.period)}"
 
 
 def net_new_arr(snapshot: Snapshot) -> tuple[float, str]:
     """(MRR end - MRR start) x 12, the ARR added in the period (negative when MRR shrank)."""
     start, end, change = _mrr_change(snapshot)
     value = change * 12
-    return value, f"({_n(end)} - {_n(start)}) x 12 = {_n(value)} in the {snapshot.context.period}"
+    period = snapshot.context.period
+    return value, f"({_n(end)} - {_n(start)}) x 12 = {_n(value)} {IN_PERIOD.get(period, f'in the {period}')}"
 
 
 def arr_growth_rate(snapshot: Snapshot) -> tuple[float, str]:
@@ -56,10 +60,12 @@ def arr_growth_rate(snapshot: Snapshot) -> tuple[float, str]:
     (year_ago,) = _need(snapshot, "arr_year_ago")
     _, end, _ = _mrr_change(snapshot)
     if year_ago == 0:
-        raise NotComputable("ARR a year ago is zero, so year-over-year growth has no base")
+        raise NotComputable(tr("{input} is zero, so year-over-year growth has no base",
+                               input=FIELDS_BY_NAME["arr_year_ago"].label))
     arr = end * 12
     value = arr / year_ago - 1
-    return value, f"ARR {_n(arr)} / ARR a year ago {_n(year_ago)} - 1 = {value:.4g}"
+    return value, tr("ARR {arr} / ARR a year ago {year_ago} - 1 = {value}", arr=_n(arr),
+                     year_ago=_n(year_ago), value=_g(value))
 
 
 def burn_multiple(snapshot: Snapshot) -> tuple[float, str]:
@@ -72,13 +78,14 @@ def burn_multiple(snapshot: Snapshot) -> tuple[float, str]:
     (burn,) = _need(snapshot, "net_burn")
     added, _ = net_new_arr(snapshot)
     if burn <= 0:
-        raise NotComputable(f"net burn is {_n(burn)}: the company generated cash, so there is no "
-                            "burn to measure (better than any burn multiple)")
+        raise NotComputable(tr("net burn is {burn}: the company generated cash, so there is no burn "
+                               "to measure (better than any burn multiple)", burn=_n(burn)))
     if added <= 0:
-        raise NotComputable(f"net new ARR is {_n(added)}: with no ARR added, every dollar burned "
-                            "buys nothing and the burn multiple is not defined")
+        raise NotComputable(tr("net new ARR is {added}: with no ARR added, every dollar burned buys "
+                               "nothing and the burn multiple is not defined", added=_n(added)))
     value = burn / added
-    return value, f"net burn {_n(burn)} / net new ARR {_n(added)} = {value:.4g}"
+    return value, tr("net burn {burn} / net new ARR {added} = {value}", burn=_n(burn), added=_n(added),
+                     value=_g(value))
 
 
 def rule_of_40(snapshot: Snapshot) -> tuple[float, str]:
@@ -86,7 +93,8 @@ def rule_of_40(snapshot: Snapshot) -> tuple[float, str]:
     growth, _ = arr_growth_rate(snapshot)
     (margin,) = _need(snapshot, "profit_margin")
     value = growth + margin
-    return value, f"ARR growth {growth:.4g} + profit margin {margin:.4g} = {value:.4g} (score {value * 100:.0f})"
+    return value, tr("ARR growth {growth} + profit margin {margin} = {value} (score {score})",
+                     growth=_g(growth), margin=_g(margin), value=_g(value), score=format(value * 100, ".0f"))
 
 
 def magic_number(snapshot: Snapshot) -> tuple[float, str]:
@@ -94,14 +102,15 @@ def magic_number(snapshot: Snapshot) -> tuple[float, str]:
     added, _ = net_new_arr(snapshot)
     prior = snapshot.get("sales_marketing_spend_prior")
     if prior is not None:
-        spend, note = float(prior), "S&M spend of the previous period"
+        spend, note = float(prior), tr("S&M spend of the previous period")
     else:
         (spend,) = _need(snapshot, "sales_marketing_spend")
-        note = "S&M spend of this period (the previous period's was not given)"
+        note = tr("S&M spend of this period (the previous period's was not given)")
     if spend == 0:
-        raise NotComputable("S&M spend is zero, so the magic number is not defined")
+        raise NotComputable(tr("S&M spend is zero, so the magic number is not defined"))
     value = added / spend
-    return value, f"net new ARR {_n(added)} / {note} {_n(spend)} = {value:.4g}"
+    return value, tr("net new ARR {added} / {spend_text} {spend} = {value}", added=_n(added),
+                     spend_text=note, spend=_n(spend), value=_g(value))
 
 
 def sales_marketing_share(snapshot: Snapshot) -> tuple[float, str]:
@@ -111,9 +120,9 @@ def sales_marketing_share(snapshot: Snapshot) -> tuple[float, str]:
     months = months_in(snapshot.context.period)
     revenue = (start + end) / 2 * months
     if revenue == 0:
-        raise NotComputable("revenue in the period is zero, so the share is not defined")
+        raise NotComputable(tr("revenue in the period is zero, so the share is not defined"))
     value = spend / revenue
-    return value, (f"{_n(spend)} / (({_n(start)} + {_n(end)}) / 2 x {months}) = {value:.4g}")
+    return value, (f"{_n(spend)} / (({_n(start)} + {_n(end)}) / 2 x {months}) = {_g(value)}")
 
 
 def arr_per_employee(snapshot: Snapshot) -> tuple[float, str]:
@@ -121,12 +130,13 @@ def arr_per_employee(snapshot: Snapshot) -> tuple[float, str]:
     (employees,) = _need(snapshot, "employees")
     _, end, _ = _mrr_change(snapshot)
     if employees == 0:
-        raise NotComputable("Employees is zero, so ARR per employee is not defined")
+        raise NotComputable(tr("Employees is zero, so ARR per employee is not defined"))
     value = end * 12 / employees
-    return value, f"ARR {_n(end * 12)} / {_n(employees)} employees = {_n(value)}"
+    return value, tr("ARR {arr} / {employees} employees = {value}", arr=_n(end * 12),
+                     employees=_n(employees), value=_n(value))
 
 
 def gross_margin(snapshot: Snapshot) -> tuple[float, str]:
     """The gross margin input itself, so that it can be benchmarked."""
     (margin,) = _need(snapshot, "gross_margin")
-    return margin, f"gross margin as given: {margin:.4g}"
+    return margin, tr("gross margin as given: {margin}", margin=_g(margin))

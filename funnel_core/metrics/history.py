@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Context, Snapshot
 from funnel_core.metrics.kpis import KPIS, compute_kpi
@@ -51,7 +52,7 @@ def period_labels(snapshots: Sequence[Snapshot]) -> list[str]:
     """The label of each snapshot (``Period 1``, ``Period 2``... when a snapshot has none)."""
     labels: list[str] = []
     for position, snapshot in enumerate(snapshots, start=1):
-        label = snapshot.label if snapshot.label not in (None, "") else f"Period {position}"
+        label = snapshot.label if snapshot.label not in (None, "") else tr("Period {n}", n=position)
         label = str(label)
         if label in labels:  # keep labels unique so they can key tables and charts
             label = f"{label} ({position})"

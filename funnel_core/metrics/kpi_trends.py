@@ -20,7 +20,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.inputs.period_keys import parse_period_label, step_back, year_back
 from funnel_core.metrics.history import clean_value, history_periods
@@ -155,13 +156,13 @@ class KpiTrend:
     def best_note(self) -> str:
         """One line saying which period is best and why (direction)."""
         if self.best_period is None:
-            return "no period has a value"
+            return tr("no period has a value")
         if self.higher_is_better is None:
-            rule = "highest value (a size figure has no better or worse side)"
+            rule = tr("highest value (a size figure has no better or worse side)")
         elif self.higher_is_better:
-            rule = "highest value: higher is better"
+            rule = tr("highest value: higher is better")
         else:
-            rule = "lowest value: lower is better"
+            rule = tr("lowest value: lower is better")
         return f"{self.best_period} ({rule})"
 
     def table(self) -> pd.DataFrame:
@@ -303,6 +304,27 @@ def kpi_trends(history: pd.DataFrame, *, computable_only: bool = True) -> dict[s
     return out
 
 
+def _change_text_localised(change: Change, unit: str, currency: str, sign: str, verdict: bool) -> str:
+    """:func:`change_text` in a language other than English (its number format and words)."""
+    size = abs(change.absolute)
+    if unit == "fraction":
+        text = sign + tr("{value} pp", value=localised_number(size * 100, 1))
+    elif unit == "currency":
+        text = sign + format_value(size, "currency", currency)
+    elif unit == "ratio":
+        text = f"{sign}{localised_number(size, 2)}x"
+    elif unit == "months":
+        text = sign + tr("{value} months", value=localised_number(size, 1))
+    else:
+        text = sign + localised_number(size, 1)
+    if change.relative is not None:
+        relative = localised_number(abs(change.relative), 1, "percent")
+        text += f" ({'+' if change.relative >= 0 else '-'}{relative})"
+    if verdict and change.improved is not None:
+        text += tr(", better") if change.improved else tr(", worse")
+    return text
+
+
 def change_text(change: Change | None, unit: str, currency: str = DEFAULT_CURRENCY, *,
                 verdict: bool = False) -> str:
     """``"+1.2 pp (+25.0 %)"`` for a change; ``"n/a"`` when there is none.
@@ -311,9 +333,11 @@ def change_text(change: Change | None, unit: str, currency: str = DEFAULT_CURREN
     ``verdict=True`` the direction is added (``"better"``/``"worse"``) when the KPI has one.
     """
     if change is None:
-        return "n/a"
+        return tr("n/a")
     absolute = change.absolute
     sign = "+" if absolute > 0 else ("-" if absolute < 0 else "±")
+    if current_language() != DEFAULT_LANGUAGE:
+        return _change_text_localised(change, unit, currency, sign, verdict)
     if unit == "fraction":
         text = f"{sign}{abs(absolute) * 100:,.1f} pp"
     elif unit == "currency":

@@ -26,8 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from funnel_core.domain.constants import FIELD_NAMES, FIELDS_BY_NAME
+from funnel_core.domain.constants import FIELD_NAMES, FIELDS_BY_NAME, Labels
 from funnel_core.domain.formatting import format_number, format_value
+from funnel_core.domain.i18n import current_language, mark, tr
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.domain.periods import ConversionError, convert_churn
 from funnel_core.metrics.kpis import KPIS_BY_ID, compute_kpi
@@ -45,6 +46,9 @@ class NoLever(Exception):
 
 
 Solver = Callable[[Snapshot, float, str], float]
+
+#: "a month" (an amount per period, in running text), translated where it is used.
+_A_PERIOD: Labels = Labels({"month": mark("a month"), "quarter": mark("a quarter"), "year": mark("a year")})
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,12 @@ def _v(snapshot: Snapshot, name: str) -> float:
 
 
 def lower(label: str) -> str:
-    """A label inside a sentence: each word in lower case except acronyms (``"new MRR"``, ``"PQLs"``)."""
+    """A label inside a sentence: each word in lower case except acronyms (``"new MRR"``, ``"PQLs"``).
+
+    German nouns keep their capital letter, so in German the label comes back as it is.
+    """
+    if current_language() == "de":
+        return label
     return " ".join(w if sum(ch.isupper() for ch in w) > 1 else w.lower() for w in label.split(" "))
 
 
@@ -158,7 +167,7 @@ def _rate(numerator: str, denominator: str) -> Solver:
 
     def solve(s: Snapshot, wanted: float, _period: str) -> float:
         if wanted > 1:
-            raise Unreachable("a conversion rate cannot exceed 100 %")
+            raise Unreachable(tr("a conversion rate cannot exceed 100 %"))
         return wanted * _v(s, denominator)
 
     solve.__doc__ = f"{numerator} = wanted x {denominator}"
@@ -181,24 +190,26 @@ def _lost_mrr(s: Snapshot, lost: float, what: str) -> float:
     needed = lost - contraction
     if needed < 0:
         currency, period = s.context.currency, s.context.period
-        raise Unreachable(
-            f"contraction MRR alone ({format_value(contraction, 'currency', currency)} a {period}) "
-            f"is more than the {format_value(lost, 'currency', currency)} of MRR {what} allows to "
-            f"lose, so even with no churned MRR it stays short")
+        raise Unreachable(tr(
+            "contraction MRR alone ({contraction} {per_period}) is more than the {lost} of MRR {what} "
+            "allows to lose, so even with no churned MRR it stays short",
+            contraction=format_value(contraction, "currency", currency),
+            per_period=_A_PERIOD.get(period, f"a {period}"),
+            lost=format_value(lost, "currency", currency), what=what))
     return needed
 
 
 def _gross_mrr_churn(s: Snapshot, wanted: float, _period: str) -> float:
     """Churned MRR = wanted x MRR at start - contraction MRR."""
-    return _lost_mrr(s, wanted * _v(s, "mrr_start"), "this churn rate")
+    return _lost_mrr(s, wanted * _v(s, "mrr_start"), tr("this churn rate"))
 
 
 def _grr(s: Snapshot, wanted: float, _period: str) -> float:
     """Churned MRR = MRR at start x (1 - wanted GRR) - contraction MRR."""
     if wanted > 1:
-        raise Unreachable("gross revenue retention cannot exceed 100 % (it does not count "
-                          "expansion)")
-    return _lost_mrr(s, _v(s, "mrr_start") * (1 - wanted), "this retention")
+        raise Unreachable(tr("gross revenue retention cannot exceed 100 % (it does not count "
+                             "expansion)"))
+    return _lost_mrr(s, _v(s, "mrr_start") * (1 - wanted), tr("this retention"))
 
 
 def _nrr(s: Snapshot, wanted: float, _period: str) -> float:
@@ -209,7 +220,7 @@ def _nrr(s: Snapshot, wanted: float, _period: str) -> float:
 def _expansion_share(s: Snapshot, wanted: float, _period: str) -> float:
     """Expansion MRR = wanted x new MRR / (1 - wanted)."""
     if wanted >= 1:
-        raise Unreachable("expansion cannot be all of the new MRR while new customers bring some")
+        raise Unreachable(tr("expansion cannot be all of the new MRR while new customers bring some"))
     return wanted * _v(s, "mrr_new") / (1 - wanted)
 
 
@@ -222,7 +233,8 @@ def _quick_ratio(s: Snapshot, wanted: float, _period: str) -> float:
 def _kpi(s: Snapshot, kpi: str) -> float:
     result = compute_kpi(KPIS_BY_ID[kpi], s)
     if result.value is None:
-        raise Unreachable(f"{KPIS_BY_ID[kpi].label} is not computable ({result.reason})")
+        raise Unreachable(tr("{kpi} is not computable ({reason})", kpi=KPIS_BY_ID[kpi].label,
+                             reason=result.reason))
     return result.value
 
 
@@ -255,7 +267,7 @@ def _nps(s: Snapshot, wanted: float, _period: str) -> float:
     """Promoters = (detractors + n x (passives + detractors)) / (1 - n), n = wanted / 100."""
     n = wanted / 100
     if n >= 1:
-        raise Unreachable("an NPS of 100 needs every answer to be a promoter")
+        raise Unreachable(tr("an NPS of 100 needs every answer to be a promoter"))
     detractors = _v(s, "nps_detractors")
     return (detractors + n * (_v(s, "nps_passives") + detractors)) / (1 - n)
 
@@ -355,18 +367,19 @@ def _bisect(snapshot: Snapshot, kpi: str, field: str, wanted: float) -> float:
     """
     current = snapshot.get(field)
     if not current:
-        raise Unreachable(f"{_words(field)} is {format_number(current or 0)}: there is nothing "
-                          "to lower")
+        raise Unreachable(tr("{input} is {value}: there is nothing to lower", input=_words(field),
+                             value=format_number(current or 0)))
     lo, hi = current * 1e-12, float(current)
     f_lo, f_hi = _value_with(snapshot, kpi, field, lo), _value_with(snapshot, kpi, field, hi)
     if f_lo is None or f_hi is None or not min(f_lo, f_hi) <= wanted <= max(f_lo, f_hi):
-        raise Unreachable(f"no {_words(field)} between 0 and {format_number(current)} gives it")
+        raise Unreachable(tr("no {input} between 0 and {value} gives it", input=_words(field),
+                             value=format_number(current)))
     rising = f_hi > f_lo
     for _ in range(200):
         mid = (lo + hi) / 2
         value = _value_with(snapshot, kpi, field, mid)
         if value is None:
-            raise Unreachable(f"{KPIS_BY_ID[kpi].label} is not computable on the way")
+            raise Unreachable(tr("{kpi} is not computable on the way", kpi=KPIS_BY_ID[kpi].label))
         if (value < wanted) == rising:
             lo = mid
         else:
@@ -393,20 +406,22 @@ def solve_lever(snapshot: Snapshot, kpi: str, wanted: float, kpi_period: str) ->
     """
     lever = LEVERS.get(kpi)
     if lever is None:
-        raise NoLever(f"no single input moves {lower(KPIS_BY_ID[kpi].label)} directly")
+        raise NoLever(tr("no single input moves {kpi} directly", kpi=lower(KPIS_BY_ID[kpi].label)))
     field = lever.field
     required = (_bisect(snapshot, kpi, field, wanted) if lever.solve is None
                 else lever.solve(snapshot, wanted, kpi_period))
     spec = FIELDS_BY_NAME[field]
     if required < 0 and not getattr(spec, "signed", False):
-        raise Unreachable(f"it would need {_words(field)} below zero ({format_number(required)})")
+        raise Unreachable(tr("it would need {input} below zero ({value})", input=_words(field),
+                             value=format_number(required)))
     if spec.kind == "fraction" and required > 1:
-        raise Unreachable(f"it would need {_words(field)} above 100 %")
+        raise Unreachable(tr("it would need {input} above 100 %", input=_words(field)))
     changes = knock_on(snapshot, field, required)
     result = compute_kpi(KPIS_BY_ID[kpi], apply_lever(snapshot, changes))
     if result.value is None:
-        raise Unreachable(f"with that value, {lower(KPIS_BY_ID[kpi].label)} is not computable "
-                          f"({result.reason})")
+        raise Unreachable(tr("with that value, {kpi} is not computable ({reason})",
+                             kpi=lower(KPIS_BY_ID[kpi].label), reason=result.reason))
     if not _close(result.value, wanted):
-        raise Unreachable(f"recomputed with that value it is {result.value:.4g}, not {wanted:.4g}")
+        raise Unreachable(tr("recomputed with that value it is {value}, not {wanted}",
+                             value=format(result.value, ".4g"), wanted=format(wanted, ".4g")))
     return SolvedLever(kpi, field, snapshot.get(field), required, changes, result.value)

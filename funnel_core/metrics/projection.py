@@ -26,6 +26,7 @@ from typing import Sequence
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
 from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import months_in
@@ -48,10 +49,20 @@ __all__ = [
 ]
 
 #: The assumption every projection rests on, in words (shown on the chart and in the CLI).
-ASSUMPTION = "Steady rates from the current period, no seasonality."
+#: English; shown with ``tr(ASSUMPTION)`` (a :class:`Projection` holds it in its language).
+ASSUMPTION = mark("Steady rates from the current period, no seasonality.")
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120
 _MOVEMENTS = ("mrr_expansion", "mrr_contraction", "mrr_churned", "mrr_new")
+#: The note of a projection from a quarter's or a year's numbers, by period (English; translated).
+_COVER: dict[str, str] = {
+    "quarter": mark("Your numbers cover a quarter: converted to monthly first, the rates by compounding "
+                    "((1 + r)^(1/{m}) - 1 for existing MRR, 1 - (1 - c)^(1/{m}) for customer churn) and "
+                    "the amounts (new and reactivation MRR, new and reactivated customers) divided by {m}."),
+    "year": mark("Your numbers cover a year: converted to monthly first, the rates by compounding "
+                 "((1 + r)^(1/{m}) - 1 for existing MRR, 1 - (1 - c)^(1/{m}) for customer churn) and "
+                 "the amounts (new and reactivation MRR, new and reactivated customers) divided by {m}."),
+}
 
 
 class ProjectionError(ValueError):
@@ -172,11 +183,11 @@ def _label(name: str) -> str:
 
 def _mrr_now(snapshot: Snapshot) -> float:
     if snapshot.get("mrr_start") is None:
-        raise ProjectionError(f"the projection needs {_label('mrr_start')} and at least one MRR "
-                              "movement (new, expansion, contraction or churned MRR)")
+        raise ProjectionError(tr("the projection needs {input} and at least one MRR movement (new, "
+                                 "expansion, contraction or churned MRR)", input=_label("mrr_start")))
     result = compute_kpi(KPIS_BY_ID["mrr_end"], snapshot)
     if result.value is None:
-        raise ProjectionError(f"MRR at end cannot be computed: {result.reason}")
+        raise ProjectionError(tr("MRR at end cannot be computed: {reason}", reason=result.reason))
     return result.value
 
 
@@ -185,13 +196,14 @@ def _customers(snapshot: Snapshot) -> tuple[float | None, float | None, str | No
     names = ("customers_start", "new_customers", "customers_churned")
     missing = [n for n in names if snapshot.get(n) is None]
     if missing:
-        return None, None, ("Customers are not projected: "
-                            + ", ".join(_label(n) for n in missing) + " not given.")
+        return None, None, tr("Customers are not projected: {inputs} not given.",
+                              inputs=", ".join(_label(n) for n in missing))
     start, new, churned = (_given(snapshot, n) for n in names)
     reactivated = _given(snapshot, "customers_reactivated")
     if churned > start:
-        raise ProjectionError(f"churned customers ({format_number(churned)}) exceed customers at "
-                              f"start ({format_number(start)}); check the inputs")
+        raise ProjectionError(tr("churned customers ({churned}) exceed customers at start ({start}); "
+                                 "check the inputs", churned=format_number(churned),
+                                 start=format_number(start)))
     rate = churned / start if start > 0 else 0.0
     return start + new + reactivated - churned, rate, None
 
@@ -221,18 +233,18 @@ def monthly_rates(snapshot: Snapshot) -> MonthlyRates:
     expansion, contraction, churned_mrr, new_mrr = (_given(snapshot, n) for n in _MOVEMENTS)
     missing = [FIELDS_BY_NAME[n].label for n in _MOVEMENTS if snapshot.get(n) is None]
     if missing:
-        notes.append(f"Not given, taken as 0: {', '.join(missing)}.")
+        notes.append(tr("Not given, taken as 0: {inputs}.", inputs=", ".join(missing)))
     change = expansion - contraction - churned_mrr
     if start > 0:
         rate = change / start
     elif change == 0:
         rate = 0.0
     else:
-        raise ProjectionError("MRR at start (mrr_start) is zero, so the change of existing MRR "
-                              "(expansion - contraction - churned) has no base")
+        raise ProjectionError(tr("{input} is zero, so the change of existing MRR (expansion - "
+                                 "contraction - churned) has no base", input=_label("mrr_start")))
     if rate < -1:
-        raise ProjectionError("contraction and churned MRR exceed MRR at start and expansion; "
-                              "check the inputs")
+        raise ProjectionError(tr("contraction and churned MRR exceed MRR at start and expansion; "
+                                 "check the inputs"))
     customers_now, churn, customer_note = _customers(snapshot)
     if customer_note:
         notes.append(customer_note)
@@ -244,10 +256,7 @@ def monthly_rates(snapshot: Snapshot) -> MonthlyRates:
         rate = (1 + rate) ** (1 / m) - 1
         churn = None if churn is None else 1 - (1 - churn) ** (1 / m)
         amounts = [a / m for a in amounts]
-        notes.append(f"Your numbers cover a {period}: converted to monthly first, the rates by "
-                     f"compounding ((1 + r)^(1/{m}) - 1 for existing MRR, 1 - (1 - c)^(1/{m}) for "
-                     f"customer churn) and the amounts (new and reactivation MRR, new and "
-                     f"reactivated customers) divided by {m}.")
+        notes.append(tr(_COVER[period], m=m))
     return MonthlyRates(mrr_now, customers_now, rate, amounts[0], amounts[1], churn, amounts[2],
                         amounts[3], period, tuple(notes))
 
@@ -276,8 +285,8 @@ def project(snapshot: Snapshot, months: int = DEFAULT_MONTHS, *,
         See :func:`monthly_rates`; also a horizon outside 1..:data:`MAX_MONTHS`.
     """
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_MONTHS:
-        raise ProjectionError(f"the horizon must be a whole number of months from 1 to {MAX_MONTHS}, "
-                              f"not {months!r}")
+        raise ProjectionError(tr("the horizon must be a whole number of months from 1 to {max}, "
+                                 "not {value}", max=MAX_MONTHS, value=repr(months)))
     rates = monthly_rates(snapshot)
     mrr, customers = rates.mrr_now, rates.customers_now
     if start_from is not None:
@@ -291,7 +300,7 @@ def project(snapshot: Snapshot, months: int = DEFAULT_MONTHS, *,
             customers = (customers * (1 - rates.customer_churn_rate) + rates.new_customers
                          + rates.reactivated_customers)
         out.append(ProjectionMonth(month, mrr, customers, mrr * 12))
-    return Projection(start, tuple(out), rates)
+    return Projection(start, tuple(out), rates, tr(ASSUMPTION))
 
 
 #: Round ARR levels worth marking: 1, 2 and 5 times each power of ten from 100,000.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.period_keys import parse_period_label
 
 __all__ = [
@@ -47,12 +48,13 @@ class OlderCohortShare:
 
     def describe(self) -> str:
         if self.share is None:
-            return f"no MRR in {self.latest_month}"
+            return tr("no MRR in {month}", month=self.latest_month)
         if self.min_age <= 1:
-            return (f"{_pct(self.share)} of {self.latest_month} MRR comes from customers who "
-                    "started before that month")
-        return (f"{_pct(self.share)} of {self.latest_month} MRR comes from cohorts at least "
-                f"{self.min_age} months old (started in {self.cutoff_cohort} or earlier)")
+            return tr("{share} of {month} MRR comes from customers who started before that month",
+                      share=_pct(self.share), month=self.latest_month)
+        return tr("{share} of {month} MRR comes from cohorts at least {age} months old (started in "
+                  "{cohort} or earlier)", share=_pct(self.share), month=self.latest_month,
+                  age=self.min_age, cohort=self.cutoff_cohort)
 
 
 def older_cohort_share(result: Any, min_age: int | None = None) -> OlderCohortShare:

@@ -23,6 +23,7 @@ from typing import Iterable, Mapping
 
 from funnel_core.domain.constants import FIELD_NAMES, FIELDS_BY_NAME
 from funnel_core.domain.formatting import format_number
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Snapshot, SnapshotError
 
 __all__ = ["AppliedChange", "Change", "Scenario", "ScenarioError", "apply_changes", "parse_change",
@@ -101,8 +102,10 @@ class Scenario:
 def _unknown(field: str) -> ScenarioError:
     close = [n for n in FIELD_NAMES if field.lower().replace("-", "_") in n or n in field.lower()]
     if close:
-        return ScenarioError(f"unknown field {field!r} (did you mean {', '.join(close[:3])}?)", field)
-    return ScenarioError(f"unknown field {field!r}; fields are: {', '.join(FIELD_NAMES)}", field)
+        return ScenarioError(tr("unknown field {field} (did you mean {close}?)", field=repr(field),
+                                close=", ".join(close[:3])), field)
+    return ScenarioError(tr("unknown field {field}; fields are: {fields}", field=repr(field),
+                            fields=", ".join(FIELD_NAMES)), field)
 
 
 def parse_change(text: str) -> Change:
@@ -116,7 +119,8 @@ def parse_change(text: str) -> Change:
         negative absolute value, or a fraction above 100 %.
     """
     if "=" not in text:
-        raise ScenarioError(f"{text!r}: write FIELD=VALUE, e.g. leads=500 or leads=+10%", text)
+        raise ScenarioError(tr("{text}: write FIELD=VALUE, e.g. leads=500 or leads=+10%", text=repr(text)),
+                            text)
     field, raw = (part.strip() for part in text.split("=", 1))
     if field not in FIELDS_BY_NAME:
         raise _unknown(field)
@@ -125,19 +129,24 @@ def parse_change(text: str) -> Change:
     percent = value.endswith("%")
     number = value[:-1] if percent else value
     if not _NUMBER.match(number):
-        raise ScenarioError(f"{field}: {raw!r} is not a number (write e.g. {field}=500 or "
-                            f"{field}=+10%)", field)
+        raise ScenarioError(tr("{field}: {value} is not a number (write e.g. {field}=500 or {field}=+10%)",
+                               field=field, value=repr(raw)), field)
     amount = float(number)
     if percent and number[0] in "+-":
         change = Change(field, amount / 100, relative=True)
         if change.value < -1 and not _signed(field):
-            raise ScenarioError(f"{field}: {raw} would make {spec.label} negative", field)
+            raise ScenarioError(tr("{field}: {value} would make {label} negative", field=field, value=raw,
+                                   label=spec.label), field)
         return change
     if percent:
         if spec.kind != "fraction":
-            raise ScenarioError(f"{field}: {raw!r} is a percentage but {spec.label} is a "
-                                f"{'count' if spec.kind == 'count' else 'money amount'}; write "
-                                f"{field}=+{number}% to change it by {number} %", field)
+            message = (tr("{field}: {value} is a percentage but {label} is a count; write "
+                          "{field}=+{number}% to change it by {number} %", field=field, value=repr(raw),
+                          label=spec.label, number=number) if spec.kind == "count" else
+                       tr("{field}: {value} is a percentage but {label} is a money amount; write "
+                          "{field}=+{number}% to change it by {number} %", field=field, value=repr(raw),
+                          label=spec.label, number=number))
+            raise ScenarioError(message, field)
         amount /= 100
     return _checked(field, amount)
 
@@ -151,12 +160,14 @@ def _checked(field: str, value: float) -> Change:
     """An absolute change, refused when the value cannot be that field's."""
     spec = FIELDS_BY_NAME[field]
     if not math.isfinite(value):
-        raise ScenarioError(f"{field}: {value!r} is not a finite number", field)
+        raise ScenarioError(tr("{field}: {value} is not a finite number", field=field, value=repr(value)),
+                            field)
     if value < 0 and not _signed(field):
-        raise ScenarioError(f"{field}: {spec.label} cannot be negative ({format_number(value)})", field)
+        raise ScenarioError(tr("{field}: {label} cannot be negative ({value})", field=field, label=spec.label,
+                               value=format_number(value)), field)
     if spec.kind == "fraction" and value > 1:
-        raise ScenarioError(f"{field}: {spec.label} is a fraction from 0 to 1 (0.8 or 80%), not "
-                            f"{value:g}", field)
+        raise ScenarioError(tr("{field}: {label} is a fraction from 0 to 1 (0.8 or 80%), not {value}",
+                               field=field, label=spec.label, value=format(value, "g")), field)
     return Change(field, value)
 
 
@@ -185,9 +196,9 @@ def apply_changes(snapshot: Snapshot, changes: Iterable[Change]) -> tuple[Snapsh
         if change.relative:
             current = values.get(field)
             if current is None:
-                raise ScenarioError(f"{field}: {FIELDS_BY_NAME[field].label} is not in your numbers, "
-                                    f"so it cannot be changed by a percentage; give a value "
-                                    f"({field}=...)", field)
+                raise ScenarioError(tr("{field}: {label} is not in your numbers, so it cannot be changed "
+                                       "by a percentage; give a value ({field}=...)", field=field,
+                                       label=FIELDS_BY_NAME[field].label), field)
             values[field] = _checked(field, current * (1 + change.value)).value
         else:
             values[field] = _checked(field, change.value).value

@@ -16,12 +16,14 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from funnel_core.domain.constants import MONTHS_IN_PERIOD
+from funnel_core.domain.constants import FIELDS_BY_NAME, MONTHS_IN_PERIOD
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, tr, tr_n
 from funnel_core.domain.json_safe import sanitize
 from funnel_core.domain.model import Snapshot
 from funnel_core.inputs.period_keys import parse_period_label
 from funnel_core.metrics.history import period_labels
+from funnel_core.metrics.kpi_formulas import _g
 from funnel_core.metrics.kpis import KPIS, KPIS_BY_ID, compute_kpi
 
 __all__ = [
@@ -88,11 +90,12 @@ def _window(snapshots: Sequence[Snapshot], end: str | None,
     Returns (label/snapshot pairs in the window, end label, periods wanted, unit word).
     """
     if not snapshots:
-        raise ValueError("no periods given")
+        raise ValueError(tr("no periods given"))
     labels = period_labels(snapshots)
     end_label = labels[-1] if end is None else end
     if end_label not in labels:
-        raise ValueError(f"period {end_label!r} is not in the data; periods: {', '.join(labels)}")
+        raise ValueError(tr("period {period} is not in the data; periods: {periods}", period=repr(end_label),
+                            periods=", ".join(labels)))
     end_index = labels.index(end_label)
     period = snapshots[end_index].context.period
     span = MONTHS_IN_PERIOD.get(period, 1)
@@ -116,24 +119,66 @@ def _window(snapshots: Sequence[Snapshot], end: str | None,
     return pairs, end_label, wanted, unit_word
 
 
-def _plural(word: str, count: int) -> str:
-    return word if count == 1 else word + "s"
+# The window's words by the unit of its periods, with their plural forms (Polish has three):
+# each entry is a literal tr_n call so that the messages can be extracted.
+_WINDOW_UNITS = {
+    "quarter": lambda n, **v: tr_n("trailing {months}-month ({n} quarter)",
+                                   "trailing {months}-month ({n} quarters)", n, **v),
+    "year": lambda n, **v: tr_n("trailing {months}-month ({n} year)", "trailing {months}-month ({n} years)",
+                                n, **v),
+    "period": lambda n, **v: tr_n("trailing {months}-month ({n} period)",
+                                  "trailing {months}-month ({n} periods)", n, **v),
+}
+_NONE_IN_WINDOW = {
+    "month": lambda n: tr_n("no month with the inputs in the window",
+                            "no months with the inputs in the window", n),
+    "quarter": lambda n: tr_n("no quarter with the inputs in the window",
+                              "no quarters with the inputs in the window", n),
+    "year": lambda n: tr_n("no year with the inputs in the window", "no years with the inputs in the window", n),
+    "period": lambda n: tr_n("no period with the inputs in the window",
+                             "no periods with the inputs in the window", n),
+}
+_USED = {
+    "month": lambda n, **v: tr_n("{n} month used ({span})", "{n} months used ({span})", n, **v),
+    "quarter": lambda n, **v: tr_n("{n} quarter used ({span})", "{n} quarters used ({span})", n, **v),
+    "year": lambda n, **v: tr_n("{n} year used ({span})", "{n} years used ({span})", n, **v),
+    "period": lambda n, **v: tr_n("{n} period used ({span})", "{n} periods used ({span})", n, **v),
+}
+_ONLY = {
+    "month": lambda n, **v: tr_n("only {used} of {n} month available, so the average uses what there is ({span})",
+                                 "only {used} of {n} months available, so the average uses what there is "
+                                 "({span})", n, **v),
+    "quarter": lambda n, **v: tr_n("only {used} of {n} quarter available, so the average uses what there is "
+                                   "({span})", "only {used} of {n} quarters available, so the average uses "
+                                   "what there is ({span})", n, **v),
+    "year": lambda n, **v: tr_n("only {used} of {n} year available, so the average uses what there is ({span})",
+                                "only {used} of {n} years available, so the average uses what there is "
+                                "({span})", n, **v),
+    "period": lambda n, **v: tr_n("only {used} of {n} period available, so the average uses what there is "
+                                  "({span})", "only {used} of {n} periods available, so the average uses what "
+                                  "there is ({span})", n, **v),
+}
+
+
+def _input_name(name: str) -> str:
+    """An input in running text: its canonical name in English (as always), its label otherwise."""
+    return name if current_language() == DEFAULT_LANGUAGE else FIELDS_BY_NAME[name].label
 
 
 def _window_label(months: int, wanted: int, unit_word: str) -> str:
     if unit_word == "month":
-        return f"trailing {months}-month"
-    return f"trailing {months}-month ({wanted} {_plural(unit_word, wanted)})"
+        return tr("trailing {months}-month", months=months)
+    return _WINDOW_UNITS.get(unit_word, _WINDOW_UNITS["period"])(wanted, months=months)
 
 
 def _usage_note(used: Sequence[str], wanted: int, unit_word: str) -> str:
+    unit = unit_word if unit_word in _USED else "period"
     if not used:
-        return f"no {_plural(unit_word, wanted)} with the inputs in the window"
-    span = used[0] if len(used) == 1 else f"{used[0]} to {used[-1]}"
+        return _NONE_IN_WINDOW[unit](wanted)
+    span = used[0] if len(used) == 1 else tr("{first} to {last}", first=used[0], last=used[-1])
     if len(used) >= wanted:
-        return f"{len(used)} {_plural(unit_word, len(used))} used ({span})"
-    return (f"only {len(used)} of {wanted} {_plural(unit_word, wanted)} available, "
-            f"so the average uses what there is ({span})")
+        return _USED[unit](len(used), span=span)
+    return _ONLY[unit](wanted, used=len(used), span=span)
 
 
 def trailing_clv(snapshots: Sequence[Snapshot], end: str | None = None, *,
@@ -148,9 +193,9 @@ def trailing_clv(snapshots: Sequence[Snapshot], end: str | None = None, *,
     already gives a figure.)
     """
     pairs, end_label, wanted, unit_word = _window(snapshots, end, months)
-    label = f"Customer lifetime value ({_window_label(months, wanted, unit_word)})"
-    method = (f"ARPA of {end_label} / mean monthly customer churn over the "
-              f"{_window_label(months, wanted, unit_word)} window")
+    label = tr("Customer lifetime value ({window})", window=_window_label(months, wanted, unit_word))
+    method = tr("ARPA of {period} / mean monthly customer churn over the {window} window", period=end_label,
+                window=_window_label(months, wanted, unit_word))
     end_snapshot = dict(pairs).get(end_label) or snapshots[period_labels(snapshots).index(end_label)]
     arpa = compute_kpi(KPIS_BY_ID["arpa"], end_snapshot)
     churn_values: list[tuple[str, float]] = []
@@ -167,19 +212,21 @@ def trailing_clv(snapshots: Sequence[Snapshot], end: str | None = None, *,
                               method, calculation, note, reason)
 
     if arpa.value is None:
-        return figure(None, reason=f"ARPA of {end_label} is not computable: {arpa.reason}")
+        return figure(None, reason=tr("ARPA of {period} is not computable: {reason}", period=end_label,
+                                      reason=arpa.reason))
     if not churn_values:
-        return figure(None, reason="no period in the window has customer churn inputs "
-                                   "(churned customers and customers at start)")
+        return figure(None, reason=tr("no period in the window has customer churn inputs "
+                                      "(churned customers and customers at start)"))
     mean_churn = sum(v for _, v in churn_values) / len(churn_values)
     if mean_churn == 0:
-        return figure(None, reason="no customer churned in the window, so lifetime (1 / churn) "
-                                   "is unbounded")
+        return figure(None, reason=tr("no customer churned in the window, so lifetime (1 / churn) "
+                                      "is unbounded"))
     value = arpa.value / mean_churn
-    churn_text = " + ".join(f"{v:.4g}" for _, v in churn_values)
-    calculation = (f"ARPA {format_value(arpa.value, 'currency', end_snapshot.context.currency)} / "
-                   f"mean monthly churn (({churn_text}) / {len(churn_values)} = {mean_churn:.4g}) = "
-                   f"{format_value(value, 'currency', end_snapshot.context.currency)}")
+    churn_text = " + ".join(_g(v) for _, v in churn_values)
+    calculation = tr("ARPA {arpa} / mean monthly churn (({churns}) / {count} = {mean}) = {value}",
+                     arpa=format_value(arpa.value, "currency", end_snapshot.context.currency),
+                     churns=churn_text, count=len(churn_values), mean=_g(mean_churn),
+                     value=format_value(value, "currency", end_snapshot.context.currency))
     return figure(value, calculation)
 
 
@@ -195,12 +242,12 @@ def trailing_churn(snapshots: Sequence[Snapshot], end: str | None = None, *,
             values.append((period_label, churn.value))
     used = tuple(p for p, _ in values)
     note = _usage_note(used, wanted, unit_word)
-    label = f"Customer churn, monthly ({window} mean)"
-    method = f"mean of the monthly customer churn rates over the {window} window"
+    label = tr("Customer churn, monthly ({window} mean)", window=window)
+    method = tr("mean of the monthly customer churn rates over the {window} window", window=window)
     if not values:
         return TrailingFigure("customer_churn_rate", label, None, "fraction", end_label, months,
                               wanted, used, method, None, note,
-                              "no period in the window has churned customers and customers at start")
+                              tr("no period in the window has churned customers and customers at start"))
     mean = sum(v for _, v in values) / len(values)
     calculation = f"({' + '.join(f'{v:.4g}' for _, v in values)}) / {len(values)} = {mean:.4g}"
     return TrailingFigure("customer_churn_rate", label, mean, "fraction", end_label, months,
@@ -244,11 +291,13 @@ def trailing_conversion_rates(snapshots: Sequence[Snapshot], end: str | None = N
             continue
         note = _usage_note(used, wanted, unit_word)
         label = f"{spec.label} ({window})"
-        method = f"pooled over the {window} window: sum of {numerator} / sum of {denominator}"
+        method = tr("pooled over the {window} window: sum of {numerator} / sum of {denominator}",
+                    window=window, numerator=_input_name(numerator), denominator=_input_name(denominator))
         if bottom == 0:
             out.append(TrailingFigure(kpi_id, label, None, spec.unit, end_label, months, wanted,
                                       tuple(used), method, None, note,
-                                      f"the sum of {denominator} in the window is zero"))
+                                      tr("the sum of {denominator} in the window is zero",
+                                         denominator=_input_name(denominator))))
             continue
         value = top / bottom
         calculation = f"{top:,.10g} / {bottom:,.10g} = {value:.4g}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Snapshot
 from funnel_core.inputs.period_keys import parse_period_label, year_back
 from funnel_core.metrics.kpis import KPIS_BY_ID, compute_kpi
@@ -56,8 +57,8 @@ def fill_arr_year_ago(snapshots: Sequence[Snapshot]) -> tuple[list[Snapshot], di
             continue
         out.append(snapshot.with_values(arr_year_ago=arr))
         money = format_value(arr, "currency", snapshot.context.currency)
-        notes[str(snapshot.label)] = (f"ARR a year ago taken from your period {earlier.label}: "
-                                      f"{money} (its MRR at end x 12)")
+        notes[str(snapshot.label)] = tr("ARR a year ago taken from your period {period}: {money} (its MRR "
+                                        "at end x 12)", period=earlier.label, money=money)
     return out, notes
 
 

@@ -17,6 +17,7 @@ from funnel_core.benchmarks.catalogue import Benchmark, no_benchmark_text
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
 from funnel_core.domain.constants import DEFAULT_CURRENCY, NO_PERIOD, STATISTICS, STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.sanitize import is_web_link
 
 __all__ = [
@@ -35,7 +36,14 @@ KPI_TABLE_COLUMNS = (
 
 #: The "Main" column: the KPI's main benchmark (its verdict is the KPI's), an older edition of a
 #: publication counted through a newer one, or any other matching figure.
-MAIN_MARK, EDITION_MARK = "★ main", "older edition"
+MAIN_MARK, EDITION_MARK = mark("★ main"), mark("older edition")
+
+_SHORT_STATUS: dict[str, str] = {"V": mark("verified"), "S": mark("seen quoted"), "U": mark("source not verified")}
+_CAVEATS: dict[str, str] = {"approximate": mark(" · ⚠ similar definition"),
+                            "doubtful": mark(" · ⚠ probably measures something else")}
+_PER: dict[str, str] = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
+_MEASURED: dict[str, str] = {"month": mark("measured per month"), "quarter": mark("measured per quarter"),
+                             "year": mark("measured per year")}
 
 
 # --------------------------------------------------------------------------------------
@@ -45,35 +53,39 @@ MAIN_MARK, EDITION_MARK = "★ main", "older edition"
 def verdict_text(verdict: str | None) -> str:
     """``"▲ Better"``, ``"● In line"``, ``"▼ Worse"``, ``"○ Not comparable"`` or ``"– no verdict"``."""
     if verdict is None:
-        return "– no verdict"
-    return f"{VERDICT_SYMBOLS[verdict]} {VERDICT_LABELS[verdict]}"
+        return tr("– no verdict")
+    return f"{VERDICT_SYMBOLS[verdict]} {tr(VERDICT_LABELS[verdict])}"
 
 
 def status_text(status: str, comparability: str = "direct") -> str:
     """``"V · verified"``, ``"S · seen quoted"``, ``"U · source not verified"``, with
     ``" · ⚠ similar definition"`` / ``" · ⚠ probably measures something else"`` when the figure's
     definition is not the KPI's own (catalogue column ``comparability``)."""
-    short = {"V": "verified", "S": "seen quoted", "U": "source not verified"}
-    caveat = {"approximate": " · ⚠ similar definition",
-              "doubtful": " · ⚠ probably measures something else"}.get(comparability, "")
-    return f"{status} · {short.get(status, STATUS_LABELS.get(status, status))}{caveat}"
+    caveat = tr(_CAVEATS[comparability]) if comparability in _CAVEATS else ""
+    return f"{status} · {tr(_SHORT_STATUS.get(status, STATUS_LABELS.get(status, status)))}{caveat}"
 
 
 def period_text(period: str) -> str:
     """``"per month"``; ``"no period"`` for figures that do not depend on the period length."""
-    return "no period" if period == NO_PERIOD else f"per {period}"
+    if period == NO_PERIOD:
+        return tr("no period")
+    return tr(_PER[period]) if period in _PER else f"per {period}"
 
 
 def measured_text(period: str) -> str:
     """How a KPI value is measured, for sentences."""
-    return ("the same whatever the period length" if period == NO_PERIOD
-            else f"measured per {period}")
+    if period == NO_PERIOD:
+        return tr("the same whatever the period length")
+    return tr(_MEASURED[period]) if period in _MEASURED else f"measured per {period}"
 
 
 def direction_text(higher_is_better: bool | None) -> str:
     """``"higher is better"``, ``"lower is better"`` or, for a size figure, that neither is."""
-    return {True: "higher is better", False: "lower is better"}.get(higher_is_better,  # type: ignore[arg-type]
-                                                                      "a size figure: no better or worse side")
+    if higher_is_better is True:
+        return tr("higher is better")
+    if higher_is_better is False:
+        return tr("lower is better")
+    return tr("a size figure: no better or worse side")
 
 
 def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
@@ -85,35 +97,39 @@ def benchmark_figure(b: Benchmark, currency: str = DEFAULT_CURRENCY) -> str:
 
     s = b.statistic
     if s == "quartiles":
-        return f"P25 {f(b.low)} · median {f(b.median)} · P75 {f(b.high)}"
+        return tr("P25 {low} · median {median} · P75 {high}", low=f(b.low), median=f(b.median), high=f(b.high))
     if s == "good_great":
-        return f"good {f(b.low)} · great {f(b.high)}"
+        return tr("good {good} · great {great}", good=f(b.low), great=f(b.high))
     strict = b.bound == "strict"
     if s == "concern" and (b.low is None) != (b.high is None):
-        return (f"a concern {'from' if strict else 'above'} {f(b.high)}" if b.high is not None
-                else f"a concern {'from' if strict else 'below'} {f(b.low)}")
+        if b.high is not None:
+            return (tr("a concern from {value}", value=f(b.high)) if strict
+                    else tr("a concern above {value}", value=f(b.high)))
+        return (tr("a concern from {value}", value=f(b.low)) if strict
+                else tr("a concern below {value}", value=f(b.low)))
     if s == "threshold":
         if b.low is not None:
-            return f"more than {f(b.low)}" if strict else f"at least {f(b.low)}"
-        return f"under {f(b.high)}" if strict else f"at most {f(b.high)}"
+            return tr("more than {value}", value=f(b.low)) if strict else tr("at least {value}", value=f(b.low))
+        return tr("under {value}", value=f(b.high)) if strict else tr("at most {value}", value=f(b.high))
     parts = []
     if b.low is not None and b.high is not None:
         parts.append(f"{f(b.low)} – {f(b.high)}")
     elif b.low is not None:
-        parts.append(f"at least {f(b.low)}")
+        parts.append(tr("at least {value}", value=f(b.low)))
     elif b.high is not None:
-        parts.append(f"at most {f(b.high)}")
+        parts.append(tr("at most {value}", value=f(b.high)))
     if b.median is not None:
-        word = {"median": "median", "average": "average", "target": "target"}.get(s, "")
-        parts.insert(0, f"{word} {f(b.median)}".strip())
+        word = {"median": mark("median {value}"), "average": mark("average {value}"),
+                "target": mark("target {value}")}.get(s)
+        parts.insert(0, tr(word, value=f(b.median)) if word else f(b.median).strip())
     return " · ".join(parts)
 
 
 def source_text(b: Benchmark) -> str:
     """``"HubSpot sales survey (2023)"``; a user's own row says which file it came from."""
-    text = source_with_year(b.source or ("Your targets" if b.origin != "published" else ""), b)
+    text = source_with_year(b.source or (tr("Your targets") if b.origin != "published" else ""), b)
     if b.origin != "published":
-        text += f" · your file {b.origin}"
+        text += tr(" · your file {name}", name=b.origin)
     return text
 
 
@@ -134,16 +150,16 @@ def comparison_note(item: KpiComparison, comp: BenchmarkComparison) -> str:
         parts += [c for c in comp.caveats if c not in parts]
     if comp.superseded_by:
         newer = next((c.benchmark for c in item.comparisons if c.benchmark.id == comp.superseded_by), None)
-        parts.append("same publication counted once, through "
-                     + (f"{newer.label}" if newer is not None else comp.superseded_by))
+        parts.append(tr("same publication counted once, through {newer}",
+                        newer=newer.label if newer is not None else comp.superseded_by))
     return "; ".join(parts)
 
 
 def main_mark(item: KpiComparison, comp: BenchmarkComparison) -> str:
     """:data:`MAIN_MARK` for the KPI's main benchmark, :data:`EDITION_MARK` for an older edition."""
     if comp is item.main_comparison:
-        return MAIN_MARK
-    return EDITION_MARK if comp.superseded_by else ""
+        return tr(MAIN_MARK)
+    return tr(EDITION_MARK) if comp.superseded_by else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -160,10 +176,10 @@ def _comparison_row(item: KpiComparison, comp: BenchmarkComparison, currency: st
     if b.period != NO_PERIOD:
         figure += f" {period_text(b.period)}"
     return {"Verdict": verdict_text(comp.verdict), "Benchmark": figure,
-            "Segment": b.segment or "any", "Source": source_text(b),
+            "Segment": b.segment or tr("any"), "Source": source_text(b),
             "Status": status_text(b.status, b.comparability), "Link": b.url if is_web_link(b.url) else None,
             "Your value in its period": converted,
-            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
+            "Statistic": tr(STATISTICS.get(b.statistic, b.statistic)).split(" (")[0],
             "Main": main_mark(item, comp), "Where you stand": comp.position or "",
             "Note": comparison_note(item, comp)}
 
@@ -183,9 +199,9 @@ def kpi_table(report: ComparisonReport) -> pd.DataFrame:
         value = format_value(kpi.value, kpi.spec.unit, currency)
         if kpi.period != NO_PERIOD and kpi.spec.unit == "fraction":
             value += f" {period_text(kpi.period)}"
-        base = {"KPI": kpi.spec.label, "Your value": value, "kpi_id": kpi.id}
+        base = {"KPI": tr(kpi.spec.label), "Your value": value, "kpi_id": kpi.id}
         if not item.comparisons:
-            rows.append({**base, "Verdict": "– no benchmark", "Benchmark": no_benchmark_text(kpi.id),
+            rows.append({**base, "Verdict": tr("– no benchmark"), "Benchmark": no_benchmark_text(kpi.id),
                          "Segment": "",
                          "Source": "", "Status": "", "Link": None, "Your value in its period": "",
                          "Statistic": "", "Main": "", "Where you stand": "", "Note": ""})
@@ -248,13 +264,13 @@ def kpi_detail(item: KpiComparison, currency: str = DEFAULT_CURRENCY) -> KpiDeta
             label=b.label,
             figure=benchmark_figure(b, currency) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
             verdict=verdict_text(comp.verdict),
-            user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else "n/a",
+            user_value=format_value(comp.user_value, b.unit, currency) if comp.user_value is not None else tr("n/a"),
             note=note, source=source_with_year(b.source, b),
             status=status_text(b.status, b.comparability), url=b.url if is_web_link(b.url) else "",
-            segment=b.segment or "any"))
+            segment=b.segment or tr("any")))
     return KpiDetail(
-        id=kpi.id, label=kpi.spec.label,
-        value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else "not computable",
+        id=kpi.id, label=tr(kpi.spec.label),
+        value=format_value(kpi.value, kpi.spec.unit, currency) if kpi.computable else tr("not computable"),
         description=kpi.spec.description, formula=kpi.spec.formula,
         calculation=kpi.calculation or (kpi.reason or ""), period=period_text(kpi.period),
         higher_is_better=kpi.spec.higher_is_better, warnings=tuple(kpi.warnings),

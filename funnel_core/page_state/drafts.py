@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from funnel_core.domain.constants import FIELD_NAMES, FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr, tr_n
 
 __all__ = ["pending_fields", "shown_texts", "unapplied_text", "update_draft"]
 
@@ -60,9 +61,9 @@ def unapplied_text(names: list[str], *, listed: int = 3) -> str:
     """
     if not names:
         return ""
-    labels = [FIELDS_BY_NAME[n].label for n in names if n in FIELDS_BY_NAME]
+    labels = [tr(FIELDS_BY_NAME[n].label) for n in names if n in FIELDS_BY_NAME]
     shown = ", ".join(labels[:listed])
     if len(labels) > listed:
-        shown += f" and {len(labels) - listed} more"
-    count = f"{len(names)} field{'s' if len(names) != 1 else ''}"
-    return f"{count} typed but not applied yet: {shown}"
+        shown += tr(" and {n} more", n=len(labels) - listed)
+    return tr_n("{n} field typed but not applied yet: {fields}",
+                "{n} fields typed but not applied yet: {fields}", len(names), fields=shown)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from funnel_core.domain.constants import FIELD_NAMES, FIELDS, FIELDS_BY_NAME, STAGES
+from funnel_core.domain.i18n import babel_locale, current_language, mark, tr
 from funnel_core.domain.model import SnapshotError
 from funnel_core.inputs.number_conventions import convention_for_currency, normalise_convention
 from funnel_core.inputs.number_format_detect import analyse_convention
@@ -35,9 +36,9 @@ __all__ = [
 FORMAT_NAMES: dict[str, str] = {"en": "1,234.5", "de": "1.234,5"}
 
 _KIND_EXAMPLE: dict[str, str] = {
-    "count": "Type a whole number such as 12500 or 12,500",
-    "money": "Type an amount such as 48000 or 48,000.50",
-    "fraction": "Type it as 80 % or 0.8",
+    "count": mark("Type a whole number such as 12500 or 12,500"),
+    "money": mark("Type an amount such as 48000 or 48,000.50"),
+    "fraction": mark("Type it as 80 % or 0.8"),
 }
 
 
@@ -99,6 +100,10 @@ class FormReading:
 
 def _plain(value: float) -> str:
     """A number as read, with thousands separators and only the decimals it has: ``12.5``, ``12,500``."""
+    if current_language() != "en":  # the way the language writes it: 12,5 / 12.500 / 12 500
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, format="#,##0.############", locale=babel_locale())
     return f"{value:,.12g}"
 
 
@@ -125,22 +130,24 @@ def _not_whole_error(label: str, text: str, value: float, other: str,
                      alternative: float | None) -> str:
     """The error of a count that reads as a non-whole number, with the other format as the fix."""
     if alternative is not None:
-        step = f"if you meant {_plain(alternative)}, choose the number format {FORMAT_NAMES[other]}"
+        step = tr("if you meant {number}, choose the number format {format}", number=_plain(alternative),
+                  format=FORMAT_NAMES[other])
     else:
-        step = "type a whole number, or leave the field empty"
-    return f"'{text}' reads as {_plain(value)}, which is not a whole number of {label}; {step}."
+        step = tr("type a whole number, or leave the field empty")
+    return tr("'{text}' reads as {number}, which is not a whole number of {label}; {step}.", text=text,
+              number=_plain(value), label=label, step=step)
 
 
 def _cell_warnings(name: str, text: str, parsed: ParsedNumber, currency: str | None) -> list[str]:
     """Readings of one usable typed field to check: the parser's, and another currency."""
-    label = FIELDS_BY_NAME[name].label
+    label = tr(FIELDS_BY_NAME[name].label)
     warnings = [sentence(w) if label in w else f"{label}: {sentence(w)}" for w in parsed.warnings]
     kind = FIELDS_BY_NAME[name].kind
     if parsed.currency and currency and kind == "money" and parsed.currency != currency.upper():
-        warnings.append(
-            f"{label}: '{text}' is in {parsed.currency}, but your numbers are in "
-            f"{currency.upper()}; the amount was stored as it is, not converted. Change the "
-            "currency if that is wrong.")
+        warnings.append(tr(
+            "{label}: '{text}' is in {currency}, but your numbers are in {yours}; the amount was "
+            "stored as it is, not converted. Change the currency if that is wrong.", label=label,
+            text=text, currency=parsed.currency, yours=currency.upper()))
     return warnings
 
 
@@ -154,15 +161,16 @@ def _either_way(name: str, text: str, convention: str) -> str | None:
     alternative = _try_read(text, _other(convention), name)
     if not parsed.ambiguous or alternative is None or alternative == parsed.value:
         return None
-    return f"{FIELDS_BY_NAME[name].label} '{text}' as {_plain(parsed.value)} (or {_plain(alternative)})"
+    return tr("{label} '{text}' as {number} (or {other})", label=tr(FIELDS_BY_NAME[name].label), text=text,
+              number=_plain(parsed.value), other=_plain(alternative))
 
 
 def _either_way_warning(readings: list[str], convention: str) -> str:
     """One warning for every field that could be read either way (never one per field)."""
     other = _other(convention)
-    return (f"These could be read either way and were read in the {FORMAT_NAMES[convention]} "
-            f"format: {'; '.join(readings)}. If you meant the other reading, choose the number "
-            f"format {FORMAT_NAMES[other]} and apply again.")
+    return tr("These could be read either way and were read in the {format} format: {readings}. If "
+              "you meant the other reading, choose the number format {other} and apply again.",
+              format=FORMAT_NAMES[convention], readings="; ".join(readings), other=FORMAT_NAMES[other])
 
 
 def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
@@ -170,10 +178,14 @@ def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
     """(value, error, warnings) of one typed field (the either-way reading is warned about
     once for the whole form, see :func:`_either_way_warning`)."""
     spec = FIELDS_BY_NAME[name]
-    label = spec.label
-    todo = f"{_KIND_EXAMPLE[spec.kind]}, or leave the field empty."
-    what = "a count" if spec.kind == "count" else "an amount"
-    percentage = f"{label}: '{text}' is a percentage, but {label} is {what}. {todo}"
+    label = tr(spec.label)
+    todo = tr("{example}, or leave the field empty.", example=tr(_KIND_EXAMPLE[spec.kind]))
+    if spec.kind == "count":
+        percentage = tr("{label}: '{text}' is a percentage, but {label} is a count. {todo}",
+                        label=label, text=text, todo=todo)
+    else:
+        percentage = tr("{label}: '{text}' is a percentage, but {label} is an amount. {todo}",
+                        label=label, text=text, todo=todo)
     try:
         parsed = parse_number_detail(text, convention, field=name)
     except NumberError as exc:
@@ -186,8 +198,8 @@ def _read_form_cell(name: str, text: str, convention: str, currency: str | None,
     if parsed.percent and spec.kind != "fraction":
         return None, percentage, []
     if value < 0 and not spec.signed:
-        return None, (f"{label}: '{text}' is negative, and it cannot be below zero. "
-                      + negative_next_step(label, text, "field")), []
+        return None, (tr("{label}: '{text}' is negative, and it cannot be below zero.", label=label, text=text)
+                      + " " + negative_next_step(label, text, "field")), []
     other = _other(convention)
     alternative = _try_read(text, other, name)
     if spec.kind == "count" and abs(value - round(value)) > 1e-9:
@@ -235,11 +247,11 @@ def _decide_convention(conv: str, typed: Mapping[str, str],
     used = guess.convention
     warnings = []
     if guess.conflicting:
-        warnings.append(
-            f"The numbers mix formats: '{guess.examples['en']}' looks like "
-            f"{FORMAT_NAMES['en']} and '{guess.examples['de']}' like {FORMAT_NAMES['de']}. "
-            f"All were read in the {FORMAT_NAMES[used]} format; check them, or choose the "
-            "number format.")
+        warnings.append(tr(
+            "The numbers mix formats: '{en_example}' looks like {en_format} and '{de_example}' like "
+            "{de_format}. All were read in the {format} format; check them, or choose the number format.",
+            en_example=guess.examples["en"], en_format=FORMAT_NAMES["en"], de_example=guess.examples["de"],
+            de_format=FORMAT_NAMES["de"], format=FORMAT_NAMES[used]))
     return used, not guess.decided, warnings
 
 
@@ -308,7 +320,7 @@ EDITOR_COLUMNS = ("Stage", "Field", "Name", "Value")
 
 def editor_frame(values: Mapping[str, float]) -> pd.DataFrame:
     """Every canonical field with its stored value (empty when not given), for ``st.data_editor``."""
-    rows = [{"Stage": STAGES[s.stage], "Field": s.label, "Name": s.name,
+    rows = [{"Stage": tr(STAGES[s.stage]), "Field": tr(s.label), "Name": s.name,
              "Value": float(values[s.name]) if s.name in values else None} for s in FIELDS]
     frame = pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
     frame["Value"] = frame["Value"].astype("float64")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from funnel_core.benchmarks.compare import ComparisonReport, KpiComparison, primary_comparison
-from funnel_core.domain.formatting import format_value
+from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.i18n import current_language, mark, tr
 from funnel_core.domain.periods import ConversionError, convert_retention
 from funnel_core.page_state.comparison_tables import measured_text, period_text
 
@@ -53,6 +54,8 @@ def headline(report: ComparisonReport) -> dict[str, Any]:
 
 def count_text(value: float) -> str:
     """A count of people for sentences: one decimal below 10 (``7.5``), whole above (``56``)."""
+    if current_language() != "en":
+        return localised_number(value, 1 if abs(value) < 10 else 0)
     return f"{value:,.1f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
@@ -66,7 +69,7 @@ def all_warnings(report: ComparisonReport) -> list[str]:
 
 def not_computable(report: ComparisonReport) -> list[tuple[str, str]]:
     """``(KPI label, reason)`` for every KPI that could not be computed."""
-    return [(k.kpi.spec.label, k.kpi.reason or "not computable") for k in report.kpis
+    return [(tr(k.kpi.spec.label), k.kpi.reason or tr("not computable")) for k in report.kpis
             if not k.kpi.computable]
 
 
@@ -85,20 +88,26 @@ class MetricCard:
     help: str
 
 
+_MRR_AT_END: dict[str, str] = {"month": mark("MRR at end of month"), "quarter": mark("MRR at end of quarter"),
+                               "year": mark("MRR at end of year")}
+
+
 def _card_label(kpi_id: str, item: KpiComparison, period: str) -> tuple[str, str | None]:
     """(label, note) of a revenue card: the label says the period, a retention note the other."""
     kpi = item.kpi
-    fixed = {"mrr_end": f"MRR at end of {period}", "arr": "ARR, per year (MRR × 12)",
-             "arpa": "ARPA, per month", "quick_ratio": "Quick ratio (any period)"}
+    fixed = {"mrr_end": tr(_MRR_AT_END[period]) if period in _MRR_AT_END else f"MRR at end of {period}",
+             "arr": tr("ARR, per year (MRR × 12)"),
+             "arpa": tr("ARPA, per month"), "quick_ratio": tr("Quick ratio (any period)")}
     if kpi_id in fixed:
         return fixed[kpi_id], None
-    label = f"{kpi.spec.label}, {period_text(kpi.period)}"
+    label = f"{tr(kpi.spec.label)}, {period_text(kpi.period)}"
     other = "month" if kpi.period == "year" else "year"
     try:
         converted = convert_retention(float(kpi.value), kpi.period, other)
     except ConversionError:
         return label, None
-    return label, f"{format_value(converted, 'fraction')} per {other}, compounded"
+    return label, tr("{value} {period}, compounded", value=format_value(converted, "fraction"),
+                     period=period_text(other))
 
 
 def revenue_cards(report: ComparisonReport) -> list[MetricCard]:
@@ -122,7 +131,7 @@ def revenue_cards(report: ComparisonReport) -> list[MetricCard]:
         label, note = _card_label(kpi_id, item, period)
         cards.append(MetricCard(
             kpi_id, label, format_value(kpi.value, kpi.spec.unit, currency), note,
-            f"{kpi.spec.label}: {kpi.spec.formula} ({measured_text(kpi.period)})."))
+            f"{tr(kpi.spec.label)}: {tr(kpi.spec.formula)} ({measured_text(kpi.period)})."))
     return cards
 
 
@@ -141,7 +150,8 @@ def converted_lines(report: ComparisonReport) -> list[str]:
             continue
         kpi = item.kpi
         unit = kpi.spec.unit
-        lines.append(f"{kpi.spec.label}: {format_value(kpi.value, unit, currency)} "
-                     f"{period_text(kpi.period)} = {format_value(primary.user_value, unit, currency)} "
-                     f"{period_text(primary.benchmark.period)}, compounded")
+        lines.append(tr("{kpi}: {value} {period} = {other_value} {other_period}, compounded",
+                        kpi=tr(kpi.spec.label), value=format_value(kpi.value, unit, currency),
+                        period=period_text(kpi.period), other_value=format_value(primary.user_value, unit, currency),
+                        other_period=period_text(primary.benchmark.period)))
     return lines

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from funnel_core.domain.constants import FIELDS
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.page_state.page_text import escape_markdown
 
 __all__ = [
@@ -41,9 +42,9 @@ def _where(issue: Any) -> list[str]:
     row = getattr(issue, "row", None)
     column = getattr(issue, "column", None)
     if row is not None:
-        where.append(f"row {row}")
+        where.append(tr("row {row}", row=row))
     if column not in (None, ""):
-        where.append(f"column '{column}'")
+        where.append(tr("column '{column}'", column=column))
     return where
 
 
@@ -63,10 +64,17 @@ def negative_next_step(label: str, shown: str, where: str = "cell") -> str:
 
     ``"Enter amounts lost as positive numbers: Churned MRR 1,200, not -1,200."``
     """
-    example = f"{label} {_positive_text(shown) or '1,200'}, not {shown.strip()}"
-    spec = next((s for s in FIELDS if s.label == label), None)
+    example = tr("{label} {number}, not {shown}", label=label, number=_positive_text(shown) or "1,200",
+                 shown=shown.strip())
+    spec = next((s for s in FIELDS if label in (s.label, tr(s.label))), None)
     if spec is not None and spec.name in LOSS_FIELDS:
-        return f"Enter amounts lost as positive numbers: {example}."
+        return tr("Enter amounts lost as positive numbers: {example}.", example=example)
+    if where == "field":
+        return tr("Enter it as a positive number ({example}) or leave the field empty; amounts lost, "
+                  "such as churned MRR, are positive numbers too.", example=example)
+    if where == "cell":
+        return tr("Enter it as a positive number ({example}) or leave the cell empty; amounts lost, "
+                  "such as churned MRR, are positive numbers too.", example=example)
     return (f"Enter it as a positive number ({example}) or leave the {where} empty; amounts lost, "
             "such as churned MRR, are positive numbers too.")
 
@@ -83,7 +91,8 @@ def issue_message(issue: Any) -> str:
         return message
     step = negative_next_step(match["label"], match["shown"])
     if "positive" in message:  # the parser already says what to do: add the example only
-        step = f"For example: {match['label']} {_positive_text(match['shown'])}, not {match['shown']}."
+        step = tr("For example: {label} {number}, not {shown}.", label=match["label"],
+                  number=_positive_text(match["shown"]), shown=match["shown"])
     return f"{sentence(message)} {step}"
 
 
@@ -128,18 +137,27 @@ def issues_markdown(issues: Iterable[Any]) -> str:
     """
     lines = []
     for issue in issues:
-        level = escape_markdown(str(getattr(issue, "level", "warning")).capitalize())
+        level = escape_markdown(_level(issue))
         where = escape_markdown(", ".join(_where(issue)))
         message = escape_markdown(issue_message(issue))
         lines.append(f"- **{level}**" + (f" · {where}" if where else "") + f": {message}")
     return "\n".join(lines)
 
 
+_LEVELS: dict[str, str] = {"error": mark("Error"), "warning": mark("Warning"), "info": mark("Info")}
+
+
+def _level(issue: Any) -> str:
+    """An issue's level as shown: ``Error``, ``Warning``."""
+    level = str(getattr(issue, "level", "warning"))
+    return tr(_LEVELS[level]) if level in _LEVELS else level.capitalize()
+
+
 def issues_frame(issues: Iterable[Any]) -> pd.DataFrame:
     """Row-level problems as a table: Level, Where, Problem."""
     rows = []
     for issue in issues:
-        rows.append({"Level": str(getattr(issue, "level", "warning")).capitalize(),
+        rows.append({"Level": _level(issue),
                      "Where": ", ".join(_where(issue)) or (getattr(issue, "file", None) or ""),
                      "Problem": getattr(issue, "message", str(issue))})
     return pd.DataFrame(rows, columns=["Level", "Where", "Problem"])

@@ -22,6 +22,7 @@ from typing import Any
 
 from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue_bytes
 from funnel_core.benchmarks.catalogue_schema import CATALOGUE_COLUMNS, FILTER_COLUMNS, OPTIONAL_COLUMNS
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError, decode_state, encode_state
 from funnel_core.page_state.snapshot_state import default_context
 from funnel_core.page_state.sources_tables import rows_from_benchmarks
@@ -36,7 +37,7 @@ LINK_DATA_KEYS: tuple[str, ...] = ("periods", "selected_period", "context", "sou
                                    "user_catalogue", "form_draft")
 
 #: Said wherever the link is offered.
-LINK_NOTE = ("This page's link holds your numbers: bookmark it or send it, and it opens the same "
+LINK_NOTE = mark("This page's link holds your numbers: bookmark it or send it, and it opens the same "
              "comparison. The numbers travel in the link itself; nothing is stored on the server.")
 
 #: Name given to benchmark rows restored from a link that did not say their file's name.
@@ -123,7 +124,7 @@ def link_for_state(data: Mapping[str, Any]) -> LinkPlan:
                                       source_note=data.get("source_note"), catalogue_name=name,
                                       draft=data.get("form_draft"))
     except LinkError as exc:
-        return LinkPlan(None, problem=f"The page's link cannot hold your numbers: {exc}.")
+        return LinkPlan(None, problem=tr("The page's link cannot hold your numbers: {reason}.", reason=exc))
     return LinkPlan(text, catalogue_left_out=left_out)
 
 
@@ -143,7 +144,7 @@ def state_from_link(text: str) -> dict[str, Any]:
         try:
             benchmarks = load_catalogue_bytes(state.user_catalogue_csv.encode("utf-8"), name)
         except CatalogueError as exc:
-            raise LinkError(f"the link's own benchmarks cannot be used: {exc}") from None
+            raise LinkError(tr("the link's own benchmarks cannot be used: {reason}", reason=exc)) from None
         rows = rows_from_benchmarks(benchmarks) or None
     context = {**default_context(), **state.context}
     return {

@@ -14,6 +14,7 @@ from typing import Any
 
 from funnel_core.domain.constants import ARR_BANDS, DEFAULT_CURRENCY, arr_band_for
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
 from funnel_core.metrics.kpis import KPIS_BY_ID, compute_kpi
 
@@ -69,11 +70,12 @@ def arr_band_suggestion(values: Mapping[str, Any], context: Mapping[str, Any] | 
     if arr is None or band is None:
         return None
     money = format_value(arr, "currency", ctx.currency)
-    text = f"Your ARR is {money} (MRR at end x 12): that is {ARR_BANDS[band]}."
+    text = tr("Your ARR is {money} (MRR at end x 12): that is {band}.", money=money, band=tr(ARR_BANDS[band]))
     if ctx.currency != DEFAULT_CURRENCY:
-        text += f" The bands are in USD; your {ctx.currency} amount is placed as it is."
+        text += " " + tr("The bands are in USD; your {currency} amount is placed as it is.",
+                         currency=ctx.currency)
     if ctx.arr_band is None:
-        text += " Choose it to compare with companies of your size."
+        text += " " + tr("Choose it to compare with companies of your size.")
     elif ctx.arr_band != band:
-        text += f" You chose {ARR_BANDS[ctx.arr_band]}."
+        text += " " + tr("You chose {band}.", band=tr(ARR_BANDS[ctx.arr_band]))
     return ArrBandSuggestion(band, arr, ctx.arr_band, text)

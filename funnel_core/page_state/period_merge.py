@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from funnel_core.domain.constants import FIELD_NAMES, FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr
 from funnel_core.inputs.period_keys import parse_period_label
 from funnel_core.page_state.snapshot_state import CURRENT_PERIOD, PARSER_CURRENT, merge_parsed
 
@@ -91,24 +92,24 @@ def undated_question(stored: Periods, parsed: Any, *, replace: bool, undated_nam
         return None
     if stored_undated:
         dated = [lb for lb in stored if lb != CURRENT_PERIOD] + [str(lb) for lb in parsed.periods]
-        prompt = (f"Your stored numbers ({CURRENT_PERIOD}) have no date, but {undated_name} "
-                  "gives dated periods. Which period are the stored numbers?")
+        prompt = tr("Your stored numbers ({period}) have no date, but {name} gives dated periods. "
+                    "Which period are the stored numbers?", period=tr(CURRENT_PERIOD), name=undated_name)
     else:
         dated = list(stored)
-        prompt = (f"{undated_name[:1].upper()}{undated_name[1:]} have no date, but your stored "
-                  "numbers do. Which period are they?")
+        name = undated_name[:1].upper() + undated_name[1:]
+        prompt = tr("{name} have no date, but your stored numbers do. Which period are they?", name=name)
     dated = list(chronological({lb: {} for lb in dict.fromkeys(dated)}))
     latest = dated[-1]
     options = [latest] + [lb for lb in reversed(dated[:-1])]
-    labels = {latest: f"{latest}, the latest period: merge into it"}
+    labels = {latest: tr("{period}, the latest period: merge into it", period=latest)}
     for lb in dated[:-1]:
-        labels[lb] = f"{lb}: merge into it"
+        labels[lb] = tr("{period}: merge into it", period=lb)
     key = _key(latest)
     if key is not None:
         following = str(key.shifted(1))
         if following not in labels:
             options.insert(1, following)
-            labels[following] = f"{following}: a new period after {latest}"
+            labels[following] = tr("{period}: a new period after {latest}", period=following, latest=latest)
     return UndatedQuestion(prompt, tuple(options), labels)
 
 

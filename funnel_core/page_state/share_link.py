@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from funnel_core.domain.constants import FIELDS_BY_NAME
+from funnel_core.domain.i18n import tr, tr_n
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
 
 #: The query parameter that holds the state.
@@ -134,78 +135,84 @@ def encode_state(periods: Mapping[str, Mapping[str, float]], selected_period: st
             return with_catalogue, False
     text = _pack(payload)
     if len(text) > MAX_LINK_CHARS:
-        raise LinkError(f"these numbers are too many for a link ({len(periods)} periods); "
-                        "download the Excel workbook instead and upload it again later")
+        raise LinkError(tr_n("these numbers are too many for a link ({n} periods); download the Excel "
+                             "workbook instead and upload it again later",
+                             "these numbers are too many for a link ({n} periods); download the Excel "
+                             "workbook instead and upload it again later", len(periods)))
     return text, bool(user_catalogue_csv)
 
 
 def _inflate(text: str) -> bytes:
     if len(text) > MAX_LINK_CHARS:
-        raise LinkError("the link is longer than any link this app writes; it may have been changed")
+        raise LinkError(tr("the link is longer than any link this app writes; it may have been changed"))
     version, dot, body = text.partition(".")
     if not dot:
-        raise LinkError("the link's numbers are not in a form this app writes; it may be incomplete")
+        raise LinkError(tr("the link's numbers are not in a form this app writes; it may be incomplete"))
     if version != LINK_VERSION:
-        raise LinkError(f"the link was written by a different version of this app (format {version[:8]!r})")
+        raise LinkError(tr("the link was written by a different version of this app (format {format})",
+                           format=repr(version[:8])))
     try:
         packed = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise LinkError("the link's numbers are damaged (it may have been cut off when copied)") from None
+        raise LinkError(tr("the link's numbers are damaged (it may have been cut off when copied)")) from None
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(packed, MAX_INFLATED_BYTES)
     except zlib.error:
-        raise LinkError("the link's numbers are damaged (it may have been cut off when copied)") from None
+        raise LinkError(tr("the link's numbers are damaged (it may have been cut off when copied)")) from None
     if inflater.unconsumed_tail:
-        raise LinkError("the link holds more data than this app ever writes")
+        raise LinkError(tr("the link holds more data than this app ever writes"))
     if not inflater.eof:
-        raise LinkError("the link's numbers are incomplete (it may have been cut off when copied)")
+        raise LinkError(tr("the link's numbers are incomplete (it may have been cut off when copied)"))
     return raw
 
 
 def _values(label: str, raw: Any) -> dict[str, float]:
     if not isinstance(raw, dict):
-        raise LinkError(f"period {label!r} in the link has no numbers")
+        raise LinkError(tr("period {period} in the link has no numbers", period=repr(label)))
     values: dict[str, float] = {}
     for name, value in raw.items():
         if name not in FIELDS_BY_NAME:
-            raise LinkError(f"the link names an unknown field {str(name)[:40]!r}")
+            raise LinkError(tr("the link names an unknown field {name}", name=repr(str(name)[:40])))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise LinkError(f"{FIELDS_BY_NAME[name].label} in period {label!r} is not a number")
+            raise LinkError(tr("{field} in period {period} is not a number",
+                               field=tr(FIELDS_BY_NAME[name].label), period=repr(label)))
         values[name] = float(value)
     try:
         Snapshot(values)
     except SnapshotError as exc:
-        raise LinkError(f"period {label!r}: {exc}") from None
+        raise LinkError(tr("period {period}: {reason}", period=repr(label), reason=exc)) from None
     return values
 
 
 def decode_state(text: str) -> LinkState:
     """The state a link carries; :class:`LinkError` with a user message when it cannot be read."""
     if not isinstance(text, str) or not text:
-        raise LinkError("the link carries no numbers")
+        raise LinkError(tr("the link carries no numbers"))
     try:
         payload = json.loads(_inflate(text).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise LinkError("the link's numbers are damaged (it may have been changed)") from None
+        raise LinkError(tr("the link's numbers are damaged (it may have been changed)")) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("p", []), list):
-        raise LinkError("the link's numbers are not in a form this app writes")
+        raise LinkError(tr("the link's numbers are not in a form this app writes"))
     rows = payload.get("p", [])
     if len(rows) > MAX_PERIODS:
-        raise LinkError(f"the link holds {len(rows)} periods; at most {MAX_PERIODS} are read")
+        raise LinkError(tr_n("the link holds {n} periods; at most {most} are read",
+                             "the link holds {n} periods; at most {most} are read", len(rows),
+                             most=MAX_PERIODS))
     periods: dict[str, dict[str, float]] = {}
     for row in rows:
         if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], str)):
-            raise LinkError("a period in the link is not in a form this app writes")
+            raise LinkError(tr("a period in the link is not in a form this app writes"))
         label = row[0][:MAX_LABEL_CHARS]
         periods[label] = _values(label, row[1])
     raw_context = payload.get("c", {})
     if not isinstance(raw_context, dict):
-        raise LinkError("the link's segment choices are damaged")
+        raise LinkError(tr("the link's segment choices are damaged"))
     try:
         context = Context.from_mapping({k: v for k, v in raw_context.items() if k in _CONTEXT_KEYS}).to_dict()
     except (SnapshotError, ValueError, TypeError) as exc:
-        raise LinkError(f"the link's segment choices cannot be used: {exc}") from None
+        raise LinkError(tr("the link's segment choices cannot be used: {reason}", reason=exc)) from None
     selected = payload.get("s")
     if selected is not None and (not isinstance(selected, str) or selected not in periods):
         selected = None

@@ -48,6 +48,7 @@ from funnel_core.domain.constants import (
     STAGES,
     TRIAL_TYPES,
 )
+from funnel_core.domain.i18n import current_language, mark, tr, tr_n
 from funnel_core.domain.model import Context, Snapshot, SnapshotError
 from funnel_core.metrics.year_ago import fill_from_history
 from funnel_core.page_state.input_messages import sentence
@@ -55,23 +56,23 @@ from funnel_core.page_state.input_messages import sentence
 __all__ = [
     "CONTEXT_LABELS", "CONTEXT_OPTIONS", "CURRENT_PERIOD", "NOT_SAID", "PARSER_CURRENT",
     "PRIVACY_NOTE", "build_snapshot", "clean_values", "context_from_parsed", "context_from_widget",
-    "context_object", "context_summary", "context_to_widget", "default_context", "default_state",
+    "EXAMPLE_NOTE", "context_object", "context_summary", "context_to_widget", "default_context", "default_state",
     "is_blank", "merge_parsed", "merge_plan", "parsed_label", "resolve_period", "snapshot_from_key",
-    "snapshot_key", "snapshot_summary", "store_values", "year_ago_note",
+    "period_text", "snapshot_key", "snapshot_summary", "source_text", "store_values", "year_ago_note",
 ]
 
 #: Label of the one period entered through the form or a one-column file.
-CURRENT_PERIOD = "Current period"
+CURRENT_PERIOD = mark("Current period")
 
 #: The label the parser gives one unnamed period.
 PARSER_CURRENT = "current"
 
 #: Shown wherever numbers go in.
-PRIVACY_NOTE = ("Your numbers stay in this browser session and in this page's link (the "
+PRIVACY_NOTE = mark("Your numbers stay in this browser session and in this page's link (the "
                 "address bar); nothing is stored on the server or sent anywhere.")
 
 #: Text used in selectors for "not said" (every benchmark applies).
-NOT_SAID = "Not said (show all)"
+NOT_SAID = mark("Not said (show all)")
 
 #: Options of each context selector: key -> {value: label}. :data:`ANY` (``"any"``) stands for
 #: ``None`` ("not said") in selectors; see :func:`context_to_widget` and :func:`context_from_widget`.
@@ -88,15 +89,50 @@ CONTEXT_OPTIONS: dict[str, dict[str, str]] = {
 
 #: Label of each context key.
 CONTEXT_LABELS: dict[str, str] = {
-    "period": "Period the numbers cover",
-    "trial_type": "Trial type",
-    "motion": "Sales motion",
-    "acv_band": "Contract size (ACV)",
-    "product_category": "Product category",
-    "currency": "Currency",
-    "arr_band": "Company size (ARR)",
-    "funding": "Funding",
+    "period": mark("Period the numbers cover"),
+    "trial_type": mark("Trial type"),
+    "motion": mark("Sales motion"),
+    "acv_band": mark("Contract size (ACV)"),
+    "product_category": mark("Product category"),
+    "currency": mark("Currency"),
+    "arr_band": mark("Company size (ARR)"),
+    "funding": mark("Funding"),
 }
+
+#: The source note of the fictional example company (data: it travels in the link in English).
+EXAMPLE_NOTE = mark("Example company (fictional): Northwind Notes, a made-up note-taking SaaS")
+
+#: The words of the source notes the app writes itself (stored in English, shown translated).
+_NOTE_WORDS: tuple[str, ...] = (
+    EXAMPLE_NOTE, mark(", edited in the form"), mark("typed in the form"),
+    mark("typed in the table"), mark("pasted cells"),
+)
+
+#: The first words of :func:`context_summary`, by period.
+_NUMBERS_IN: dict[str, str] = {
+    "month": mark("Monthly numbers in {currency}"),
+    "quarter": mark("Quarterly numbers in {currency}"),
+    "year": mark("Yearly numbers in {currency}"),
+}
+
+
+def period_text(label: str | None) -> str:
+    """A stored period's label as shown: :data:`CURRENT_PERIOD` in the session's language,
+    the user's own labels (``2025-01``, ``Q1``) as they are."""
+    if label is None:
+        return ""
+    return tr(CURRENT_PERIOD) if label == CURRENT_PERIOD else str(label)
+
+
+def source_text(note: str | None) -> str:
+    """A source note as shown: the app's own words in it translated, file names as they are."""
+    text = str(note or "")
+    if current_language() == "en" or not text:
+        return text
+    for words in _NOTE_WORDS:
+        if words in text:
+            text = text.replace(words, tr(words))
+    return text
 
 
 # --------------------------------------------------------------------------------------
@@ -137,13 +173,21 @@ def context_object(context: Mapping[str, Any] | None) -> Context:
 def context_summary(context: Mapping[str, Any] | None, *, include_unsaid: bool = False) -> str:
     """One line naming the context: ``"Monthly numbers in USD · SMB (ACV under $12K) · ..."``."""
     ctx = context_object(context)
-    parts = [f"{PERIOD_LABELS[ctx.period]}ly numbers in {ctx.currency}"]
+    if ctx.period in _NUMBERS_IN:
+        parts = [tr(_NUMBERS_IN[ctx.period], currency=ctx.currency)]
+    else:
+        parts = [f"{PERIOD_LABELS[ctx.period]}ly numbers in {ctx.currency}"]
     for key in SEGMENT_FIELDS:
         value = getattr(ctx, key)
         if value is not None:
-            parts.append(CONTEXT_OPTIONS[key][value])
+            parts.append(tr(CONTEXT_OPTIONS[key][value]))
         elif include_unsaid:
-            parts.append(f"{CONTEXT_LABELS[key].lower()} not said")
+            label = tr(CONTEXT_LABELS[key])
+            if current_language() == "en":
+                label = label.lower()
+            elif current_language() != "de":  # nouns keep their capitals in German, acronyms everywhere
+                label = label[:1].lower() + label[1:]
+            parts.append(tr("{what} not said", what=label))
     return " · ".join(parts)
 
 
@@ -257,7 +301,7 @@ def snapshot_summary(periods: Mapping[str, Mapping[str, float]], selected: str |
         "filled": len(values),
         "total": len(FIELDS),
         "source": source_note,
-        "stages": [STAGES[s] for s in STAGES if any(FIELDS_BY_NAME[f].stage == s for f in values)],
+        "stages": [tr(STAGES[s]) for s in STAGES if any(FIELDS_BY_NAME[f].stage == s for f in values)],
     }
 
 
@@ -345,10 +389,10 @@ def context_from_parsed(context: Mapping[str, Any] | None, parsed: Any) -> tuple
 # --------------------------------------------------------------------------------------
 
 def _span(labels: Sequence[str]) -> str:
-    labels = list(labels)
+    labels = [period_text(label) for label in labels]
     if len(labels) <= 3:
         return ", ".join(labels)
-    return f"{labels[0]} to {labels[-1]}"
+    return tr("{first} to {last}", first=labels[0], last=labels[-1])
 
 
 def _capital(text: str) -> str:
@@ -356,20 +400,24 @@ def _capital(text: str) -> str:
 
 
 def _periods_word(n: int) -> str:
-    return f"{n} stored period{'s' if n != 1 else ''}"
+    return tr_n("{n} stored period", "{n} stored periods", n)
 
 
 def _merge_caption(updated: list[str], added: list[str], kept: list[str]) -> str:
     """What adding does to each stored and new period, as one sentence (``""`` when nothing)."""
     parts = []
     if updated:
-        parts.append(f"{_span(updated)}: the fields given here overwrite the same fields, the "
-                     "other fields stay")
+        parts.append(tr("{periods}: the fields given here overwrite the same fields, the "
+                        "other fields stay", periods=_span(updated)))
     if added:
-        parts.append(f"{_span(added)} {'is' if len(added) == 1 else 'are'} added")
-    if kept:
-        parts.append(f"the {'other ' if updated else ''}{_periods_word(len(kept))} ({_span(kept)}) "
-                     f"{'is' if len(kept) == 1 else 'are'} kept")
+        parts.append(tr_n("{periods} is added", "{periods} are added", len(added), periods=_span(added)))
+    if kept and updated:
+        parts.append(tr_n("the other {n} stored period ({periods}) is kept",
+                          "the other {n} stored periods ({periods}) are kept", len(kept),
+                          periods=_span(kept)))
+    elif kept:
+        parts.append(tr_n("the {n} stored period ({periods}) is kept",
+                          "the {n} stored periods ({periods}) are kept", len(kept), periods=_span(kept)))
     return sentence(_capital("; ".join(parts))) if parts else ""
 
 
@@ -391,14 +439,16 @@ def merge_plan(periods: Mapping[str, Mapping[str, float]], parsed: Any) -> dict[
     kept = [label for label in stored if label not in incoming]
     dropped = len(stored)
     if dropped == 1:
-        replace_label = f"Replace everything: drop the stored period ({stored[0]})"
+        replace_label = tr("Replace everything: drop the stored period ({period})",
+                           period=period_text(stored[0]))
     else:
-        replace_label = f"Replace everything: drop all {_periods_word(dropped)}"
+        replace_label = tr_n("Replace everything: drop all {n} stored period",
+                             "Replace everything: drop all {n} stored periods", dropped)
     return {
         "updated": updated, "added": added, "kept": kept, "dropped": dropped,
-        "merge_label": "Add these to your stored numbers",
+        "merge_label": tr("Add these to your stored numbers"),
         "merge_caption": _merge_caption(updated, added, kept),
         "replace_label": replace_label,
-        "replace_caption": (f"Removes {_span(stored)} and keeps only the numbers shown above."
-                            if stored else ""),
+        "replace_caption": (tr("Removes {periods} and keeps only the numbers shown above.",
+                               periods=_span(stored)) if stored else ""),
     }

@@ -30,6 +30,7 @@ from funnel_core.domain.constants import (
     STATISTICS,
     TRIAL_TYPES,
 )
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.exports.sanitize import is_web_link
 from funnel_core.metrics.kpis import KPIS
 from funnel_core.page_state.comparison_tables import benchmark_figure, direction_text, period_text, status_text
@@ -37,29 +38,45 @@ from funnel_core.page_state.comparison_tables import benchmark_figure, direction
 __all__ = [
     "PAGE_SIZE", "SEED_ERRORS", "benchmarks_from_rows", "catalogue_frame", "catalogue_key",
     "definitions_frame", "fields_frame", "full_catalogue", "page_text", "pages",
-    "rows_from_benchmarks", "unmapped_figures",
+    "rows_from_benchmarks", "shown_columns", "unmapped_figures",
 ]
+
+#: The column names of the tables below, marked so a page can show them translated
+#: (:func:`shown_columns`); the frames keep the English names as their keys.
+COLUMN_NAMES: tuple[str, ...] = (
+    mark("KPI"), mark("Figure"), mark("Statistic"), mark("Period"), mark("Segment"), mark("ACV band"),
+    mark("Trial type"), mark("Motion"), mark("Product category"), mark("ARR band"), mark("Funding"),
+    mark("Source"), mark("Year"), mark("Sample"), mark("Status"), mark("Link"), mark("Definition"),
+    mark("Note"), mark("Origin"), mark("Formula"), mark("What it tells"), mark("Unit"),
+    mark("Direction"), mark("Stage"), mark("Inputs"), mark("Field"), mark("Name"),
+)
+
+
+def shown_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column names in the session's language (for display only)."""
+    return frame.rename(columns=lambda name: tr(name) if name in COLUMN_NAMES else name)
+
 
 #: Errors in widely read articles that the product does not repeat (shown on the sources page).
 SEED_ERRORS: tuple[tuple[str, str], ...] = (
-    ("Churn is customers lost / customers at the start of the period.",
-     "The Wordable blog article 'The most important SaaS marketing metrics, voted by SaaS "
+    (mark("Churn is customers lost / customers at the start of the period."),
+     mark("The Wordable blog article 'The most important SaaS marketing metrics, voted by SaaS "
      "marketers' (2021) computes churn as customers remaining / new customers. That is not churn: "
-     "churn counts the paying accounts that were there at the start and left during the period."),
-    ("Annual churn compounds: 5 % a month is about 46 % a year, not 60 %.",
-     "Customers lost in month two can only come from those who stayed in month one, so "
+     "churn counts the paying accounts that were there at the start and left during the period.")),
+    (mark("Annual churn compounds: 5 % a month is about 46 % a year, not 60 %."),
+     mark("Customers lost in month two can only come from those who stayed in month one, so "
      "annual churn = 1 - (1 - monthly churn)^12 = 1 - 0.95^12 = 46.0 %. Multiplying by 12 "
-     "overstates it."),
-    ("CAC = 100,000 / 200 = 500, not 5,000.",
-     "The same article's worked example divides $100,000 of sales & marketing spend by 200 new customers "
-     "and prints $5,000; the quotient is $500."),
-    ("Every figure carries its period.",
-     "Monthly and annual churn figures are mixed freely in widely read articles; here each benchmark says "
+     "overstates it.")),
+    (mark("CAC = 100,000 / 200 = 500, not 5,000."),
+     mark("The same article's worked example divides $100,000 of sales & marketing spend by 200 new customers "
+     "and prints $5,000; the quotient is $500.")),
+    (mark("Every figure carries its period."),
+     mark("Monthly and annual churn figures are mixed freely in widely read articles; here each benchmark says "
      "whether it is per month, per quarter or per year, and your value is converted by "
-     "compounding before it is compared."),
-    ("Targets are not averages.",
-     "5-7 % annual churn and CLV : CAC >= 3 are what good companies reach, not medians; the "
-     "statistic column says which kind of figure each benchmark is."),
+     "compounding before it is compared.")),
+    (mark("Targets are not averages."),
+     mark("5-7 % annual churn and CLV : CAC >= 3 are what good companies reach, not medians; the "
+     "statistic column says which kind of figure each benchmark is.")),
 )
 
 
@@ -105,19 +122,19 @@ def full_catalogue(rows: Sequence[Mapping[str, Any]] | None) -> list[Benchmark]:
 
 def _filter_text(values: tuple[str, ...], options: Mapping[str, str]) -> str:
     if values == (ANY,):
-        return "any"
-    return "; ".join(options.get(v, v) for v in values)
+        return tr("any")
+    return "; ".join(tr(options[v]) if v in options else v for v in values)
 
 
 def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
     """The whole catalogue for display: one row per published figure."""
-    labels = {k.id: k.label for k in KPIS}
+    labels = {k.id: tr(k.label) for k in KPIS}
     rows = []
     for b in benchmarks:
         rows.append({
             "KPI": labels.get(b.kpi, b.kpi),
             "Figure": benchmark_figure(b) + ("" if b.period == NO_PERIOD else f" {period_text(b.period)}"),
-            "Statistic": STATISTICS.get(b.statistic, b.statistic).split(" (")[0],
+            "Statistic": tr(STATISTICS.get(b.statistic, b.statistic)).split(" (")[0],
             "Period": period_text(b.period),
             "Segment": b.segment, "ACV band": _filter_text(b.acv_band, ACV_BANDS),
             "Trial type": _filter_text(b.trial_type, TRIAL_TYPES),
@@ -125,9 +142,9 @@ def catalogue_frame(benchmarks: Sequence[Benchmark]) -> pd.DataFrame:
             "Product category": _filter_text(b.product_category, PRODUCT_CATEGORIES),
             "ARR band": _filter_text(b.arr_band, ARR_BANDS),
             "Funding": _filter_text(b.funding, FUNDING),
-            "Source": b.source, "Year": year_text(b) or "not stated", "Sample": b.sample,
+            "Source": b.source, "Year": year_text(b) or tr("not stated"), "Sample": b.sample,
             "Status": status_text(b.status, b.comparability), "Link": b.url if is_web_link(b.url) else None, "Definition": b.basis,
-            "Note": b.note, "Origin": "published" if b.origin == "published" else f"your file {b.origin}",
+            "Note": b.note, "Origin": tr("published") if b.origin == "published" else tr("your file {name}", name=b.origin),
             "status_code": b.status, "kpi_id": b.kpi,
         })
     return pd.DataFrame(rows)
@@ -146,6 +163,12 @@ def pages(total: int, size: int = PAGE_SIZE) -> list[tuple[int, int]]:
 
 def page_text(start: int, stop: int, total: int, noun: str = "figures") -> str:
     """``"Figures 26-50 of 117"`` (``"No figures"`` for an empty table)."""
+    if noun == "figures":
+        if total <= 0:
+            return tr("No figures")
+        if stop - start >= total:
+            return tr_n("The only figure", "All {n} figures", total)
+        return tr("Figures {first}–{last} of {total}", first=start + 1, last=stop, total=total)
     if total <= 0:
         return f"No {noun}"
     if stop - start >= total:
@@ -155,19 +178,20 @@ def page_text(start: int, stop: int, total: int, noun: str = "figures") -> str:
 
 def definitions_frame() -> pd.DataFrame:
     """Every KPI with its formula, unit and direction."""
-    units = {"fraction": "%", "ratio": "ratio (x)", "months": "months", "currency": "money",
-             "points": "points (-100..100)"}
+    units = {"fraction": "%", "ratio": mark("ratio (x)"), "months": mark("months"), "currency": mark("money"),
+             "points": mark("points (-100..100)")}
     return pd.DataFrame([{
-        "KPI": k.label, "Formula": k.formula, "What it tells": k.description,
-        "Unit": units.get(k.unit, k.unit), "Direction": direction_text(k.higher_is_better),
-        "Stage": STAGES.get(k.stage, k.stage), "Inputs": ", ".join(FIELDS_BY_NAME[i].label for i in k.inputs),
+        "KPI": tr(k.label), "Formula": tr(k.formula), "What it tells": tr(k.description),
+        "Unit": tr(units.get(k.unit, k.unit)), "Direction": direction_text(k.higher_is_better),
+        "Stage": tr(STAGES.get(k.stage, k.stage)),
+        "Inputs": ", ".join(tr(FIELDS_BY_NAME[i].label) for i in k.inputs),
     } for k in KPIS])
 
 
 def fields_frame() -> pd.DataFrame:
     """Every input field with its definition."""
-    return pd.DataFrame([{"Field": f.label, "Name": f.name, "Stage": STAGES[f.stage],
-                          "Definition": f.help} for f in FIELDS])
+    return pd.DataFrame([{"Field": tr(f.label), "Name": f.name, "Stage": tr(STAGES[f.stage]),
+                          "Definition": tr(f.help)} for f in FIELDS])
 
 
 def unmapped_figures() -> tuple[str, ...]:

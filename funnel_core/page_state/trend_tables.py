@@ -15,6 +15,7 @@ import pandas as pd
 
 from funnel_core.domain.constants import DEFAULT_CURRENCY
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import mark, tr
 from funnel_core.metrics.history import HISTORY_COLUMNS, history_periods, history_records
 from funnel_core.metrics.kpi_trends import KpiTrend, change_text, kpi_trends
 from funnel_core.metrics.trailing import TrailingFigure
@@ -34,6 +35,14 @@ TREND_DISPLAY_COLUMNS: tuple[str, ...] = (
     "Change vs a year before", "A year before", "Best", "Note",
 )
 
+#: The column names of these tables, marked so a page can show them translated
+#: (``frame.rename(columns=tr)``); the frames keep the English names as their keys.
+COLUMN_NAMES: tuple[str, ...] = (
+    mark("Period"), mark("Value"), mark("Change vs previous period"), mark("Previous period"),
+    mark("Change vs a year before"), mark("A year before"), mark("Best"), mark("Note"), mark("KPI"),
+    mark("Best period"), mark("Figure"), mark("Periods used"), mark("Calculation"), mark("How"),
+)
+
 
 def trend_display_frame(trend: KpiTrend, currency: str = DEFAULT_CURRENCY) -> pd.DataFrame:
     """The per-period table of one KPI as text, ready to show (columns :data:`TREND_DISPLAY_COLUMNS`)."""
@@ -43,7 +52,7 @@ def trend_display_frame(trend: KpiTrend, currency: str = DEFAULT_CURRENCY) -> pd
         prev, year = trend.previous[index], trend.year_ago[index]
         best = ""
         if period == trend.best_period:
-            best = "★ highest" if trend.higher_is_better is None else "★ best"
+            best = tr("★ highest") if trend.higher_is_better is None else tr("★ best")
         rows.append({
             "Period": period,
             "Value": format_value(value, trend.unit, currency),
@@ -63,7 +72,7 @@ def history_display_frame(history: pd.DataFrame, currency: str = DEFAULT_CURRENC
     periods = history_periods(history)
     rows = []
     for kpi_id, trend in kpi_trends(history, computable_only=computable_only).items():
-        row: dict[str, str] = {"KPI": trend.label}
+        row: dict[str, str] = {"KPI": tr(trend.label)}
         for period, value in zip(trend.periods, trend.values):
             row[period] = format_value(value, trend.unit, currency)
         row["Best period"] = trend.best_period or ""
@@ -77,9 +86,9 @@ def trailing_display_frame(figures: Sequence[TrailingFigure],
     rows = []
     for figure in figures:
         rows.append({
-            "Figure": figure.label,
+            "Figure": tr(figure.label),
             "Value": format_value(figure.value, figure.unit, currency) if figure.value is not None
-            else "n/a",
+            else tr("n/a"),
             "Periods used": figure.note,
             "Calculation": figure.calculation or (figure.reason or ""),
             "How": figure.method,

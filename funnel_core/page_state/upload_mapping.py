@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from funnel_core.domain.i18n import tr
 from funnel_core.domain.constants import CURRENCIES, DEFAULT_CURRENCY, FIELDS, FIELDS_BY_NAME, STAGES
 from funnel_core.domain.formatting import format_number, format_value
 from funnel_core.page_state.snapshot_state import is_blank
@@ -48,7 +49,7 @@ def parsed_frame(parsed: Any, label: str | None = None, currency: str = DEFAULT_
     rows = []
     for spec in FIELDS:
         if spec.name in values and not is_blank(values[spec.name]):
-            rows.append({"Field": spec.label, "Name": spec.name, "Stage": STAGES[spec.stage],
+            rows.append({"Field": tr(spec.label), "Name": spec.name, "Stage": tr(STAGES[spec.stage]),
                          "Value": _field_text(spec.name, float(values[spec.name]), currency)})
     return pd.DataFrame(rows, columns=["Field", "Name", "Stage", "Value"])
 
@@ -62,7 +63,7 @@ def parsed_periods_frame(parsed: Any, currency: str = DEFAULT_CURRENCY) -> pd.Da
     for spec in FIELDS:
         if not any(spec.name in parsed.values.get(lb, {}) for lb in labels):
             continue
-        data["Field"].append(spec.label)
+        data["Field"].append(tr(spec.label))
         for label in labels:
             value = parsed.values.get(label, {}).get(spec.name)
             data[label].append("" if is_blank(value) else _field_text(spec.name, float(value), currency))

@@ -25,6 +25,7 @@ from funnel_core.benchmarks.targets import Target, field_text
 from funnel_core.charts.labels import GLYPHS
 from funnel_core.domain.constants import FIELDS, STAGES, VERDICT_LABELS, FieldSpec
 from funnel_core.domain.formatting import format_value
+from funnel_core.domain.i18n import current_language, mark, tr
 from funnel_core.domain.model import Snapshot
 from funnel_core.metrics.levers import lower
 from funnel_core.metrics.scenario import Scenario, scenario_from_values
@@ -39,6 +40,15 @@ __all__ = [
 SCENARIOS_KEY = "whatif_scenarios"
 ACTIVE_KEY = "whatif_active"
 DEFAULT_NAME = "Scenario 1"
+
+#: The column names of the tables below, marked so a page can show them translated
+#: (``frame.rename(columns=tr)``); the frames keep the English names as their keys.
+COLUMN_NAMES: tuple[str, ...] = (
+    mark("KPI"), mark("Now"), mark("Scenario"), mark("Verdict now"), mark("Verdict in scenario"),
+    mark("Where now"), mark("Where in scenario"), mark("Changed"), mark("Month"),
+    mark("MRR at current rates"), mark("MRR in scenario"), mark("MRR difference"),
+    mark("Customers at current rates"), mark("Customers in scenario"), mark("Customers difference"),
+)
 
 
 def default_state() -> dict[str, Any]:
@@ -105,18 +115,18 @@ def new_name(existing: Mapping[str, Any], wanted: str | None = None) -> str:
 
 def target_name(target: Target) -> str:
     """The name a target's scenario gets: ``"Reach: Customer churn (monthly)"``."""
-    return f"Reach: {target.label}"
+    return tr("Reach: {target}", target=target.label)
 
 
 def _verdict(verdict: str | None) -> str:
     if verdict is None:
         return ""
-    return f"{GLYPHS.get(verdict, '–')} {VERDICT_LABELS.get(verdict, verdict)}"
+    return f"{GLYPHS.get(verdict, '–')} {tr(VERDICT_LABELS.get(verdict, verdict))}"
 
 
 def _percentile(rank: float | None, position: str | None) -> str:
     if rank is not None:
-        return f"~{rank:.0f}th pct"
+        return tr("~{rank}th pct", rank=format(rank, ".0f"))
     return position or ""
 
 
@@ -128,7 +138,7 @@ def side_by_side_table(result: ScenarioComparison, changed_only: bool = False) -
         if changed_only and not r.changed:
             continue
         rows.append({
-            "KPI": r.label,
+            "KPI": tr(r.label),
             "Now": format_value(r.before, r.unit, currency),
             "Scenario": format_value(r.after, r.unit, currency),
             "Verdict now": _verdict(r.verdict_before),
@@ -148,7 +158,7 @@ def month_table(result: ScenarioComparison) -> pd.DataFrame:
     for m in result.month_differences():
         customers = m["customers_difference"]
         rows.append({
-            "Month": "now" if m["month"] == 0 else str(m["month"]),
+            "Month": tr("now") if m["month"] == 0 else str(m["month"]),
             "MRR at current rates": format_value(m["mrr_baseline"], "currency", currency),
             "MRR in scenario": format_value(m["mrr_scenario"], "currency", currency),
             "MRR difference": _signed_money(m["mrr_difference"], currency),
@@ -167,16 +177,16 @@ def headline_cards(result: ScenarioComparison) -> list[dict[str, Any]]:
         return []
     last, currency = months[-1], result.baseline.snapshot.context.currency
     n = last["month"]
-    help_text = "In this scenario; the difference is against your current rates."
-    cards = [{"label": f"MRR in month {n}",
+    help_text = tr("In this scenario; the difference is against your current rates.")
+    cards = [{"label": tr("MRR in month {n}", n=n),
               "value": format_value(last["mrr_scenario"], "currency", currency),
               "delta": None if abs(last["mrr_difference"]) < 0.5 else _signed_money(last["mrr_difference"], currency, "-"),
               "help": help_text}]
     if last["customers_scenario"] is not None:
         diff = last["customers_difference"] or 0.0
-        cards.append({"label": f"Customers in month {n}", "value": _count(last["customers_scenario"]),
+        cards.append({"label": tr("Customers in month {n}", n=n), "value": _count(last["customers_scenario"]),
                       "delta": None if abs(diff) < 0.05 else f"{diff:+,.1f}", "help": help_text})
-    cards.append({"label": f"ARR in month {n}",
+    cards.append({"label": tr("ARR in month {n}", n=n),
                   "value": format_value(last["arr_scenario"], "currency", currency),
                   "delta": None if abs(last["arr_difference"]) < 0.5 else _signed_money(last["arr_difference"], currency, "-"),
                   "help": help_text})
@@ -191,7 +201,7 @@ def _signed_money(value: float | None, currency: str, minus: str = "−") -> str
     if value is None:
         return ""
     if abs(value) < 0.5:
-        return "no change"
+        return tr("no change")
     return ("+" if value > 0 else minus) + format_value(abs(value), "currency", currency)
 
 
@@ -199,14 +209,18 @@ def target_rows(targets: list[Target], currency: str) -> list[dict[str, Any]]:
     """One dict per target for the page's list: headline, sentence, worth, whether "Try this"."""
     rows = []
     for t in targets:
+        field_label = ""
+        if t.field_label:
+            field_label = t.field_label if current_language() == "de" else lower(t.field_label)
         if t.reachable and t.field:
-            head = (f"**{t.label}**: {lower(t.field_label) if t.field_label else ''} "
+            head = (f"**{t.label}**: {field_label} "
                     f"{field_text(t.field, t.current, currency)} → "
                     f"{field_text(t.field, t.required, currency)}")
         else:
-            head = f"**{t.label}**: not reachable by {lower(t.field_label) if t.field_label else 'one input'} alone"
+            head = tr("**{kpi}**: not reachable by {what} alone", kpi=t.label,
+                      what=field_label or tr("one input"))
         worth = (None if t.worth_mrr_12m is None or t.worth_note else
-                 _signed_money(t.worth_mrr_12m, currency) + " MRR in month 12")
+                 tr("{money} MRR in month 12", money=_signed_money(t.worth_mrr_12m, currency)))
         rows.append({"kpi": t.kpi, "head": head, "text": t.text, "worth": worth,
                      "can_try": t.reachable, "values": t.scenario_values(), "name": target_name(t)})
     return rows

@@ -1,0 +1,82 @@
+"""The app in German and Polish in a real browser: the browser's language is the default, the
+link's ``?lang=`` switches it, numbers take the language's format, and the comparison page is
+photographed in both (``docs/screenshots/comparison-de.png`` and ``-pl.png`` are taken this way).
+
+Drives Debian's Chromium with Playwright, with the launch flags of tests/browser/test_browser.py.
+Deselect with ``-m "not browser"``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from funnel_core.domain.i18n import tr, use_language
+from test_browser import CHROMIUM_ARGS, app_url, chromium_path  # noqa: F401 (app_url: the shared server fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("FUNNEL_SHOTS", ROOT / "test-results"))
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def said(language: str, message: str) -> str:
+    """``message`` as the app says it in ``language``."""
+    with use_language(language):
+        return tr(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_the_browsers_language_then_the_links(app_url, browser):  # noqa: F811 (fixture)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="de-DE", viewport={"width": 1440, "height": 900})
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(app_url, wait_until="domcontentloaded")
+        # a German browser gets the German app without asking
+        page.get_by_role("button", name=re.compile(re.escape(said("de", "Load example company")))
+                         ).first.click(timeout=60_000)
+        page.get_by_role("link", name=said("de", "Benchmarks")).first.click()
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1500)
+        body = page.locator("body").inner_text()
+        assert said("de", "Your numbers") in body
+        assert re.search(r"\d+,\d\s?%", body), "no German decimal comma in a percentage"
+        assert "Your numbers" not in body
+        page.screenshot(path=str(SHOTS / "comparison-de.png"))
+
+        # the link's ?lang= wins over the browser: Polish, same numbers
+        url = page.url
+        joiner = "&" if "?" in url else "?"
+        page.goto(f"{url}{joiner}lang=pl", wait_until="domcontentloaded")
+        page.get_by_role("link", name=said("pl", "Your numbers")).first.wait_for(timeout=60_000)
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1500)
+        body = page.locator("body").inner_text()
+        assert said("pl", "Benchmark your funnel") in body
+        assert re.search(r"\d+,\d\s?%", body), "no Polish decimal comma in a percentage"
+        page.screenshot(path=str(SHOTS / "comparison-pl.png"))
+        phone = context.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.goto(page.url, wait_until="domcontentloaded")
+        phone.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        phone.wait_for_timeout(1500)
+        phone.screenshot(path=str(SHOTS / "comparison-pl-phone.png"))
+    finally:
+        context.close()
+    assert not errors, errors
