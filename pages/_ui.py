@@ -19,7 +19,7 @@ from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError
 from funnel_core.benchmarks.compare import ComparisonReport, compare
 from funnel_core.domain.constants import CACHE_TTL_SECONDS, FIELDS, SEGMENT_FIELDS
-from funnel_core.domain.i18n import current_language, mark, set_language, tr, tr_n
+from funnel_core.domain.i18n import current_language, keep_language, mark, set_language, tr, tr_n
 from funnel_core.page_state import language as language_state
 from funnel_core.domain.model import Snapshot, SnapshotError
 from funnel_core.inputs.issues import InputError, ParsedInput
@@ -777,10 +777,10 @@ def chart_downloads(chart: Any, name: str, key: str) -> None:
     from funnel_core.exports import images
 
     cols = st.columns([1, 1, 4])
-    cols[0].download_button("PNG", data=lambda: images.chart_png(chart), file_name=f"{name}.png",
+    cols[0].download_button("PNG", data=keep_language(lambda: images.chart_png(chart)), file_name=f"{name}.png",
                             mime="image/png", key=f"{key}_png", icon=":material/image:",
                             on_click="ignore")
-    cols[1].download_button("SVG", data=lambda: images.chart_svg(chart), file_name=f"{name}.svg",
+    cols[1].download_button("SVG", data=keep_language(lambda: images.chart_svg(chart)), file_name=f"{name}.svg",
                             mime="image/svg+xml", key=f"{key}_svg", icon=":material/draw:",
                             on_click="ignore")
 

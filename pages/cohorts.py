@@ -213,9 +213,13 @@ _ADVICE: tuple[tuple[str, str], ...] = (
 )
 
 
-def _what_to_do(message: str) -> str:
-    """One sentence on how to fix the problem a row (or file) message describes."""
-    text = message.strip().lower()
+def _what_to_do(message: str, key: str | None = None) -> str:
+    """One sentence on how to fix the problem a row (or file) message describes.
+
+    ``key`` is the problem's English name (``RowIssue.key``), which does not change with the
+    language of ``message``; without it the English message is read.
+    """
+    text = (key or message).strip().lower()
     for start, advice in _ADVICE:
         if text.startswith(start):
             return tr(advice)
@@ -229,7 +233,7 @@ def _issues_frame(export: ExportData) -> pd.DataFrame:
     rows = [{"Row": "" if issue.row is None else str(issue.row),
              "Column": issue.column or "",
              "Problem": issue.message,
-             "What to do": _what_to_do(issue.message),
+             "What to do": _what_to_do(issue.message, issue.key),
              "Kind": tr("skipped") if issue.severity == "error" else tr("kept, check it")}
             for issue in export.issues]
     return pd.DataFrame(rows, columns=["Row", "Column", "Problem", "What to do", "Kind"])
@@ -245,15 +249,15 @@ def _error_text(error: Exception, filename: str) -> str:
         return tr("**{file}** could not be read: {error}. Check that it is a CSV or Excel "
                   "file exported from your billing tool, then upload it again.",
                   file=md(filename), error=md(error))
-    problem = str(error.problem).strip()
-    head, sep, first = problem.partition("; first problem: ")
+    head = str(error.summary).strip()
     text = tr("**{file}** could not be used: {problem}.", file=md(error.file or filename),
               problem=md(head))
-    if sep:
-        message = first.partition(": ")[2] or first  # without "row 2, column 'mrr'"
-        text += ("\n\n" + tr("First problem: {problem}.", problem=md(first)) + "\n\n"
+    first = error.first_issue
+    if first is not None:
+        text += ("\n\n" + tr("First problem: {problem}.", problem=md(str(first))) + "\n\n"
                  + tr("**What to do:** {advice} No row could be used: correct the file and upload "
-                      "it again, or pick the right columns below.", advice=md(_what_to_do(message))))
+                      "it again, or pick the right columns below.",
+                      advice=md(_what_to_do(first.message, first.key))))
     else:
         text += "\n\n" + tr("**What to do:** {advice}", advice=md(_what_to_do(head)))
     return text

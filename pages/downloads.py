@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from funnel_core.domain.i18n import current_language, tr
+from funnel_core.domain.i18n import current_language, keep_language, tr
 from funnel_core.exports import images, prepared, render
 from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
@@ -32,8 +32,9 @@ st.markdown(tr("Files for **{period}** · {summary}. Each file is made when you 
 
 
 def _deferred(func: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
-    """Bind the arguments now; the bytes are made only when the user clicks."""
-    return lambda: func(*args)
+    """Bind the arguments (and the session's language) now; the bytes are made only when the
+    user clicks, on a thread of the server's, in this session's language."""
+    return keep_language(lambda: func(*args))
 
 
 def _chart_bytes(kind: str, report: ComparisonReport, name: str) -> bytes:

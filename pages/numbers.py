@@ -23,7 +23,7 @@ from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state import sources_tables
 from funnel_core.benchmarks.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
 from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME, STAGES
-from funnel_core.domain.i18n import mark, tr, tr_n
+from funnel_core.domain.i18n import keep_language, mark, tr, tr_n
 from funnel_core.domain.model import SnapshotError
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.template import template_csv, template_xlsx
@@ -500,10 +500,10 @@ with upload_tab:
     up_cols = st.columns([3, 1])
     with up_cols[1]:
         st.markdown("**" + tr("Start from the template") + "**")
-        st.download_button(tr("Template (CSV)"), template_csv, "funnel-numbers-template.csv",
+        st.download_button(tr("Template (CSV)"), keep_language(template_csv), "funnel-numbers-template.csv",
                            "text/csv", icon=":material/download:", width="stretch",
                            on_click="ignore")
-        st.download_button(tr("Template (Excel)"), template_xlsx, "funnel-numbers-template.xlsx",
+        st.download_button(tr("Template (Excel)"), keep_language(template_xlsx), "funnel-numbers-template.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", width="stretch", on_click="ignore")
     with up_cols[0]:

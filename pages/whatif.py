@@ -15,7 +15,7 @@ import streamlit as st
 from funnel_core.benchmarks.scenario_compare import ScenarioComparison, compare_scenario
 from funnel_core.benchmarks.targets import find_targets
 from funnel_core.charts.projection import projection_chart
-from funnel_core.domain.i18n import current_language, tr
+from funnel_core.domain.i18n import current_language, keep_language, tr
 from funnel_core.exports.scenario_csv import scenario_csv
 from funnel_core.metrics.projection import ASSUMPTION
 from funnel_core.metrics.scenario import ScenarioError
@@ -178,7 +178,7 @@ if result.baseline_projection is not None:
     export = projection_chart(result.baseline_projection, **chart_args)
     _ui.chart_downloads(export, f"projection-{measure.lower()}", "wi_chart")
 
-st.download_button(tr("Scenario CSV"), data=lambda: scenario_csv(result), file_name="scenario.csv",
+st.download_button(tr("Scenario CSV"), data=keep_language(lambda: scenario_csv(result)), file_name="scenario.csv",
                    mime="text/csv", key="wi_csv", icon=":material/table:", on_click="ignore",
                    help=tr("The inputs changed, every KPI before and after, and the projection."))
 

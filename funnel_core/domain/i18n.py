@@ -22,7 +22,9 @@ import functools
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping, TypeVar
+
+T = TypeVar("T")
 
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "babel_locale",
     "catalogue",
     "current_language",
+    "keep_language",
     "language_from_header",
     "mark",
     "normalise_language",
@@ -210,6 +213,18 @@ def tr_n(singular: str, plural: str, n: float, /, **values: object) -> str:
             index = min(book.plural_index(n), len(forms) - 1)
             return _format(forms[index], values)
     return _format(singular if n == 1 else plural, values)
+
+
+def keep_language(func: Callable[[], T]) -> Callable[[], T]:
+    """``func`` bound to the current language: called later, on any thread (a download made
+    when clicked, a job in a pool), it runs in the language of the moment it was bound."""
+    language = current_language()
+
+    def run() -> T:
+        with use_language(language):
+            return func()
+
+    return run
 
 
 def mark(message: str) -> str:

@@ -26,21 +26,13 @@ from typing import Any, Sequence
 
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import ASSETS_DIR, STATUS_LABELS, VERDICT_LABELS, VERDICTS
+from funnel_core.domain.i18n import current_language, mark, tr, tr_n
 from funnel_core.exports.images import NamedChartLike, chart_svg
 from funnel_core.exports.report_charts import document_charts
 from funnel_core.exports.summary_chart import (SummaryChart, fit_page, page_footnotes,
                                                partial_note)
-from funnel_core.domain.i18n import current_language, mark, tr, tr_n
-from funnel_core.exports.report_model import (
-    ReportSummary,
-    better_text,
-    context_pairs,
-    coverage_line,
-    page_notes_intro,
-    report_rules,
-    short_note,
-    summarize,
-)
+from funnel_core.exports.report_model import (ReportSummary, better_text, context_pairs, coverage_line,
+                                              page_notes_intro, report_rules, short_note, summarize)
 from funnel_core.exports.sanitize import is_web_link
 from funnel_core.exports.settings import (VERDICT_GLYPHS, as_of_date, product_name, sources_intro,
                                           verdict_marks)

@@ -210,9 +210,9 @@ def test_funnel_focus_and_targets_speak_the_language(language: str, start: str, 
 
 @pytest.mark.parametrize("language, where, message", [
     ("en", "mine.csv, row 2, column 'kpi'", "'nope' is not a known KPI id; use one of: "),
-    ("de", "mine.csv, Zeile 2, Spalte 'kpi'", "'nope' ist keine bekannte KPI-ID; verwenden Sie eine von: "),
-    ("fr", "mine.csv, ligne 2, colonne 'kpi'", "'nope' n'est pas un identifiant de KPI connu ; utilisez l'un de : "),
-    ("pl", "mine.csv, wiersz 2, kolumna 'kpi'", "'nope' to nieznany identyfikator KPI; użyj jednego z: "),
+    ("de", "mine.csv, Zeile 2, Spalte „kpi“", "'nope' ist keine bekannte KPI-ID; verwenden Sie eine von: "),
+    ("fr", "mine.csv, ligne 2, colonne « kpi »", "'nope' n'est pas un identifiant de KPI connu ; utilisez l'un de : "),
+    ("pl", "mine.csv, wiersz 2, kolumna „kpi”", "'nope' to nieznany identyfikator KPI; użyj jednego z: "),
 ])
 def test_a_users_catalogue_is_checked_in_the_language(language: str, where: str, message: str) -> None:
     header = ("id,kpi,label,statistic,low,median,high,unit,period,basis,segment,acv_band,trial_type,"

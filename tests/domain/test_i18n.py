@@ -9,7 +9,8 @@ import pytest
 
 from funnel_core.domain import i18n
 from funnel_core.domain.formatting import format_number, format_value
-from funnel_core.domain.i18n import (catalogue, current_language, language_from_header, normalise_language,
+from funnel_core.domain.i18n import (catalogue, current_language, keep_language, language_from_header,
+                                     normalise_language,
                                      placeholders, tr, tr_n, use_language)
 from funnel_core.domain.i18n_source import gaps, po_stub, source_messages
 
@@ -146,3 +147,34 @@ def test_po_stub_has_polish_three_forms() -> None:
 
     text = po_stub([Gap("pl", SourceMessage(("{n} file", "{n} files"), ("x.py:1",)), "missing")])
     assert 'msgstr[2] ""' in text and "msgid_plural" in text
+
+
+def test_keep_language_runs_later_in_the_language_it_was_bound_in() -> None:
+    import threading
+
+    with use_language("de"):
+        bound = keep_language(current_language)
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(bound()))
+    thread.start()
+    thread.join()
+    assert seen == ["de"] and current_language() == "en"
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "pl"])
+def test_a_message_in_two_area_files_has_one_translation(language: str) -> None:
+    """The catalogue merges every area's file; a message two areas share must read the same,
+    or what the app shows would depend on the order the files load in."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[object, set[object]] = {}
+    for path in sorted((i18n.LOCALES_DIR / language).glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=i18n.BABEL_LOCALES[language]):
+                if not message.id or not message.string:
+                    continue
+                key = message.id if isinstance(message.id, str) else tuple(message.id)
+                value = message.string if isinstance(message.string, str) else tuple(s for s in message.string if s)
+                seen.setdefault(key, set()).add(value)
+    conflicts = {key: values for key, values in seen.items() if len(values) > 1}
+    assert not conflicts, conflicts
