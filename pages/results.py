@@ -24,8 +24,8 @@ if report is None:
 
 snapshot = report.snapshot
 currency = snapshot.context.currency
-period_label = _ui.compared_period()
-source = str(st.session_state.get("source_note") or "")
+period_label = snapshot_state.period_text(_ui.compared_period())
+source = snapshot_state.source_text(st.session_state.get("source_note"))
 if len(source) > 60:  # the sidebar shows it in full
     head_part = source.split(": ")[0]
     source = head_part if len(head_part) <= 60 else source[:57].rstrip(" ,:;") + "…"
