@@ -16,7 +16,7 @@ from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.charts.theme import Theme
 from funnel_core.domain.constants import Labels
-from funnel_core.domain.formatting import format_value, localised_number
+from funnel_core.domain.formatting import date_text, format_value, localised_number
 from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 
 __all__ = [
@@ -197,7 +197,7 @@ def _status_key_line(statuses: Iterable[str]) -> str | None:
 
 def as_of_text(as_of: date | None) -> str:
     """``"as of 2026-11-23"`` (today when ``as_of`` is ``None``)."""
-    return tr("as of {date}", date=(as_of or date.today()).isoformat())
+    return tr("as of {date}", date=date_text(as_of or date.today()))
 
 
 #: A document's numbering of its sources: ``(origin, benchmark id) -> number``.

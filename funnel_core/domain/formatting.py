@@ -10,6 +10,7 @@ the language.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import functools
 import math
 
@@ -203,3 +204,28 @@ def figure_text(benchmark, higher_is_better: bool | None = True, currency: str =
     if statistic == "average":
         return with_prefix(tr("{value} (average)", value=f(median)))
     return with_prefix(f(median))
+
+
+def date_text(value: "_dt.date | str | None") -> str:
+    """A date for people: ISO ``2026-01-31`` in English (the product's style, unambiguous),
+    the language's long form elsewhere (``31. Januar 2026``, ``31 janvier 2026``,
+    ``31 stycznia 2026``). Text that is not an ISO date comes back as it is; ``None`` gives ``""``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        day = value
+    else:
+        try:
+            day = _dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            return str(value)
+        if len(str(value).strip()) != 10:
+            return str(value)
+    if _english():
+        return day.isoformat()
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=babel_locale())

@@ -18,6 +18,7 @@ import io
 import zipfile
 from typing import Sequence
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
@@ -40,7 +41,7 @@ GALLERY_NAME = "charts.html"
 
 def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: str) -> str:
     summary = summarize(report, date)
-    lines = [tr("{product}: charts", product=product_name()), tr("Date: {date}", date=date)]
+    lines = [tr("{product}: charts", product=product_name()), tr("Date: {date}", date=date_text(date))]
     if report.snapshot.label:
         lines.append(tr("Period: {period}", period=report.snapshot.label))
     lines.append(tr("Context: {context}",
@@ -85,7 +86,7 @@ def _readme(report: ComparisonReport, charts: Sequence[AnnotatedChart], date: st
 
 def _gallery_lines(report: ComparisonReport, date: str) -> list[str]:
     summary = summarize(report, date)
-    lines = [tr("Date: {date}", date=date)]
+    lines = [tr("Date: {date}", date=date_text(date))]
     if report.snapshot.label:
         lines.append(tr("Period: {period}", period=report.snapshot.label))
     lines.append(tr("Context: {context}",

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.domain.constants import VERDICT_LABELS
 from funnel_core.domain.i18n import tr
 from funnel_core.exports.settings import PRODUCT_NAME, VERDICT_GLYPHS, verdict_marks
@@ -217,7 +218,7 @@ class ReportPDF(FPDF):
         self.set_y(-10)
         self.font(7, "", MUTED)
         self.cell(CONTENT_W / 2, 4, self.t(tr("{product} report, as of {date}", product=tr(PRODUCT_NAME),
-                                              date=self.date)))
+                                              date=date_text(self.date))))
         self.cell(CONTENT_W / 2, 4, self.t(tr("Page {page} of {total}", page=self.page_no(), total="{nb}")),
                   align="R")
 

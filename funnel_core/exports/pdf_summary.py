@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from fpdf.enums import XPos, YPos
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.domain.constants import VERDICT_LABELS, VERDICTS
 from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.images import PNG_SCALE, chart_png, chart_size
@@ -55,7 +56,7 @@ def _summary_header(pdf: ReportPDF, summary: ReportSummary) -> None:
     pdf.font(7, "B", MUTED)
     pdf.cell(CONTENT_W / 2, 4, pdf.t(f"{product_name().upper()}  |  {tr(_T_BOARD_SUMMARY).upper()}"))
     pdf.font(8, "B", INK)
-    pdf.cell(CONTENT_W / 2, 4, pdf.t(tr("As of {date}", date=summary.date)), align="R",
+    pdf.cell(CONTENT_W / 2, 4, pdf.t(tr("As of {date}", date=date_text(summary.date))), align="R",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(0.5)
     pdf.font(17, "B", ACCENT)

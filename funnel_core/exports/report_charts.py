@@ -19,6 +19,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport, primary_comparison
 from funnel_core.exports.images import (
     AnnotatedChart,
@@ -220,7 +221,7 @@ def _annotate(named: NamedChartLike, report: ComparisonReport, date: str) -> Ann
         else:
             extra.append(tr("Source: your inputs"))
     if date not in text:
-        extra.append(tr("As of {date}", date=date))
+        extra.append(tr("As of {date}", date=date_text(date)))
     title = _title_dict(chart)
     if title is not None and not extra:
         return AnnotatedChart(named.name, named.title, chart, spec, digest)

@@ -24,6 +24,7 @@ import math
 from html import escape
 from typing import Any, Sequence
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import ASSETS_DIR, STATUS_LABELS, VERDICT_LABELS, VERDICTS
 from funnel_core.domain.i18n import current_language, mark, tr, tr_n
@@ -145,7 +146,7 @@ def _header(summary: ReportSummary) -> str:
     return (
         '<header class="report-header">'
         f'<p class="topline"><span class="brand">{e(product_name())} | {e(tr(_T_BOARD_SUMMARY))}</span>'
-        f'<span class="date">{e(tr(_T_AS_OF_DATE, date=summary.date))}</span></p>'
+        f'<span class="date">{e(tr(_T_AS_OF_DATE, date=date_text(summary.date)))}</span></p>'
         f"<h1>{e(tr(_T_FUNNEL_KPIS_VS_PUBLISHED_SAAS_BENCHMARKS))}</h1>"
         f'{period}<p class="context">{context}</p>'
         "</header>"
@@ -254,7 +255,7 @@ def _summary_page(summary: ReportSummary, fitted: SummaryChart | None, one_page_
     where = ("" if one_page_only else
              " " + tr("Appendix from page 2: the KPI table with every benchmark, warnings, the other "
                       "charts, definitions and full sources."))
-    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=summary.date)
+    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=date_text(summary.date))
     foot = f'<p class="page-foot">{e(prepared)}{e(where)}</p>'
     return (
         f'<section class="sheet summary-page" id="summary" aria-label="{e(tr(_T_BOARD_SUMMARY))}">'
@@ -419,10 +420,10 @@ def _sources(summary: ReportSummary) -> str:
 
 
 def _appendix(summary: ReportSummary, charts: Sequence[Any]) -> str:
-    meta = e(tr("As of {date}", date=summary.date))
+    meta = e(tr("As of {date}", date=date_text(summary.date)))
     if summary.snapshot_label:
         meta = f"{e(tr(_T_PERIOD_COLON))} <strong>{e(summary.snapshot_label)}</strong> &middot; {meta}"
-    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=summary.date)
+    prepared = tr("Prepared with {product} on {date}.", product=product_name(), date=date_text(summary.date))
     footer = f'<footer class="report-footer">{e(prepared)}</footer>'
     return (
         f'<section class="sheet appendix" id="appendix" aria-label="{e(tr(_T_APPENDIX))}">'

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.i18n import current_language, mark, tr, tr_n
@@ -292,7 +293,7 @@ def _appendix(pdf: ReportPDF, summary: ReportSummary, charts: Sequence[Any]) -> 
     pdf.font(15, "B", ACCENT)
     pdf.cell(0, 8, pdf.t(tr("Appendix: the details behind page 1")), new_x=XPos.LMARGIN,
              new_y=YPos.NEXT)
-    meta = tr("As of {date}", date=summary.date)
+    meta = tr("As of {date}", date=date_text(summary.date))
     if summary.snapshot_label:
         meta = f"{tr(_T_PERIOD)} {summary.snapshot_label}  |  {meta}"
     pdf.font(8.5, "", MUTED)

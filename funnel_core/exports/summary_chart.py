@@ -143,20 +143,48 @@ def fit_page(overview: Any, summary: Any, budget: Callable[[list[Any]], float]) 
     ``budget(notes)`` is the chart's room in CSS pixels with ``notes`` at the page's foot.
     Fewer rows cite fewer sources, which leaves room for more rows, which may cite more: the
     most rows whose own footnotes still leave them room are taken.
+
+    The chart's height with ``k`` rows is its frame plus ``k`` row heights (every row has the
+    same height), so the search predicts heights from the full chart's one render instead of
+    rendering each candidate; the rows chosen are rendered once to check (and one fewer is
+    taken in the unlikely case the prediction was short).
     """
     fitted = readable_overview(overview, budget(list(summary.footnotes)))
     if not fitted.partial:
         return fitted
     most = readable_overview(overview, budget(page_footnotes(summary, fitted))).shown
+    geometry = _geometry(overview)
+
+    def fits(candidate: SummaryChart, rendered: bool = False) -> bool:
+        room = budget(page_footnotes(summary, candidate))
+        if rendered or geometry is None:
+            return chart_size(candidate.chart)[1] <= room
+        frame, row_height = geometry
+        return frame + candidate.shown * row_height <= room
+
     low, high = fitted.shown, most  # fitted.shown rows fit; search the most that do
     while low < high:
         middle = (low + high + 1) // 2
         candidate = readable_overview(overview, float("inf"), keep_rows=middle)
-        if chart_size(candidate.chart)[1] <= budget(page_footnotes(summary, candidate)):
+        if fits(candidate):
             low, fitted = middle, candidate
         else:
             high = middle - 1
+    while fitted.shown > MIN_ROWS and not fits(fitted, rendered=True):
+        fitted = readable_overview(overview, float("inf"), keep_rows=fitted.shown - 1)
     return fitted
+
+
+def _geometry(chart: Any) -> tuple[float, float] | None:
+    """The overview's frame height (everything but its rows) and one row's height, in CSS
+    pixels, from one render of the whole chart; ``None`` for a chart of another shape."""
+    base = page_overview(chart)
+    labels = _labels(_rows(base.spec))
+    panels = _panels((base.spec.get("vconcat") or [{}])[0])
+    if not labels or not panels or _row_count(base.spec) != len(labels):
+        return None
+    panel_height = float(panels[0]["height"])
+    return chart_size(base)[1] - panel_height, panel_height / len(labels)
 
 
 def page_footnotes(summary: Any, fitted: SummaryChart | None) -> list[Any]:

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import FIELDS, STATISTICS, STATUS_LABELS, VERDICT_LABELS
 from funnel_core.domain.formatting import currency_symbol
@@ -288,7 +289,7 @@ def _definitions_sheet(wb: Workbook, report: ComparisonReport) -> None:
 
 def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
     ws = wb.create_sheet(tr("Charts"))
-    ws["A1"] = tr("{product}: charts (as of {date})", product=product_name(), date=date)
+    ws["A1"] = tr("{product}: charts (as of {date})", product=product_name(), date=date_text(date))
     ws["A1"].font = SECTION_FONT
     ws.column_dimensions["A"].width = 12
     row = 3

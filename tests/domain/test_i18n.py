@@ -178,3 +178,19 @@ def test_a_message_in_two_area_files_has_one_translation(language: str) -> None:
                 seen.setdefault(key, set()).add(value)
     conflicts = {key: values for key, values in seen.items() if len(values) > 1}
     assert not conflicts, conflicts
+
+
+@pytest.mark.parametrize(("language", "value", "expected"), [
+    ("en", "2026-01-31", "2026-01-31"),
+    ("de", "2026-01-31", "31. Januar 2026"),
+    ("fr", "2026-01-31", "31 janvier 2026"),
+    ("pl", "2026-01-31", "31 stycznia 2026"),
+    ("de", "Q1 2025", "Q1 2025"),      # not a date: as it is
+    ("de", "2026-01-31x", "2026-01-31x"),
+    ("de", None, ""),
+])
+def test_dates_follow_the_language(language: str, value, expected: str) -> None:
+    from funnel_core.domain.formatting import date_text
+
+    with use_language(language):
+        assert date_text(value) == expected
