@@ -537,19 +537,20 @@ def write_section(text: str) -> None:
 
 DOC_REPLICAS = """
 Reading the figures: on this 2-core machine the browsers, not the server, are the bottleneck of
-the browser-side times (N Chromium pages share one core: the server's own CPU was busy only a
-fraction of each run), and other jobs shared the machine (see the load average). The server-side
-times say what one server process does under N sessions at once: every script run (upload and
-apply, page changes, clicks) stays far below 3 s at p95 up to N = 20, and each session costs the
-server about 4-5 CPU seconds, most of it the PDF. The PDF report is the heavy click: about 3-4
-CPU seconds each, made one after the other (the Downloads page starts it in the background when
-it opens, so a user who clicks a few seconds later waits less), so under a burst of N sessions
-the last PDF waits for the ones before it. Sessions never saw each other's numbers.
+the browser-side times: N Chromium pages share the one core the server does not use (the load
+average at the end is theirs), so "open" or "upload" taking 12 s at N = 5 is the browsers
+drawing, while the server answered each of those script runs in well under a second. The
+server-side times say what one server process does under N sessions at once: every script run
+(upload and apply, page changes, clicks) stays below 1.3 s at p95 up to N = 20, the most
+measured, and each session costs the server about 5 CPU seconds, most of it the PDF. The PDF
+report is the heavy click: about 3 CPU seconds each, made one after the other (vl-convert
+holds Python's lock while it renders), so under a burst of N sessions that all click the PDF
+at once the last one waits for the others (p50 16 s at N = 5, 25 s at N = 20). The Downloads
+page starts the PDF in the background when it opens, so a user who reads the page for a few
+seconds before clicking waits less. Sessions never saw each other's numbers.
 
-Memory: a session adds about 20-40 MB while it is open (its uploads, tables, charts, rendered
-images); the caches are bounded by entries and time, but the process does not hand freed
-memory back to the system at once, so RSS after the sessions close stays near its peak (the
-next sessions reuse it) -- see the "RSS ... after close" columns.
+Memory: a session adds about 20-55 MB while it is open (its uploads, tables, charts, rendered
+images). Whether it comes back is measured separately below ("Memory after sessions close", at the end of this page).
 
 ### More sessions: replicas behind a sticky load balancer
 

@@ -41,6 +41,20 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
+def _release_arrow_pool() -> None:
+    """Hand back the free memory of Arrow's own allocator (jemalloc or mimalloc), which
+    Streamlit's tables go through and which ``malloc_trim`` does not reach."""
+    import sys
+
+    arrow = sys.modules.get("pyarrow")  # only when something has loaded it
+    if arrow is None:
+        return
+    try:
+        arrow.default_memory_pool().release_unused()
+    except Exception:  # noqa: BLE001 - an older pyarrow or another pool: nothing to release
+        pass
+
+
 def release_memory(purge: Sequence[Callable[[], None]] = ()) -> bool:
     """Drop expired cache entries, collect garbage and return free pages to the system.
 
@@ -57,6 +71,7 @@ def release_memory(purge: Sequence[Callable[[], None]] = ()) -> bool:
     for drop_expired in purge:
         drop_expired()
     gc.collect()
+    _release_arrow_pool()
     if _TRIM is None:
         return False
     _TRIM(0)
