@@ -317,6 +317,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
+async def sample_rss(pid: int, peak: list[float], done: asyncio.Event) -> None:
+    """Append the server's RSS (MB) to ``peak`` every half second until ``done`` is set."""
+    while not done.is_set():
+        peak.append(rss_mb(pid))
+        await asyncio.sleep(0.5)
+
+
 async def run_n(n: int, pdf: bool, settle: float, wait_ttl: bool, late: float = 0.0,
                 extra_env: dict[str, str] | None = None) -> RunResult:
     from playwright.async_api import async_playwright
@@ -334,13 +341,7 @@ async def run_n(n: int, pdf: bool, settle: float, wait_ttl: bool, late: float = 
             cpu_before = cpu_seconds(server.proc.pid)
             peak = [rss_idle]
             done = asyncio.Event()
-
-            async def sample() -> None:
-                while not done.is_set():
-                    peak.append(rss_mb(server.proc.pid))
-                    await asyncio.sleep(0.5)
-
-            sampler = asyncio.create_task(sample())
+            sampler = asyncio.create_task(sample_rss(server.proc.pid, peak, done))
             start = time.perf_counter()
             results = await asyncio.gather(*(run_session(browser, server.url, folder, i, pdf,
                                                          server.proc.pid) for i in range(n)))
@@ -386,13 +387,7 @@ async def memory_waves(n: int, waves: int, wait: float, pdf: bool,
                 before = rss_mb(server.proc.pid)
                 peak = [before]
                 done = asyncio.Event()
-
-                async def sample() -> None:
-                    while not done.is_set():
-                        peak.append(rss_mb(server.proc.pid))
-                        await asyncio.sleep(0.5)
-
-                sampler = asyncio.create_task(sample())
+                sampler = asyncio.create_task(sample_rss(server.proc.pid, peak, done))
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 results = await asyncio.gather(*(run_session(browser, server.url, folder, 1000 * wave + i, pdf,
                                                              server.proc.pid) for i in range(count)))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from funnel_core.domain.i18n import tr, use_language
-from test_browser import CHROMIUM_ARGS, app_url, chromium_path  # noqa: F401 (app_url: the shared server fixture)
+from test_browser import app_url, browser  # noqa: F401 (the shared server and browser fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,16 +28,6 @@ def said(language: str, message: str) -> str:
     """``message`` as the app says it in ``language``."""
     with use_language(language):
         return tr(message)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_browsers_language_then_the_links(app_url, browser):  # noqa: F811 (fixture)
