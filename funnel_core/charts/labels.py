@@ -12,6 +12,7 @@ import textwrap
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
+from funnel_core.domain.constants import PER_PERIOD
 from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.charts.theme import Theme
@@ -40,7 +41,6 @@ __all__ = [
     "wrap_lines",
 ]
 
-_PERIOD_WORDS = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 #: Verdict words of the charts (``better`` -> "Better", ...; ``none`` -> "No verdict"), read in
 #: the current language.
 VERDICT_WORDS = Labels({"better": mark("Better"), "in_line": mark("In line"), "worse": mark("Worse"),
@@ -75,8 +75,7 @@ GLYPHS = {"better": "▲", "in_line": "●", "worse": "▼", "none": "–"}
 
 def period_words(period: str) -> str:
     """``"per month"``, ``"per quarter"``, ``"per year"``; ``""`` for no period."""
-    word = _PERIOD_WORDS.get(period)
-    return tr(word) if word else ""
+    return PER_PERIOD[period] if period in PER_PERIOD else ""
 
 
 def verdict_lower(verdict: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import altair as alt
 
+from funnel_core.domain.constants import PER_PERIOD
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, primary_comparison
 from funnel_core.benchmarks.percentile import short_position
@@ -27,7 +28,7 @@ from funnel_core.charts.vega import (chart_rows, field_def, field_is, fields_val
                                      label_room, quant_def, unit_view, verdict_scales)
 from funnel_core.domain.constants import NO_PERIOD, VERDICTS
 from funnel_core.domain.formatting import format_value
-from funnel_core.domain.i18n import mark, tr
+from funnel_core.domain.i18n import tr
 
 __all__ = ["CLIP", "TICKS", "overview_chart", "overview_rows", "relative_position", "row_label"]
 
@@ -41,7 +42,6 @@ _PERIOD_SUFFIX = re.compile(r"\s*\((monthly|annualised|annual)\)$")
 _LABEL_W, _PLOT_W, _TEXT_W, _ROW_H = 190, 300, 250, 34
 _FONT = 13
 _LABEL_CHARS = 24  # a row label longer than this goes onto two lines
-_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 
 
 def row_label(label: str, kpi_period: str, benchmark_period: str, number: int) -> str:
@@ -49,7 +49,7 @@ def row_label(label: str, kpi_period: str, benchmark_period: str, number: int) -
     converted to the benchmark's (never "(monthly) /yr"), and the source's number; on two lines
     (``\\n``) when long."""
     if benchmark_period not in (NO_PERIOD, kpi_period):  # on two lines: the KPI, its period
-        per = tr(_PER_PERIOD[benchmark_period]) if benchmark_period in _PER_PERIOD \
+        per = PER_PERIOD[benchmark_period] if benchmark_period in PER_PERIOD \
             else f"per {benchmark_period}"
         return f"{_PERIOD_SUFFIX.sub('', label)},\n{per} [{number}]"
     text = f"{label} [{number}]"
@@ -184,7 +184,6 @@ def _chart(data: list[dict[str, Any]], sources: Sources, theme: Any,
     """The overview chart of rows from :func:`overview_rows` (see :func:`overview_chart`)."""
     labels = [r["row"] for r in data]
     n = len(data)
-    sizes = theme.font_sizes
     y_scale = {"domain": labels, "paddingInner": 0.35}
     y = field_def("row", sort=labels, scale=y_scale, axis={
         "title": None, "labelFontSize": _FONT + 1, "labelPadding": 10, "labelLineHeight": _FONT + 3,

@@ -29,13 +29,14 @@ from typing import Any, Sequence
 
 import altair as alt
 
+from funnel_core.domain.constants import PER_PERIOD
 from funnel_core.domain.constants import DEFAULT_CURRENCY, STATISTICS
 from funnel_core.domain.formatting import currency_symbol, format_value
 from funnel_core.metrics.kpis import KPIS_BY_ID
 from funnel_core.benchmarks.bands import BenchmarkBand, RetentionBenchmark
 from funnel_core.charts.theme import load_theme
 from funnel_core.charts.vega import chart_words, vega_locale
-from funnel_core.domain.i18n import mark, tr, tr_n
+from funnel_core.domain.i18n import tr, tr_n
 from funnel_core.metrics.kpi_trends import KpiTrend, change_text
 
 __all__ = ["COLORS", "CURVE_COLORS", "MIN_SPAN", "per_period", "retention_with_benchmarks", "trend_chart",
@@ -123,11 +124,9 @@ def per_period(label: str, period: str) -> str:
     said = {"year": ("year", "annual")}.get(period, (period,))
     if period in ("none", "") or any(word in label.lower() for word in said):
         return ""
-    word = _PER_PERIOD.get(period)
-    return " " + tr(word) if word else f" per {period}"
+    return " " + PER_PERIOD[period] if period in PER_PERIOD else f" per {period}"
 
 
-_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 
 
 def _axis_title(trend: KpiTrend, currency: str) -> str:
@@ -152,7 +151,7 @@ def _band_caption(band: BenchmarkBand, currency: str) -> str:
     else:
         figure = tr("at most {value}", value=format_value(band.high, unit, currency))
     per = "" if band.period in ("none", "") else (
-        " " + tr(_PER_PERIOD[band.period]) if band.period in _PER_PERIOD else f" per {band.period}")
+        " " + PER_PERIOD[band.period] if band.period in PER_PERIOD else f" per {band.period}")
     return f"{b.label}: {figure}{per} ({statistic})"
 
 

@@ -16,7 +16,7 @@ from typing import Sequence
 from funnel_core.benchmarks.age import year_text
 from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue
 from funnel_core.benchmarks.compare import ComparisonReport, compare
-from funnel_core.domain.constants import ACV_BANDS, ARR_BANDS, FUNDING, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES, VERDICT_LABELS
+from funnel_core.domain.constants import ACV_BANDS, ARR_BANDS, FUNDING, MOTIONS, PERIODS, PRODUCT_CATEGORIES, TRIAL_TYPES
 from funnel_core.domain.formatting import figure_text, format_value
 from funnel_core.domain.i18n import LANGUAGES, mark, normalise_language, tr, tr_n, use_language
 from funnel_core.inputs.loading import load_snapshot

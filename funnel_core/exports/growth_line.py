@@ -8,6 +8,7 @@ be computed, each with its KPI-level verdict when it has one. Empty when none co
 
 from __future__ import annotations
 
+from funnel_core.domain.constants import IN_PERIOD
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import VERDICT_LABELS
 from funnel_core.domain.formatting import format_value
@@ -22,7 +23,6 @@ GROWTH_LINE_KPIS: tuple[str, ...] = (
 )
 
 _PERIOD_WORDS = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("a year")}
-_IN_THE = {"month": mark("in the month"), "quarter": mark("in the quarter"), "year": mark("in the year")}
 
 
 def growth_items(report: ComparisonReport) -> list[str]:
@@ -42,7 +42,7 @@ def growth_items(report: ComparisonReport) -> list[str]:
                 and kpi_id == "mrr_growth_rate":
             value = "+" + value
         if kpi_id == "net_new_arr":
-            value += " " + (tr(_IN_THE[kpi.period]) if kpi.period in _IN_THE else f"in the {kpi.period}")
+            value += " " + (IN_PERIOD[kpi.period] if kpi.period in IN_PERIOD else f"in the {kpi.period}")
         elif kpi.period in _PERIOD_WORDS and kpi.spec.unit == "fraction":
             value += f" {tr(_PERIOD_WORDS[kpi.period])}"
         verdict = f" ({tr(VERDICT_LABELS[item.verdict]).lower()})" if item.verdict else ""

@@ -24,7 +24,6 @@ from funnel_core.exports.pdf_layout import (
     INK,
     LINE,
     MARGIN,
-    MIN_ROW_PX,
     MUTED,
     PAGE_W,
     PX_TO_MM,

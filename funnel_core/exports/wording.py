@@ -7,6 +7,7 @@ of 3.0 % per year (Bessemer, 2017): 23.6 percentage points worse.``).
 
 from __future__ import annotations
 
+from funnel_core.domain.constants import PER_PERIOD
 from funnel_core.benchmarks.age import year_suffix
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison
 from funnel_core.benchmarks.caveats import is_noisy
@@ -23,7 +24,7 @@ from funnel_core.domain.constants import (
     VERDICT_LABELS,
 )
 from funnel_core.domain.formatting import format_value, localised_number
-from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
+from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, tr
 from funnel_core.exports.sanitize import finite
 
 __all__ = ["benchmark_figure_text", "beyond_published_spread", "context_items", "gap_sentence",
@@ -31,15 +32,14 @@ __all__ = ["benchmark_figure_text", "beyond_published_spread", "context_items", 
            "verdict_label"]
 
 #: " per month" and its kin, by period key (English: the period's own word).
-_PER_PERIOD = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 
 
 def per_period(period: str | None) -> str:
     """``"per month"`` in the current language (``"pro Monat"``); ``""`` for no period."""
     if period in (None, "", "none"):
         return ""
-    if period in _PER_PERIOD:
-        return tr(_PER_PERIOD[period])
+    if period in PER_PERIOD:
+        return PER_PERIOD[period]
     return f"per {period}"
 
 

@@ -27,7 +27,7 @@ from funnel_core.domain.model import Snapshot
 from funnel_core.domain.periods import ConversionError
 from funnel_core.metrics.consistency import Finding, blocking_reason, contradictions, warnings
 from funnel_core.metrics import growth_formulas as growth
-from funnel_core.metrics.kpi_formulas import (MOVEMENTS, REACTIVATIONS, NotComputable, arpa, arr, cac,
+from funnel_core.metrics.kpi_formulas import (MOVEMENTS, NotComputable, arpa, arr, cac,
                                               cac_payback, cac_ratio, clv, clv_to_cac, conversion_rate,
                                               customer_churn_annual, customer_churn_monthly,
                                               expansion_share, gross_mrr_churn, mrr_end, nps,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from funnel_core.domain.constants import PER_PERIOD
 from funnel_core.benchmarks.age import source_with_year
 from funnel_core.benchmarks.catalogue import Benchmark, no_benchmark_text
 from funnel_core.benchmarks.compare import BenchmarkComparison, ComparisonReport, KpiComparison, primary_comparison
@@ -41,7 +42,6 @@ MAIN_MARK, EDITION_MARK = mark("★ main"), mark("older edition")
 _SHORT_STATUS: dict[str, str] = {"V": mark("verified"), "S": mark("seen quoted"), "U": mark("source not verified")}
 _CAVEATS: dict[str, str] = {"approximate": mark(" · ⚠ similar definition"),
                             "doubtful": mark(" · ⚠ probably measures something else")}
-_PER: dict[str, str] = {"month": mark("per month"), "quarter": mark("per quarter"), "year": mark("per year")}
 _MEASURED: dict[str, str] = {"month": mark("measured per month"), "quarter": mark("measured per quarter"),
                              "year": mark("measured per year")}
 
@@ -69,7 +69,7 @@ def period_text(period: str) -> str:
     """``"per month"``; ``"no period"`` for figures that do not depend on the period length."""
     if period == NO_PERIOD:
         return tr("no period")
-    return tr(_PER[period]) if period in _PER else f"per {period}"
+    return PER_PERIOD[period] if period in PER_PERIOD else f"per {period}"
 
 
 def measured_text(period: str) -> str:
