@@ -16,53 +16,27 @@ import streamlit as st
 
 from funnel_core.page_state import drafts, snapshot_state
 from funnel_core.page_state import form as page_form
-from funnel_core.page_state import period_merge
 from funnel_core.page_state import upload_mapping
 from funnel_core.page_state import input_messages
 from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.page_state import sources_tables
 from funnel_core.benchmarks.catalogue import TEMPLATE_PATH, CatalogueError, load_catalogue_bytes
-from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME, STAGES
+from funnel_core.domain.constants import FIELDS, STAGES
 from funnel_core.domain.i18n import keep_language, mark, tr, tr_n
 from funnel_core.domain.model import SnapshotError
 from funnel_core.inputs.issues import InputError
 from funnel_core.inputs.template import template_csv, template_xlsx
-from funnel_core.metrics.continuity import mrr_continuity_gaps
 from pages import _charts, _ui
+from pages._numbers_upload import (CONVENTION_HELP, CONVENTIONS, PASTE_EXAMPLE, convention_name, gap_lines,
+                                   how_read, matcher, read_with_mapping, remove_catalogue, show_parsed,
+                                   stored_currency, use_catalogue)
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
-CONVENTIONS = {
-    "auto": mark("Detect automatically"),
-    "en": mark("1,234.5 (English)"),
-    "de": mark("1.234,5 or 1 234,5 (German, French, Polish)"),
-}
 CONTEXT_KEYS = ("period", "currency", "trial_type", "motion", "acv_band", "product_category",
                 "arr_band", "funding")
-PASTE_EXAMPLE = "Website visitors\t20000\nLeads\t1400\nNew customers\t35\nMRR at start\t48000"
-IGNORE = "__ignore__"
-MAP_OPTIONS = [IGNORE] + [spec.name for spec in FIELDS]
-MAP_LABELS = {IGNORE: mark("Ignore this")}
 TAB_LABELS = [":material/edit: " + tr("Form"), ":material/content_paste: " + tr("Paste"),
               ":material/upload_file: " + tr("Upload a file")]
-CONVENTION_HELP = tr("How decimals and thousands are written. Detect automatically decides from all "
-                   "the numbers together (and from the currency: in dollars or pounds 42,000 is "
-                   "forty-two thousand); choose a format when every number is ambiguous, like "
-                   "12.500 or 1,234.")
-CHOICE_HELP = tr("Choose whether these numbers are added to your stored numbers or replace them.")
-
-
-def _convention_name(code: str) -> str:
-    return tr(CONVENTIONS[code])
-
-
-def _map_label(name: str) -> str:
-    """A matcher option: "Ignore this", or a field's label with its name."""
-    if name == IGNORE:
-        return tr(MAP_LABELS[IGNORE])
-    spec = FIELDS_BY_NAME.get(name)
-    return f"{tr(spec.label)} ({name})" if spec else str(name)
-
 
 st.title(tr("Your numbers"))
 st.caption(tr("Enter one period of funnel numbers (or several, from a file). Leave a field empty "
@@ -74,258 +48,9 @@ has_numbers = bool(_ui.current_values())
 
 
 # --------------------------------------------------------------------------------------
-# helpers (widgets only; the logic is in funnel_core.page_state)
+# helpers (widgets only; the logic is in funnel_core.page_state; pasted cells and uploads
+# in pages/_numbers_upload.py)
 # --------------------------------------------------------------------------------------
-
-def _replace_choice(key: str, parsed) -> bool | None:
-    """Ask whether new numbers are added to the stored ones or replace them all.
-
-    The choice is explicit: nothing is selected until the user picks (``None``). True =
-    replace. The options say which stored periods each keeps or drops.
-    """
-    stored = _ui.periods()
-    if not stored:
-        return True
-    plan = snapshot_state.merge_plan(stored, parsed)
-    labels = {"merge": plan["merge_label"], "replace": plan["replace_label"]}
-    if key in st.session_state and st.session_state[key] not in labels:
-        st.session_state[key] = None
-    unset = {} if key in st.session_state else {"index": None}
-    choice = st.radio(tr("Your stored numbers"), list(labels), key=key, format_func=lambda k: md(labels[k]),
-                      captions=[md(plan["merge_caption"]), md(plan["replace_caption"])], help=CHOICE_HELP,
-                      **unset)
-    if choice is None:
-        return None
-    return choice == "replace"
-
-
-def _undated_choice(key: str, parsed, replace: bool, name: str) -> str | None:
-    """Which period undated numbers are, when the other side is dated (the latest by default)."""
-    question = period_merge.undated_question(_ui.periods(), parsed, replace=replace,
-                                             undated_name=name)
-    if question is None:
-        return None
-    if st.session_state.get(key) not in question.options:
-        st.session_state[key] = question.default
-    return st.radio(md(question.prompt), list(question.options), key=key,
-                    format_func=lambda k: md(question.labels.get(k, k)),
-                    help=tr("Numbers without a date are never stored beside dated periods: they "
-                            "would look like a period of their own."))
-
-
-def _gap_lines(periods: dict) -> list[str]:
-    return [gap.message for gap in mrr_continuity_gaps(periods, _ui.context())]
-
-
-def _apply_parsed(kind: str, args: tuple, replace: bool, source_note: str, replace_key: str,
-                  undated_label: str | None) -> None:
-    """Callback of the "Apply" buttons: parse again (cached) and store the numbers."""
-    _ui.session_language()
-    stored = _ui.periods()
-    try:
-        parsed = (_ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args))
-        plan = snapshot_state.merge_plan(stored, parsed)
-        if undated_label is None:  # the question was answered on a previous run: its default
-            question = period_merge.undated_question(stored, parsed, replace=replace,
-                                                     undated_name=source_note)
-            undated_label = question.default if question is not None else None
-        new_periods, selected = period_merge.merge_numbers(stored, parsed, replace=replace,
-                                                           undated_label=undated_label)
-        new_context, _ = snapshot_state.context_from_parsed(_ui.context(), parsed)
-    except InputError as exc:
-        _ui.flash(tr("Nothing was changed: {reason}", reason=md(input_messages.describe_issue(exc.issue))),
-                  "error")
-        return
-    except SnapshotError as exc:
-        _ui.flash(tr("Nothing was changed: {reason}", reason=md(exc)), "error")
-        return
-    note = period_merge.merge_note(st.session_state.get("source_note"), source_note, stored,
-                                   new_periods, replace=replace)
-    _ui.apply_numbers(new_periods, selected, new_context, note)
-    st.session_state[replace_key] = None  # the next time, the choice is made again
-    count = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
-    if replace and plan["dropped"]:
-        n = plan["dropped"]
-        what = tr_n("; the {n} previously stored period was replaced",
-                    "; the {n} previously stored periods were replaced", n)
-    elif plan["kept"]:
-        n = len([label for label in plan["kept"] if label in new_periods and label != undated_label])
-        what = tr_n("; your other {n} stored period was kept", "; your other {n} stored periods were kept",
-                    n) if n else ""
-    else:
-        what = ""
-    if undated_label:
-        what += tr("; the numbers without a date were stored as {period}",
-                   period=snapshot_state.period_text(undated_label))
-    stored_text = tr_n("Stored {n} numbers from {source}{what}", "Stored {n} numbers from {source}{what}",
-                       count, source=snapshot_state.source_text(source_note), what=what)
-    message = md(stored_text) + tr(". See them compared on **Benchmarks**.")
-    gaps = _gap_lines(new_periods)
-    if gaps:
-        _ui.flash(message + " " + tr("Check these:") + "\n" + "\n".join(f"- {md(g)}" for g in gaps), "warning")
-    else:
-        _ui.flash(message)
-
-
-def _context_step(parsed, key_prefix: str, source_note: str) -> None:
-    """Ask for the currency (and the period) right before Apply when the data does not say it."""
-    given = {k for k, v in (parsed.context or {}).items() if v not in (None, "")}
-    fields = {f for label in parsed.periods for f in parsed.values.get(label, {}) if f in FIELDS_BY_NAME}
-    missing = []
-    if "currency" not in given and any(FIELDS_BY_NAME[f].kind == "money" for f in fields):
-        missing.append("currency")
-    if "period" not in given:
-        missing.append("period")
-    if not missing:
-        return
-    pasted = source_note == "pasted cells"
-    if pasted:
-        said = {("currency",): tr("**The pasted cells do not say their currency**"),
-                ("period",): tr("**The pasted cells do not say the period they cover**"),
-                ("currency", "period"): tr("**The pasted cells do not say their currency or the period "
-                                           "they cover**")}[tuple(missing)]
-    else:
-        said = {("currency",): tr("**{name} does not say its currency**", name=md(source_note)),
-                ("period",): tr("**{name} does not say the period it covers**", name=md(source_note)),
-                ("currency", "period"): tr("**{name} does not say its currency or the period it covers**",
-                                           name=md(source_note))}[tuple(missing)]
-    st.markdown(said + tr(": check before applying (amounts are stored as given, never converted)."))
-    cols = st.columns(3)
-    labels = {"currency": tr("Currency of these amounts"), "period": tr("Period these numbers cover")}
-    helps = {"currency": tr("Changes your company's currency at once (the sidebar shows it too)."),
-             "period": tr("Changes your company's period the numbers cover at once (the sidebar "
-                          "shows it too).")}
-    for i, key in enumerate(missing):
-        _ui.context_selector(key, f"{key_prefix}_{key}", container=cols[i], label=labels[key],
-                             help=helps[key])
-
-
-def _show_parsed(parsed, *, replace_key: str, button_key: str, kind: str, args: tuple,
-                 source_note: str) -> None:
-    """What was understood and the row-level issues, then the choices and the Apply button."""
-    currency = _ui.context().get("currency") or "USD"
-    found = sum(len(parsed.values.get(label, {})) for label in parsed.periods)
-    errors = [i for i in parsed.issues if getattr(i, "level", "") == "error"]
-    if parsed.layout == "wide" and len(parsed.periods) > 1:
-        st.markdown(tr_n("**Understood {n} numbers over {count} periods** ({first} to {last}; the "
-                         "latest, {latest}, is compared first).",
-                         "**Understood {n} numbers over {count} periods** ({first} to {last}; the "
-                         "latest, {latest}, is compared first).", found, count=len(parsed.periods),
-                         first=md(parsed.periods[0]), last=md(parsed.periods[-1]),
-                         latest=md(parsed.latest_period)))
-        st.dataframe(upload_mapping.parsed_periods_frame(parsed, currency), hide_index=True)
-    else:
-        st.markdown(tr_n("**Understood {n} numbers**", "**Understood {n} numbers**", found))
-        frame = upload_mapping.parsed_frame(parsed, parsed.latest_period, currency)
-        if not frame.empty:
-            st.dataframe(frame, hide_index=True, column_config={
-                "Field": st.column_config.TextColumn(tr("Field")),
-                "Stage": st.column_config.TextColumn(tr("Stage")),
-                "Value": st.column_config.TextColumn(tr("Value")),
-                "Name": st.column_config.TextColumn(tr("Field name"), width="small")})
-    context_found = {k: v for k, v in (parsed.context or {}).items() if v not in (None, "")}
-    if context_found:
-        st.caption(tr("Context found in the data (it will replace the selectors):") + " "
-                   + ", ".join(f"{md(k)} = {md(v)}" for k, v in context_found.items()))
-    if parsed.issues:
-        where = tr("the pasted cells") if source_note == "pasted cells" else md(source_note)
-        st.markdown(tr("**Check these rows** of {where} (errors: the cell was skipped; "
-                       "warnings: read, but check it):", where=where)
-                    + "\n\n" + input_messages.issues_markdown(parsed.issues))
-    if found == 0:
-        st.error(tr("No number could be read, so there is nothing to apply. Check that each row has a "
-                    "metric name and a value (or a header row with metric names), or match the names "
-                    "to fields above, then try again."))
-        return
-    try:
-        snapshot_state.merge_parsed(_ui.periods(), parsed)
-    except SnapshotError as exc:
-        st.error(tr("These numbers cannot be used: {reason}. Fix that value and try again; your stored "
-                    "numbers are unchanged.", reason=md(exc)))
-        return
-    _context_step(parsed, button_key, source_note)
-    replace = _replace_choice(replace_key, parsed)
-    undated = None
-    if replace is not None:
-        name = tr("the pasted cells") if source_note == "pasted cells" else source_note
-        undated = _undated_choice(f"{button_key}_undated", parsed, replace, name)
-    help_text = (tr("Rows with errors are skipped; everything else is stored.") if errors
-                 else tr("Stores them as your snapshot; the previous numbers stay until you click."))
-    st.button(tr("Apply these numbers"), key=button_key, type="primary", icon=":material/check:",
-              on_click=_apply_parsed, args=(kind, args, bool(replace), source_note, replace_key, undated),
-              help=CHOICE_HELP if replace is None else help_text, disabled=replace is None)
-    if replace is None:
-        st.caption(tr("Choose above whether to add these numbers or replace your stored ones."))
-
-
-def _matcher(candidates: list[str], key_prefix: str, what: str) -> dict[str, str | None]:
-    """Let the user match names that were not recognised to fields (or leave them ignored)."""
-    mapping: dict[str, str | None] = {}
-    if not candidates:
-        return mapping
-    st.markdown(tr("**Match the names we did not recognise** (or leave them ignored):") if what == "names"
-                else tr("**Match the columns or rows we did not recognise** (or leave them ignored):"))
-    cols = st.columns(3)
-    for i, source in enumerate(candidates):
-        choice = cols[i % 3].selectbox(tr("'{name}' is", name=md(source)), MAP_OPTIONS,
-                                       key=f"{key_prefix}_{i}", format_func=_map_label)
-        mapping[str(source)] = None if choice == IGNORE else choice
-    return mapping
-
-
-def _read_with_mapping(kind: str, base: tuple, first, mapping: dict, where: str):
-    """(parsed, args) read again with the user's matching; errors are shown, not raised."""
-    chosen = {k: v for k, v in mapping.items() if v is not None}
-    args = base + ("", _currency())
-    if not (chosen or (first is not None and mapping)):
-        return first, args
-    # ignored names are passed too: that silences their "not recognised" warning
-    args = base + (_ui.mapping_json(mapping), _currency())
-    try:
-        parsed = _ui.cached_parse_text(*args) if kind == "text" else _ui.cached_parse_bytes(*args)
-    except InputError as exc:
-        if first is not None or chosen:
-            st.error(input_messages.error_text(
-                exc.issue, {"the pasted cells": tr("With this matching the pasted cells cannot be read"),
-                            "the file": tr("With this matching the file cannot be read")}.get(where)
-                or tr("With this matching {what} cannot be read", what=md(where)),
-                tr("Change the matching above; your stored numbers are unchanged")),
-                icon=":material/error:")
-        return None, args
-    return parsed, args
-
-
-def _currency() -> str | None:
-    return _ui.context().get("currency")
-
-
-def _labels_or(value) -> str:
-    if value is None:
-        return tr("ignored")
-    spec = next((s for s in FIELDS if s.name == value), None)
-    return f"{tr(spec.label)} ({value})" if spec else str(value)
-
-
-def _how_read(parsed) -> None:
-    if parsed.mapping:
-        with st.expander(tr("How each column or row was read")):
-            st.dataframe([{tr("In your data"): str(k), tr("Read as"): _labels_or(v)}
-                          for k, v in parsed.mapping.items()], hide_index=True)
-
-
-def _use_catalogue(rows: list, name: str) -> None:
-    _ui.session_language()
-    st.session_state["user_catalogue"] = rows
-    _ui.flash(tr_n("Using {n} of your own benchmarks from {name} next to the published ones.",
-                   "Using {n} of your own benchmarks from {name} next to the published ones.",
-                   len(rows), name=md(name)))
-
-
-def _remove_catalogue() -> None:
-    _ui.session_language()
-    st.session_state["user_catalogue"] = None
-    _ui.flash(tr("Your own benchmarks are no longer used."), "info")
-
 
 def _clear_all() -> None:
     _ui.session_language()
@@ -420,7 +145,7 @@ with form_tab:
                              "way you write them (12,500 or 12.500); gross margin as 80 % or 0.8.",
                              period=md(snapshot_state.period_text(editing))))
     head_cols[1].selectbox(tr("Number format"), list(CONVENTIONS), key="form_convention",
-                           format_func=_convention_name, help=CONVENTION_HELP,
+                           format_func=convention_name, help=tr(CONVENTION_HELP),
                            on_change=_format_changed)
     _apply_bar("top")
     form_errors = st.session_state.get("_form_errors")
@@ -469,12 +194,12 @@ with paste_tab:
     text = paste_cols[0].text_area(tr("Pasted cells"), key="paste_text", height=200,
                                    placeholder=PASTE_EXAMPLE)
     convention = paste_cols[1].selectbox(tr("Number format"), list(CONVENTIONS), key="paste_convention",
-                                         format_func=_convention_name, help=CONVENTION_HELP)
+                                         format_func=convention_name, help=tr(CONVENTION_HELP))
     if text and text.strip():
         paste_sig = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
         first = None
         try:
-            first = _ui.cached_parse_text(text, convention, "", _currency())
+            first = _ui.cached_parse_text(text, convention, "", stored_currency())
         except InputError as exc:
             st.error(input_messages.error_text(exc.issue, tr("Could not read the pasted cells"),
                                                tr("Match the names to fields below, or check that "
@@ -487,12 +212,12 @@ with paste_tab:
         if first is not None and first.unknown:
             st.warning(tr("Not recognised, so not used unless you match them below:") + " "
                        + ", ".join(f"'{md(u)}'" for u in first.unknown) + ".", icon=":material/help:")
-        mapping = _matcher(candidates, f"pmap_{paste_sig}", "names")
-        parsed, args = _read_with_mapping("text", (text, convention), first, mapping,
+        mapping = matcher(candidates, f"pmap_{paste_sig}", "names")
+        parsed, args = read_with_mapping("text", (text, convention), first, mapping,
                                           "the pasted cells")
         if parsed is not None:
-            _how_read(parsed)
-            _show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
+            how_read(parsed)
+            show_parsed(parsed, replace_key="paste_replace", button_key="paste_apply", kind="text",
                          args=args, source_note="pasted cells")
 
 # --- upload -----------------------------------------------------------------------------
@@ -519,7 +244,7 @@ with upload_tab:
         signature = hashlib.sha1(data).hexdigest()[:10]
         pick = st.columns(3)
         convention = pick[0].selectbox(tr("Number format"), list(CONVENTIONS), key="upload_convention",
-                                       format_func=_convention_name, help=CONVENTION_HELP)
+                                       format_func=convention_name, help=tr(CONVENTION_HELP))
         raw = first = None
         sheet = None
         try:
@@ -527,7 +252,7 @@ with upload_tab:
             if len(sheets) > 1:
                 sheet = pick[1].selectbox(tr("Sheet"), sheets, key=f"sheet_{signature}")
             raw = _ui.cached_raw_table(data, name, sheet)
-            first = _ui.cached_parse_bytes(data, name, sheet, convention, "", _currency())
+            first = _ui.cached_parse_bytes(data, name, sheet, convention, "", stored_currency())
         except InputError as exc:
             todo = (tr("Fix the file (or start from the template) and upload it again") if raw is None
                     else tr("Match its columns to fields below, or fix the file and upload it again"))
@@ -540,12 +265,12 @@ with upload_tab:
                              expanded=first is None):
                 st.dataframe(upload_mapping.raw_preview(raw), height=min(38 + 35 * min(len(raw), 12), 460))
             candidates = list(first.unknown) if first is not None else upload_mapping.mapping_candidates(raw)
-            mapping = _matcher(candidates, f"map_{signature}", "columns or rows")
-            parsed, args = _read_with_mapping("bytes", (data, name, sheet, convention), first,
+            mapping = matcher(candidates, f"map_{signature}", "columns or rows")
+            parsed, args = read_with_mapping("bytes", (data, name, sheet, convention), first,
                                               mapping, "the file")
             if parsed is not None:
-                _how_read(parsed)
-                _show_parsed(parsed, replace_key="upload_replace", button_key="upload_apply",
+                how_read(parsed)
+                show_parsed(parsed, replace_key="upload_replace", button_key="upload_apply",
                              kind="bytes", args=args, source_note=name)
 
     with st.expander(tr("Use your own targets (board targets, last year's numbers)"), icon=":material/flag:"):
@@ -572,7 +297,7 @@ with upload_tab:
                                  hide_index=True, height=200)
                     st.button(tr_n("Use these {n} benchmarks", "Use these {n} benchmarks", len(benchmarks)),
                               key="catalogue_apply",
-                              on_click=_use_catalogue,
+                              on_click=use_catalogue,
                               args=(sources_tables.rows_from_benchmarks(benchmarks), own.name),
                               icon=":material/check:")
         if st.session_state.get("user_catalogue"):
@@ -580,7 +305,7 @@ with upload_tab:
             st.success(tr_n("Comparing with {n} of your own benchmarks ({origin}).",
                             "Comparing with {n} of your own benchmarks ({origin}).", len(rows),
                             origin=md(rows[0].get("origin"))))
-            st.button(tr("Stop using my benchmarks"), key="catalogue_remove", on_click=_remove_catalogue)
+            st.button(tr("Stop using my benchmarks"), key="catalogue_remove", on_click=remove_catalogue)
 
 
 # --------------------------------------------------------------------------------------
@@ -620,7 +345,7 @@ if not values:
     st.caption(tr("Nothing stored yet. Fill in the form, paste cells or upload a file above, or load "
                   "the fictional example company."))
 else:
-    gaps = _gap_lines(_ui.periods())
+    gaps = gap_lines(_ui.periods())
     if gaps:
         st.warning(tr("**Your periods do not follow on from each other:**") + "\n\n"
                    + "\n".join(f"- {md(g)}" for g in gaps), icon=":material/warning:")
