@@ -12,23 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Literal, Mapping
 
+from funnel_core.domain.i18n import mark
+from funnel_core.domain.i18n import tr as translate
+
 #: The project's data files (benchmark catalogue, templates, theme, report stylesheet).
 ASSETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets"
 
 FieldKind = Literal["count", "money", "fraction"]
 
-
-def mark(message: str) -> str:
-    """Mark ``message`` for translation where it is read (as :func:`funnel_core.domain.i18n.mark`;
-    this module cannot import :mod:`~funnel_core.domain.i18n`, which reads :data:`ASSETS_DIR`)."""
-    return message
-
-
-def translate(message: str) -> str:
-    """``message`` in the current language (:func:`funnel_core.domain.i18n.tr`, imported late)."""
-    from funnel_core.domain.i18n import tr
-
-    return tr(message)
 
 
 class Labels(Mapping[str, str]):
