@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from funnel_core.domain.i18n import tr
-from funnel_core.exports import images
+from funnel_core.exports import images, warm_up
 from funnel_core.exports.prepared import PREPARED
 from funnel_core.page_state.housekeeping import start_housekeeping
 from pages import _guard, _ui
@@ -29,7 +29,7 @@ st.set_page_config(
 )
 
 _ui.begin_run()
-images.warm_up_in_background()  # once per server: the first download does not start vl-convert
+warm_up.warm_up_in_background()  # once per server: vl-convert, the render worker and a sample PDF, so a user's first download is not the slow one
 start_housekeeping((images.expire_image_cache, PREPARED.expire))  # once per server: memory of closed sessions goes back to the system
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 

@@ -6,9 +6,9 @@ chart's PNG and SVG beside it. The README names the charts and lists every bench
 they use, numbered as on the overview chart and in the report.
 
 PNG files are stored without compression (they are compressed already); SVG, HTML and the
-README are deflated. vl-convert holds Python's global lock while it renders, so rendering on
-several threads gains nothing: the charts are rendered one after the other, each once (the
-PNG is rasterised from the cached SVG).
+README are deflated. vl-convert holds Python's global lock while it renders, so threads gain
+nothing: the render worker process (:mod:`funnel_core.exports.render_pool`) draws charts from
+the front of the list while this process draws from the back, each chart once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.chart_page import GalleryChart, gallery_page
-from funnel_core.exports.images import AnnotatedChart, NamedChartLike, chart_png, chart_svg, vl_version
+from funnel_core.exports.images import (AnnotatedChart, NamedChartLike, chart_png, chart_svg, prefetch,
+                                         vl_version)
 from funnel_core.exports.report_charts import report_charts
 from funnel_core.exports.report_model import Footnote, summarize
 from funnel_core.exports.sanitize import file_slug, is_web_link
@@ -115,6 +116,11 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
     """
     date = as_of_date(as_of)
     charts = report_charts(report, date, charts=charts)
+    # the render worker draws from the front of the list while this process draws from the
+    # back; each chart is drawn once, by whichever gets to it first
+    prefetch(charts)
+    for chart in reversed(charts):
+        chart_png(chart)
     buffer = io.BytesIO()
     gallery: list[GalleryChart] = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -9,16 +9,18 @@ call these lazily, only when a download is asked for.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from funnel_core.domain.constants import CACHE_TTL_SECONDS
+from funnel_core.exports.engine import engine
+from funnel_core.exports.png_compact import compact_png
+from funnel_core.exports.render_pool import pool
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import altair as alt
@@ -32,6 +34,7 @@ __all__ = [
     "chart_size",
     "chart_svg",
     "clear_image_cache",
+    "prefetch",
     "expire_image_cache",
     "spec_digest",
     "spec_of",
@@ -153,13 +156,49 @@ def spec_of(chart: Any) -> tuple[dict[str, Any], str]:
     return spec, digest
 
 
+def _store(digest: str, svg: str, scale: float | None, png: bytes) -> None:
+    """Keep a chart the render worker drew (its SVG, and its PNG at ``scale``)."""
+    _CACHE.put((digest, "svg", 1.0), svg.encode("utf-8"))
+    if scale and png:
+        _CACHE.put((digest, "png", float(scale)), png)
+
+
+def prefetch(charts: Sequence[Any], scale: float | None = PNG_SCALE) -> int:
+    """Start rendering ``charts`` in the render worker, in this order, and return at once.
+
+    The results land in the render cache; :func:`chart_svg`/:func:`chart_png` then read them,
+    wait for a chart the worker is drawing, or draw a chart still queued themselves (see
+    :mod:`funnel_core.exports.render_pool`). Charts already rendered are skipped. Returns
+    how many were queued (0 without a worker process: everything is drawn when asked for).
+    """
+    render_jobs = pool()
+    if render_jobs.workers <= 0:
+        return 0
+    items = []
+    for chart in charts:
+        spec, digest = spec_of(chart)
+        have_svg = _CACHE.get((digest, "svg", 1.0)) is not None
+        if have_svg and (scale is None or _CACHE.get((digest, "png", float(scale))) is not None):
+            continue
+        items.append((digest, json.dumps(spec, default=str, ensure_ascii=False),
+                      float(scale) if scale else None))
+    return render_jobs.submit(items, vl_version(), _store)
+
+
+def _cached_or_claimed(key: tuple[str, str, float]) -> bytes | None:
+    """The cached render, after waiting for the worker if it is drawing this chart."""
+    cached = _CACHE.get(key)
+    if cached is None and pool().claim_or_wait(key[0]):
+        cached = _CACHE.get(key)
+    return cached
+
+
 def _svg_text(spec: dict[str, Any], digest: str) -> str:
     key = (digest, "svg", 1.0)
-    cached = _CACHE.get(key)
+    cached = _cached_or_claimed(key)
     if cached is not None:
         return cached.decode("utf-8")
-    import vl_convert as vlc
-
+    vlc = engine()
     text = vlc.vegalite_to_svg(spec, vl_version=vl_version())
     _CACHE.put(key, text.encode("utf-8"))
     return text
@@ -180,46 +219,15 @@ def chart_png(chart: "alt.TopLevelMixin", scale: float = PNG_SCALE) -> bytes:
     """
     spec, digest = spec_of(chart)
     key = (digest, "png", float(scale))
-    cached = _CACHE.get(key)
+    cached = _cached_or_claimed(key)
     if cached is not None:
         return cached
-    import vl_convert as vlc
-
+    vlc = engine()
     # rasterise the SVG: the same pixels as vegalite_to_png, and the SVG is reused by the
     # SVG and HTML-report downloads
-    data = _compact_png(bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale))))
+    data = compact_png(bytes(vlc.svg_to_png(_svg_text(spec, digest), scale=float(scale))))
     _CACHE.put(key, data)
     return data
-
-
-def _compact_png(data: bytes) -> bytes:
-    """The same pixels as a smaller PNG: a palette image, or RGB instead of RGBA.
-
-    vl-convert writes RGBA with fast, light compression (the overview chart at scale 2 is about
-    1.2 MB). The charts have an opaque white background and, flat colours plus their
-    anti-aliasing, rarely more than 200 colours: such a picture is stored with an exact
-    palette (checked pixel by pixel; about a seventh of the size), any other opaque one as RGB
-    (about a quarter). PDF, XLSX and ZIP get smaller and embed faster. A picture with
-    transparency, or any problem, returns ``data`` unchanged.
-    """
-    try:
-        from PIL import Image  # installed with fpdf2 and streamlit
-
-        with Image.open(io.BytesIO(data)) as image:
-            if image.mode != "RGBA" or image.getchannel("A").getextrema() != (255, 255):
-                return data
-            rgb = image.convert("RGB")
-        out = io.BytesIO()
-        if rgb.getcolors(256) is not None:
-            indexed = rgb.quantize(256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
-            if indexed.convert("RGB").tobytes() == rgb.tobytes():  # exact, or not used
-                indexed.save(out, format="PNG", compress_level=6)
-        if not out.getbuffer().nbytes:
-            rgb.save(out, format="PNG", compress_level=3)
-    except Exception:  # noqa: BLE001 - an optimisation only: keep the original picture
-        return data
-    smaller = out.getvalue()
-    return smaller if len(smaller) < len(data) else data
 
 
 def chart_svg(chart: "alt.TopLevelMixin") -> bytes:
@@ -269,14 +277,16 @@ def warm_up() -> None:
     the server starts (:func:`warm_up_in_background`), so the first download a user asks for
     does not pay for it.
     """
-    import vl_convert as vlc
-
     from funnel_core.exports.chart_page import vega_bundle
 
+    vlc = engine()
+    render_jobs = pool()
+    render_jobs.start(vl_version())  # the render worker starts beside this engine
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]},
                          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
                         vl_version=vl_version())
     vega_bundle(vl_version())
+    render_jobs.start(vl_version(), wait=30.0)
 
 
 _warm_lock = threading.Lock()

@@ -9,6 +9,7 @@ footnotes in two columns, so every ``[n]`` on the page resolves on the page.
 from __future__ import annotations
 
 import io
+import weakref
 from typing import Any, Sequence
 
 from fpdf.enums import XPos, YPos
@@ -199,6 +200,20 @@ def _column_split(heights: Sequence[float]) -> int:
     return best_k
 
 
+def _note_key(note: Footnote) -> tuple[str, str]:
+    """What a page-1 footnote's height depends on (its number sits in a fixed-width cell)."""
+    return short_note(note), note.status
+
+
+#: Heights measured per document (kept outside the document: measuring restores its state).
+_MEASURED: "weakref.WeakKeyDictionary[ReportPDF, dict[Any, float]]" = weakref.WeakKeyDictionary()
+
+
+def _measured(pdf: ReportPDF) -> dict[Any, float]:
+    """Heights already measured in this document, by note key or intro text."""
+    return _MEASURED.setdefault(pdf, {})
+
+
 def _page_notes(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool,
                 draw: bool, notes: Sequence[Footnote] | None = None) -> float:
     """Draw (or, with ``draw=False``, only measure) the page-1 footnotes (``notes``: all main
@@ -208,19 +223,25 @@ def _page_notes(pdf: ReportPDF, summary: ReportSummary, one_page_only: bool,
         return 0.0
     col_w = (CONTENT_W - 6) / 2
     start = pdf.get_y()
-    with pdf.offset_rendering():
-        pdf.set_auto_page_break(False)
-        pdf.set_xy(MARGIN, 20)
-        heights = []
-        for note in notes:
-            y = pdf.get_y()
-            _compact_note(pdf, note, MARGIN, col_w)
-            heights.append(pdf.get_y() - y)
-        pdf.set_xy(MARGIN, 20)
-        pdf.font(6.6, "", MUTED)
-        pdf.multi_cell(CONTENT_W, 2.9, pdf.t(page_notes_intro(summary, one_page_only)),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        intro_h = pdf.get_y() - 20
+    intro = pdf.t(page_notes_intro(summary, one_page_only))
+    known = _measured(pdf)
+    missing = [note for note in notes if _note_key(note) not in known]
+    if missing or intro not in known:
+        # one measuring pass for every note not measured yet (fpdf2 copies the whole
+        # document to measure, so page 1's fitting measures each note once, not each time)
+        with pdf.offset_rendering():
+            pdf.set_auto_page_break(False)
+            pdf.set_xy(MARGIN, 20)
+            for note in missing:
+                y = pdf.get_y()
+                _compact_note(pdf, note, MARGIN, col_w)
+                known[_note_key(note)] = pdf.get_y() - y
+            pdf.set_xy(MARGIN, 20)
+            pdf.font(6.6, "", MUTED)
+            pdf.multi_cell(CONTENT_W, 2.9, intro, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            known[intro] = pdf.get_y() - 20
+    heights = [known[_note_key(note)] for note in notes]
+    intro_h = known[intro]
     split = _column_split(heights)
     columns_h = max(sum(heights[:split]), sum(heights[split:]))
     total = 1.2 + 4.5 + intro_h + 1.2 + columns_h

@@ -22,7 +22,7 @@ from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.i18n import current_language, mark, tr, tr_n
-from funnel_core.exports.images import PNG_SCALE, NamedChartLike, chart_png
+from funnel_core.exports.images import PNG_SCALE, NamedChartLike, chart_png, prefetch
 from funnel_core.exports.pdf_layout import (
     ACCENT,
     COLOURS,
@@ -340,6 +340,8 @@ def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
     pdf.set_creator(pdf.t(product_name()))
     pdf.set_lang(current_language())
     overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
+    if not one_page_only:  # the appendix's charts render in the worker while page 1 is laid out
+        prefetch(charts)  # the whole overview first: the appendix shows it first
     fitted = summary_page(pdf, summary, overview, one_page_only)
     if not one_page_only:  # the whole overview too when page 1 shows some of its rows
         _appendix(pdf, summary, [c for c in charts if c is not overview

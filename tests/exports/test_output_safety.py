@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from funnel_core.exports.png_compact import compact_png
+
 from funnel_core.benchmarks.catalogue import load_catalogue
 from funnel_core.benchmarks.compare import compare
 from funnel_core.domain.model import Context, Snapshot
@@ -178,7 +180,7 @@ def test_png_with_many_colours_or_transparency_stays_exact():
     for picture, expected in ((gradient, 2), (clear, 6)):
         buffer = io.BytesIO()
         picture.save(buffer, format="PNG", compress_level=0)
-        out = images._compact_png(buffer.getvalue())
+        out = compact_png(buffer.getvalue())
         assert _png_colour_type(out) == expected
         with Image.open(io.BytesIO(out)) as a:
             assert a.convert("RGBA").tobytes() == picture.tobytes()
