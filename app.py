@@ -30,7 +30,7 @@ st.set_page_config(
 
 _ui.begin_run()
 warm_up.warm_up_in_background()  # once per server: vl-convert, the render worker and a sample PDF, so a user's first download is not the slow one
-start_housekeeping((images.expire_image_cache, PREPARED.expire))  # once per server: memory of closed sessions goes back to the system
+start_housekeeping((images.expire_image_cache, PREPARED.expire, _ui.expire_streamlit_caches))  # once per server: memory of closed sessions goes back to the system
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 
 navigation = st.navigation(

@@ -214,3 +214,45 @@ def _focus_for(snapshot_key: str, catalogue_key: str, language: str = "en") -> l
 def focus() -> list[Any]:
     keys = report_keys()
     return [] if keys is None else _focus_for(*keys, current_language())
+
+
+# --------------------------------------------------------------------------------------
+# memory of closed sessions
+# --------------------------------------------------------------------------------------
+
+def expire_streamlit_caches() -> int:
+    """Drop the entries of this app's ``st.cache_data`` caches that are past their ``ttl`` now.
+
+    Streamlit removes an expired entry only when its function is called again, so the parsed
+    uploads and reports of sessions that have closed stay in memory until then. The
+    housekeeping thread calls this every 30 s. It reaches into Streamlit's cache storage (not a
+    public API): every step is checked, and on any other Streamlit version it does nothing.
+    Returns the number of caches it expired.
+    """
+    try:
+        from streamlit.runtime.caching import cache_data_api
+
+        registry = cache_data_api._data_caches
+        with registry._caches_lock:
+            caches = [cache for scoped in registry._function_caches.values() for cache in scoped.values()]
+    except Exception:  # noqa: BLE001 - another Streamlit version: nothing to do
+        return 0
+    expired = 0
+    for cache in caches:
+        storage = getattr(cache, "storage", None)
+        memory = getattr(storage, "_mem_cache", None)
+        lock = getattr(storage, "_mem_cache_lock", None)
+        if memory is None or lock is None or not hasattr(memory, "expire"):
+            continue
+        try:
+            with lock:
+                memory.expire()
+                take = getattr(storage, "_take_pending_removals", None)
+                removals = take() if take is not None else []
+            report = getattr(storage, "_report_removals", None)
+            if report is not None:
+                report(removals)
+            expired += 1
+        except Exception:  # noqa: BLE001 - best effort: the entry expires at its next read
+            continue
+    return expired

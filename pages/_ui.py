@@ -32,7 +32,8 @@ from pages._drafts import (  # noqa: F401
 from pages._caches import (  # noqa: F401
     _PREVALIDATED, _cached_parse_bytes, _cached_parse_text, _focus_for, _prevalidated, _report_for,
     build_chart, cached_parse_bytes, cached_parse_text, cached_raw_table, cached_sheets, cached_text_table,
-    chart, chart_for, current_report, focus, for_screen, load_example, mapping_json, report_keys,
+    chart, chart_for, current_report, expire_streamlit_caches, focus, for_screen, load_example, mapping_json,
+    report_keys,
 )
 from pages._selectors import (  # noqa: F401
     SEGMENT_KEYS, _context_changed, _period_changed, arr_band_hint, context_selector, period_selector,

@@ -179,6 +179,8 @@ class RenderPool:
         self.failures = 0
         self._start_failed_at = -RETRY_AFTER
         self._ready = threading.Event()  # set while at least one worker has started
+        self._workers: list[_Worker] = []
+        self._stopping = False
 
     # -- the caller's side -------------------------------------------------------------
     def submit(self, items: Iterable[tuple[str, str, float | None]], vl_version: str,
@@ -250,7 +252,7 @@ class RenderPool:
                     if job.state == "queued":
                         job.state = "worker"
                         return job
-                if not wait or not self._cond.wait(timeout=CACHE_TTL_SECONDS):
+                if self._stopping or not wait or not self._cond.wait(timeout=CACHE_TTL_SECONDS):
                     return None
 
     def _finish(self, job: _Job, state: str) -> None:
@@ -267,6 +269,8 @@ class RenderPool:
         """
         worker = _Worker(self._vl_version)
         sent: collections.deque[_Job] = collections.deque()
+        with self._cond:
+            self._workers.append(worker)
         try:
             while True:
                 if not worker.alive():
@@ -308,6 +312,7 @@ class RenderPool:
                 self._finish(job, "failed")
             with self._cond:
                 self._threads = [t for t in self._threads if t is not threading.current_thread()]
+                self._workers = [w for w in self._workers if w is not worker]
 
     def _give_back_queue(self) -> None:
         """A worker could not start: every queued job goes back to its caller (rendered
@@ -321,6 +326,29 @@ class RenderPool:
                     job.state = "failed"
                     self._jobs.pop(job.digest, None)
                     job.finished.set()
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers."""
+        with self._cond:
+            return [w.process.pid for w in self._workers if w.process is not None and w.alive()]
+
+    def stop(self) -> None:
+        """Stop the workers and their threads (queued jobs go back to their callers)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+            threads, workers = list(self._threads), list(self._workers)
+        for worker in workers:
+            worker.stop()
+        for thread in threads:
+            thread.join(timeout=10)
+        with self._cond:
+            while self._queue:
+                job = self._queue.popleft()
+                job.state = "failed" if job.state == "queued" else job.state
+                self._jobs.pop(job.digest, None)
+                job.finished.set()
+            self._stopping = False
 
     def pending(self) -> int:
         """Jobs queued or rendering."""

@@ -1,0 +1,257 @@
+"""The render worker process: same bytes as this process, and a dead worker costs nothing but time.
+
+Each test gets its own :class:`RenderPool` in place of the process's and an empty render cache,
+so charts really are drawn (by the worker or here) and nothing leaks between tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from funnel_core.benchmarks.compare import compare
+from funnel_core.domain.model import Context, Snapshot
+from funnel_core.exports import images, render_pool, report_charts
+from funnel_core.exports.chart_zip import charts_zip
+from funnel_core.exports.engine import engine, font_directories
+from funnel_core.exports.render_worker import MAX_FRAME, read_frame, write_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = "2026-01-31"
+VALUES = dict(visitors=20000, leads=1400, mqls=560, sqls=140, opportunities=70, new_customers=20,
+              customers_start=200, customers_churned=6, mrr_start=100000, mrr_new=8000,
+              mrr_expansion=3000, mrr_contraction=1000, mrr_churned=2000, sales_marketing_spend=60000)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return compare(Snapshot(VALUES, Context(currency="EUR"), label="2025-07"))
+
+
+@pytest.fixture(scope="module")
+def charts(report):
+    return report_charts.report_charts(report, AS_OF, key_only=True)
+
+
+@pytest.fixture
+def fresh_pool(monkeypatch):
+    """A pool with ``workers`` worker processes in place of the process's; stopped afterwards."""
+    made: list[render_pool.RenderPool] = []
+
+    def make(workers: int) -> render_pool.RenderPool:
+        pool = render_pool.RenderPool(workers)
+        made.append(pool)
+        monkeypatch.setattr(render_pool, "_pool", pool)
+        images.clear_image_cache()
+        return pool
+
+    yield make
+    images.clear_image_cache()
+    for pool in made:
+        pool.stop()
+
+
+def _same_svg(svg: bytes) -> bytes:
+    """An SVG with its clip-path ids numbered from 1 in order of appearance: Vega numbers them
+    with a counter of its engine (how many charts it drew before), which differs between
+    processes and between draws; each file's own ids stay unique either way."""
+    names: dict[bytes, bytes] = {}
+    return re.sub(rb"clip\d+", lambda m: names.setdefault(m.group(0), b"clip%d" % (len(names) + 1)), svg)
+
+
+def _in_this_process(fresh_pool, charts) -> dict[str, tuple[bytes, bytes]]:
+    fresh_pool(0)
+    return {c.name: (images.chart_svg(c), images.chart_png(c)) for c in charts}
+
+
+def test_the_worker_draws_the_same_bytes_as_this_process(fresh_pool, charts):
+    here = _in_this_process(fresh_pool, charts)
+    pool = fresh_pool(1)
+    assert pool.start(images.vl_version(), wait=60)
+    assert images.prefetch(charts) == len(charts)
+    deadline = time.monotonic() + 120
+    while pool.pending() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.rendered_by_worker == len(charts)  # nothing was drawn here
+    for chart in charts:
+        assert _same_svg(images.chart_svg(chart)) == _same_svg(here[chart.name][0]), chart.name
+        assert images.chart_png(chart) == here[chart.name][1], chart.name
+
+
+def test_the_zip_is_the_same_with_and_without_a_worker(fresh_pool, report):
+    fresh_pool(0)
+    alone = charts_zip(report, AS_OF)
+    pool = fresh_pool(1)
+    assert pool.start(images.vl_version(), wait=60)
+    shared = charts_zip(report, AS_OF)
+    assert pool.rendered_by_worker > 0
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(alone)) as a, zipfile.ZipFile(io.BytesIO(shared)) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name.endswith(".svg"):
+                assert _same_svg(a.read(name)) == _same_svg(b.read(name)), name
+            else:
+                assert a.read(name) == b.read(name), name
+
+
+def test_a_worker_killed_mid_render_still_gives_the_chart(fresh_pool, charts):
+    here = _in_this_process(fresh_pool, charts)
+    pool = fresh_pool(1)
+    assert pool.start(images.vl_version(), wait=60)
+    overview = charts[0]
+    images.prefetch([overview])
+    deadline = time.monotonic() + 30
+    job = pool._jobs.get(overview.digest)
+    while job is not None and job.state != "worker" and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert job is not None and job.state == "worker"
+    pids = pool.worker_pids()
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    # the caller waits for the worker, sees it fail, and draws the chart itself
+    assert images.chart_png(overview) == here[overview.name][1]
+    assert pool.failures >= 1
+    # the next job starts a new worker
+    images.prefetch(charts[1:3])
+    deadline = time.monotonic() + 60
+    while pool.pending() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.rendered_by_worker >= 1
+    assert not set(pool.worker_pids()) & set(pids)
+
+
+def test_a_worker_that_cannot_start_gives_its_queue_back(fresh_pool, charts, monkeypatch):
+    here = _in_this_process(fresh_pool, charts[:3])
+    pool = fresh_pool(1)
+
+    def broken(self):  # noqa: ANN001 - stands in for _Worker.start
+        raise render_pool.WorkerFailed("no worker here")
+
+    monkeypatch.setattr(render_pool._Worker, "start", broken)
+    images.prefetch(charts[:3])
+    for chart in charts[:3]:
+        assert images.chart_png(chart) == here[chart.name][1]
+    assert pool.failures == 1
+    assert pool.pending() == 0
+    assert pool.submit([("x", "{}", None)], images.vl_version(), lambda *a: None) == 0  # not retried yet
+
+
+def test_a_chart_still_queued_is_drawn_by_the_caller(fresh_pool, charts, monkeypatch):
+    pool = fresh_pool(1)
+    starting = threading.Event()
+    go_on = threading.Event()
+    real_start = render_pool._Worker.start
+
+    def slow_start(self):  # noqa: ANN001 - the worker starts only when the test says so
+        starting.set()
+        go_on.wait(30)
+        real_start(self)
+
+    monkeypatch.setattr(render_pool._Worker, "start", slow_start)
+    chart = charts[-1]
+    assert images.prefetch([chart]) == 1
+    assert starting.wait(30)
+    assert pool._jobs[chart.digest].state == "queued"
+    png = images.chart_png(chart)  # taken back from the queue and drawn here, not waited for
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert chart.digest not in pool._jobs
+    go_on.set()
+    assert pool.start(images.vl_version(), wait=60)
+    assert pool.pending() == 0
+    assert pool.rendered_by_worker == 0  # the worker never drew it
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("", "FUNNEL_DEFAULT"),
+    ("0", 0),
+    ("3", 3),
+    ("99", 8),
+    ("many", "FUNNEL_DEFAULT"),
+])
+def test_worker_count_from_the_environment(monkeypatch, raw, expected):
+    monkeypatch.setenv("FUNNEL_RENDER_WORKERS", raw)
+    default = 1 if (os.cpu_count() or 1) >= 2 else 0
+    assert render_pool.worker_count() == (default if expected == "FUNNEL_DEFAULT" else expected)
+
+
+# -- the worker process on its own ---------------------------------------------------------
+
+def _worker(*args: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "funnel_core.exports.render_worker", *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=env, cwd=str(ROOT))
+
+
+def test_the_worker_answers_a_bad_spec_with_an_error_and_keeps_going(charts):
+    process = _worker("--vl", images.vl_version())
+    try:
+        assert json.loads(read_frame(process.stdout)) == {"ready": True}
+        write_frame(process.stdin, json.dumps({"spec": {"mark": "nonsense-mark"}, "vl": images.vl_version(),
+                                               "scale": 2.0}).encode())
+        answer = json.loads(read_frame(process.stdout))
+        assert answer["ok"] is False and answer["error"]
+        write_frame(process.stdin, json.dumps({"spec": charts[-1].spec, "vl": images.vl_version(),
+                                               "scale": 2.0}).encode())
+        assert json.loads(read_frame(process.stdout)) == {"ok": True}
+        assert read_frame(process.stdout).lstrip().startswith(b"<svg")
+        assert read_frame(process.stdout)[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_the_worker_leaves_when_idle_or_when_its_input_closes():
+    idle = _worker("--idle", "0.3")
+    assert json.loads(read_frame(idle.stdout)) == {"ready": True}
+    assert idle.wait(timeout=30) == 0
+    closed = _worker()
+    assert json.loads(read_frame(closed.stdout)) == {"ready": True}
+    closed.stdin.close()
+    assert closed.wait(timeout=30) == 0
+
+
+def test_frames_over_the_limit_are_refused():
+    big = io.BytesIO(struct.pack(">I", MAX_FRAME + 1) + b"x" * 16)
+    assert read_frame(big) is None
+    short = io.BytesIO(struct.pack(">I", 10) + b"abc")  # the stream ends inside the frame
+    assert read_frame(short) is None
+    out = io.BytesIO()
+    write_frame(out, b"hello")
+    assert read_frame(io.BytesIO(out.getvalue())) == b"hello"
+
+
+# -- the engine's fonts ----------------------------------------------------------------------
+
+def test_engine_draws_text_and_leaves_the_environment_as_it_was():
+    before = os.environ.get("FONTCONFIG_FILE")
+    vlc = engine()
+    assert engine() is vlc
+    assert os.environ.get("FONTCONFIG_FILE") == before
+    from PIL import Image
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30">'
+           '<rect width="120" height="30" fill="white"/>'
+           '<text x="4" y="20" font-family="Liberation Sans" font-size="16">Zażółć 12,5 %</text></svg>')
+    with Image.open(io.BytesIO(bytes(vlc.svg_to_png(svg, scale=1.0)))) as image:
+        dark = sum(image.convert("L").histogram()[:128])
+    assert dark > 100  # the text is drawn: a font was found
+
+
+def test_font_directories_exist():
+    for directory in font_directories():
+        assert Path(directory).is_dir()
