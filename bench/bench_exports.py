@@ -168,7 +168,7 @@ def run(runs: int) -> tuple[dict[str, str], list[tuple[str, int, float, float, s
         runs, cold)
     report_pdf(report, AS_OF)
     add("report_pdf, charts cached", lambda: report_pdf(report, AS_OF), runs, None)
-    n_zip = max(2, runs // 4)
+    n_zip = max(5, runs // 2)
     total = len(report_charts.report_charts(report, AS_OF))
     add("charts_zip (every chart x png+svg, one charts.html)", lambda: charts_zip(report, AS_OF),
         n_zip, cold, f"{total} charts incl. chart_catalog build")

@@ -40,7 +40,6 @@ __all__ = [
     "spec_of",
     "vl_version",
     "warm_up",
-    "warm_up_in_background",
 ]
 
 #: Scale of PNG renders: 2 keeps charts sharp on retina screens and in print.
@@ -274,7 +273,8 @@ def warm_up() -> None:
     """Start vl-convert's JavaScript engine and build the HTML pages' Vega bundle now.
 
     Each costs about a second, once per process; the app does it in a background thread when
-    the server starts (:func:`warm_up_in_background`), so the first download a user asks for
+    the server starts (:func:`funnel_core.exports.warm_up.warm_up_in_background`), so the first
+    download a user asks for
     does not pay for it.
     """
     from funnel_core.exports.chart_page import vega_bundle
@@ -287,25 +287,3 @@ def warm_up() -> None:
                         vl_version=vl_version())
     vega_bundle(vl_version())
     render_jobs.start(vl_version(), wait=30.0)
-
-
-_warm_lock = threading.Lock()
-_warm_started = False
-
-
-def warm_up_in_background() -> bool:
-    """Run :func:`warm_up` once per process on a daemon thread; True the first time."""
-    global _warm_started
-    with _warm_lock:
-        if _warm_started:
-            return False
-        _warm_started = True
-
-    def run() -> None:
-        try:
-            warm_up()
-        except Exception:  # noqa: BLE001 - only a head start: the first download does it instead
-            pass
-
-    threading.Thread(target=run, name="vl-convert-warm-up", daemon=True).start()
-    return True

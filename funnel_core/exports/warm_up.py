@@ -22,13 +22,13 @@ __all__ = ["SAMPLE_VALUES", "warm_up", "warm_up_in_background"]
 
 #: A made-up month of a small SaaS company: every field, so every chart is drawn.
 SAMPLE_VALUES = dict(
-    visitors=20000, leads=1400, mqls=560, sqls=140, opportunities=70, new_customers=20,
-    signups=900, activated_users=324, trial_users=400, trial_conversions=60,
-    freemium_users=1000, freemium_conversions=40, pqls=80, pql_conversions=22,
-    onboarded_users=300, adopted_users=75, customers_start=200, customers_churned=6,
-    mrr_start=100000, mrr_new=8000, mrr_expansion=3000, mrr_contraction=1000, mrr_churned=2000,
-    sales_marketing_spend=60000, gross_margin=0.8, nps_promoters=50, nps_passives=30,
-    nps_detractors=20,
+    visitors=31000, leads=1900, mqls=700, sqls=210, opportunities=95, new_customers=24,
+    signups=1250, activated_users=480, trial_users=520, trial_conversions=70,
+    freemium_users=1500, freemium_conversions=45, pqls=110, pql_conversions=30,
+    onboarded_users=410, adopted_users=120, customers_start=340, customers_churned=9,
+    mrr_start=150000, mrr_new=11000, mrr_expansion=4200, mrr_contraction=900, mrr_churned=3100,
+    sales_marketing_spend=85000, gross_margin=0.76, nps_promoters=61, nps_passives=25,
+    nps_detractors=14,
 )
 
 #: The sample's report date (fixed, so its charts are the same every time).

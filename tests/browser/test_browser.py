@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -45,18 +46,20 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url():
     port = free_port()
+    # the server's log goes to a file: a pipe nobody reads would stop the server when full
+    log = tempfile.NamedTemporaryFile("w+", prefix="funnel-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:
         while True:
             if server.poll() is not None:
-                pytest.fail(f"streamlit exited: {server.stderr.read()[-2000:]}")
+                pytest.fail(f"streamlit exited: {Path(log.name).read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -73,6 +76,10 @@ def app_url():
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+        text = Path(log.name).read_text(errors="replace")
+        if text.strip():
+            print(f"\n--- server log ({log.name}) ---\n{text[-4000:]}")  # shown when a test failed
 
 
 class RecordingBrowser:

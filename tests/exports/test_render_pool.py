@@ -255,3 +255,15 @@ def test_engine_draws_text_and_leaves_the_environment_as_it_was():
 def test_font_directories_exist():
     for directory in font_directories():
         assert Path(directory).is_dir()
+
+
+def test_the_servers_warm_up_writes_the_sample_pdf_and_keeps_its_charts(fresh_pool, monkeypatch):
+    from funnel_core.exports import warm_up
+
+    fresh_pool(0)
+    written: list[bytes] = []
+    real = warm_up.report_pdf
+    monkeypatch.setattr(warm_up, "report_pdf", lambda *a, **k: written.append(real(*a, **k)) or written[-1])
+    warm_up.warm_up()
+    assert written and written[0].startswith(b"%PDF")
+    assert images._CACHE._size > 0  # its charts stay rendered (until they expire)
