@@ -16,7 +16,7 @@ from funnel_core.domain.i18n import tr
 from funnel_core.exports import images, warm_up
 from funnel_core.exports.prepared import PREPARED
 from funnel_core.page_state.housekeeping import start_housekeeping
-from pages import _guard, _ui
+from pages import _download_grace, _guard, _ui
 
 _started = time.perf_counter()
 
@@ -30,7 +30,9 @@ st.set_page_config(
 
 _ui.begin_run()
 warm_up.warm_up_in_background()  # once per server: vl-convert, the render worker and a sample PDF, so a user's first download is not the slow one
-start_housekeeping((images.expire_image_cache, PREPARED.expire, _ui.expire_streamlit_caches))  # once per server: memory of closed sessions goes back to the system
+_download_grace.install()  # once per process: a generated download waits for the browser to fetch it
+start_housekeeping((images.expire_image_cache, PREPARED.expire, _ui.expire_streamlit_caches,
+                    _download_grace.sweep))  # once per server: memory of closed sessions goes back to the system
 _ui.init_state()  # restores the numbers of the page's link on a fresh session; keeps typed drafts
 
 navigation = st.navigation(

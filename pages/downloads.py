@@ -10,7 +10,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from funnel_core.domain.i18n import current_language, keep_language, tr
-from funnel_core.exports import images, prepared, render
+from funnel_core.exports import chart_zip, images, prepared, render
 from funnel_core.page_state import snapshot_state
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.page_state.page_text import escape_markdown as md
@@ -78,6 +78,8 @@ prepared.PREPARED.prepare(_pdf_key, _make_pdf)
 _button(tr("PDF report"), "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, _make_pdf),
         render.download_name("report_pdf", report), icon=":material/picture_as_pdf:", primary=True,
         container=cols[0])
+# then the ZIP's charts are drawn ahead, in the render worker's spare time
+prepared.PREPARED.also("charts_ahead|" + _pdf_key, _deferred(chart_zip.draw_ahead, report))
 _button(tr("HTML report"), "report_html", _deferred(render.export_bytes, "report_html", report),
         render.download_name("report_html", report), icon=":material/article:", container=cols[1])
 _button(tr("Excel workbook"), "comparison_xlsx", _deferred(render.export_bytes, "comparison_xlsx", report),

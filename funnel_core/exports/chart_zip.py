@@ -26,6 +26,7 @@ from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.chart_page import GalleryChart, gallery_page
 from funnel_core.exports.images import (AnnotatedChart, NamedChartLike, chart_png, chart_svg, prefetch,
                                          vl_version)
+from funnel_core.exports.render_pool import pool
 from funnel_core.exports.report_charts import report_charts
 from funnel_core.exports.report_model import Footnote, summarize
 from funnel_core.exports.sanitize import file_slug, is_web_link
@@ -35,7 +36,7 @@ from funnel_core.exports.wording import benchmark_figure_text
 #: Messages shown inside formatted strings (marked here so they are extracted).
 _T_STATUS_CODE = mark('status {code}')
 
-__all__ = ["GALLERY_NAME", "charts_zip"]
+__all__ = ["GALLERY_NAME", "charts_zip", "draw_ahead"]
 
 #: The interactive page of every chart in the ZIP.
 GALLERY_NAME = "charts.html"
@@ -95,6 +96,19 @@ def _gallery_lines(report: ComparisonReport, date: str) -> list[str]:
     lines.append(tr("Hover a chart for the figures; its menu saves it as PNG or SVG. Sources are "
                     "under each chart and in README.txt."))
     return lines
+
+
+def draw_ahead(report: ComparisonReport, as_of: _dt.date | str | None = None) -> int:
+    """Queue the ZIP's charts in the render worker's background queue; returns how many.
+
+    The Downloads page calls this (after starting the PDF) so the charts are drawn while the
+    user reads the page, on the worker's core, only while no download waits for it. A later
+    :func:`charts_zip` finds them in the render cache or takes back those still queued.
+    Without a worker process it does nothing (0) and costs only building the charts' specs.
+    """
+    if pool().workers <= 0:
+        return 0
+    return prefetch(report_charts(report, as_of_date(as_of)), background=True)
 
 
 def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,

@@ -162,13 +162,15 @@ def _store(digest: str, svg: str, scale: float | None, png: bytes) -> None:
         _CACHE.put((digest, "png", float(scale)), png)
 
 
-def prefetch(charts: Sequence[Any], scale: float | None = PNG_SCALE) -> int:
+def prefetch(charts: Sequence[Any], scale: float | None = PNG_SCALE, *, background: bool = False) -> int:
     """Start rendering ``charts`` in the render worker, in this order, and return at once.
 
     The results land in the render cache; :func:`chart_svg`/:func:`chart_png` then read them,
     wait for a chart the worker is drawing, or draw a chart still queued themselves (see
-    :mod:`funnel_core.exports.render_pool`). Charts already rendered are skipped. Returns
-    how many were queued (0 without a worker process: everything is drawn when asked for).
+    :mod:`funnel_core.exports.render_pool`). Charts already rendered are skipped. With
+    ``background``, the charts are drawn only while no download waits for the worker (charts
+    that may be asked for soon). Returns how many were queued (0 without a worker process:
+    everything is drawn when asked for).
     """
     render_jobs = pool()
     if render_jobs.workers <= 0:
@@ -181,7 +183,7 @@ def prefetch(charts: Sequence[Any], scale: float | None = PNG_SCALE) -> int:
             continue
         items.append((digest, json.dumps(spec, default=str, ensure_ascii=False),
                       float(scale) if scale else None))
-    return render_jobs.submit(items, vl_version(), _store)
+    return render_jobs.submit(items, vl_version(), _store, background=background)
 
 
 def _cached_or_claimed(key: tuple[str, str, float]) -> bytes | None:

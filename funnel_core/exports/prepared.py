@@ -70,6 +70,18 @@ class PreparedDownloads:
             self._items[key] = (self._executor.submit(context.run, make), time.monotonic())
             return True
 
+    def also(self, key: str, work: Callable[[], object]) -> bool:
+        """Run ``work`` on the background thread, after the jobs already there; keep no result.
+
+        For work that only warms a cache (drawing the ZIP's charts ahead). Bounded as
+        :meth:`prepare`; ``key`` keeps the same work from starting twice within ``ttl``.
+        """
+        def run() -> bytes:
+            work()
+            return b""
+
+        return self.prepare(key, run)
+
     def get(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The bytes of ``key``: the prepared result (waiting for it if it is being made), else
         ``make()`` here and now."""

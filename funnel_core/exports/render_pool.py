@@ -15,6 +15,11 @@ through :meth:`RenderPool.submit`, and carries on:
   (:data:`~funnel_core.domain.constants.CACHE_TTL_SECONDS`, so its memory comes back with the
   caches) and after a render that left it over :data:`WORKER_MAX_RSS_MB`.
 
+Jobs submitted with ``background=True`` (charts drawn *in case* they are asked for: the ZIP's
+charts while the user reads the Downloads page) wait in a second, bounded queue that a worker
+takes from only when no one is waiting for a chart; a caller who then asks for one takes it back
+or moves it to the front as above.
+
 ``FUNNEL_RENDER_WORKERS`` sets the number of worker processes: 1 by default on a machine with
 two or more cores, 0 (everything in this process, as before) on one core. Results are the
 same bytes either way (tested).
@@ -37,7 +42,7 @@ from typing import Callable, Iterable
 from funnel_core.domain.constants import CACHE_TTL_SECONDS
 from funnel_core.exports.render_worker import MAX_FRAME
 
-__all__ = ["JOB_TIMEOUT", "RenderPool", "Store", "WORKER_MAX_RSS_MB", "pool", "worker_count"]
+__all__ = ["BACKGROUND_MAX", "JOB_TIMEOUT", "RenderPool", "Store", "WORKER_MAX_RSS_MB", "pool", "worker_count"]
 
 #: Seconds a render may take in the worker before it is stopped (the chart is then drawn here).
 JOB_TIMEOUT = 60.0
@@ -47,6 +52,9 @@ START_TIMEOUT = 30.0
 
 #: Jobs sent to a worker ahead of its answers (it keeps drawing while this process is busy).
 IN_FLIGHT = 2
+
+#: Background jobs queued at most (more are not queued: they are drawn when asked for).
+BACKGROUND_MAX = 64
 
 #: Seconds before a worker is tried again after one could not start.
 RETRY_AFTER = 60.0
@@ -68,7 +76,7 @@ def worker_count() -> int:
     return 1 if (os.cpu_count() or 1) >= 2 else 0
 
 
-@dataclass
+@dataclass(eq=False)  # a job is itself: found in a queue by identity
 class _Job:
     digest: str
     spec_text: str
@@ -172,6 +180,7 @@ class RenderPool:
         self.workers = workers
         self._cond = threading.Condition()
         self._queue: collections.deque[_Job] = collections.deque()
+        self._background: collections.deque[_Job] = collections.deque()
         self._jobs: dict[str, _Job] = {}
         self._threads: list[threading.Thread] = []
         self._vl_version = ""
@@ -184,22 +193,31 @@ class RenderPool:
 
     # -- the caller's side -------------------------------------------------------------
     def submit(self, items: Iterable[tuple[str, str, float | None]], vl_version: str,
-               store: Store) -> int:
+               store: Store, *, background: bool = False) -> int:
         """Queue ``(digest, spec JSON text, PNG scale or None)`` renders; returns how many.
 
-        A digest already queued or rendering is not queued twice. Without workers nothing
-        is queued (the caller renders as it goes).
+        A digest already queued or rendering is not queued twice; one waiting in the background
+        queue moves to the main queue when submitted without ``background``. Background jobs
+        are drawn only while the main queue is empty, and at most :data:`BACKGROUND_MAX` wait.
+        Without workers nothing is queued (the caller renders as it goes).
         """
         if self.workers <= 0 or time.monotonic() - self._start_failed_at < RETRY_AFTER:
             return 0
         added = 0
         with self._cond:
             for digest, spec_text, scale in items:
-                if digest in self._jobs:
+                known = self._jobs.get(digest)
+                if known is not None:
+                    if not background and known.state == "queued" and known in self._background:
+                        self._background.remove(known)
+                        self._queue.append(known)
+                        added += 1
                     continue
+                if background and len(self._background) >= BACKGROUND_MAX:
+                    break
                 job = _Job(digest, spec_text, vl_version, scale, store)
                 self._jobs[digest] = job
-                self._queue.append(job)
+                (self._background if background else self._queue).append(job)
                 added += 1
             if added:
                 self._vl_version = vl_version
@@ -218,6 +236,8 @@ class RenderPool:
             if job.state == "queued":
                 job.state = "local"
                 self._jobs.pop(digest, None)
+                if job in self._background:
+                    self._background.remove(job)
                 return False
         job.finished.wait(JOB_TIMEOUT + START_TIMEOUT)
         return job.state == "done"
@@ -247,11 +267,12 @@ class RenderPool:
         or the pool has been idle for the cache time (then ``None``)."""
         with self._cond:
             while True:
-                while self._queue:
-                    job = self._queue.popleft()
-                    if job.state == "queued":
-                        job.state = "worker"
-                        return job
+                for queue in (self._queue, self._background):
+                    while queue:
+                        job = queue.popleft()
+                        if job.state == "queued":
+                            job.state = "worker"
+                            return job
                 if self._stopping or not wait or not self._cond.wait(timeout=CACHE_TTL_SECONDS):
                     return None
 
@@ -320,8 +341,13 @@ class RenderPool:
         with self._cond:
             self.failures += 1
             self._start_failed_at = time.monotonic()
-            while self._queue:
-                job = self._queue.popleft()
+            self._fail_queued()
+
+    def _fail_queued(self) -> None:
+        """Every queued job back to its caller (who renders it). Callers hold ``self._cond``."""
+        for queue in (self._queue, self._background):
+            while queue:
+                job = queue.popleft()
                 if job.state == "queued":
                     job.state = "failed"
                     self._jobs.pop(job.digest, None)
@@ -343,11 +369,7 @@ class RenderPool:
         for thread in threads:
             thread.join(timeout=10)
         with self._cond:
-            while self._queue:
-                job = self._queue.popleft()
-                job.state = "failed" if job.state == "queued" else job.state
-                self._jobs.pop(job.digest, None)
-                job.finished.set()
+            self._fail_queued()
             self._stopping = False
 
     def pending(self) -> int:

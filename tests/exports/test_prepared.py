@@ -64,3 +64,16 @@ def test_results_expire():
     time.sleep(0.1)
     prepared.prepare("other", lambda: b"x")  # expiry happens on the next use
     assert prepared.get("pdf", lambda: b"new") == b"new"
+
+
+def test_side_work_runs_after_the_download_and_keeps_no_result():
+    order: list[str] = []
+    prepared = PreparedDownloads()
+    gate = threading.Event()
+    assert prepared.prepare("pdf", lambda: gate.wait(10) and order.append("pdf") or b"%PDF")
+    assert prepared.also("charts", lambda: order.append("charts") or 28)
+    assert not prepared.also("charts", lambda: order.append("again"))  # already known
+    gate.set()
+    _finished(prepared, "charts")
+    assert order == ["pdf", "charts"]  # one background thread: the download first
+    assert prepared._items["charts"][0].result() == b""

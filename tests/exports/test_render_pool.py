@@ -267,3 +267,85 @@ def test_the_servers_warm_up_writes_the_sample_pdf_and_keeps_its_charts(fresh_po
     warm_up.warm_up()
     assert written and written[0].startswith(b"%PDF")
     assert images._CACHE._size > 0  # its charts stay rendered (until they expire)
+
+
+def _held_pool(fresh_pool, monkeypatch) -> tuple[render_pool.RenderPool, threading.Event, list[str]]:
+    """A one-worker pool whose worker starts only when the returned event is set; the digests
+    it draws are appended to the returned list, in order."""
+    pool = fresh_pool(1)
+    go_on = threading.Event()
+    real_start = render_pool._Worker.start
+
+    def held_start(self):  # noqa: ANN001 - stands in for _Worker.start
+        go_on.wait(30)
+        real_start(self)
+
+    monkeypatch.setattr(render_pool._Worker, "start", held_start)
+    return pool, go_on, []
+
+
+def _items(charts) -> list[tuple[str, str, float | None]]:
+    return [(c.digest, json.dumps(c.spec, default=str), None) for c in charts]
+
+
+def _wait_until_idle(pool: render_pool.RenderPool) -> None:
+    deadline = time.monotonic() + 60
+    while pool.pending():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_background_charts_wait_for_the_ones_a_download_needs(fresh_pool, charts, monkeypatch):
+    pool, go_on, drawn = _held_pool(fresh_pool, monkeypatch)
+    first, second, needed, promoted = charts[:4]
+
+    def store(digest, svg, scale, png):  # noqa: ANN001 - the pool's Store
+        drawn.append(digest)
+
+    version = images.vl_version()
+    assert pool.submit(_items([first, second, promoted]), version, store, background=True) == 3
+    assert pool.submit(_items([needed]), version, store) == 1
+    assert pool.submit(_items([promoted]), version, store) == 1  # moved to the front queue
+    assert pool.submit(_items([first]), version, store, background=True) == 0  # already queued
+    go_on.set()
+    _wait_until_idle(pool)
+    assert drawn == [needed.digest, promoted.digest, first.digest, second.digest]
+
+
+def test_the_background_queue_is_bounded(fresh_pool, charts, monkeypatch):
+    pool, go_on, _ = _held_pool(fresh_pool, monkeypatch)
+    monkeypatch.setattr(render_pool, "BACKGROUND_MAX", 2)
+    assert pool.submit(_items(charts[:3]), images.vl_version(), lambda *a: None, background=True) == 2
+    assert charts[2].digest not in pool._jobs
+    go_on.set()
+    _wait_until_idle(pool)
+
+
+def test_a_background_chart_asked_for_is_taken_back(fresh_pool, charts, monkeypatch):
+    pool, go_on, _ = _held_pool(fresh_pool, monkeypatch)
+    chart = charts[-1]
+    assert images.prefetch([chart], background=True) == 1
+    assert images.chart_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"  # drawn here, not waited for
+    assert chart.digest not in pool._jobs and not pool._background
+    go_on.set()
+    assert pool.start(images.vl_version(), wait=60)
+    assert pool.rendered_by_worker == 0
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["no-worker-does-nothing", "one-worker-draws-ahead"])
+def test_the_zip_charts_drawn_ahead_are_the_zips_charts(fresh_pool, report, workers):
+    from funnel_core.exports.chart_zip import draw_ahead
+
+    pool = fresh_pool(workers)
+    queued = draw_ahead(report, AS_OF)
+    if not workers:
+        assert queued == 0
+        return
+    total = len(report_charts.report_charts(report, AS_OF))
+    assert queued == total  # every chart of the ZIP, none drawn yet
+    _wait_until_idle(pool)
+    assert pool.rendered_by_worker == total
+    before = pool.rendered_by_worker
+    archive = charts_zip(report, AS_OF)
+    assert archive[:4] == b"PK\x03\x04"
+    assert pool.rendered_by_worker == before  # the ZIP found every chart drawn
