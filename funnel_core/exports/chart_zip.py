@@ -104,9 +104,11 @@ def draw_ahead(report: ComparisonReport, as_of: _dt.date | str | None = None) ->
     The Downloads page calls this (after starting the PDF) so the charts are drawn while the
     user reads the page, on the worker's core, only while no download waits for it. A later
     :func:`charts_zip` finds them in the render cache or takes back those still queued.
-    Without a worker process it does nothing (0) and costs only building the charts' specs.
+    Without a worker process, or while the worker has other charts to draw (a busy server:
+    other sessions' downloads come first), it does nothing and returns 0.
     """
-    if pool().workers <= 0:
+    render_jobs = pool()
+    if render_jobs.workers <= 0 or render_jobs.pending():
         return 0
     return prefetch(report_charts(report, as_of_date(as_of)), background=True)
 

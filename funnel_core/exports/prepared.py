@@ -73,9 +73,15 @@ class PreparedDownloads:
     def also(self, key: str, work: Callable[[], object]) -> bool:
         """Run ``work`` on the background thread, after the jobs already there; keep no result.
 
-        For work that only warms a cache (drawing the ZIP's charts ahead). Bounded as
-        :meth:`prepare`; ``key`` keeps the same work from starting twice within ``ttl``.
+        For work that only warms a cache (drawing the ZIP's charts ahead). Not started when
+        more than one job is waiting or running (a busy server: the thread is the downloads'),
+        else bounded as :meth:`prepare`; ``key`` keeps the same work from starting twice
+        within ``ttl``.
         """
+        with self._lock:
+            if sum(1 for future, _ in self._items.values() if not future.done()) > 1:
+                return False
+
         def run() -> bytes:
             work()
             return b""

@@ -77,3 +77,14 @@ def test_side_work_runs_after_the_download_and_keeps_no_result():
     _finished(prepared, "charts")
     assert order == ["pdf", "charts"]  # one background thread: the download first
     assert prepared._items["charts"][0].result() == b""
+
+
+def test_side_work_is_not_started_on_a_busy_thread():
+    prepared = PreparedDownloads()
+    gate = threading.Event()
+    assert prepared.prepare("pdf-a", lambda: gate.wait(10) and b"a")
+    assert prepared.prepare("pdf-b", lambda: gate.wait(10) and b"b")
+    assert not prepared.also("charts", lambda: None)  # two downloads waiting: no side work
+    gate.set()
+    _finished(prepared, "pdf-b")
+    assert prepared.also("charts", lambda: None)

@@ -349,3 +349,15 @@ def test_the_zip_charts_drawn_ahead_are_the_zips_charts(fresh_pool, report, work
     archive = charts_zip(report, AS_OF)
     assert archive[:4] == b"PK\x03\x04"
     assert pool.rendered_by_worker == before  # the ZIP found every chart drawn
+
+
+def test_nothing_is_drawn_ahead_while_the_worker_has_other_charts(fresh_pool, report, charts, monkeypatch):
+    from funnel_core.exports.chart_zip import draw_ahead
+
+    pool, go_on, _ = _held_pool(fresh_pool, monkeypatch)
+    assert images.prefetch(charts[:1]) == 1  # another session's download
+    assert draw_ahead(report, AS_OF) == 0
+    go_on.set()
+    _wait_until_idle(pool)
+    assert draw_ahead(report, AS_OF) > 0
+    _wait_until_idle(pool)
