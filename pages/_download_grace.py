@@ -13,8 +13,9 @@ made; after that it leaves as before, at the next two clean-up passes. :func:`sw
 pass from the housekeeping thread when no session is connected, so the downloads of sessions
 that have all closed leave too (otherwise they wait for the next script run anywhere).
 
-This reaches into Streamlit's ``MediaFileManager`` (not a public API). Every step is checked: on
-a Streamlit version without these methods :func:`install` does nothing and returns False.
+This reaches into Streamlit's ``MediaFileManager`` and the runtime's session manager (not
+public APIs). Every step is checked: on a Streamlit version without these methods
+:func:`install` does nothing and returns False, and :func:`sweep` does nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ __all__ = ["GRACE_SECONDS", "install", "sweep"]
 GRACE_SECONDS = 120.0
 
 _lock = threading.Lock()
-_installed = False
 #: file id -> when it was made (``clock()``), for downloads made since :func:`install`.
 _made_at: dict[str, float] = {}
 _clock: Callable[[], float] = time.monotonic
@@ -47,7 +47,7 @@ def install(manager_class: Any = None, *, clock: Callable[[], float] | None = No
     Parameters
     ----------
     manager_class
-        The class to patch; Streamlit's ``MediaFileManager`` when None (tests pass a subclass).
+        The class to patch; Streamlit's ``MediaFileManager`` when None.
     clock
         Seconds, monotonic; ``time.monotonic`` when None (tests pass a fake).
 
@@ -57,7 +57,7 @@ def install(manager_class: Any = None, *, clock: Callable[[], float] | None = No
         True when the class is (now or already) patched, False when this Streamlit has no
         such methods.
     """
-    global _installed, _clock
+    global _clock
     if clock is not None:
         _clock = clock
     if manager_class is None:
@@ -90,7 +90,6 @@ def install(manager_class: Any = None, *, clock: Callable[[], float] | None = No
         manager_class.execute_deferred = execute_deferred
         manager_class._delete_file = _delete_file
         manager_class._funnel_download_grace = True
-        _installed = True
     return True
 
 
