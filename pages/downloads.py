@@ -27,7 +27,8 @@ if report is None:
 
 st.markdown(tr("Files for **{period}** · {summary}. Each file is made when you click its button "
                "(a PDF or a ZIP of all charts can take a few seconds) from the numbers in this "
-               "session; nothing is kept on the server.", period=md(snapshot_state.period_text(_ui.compared_period())),
+               "session; a file stays in the server's memory for a few minutes so that your browser can fetch "
+               "it, and nothing is stored.", period=md(snapshot_state.period_text(_ui.compared_period())),
                summary=snapshot_state.context_summary(_ui.context())))
 
 
