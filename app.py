@@ -15,10 +15,11 @@ import streamlit as st
 from funnel_core.domain.i18n import tr
 from funnel_core.exports import images, warm_up
 from funnel_core.exports.prepared import PREPARED
-from funnel_core.page_state.housekeeping import start_housekeeping
+from funnel_core.page_state.housekeeping import limit_malloc_arenas, start_housekeeping
 from pages import _download_grace, _guard, _ui
 
 _started = time.perf_counter()
+limit_malloc_arenas()  # before the first sessions' threads: their freed memory can go back to the system
 
 _ui.choose_language()  # ?lang=, the choice made in the sidebar, else the browser's language
 st.set_page_config(

@@ -106,7 +106,12 @@ def ensure_axe() -> None:
 def cmd_app(extra: list[str]) -> int:
     ensure_venv("requirements.txt")
     say("starting the app: open http://localhost:8501")
-    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra], cwd=ROOT)
+    # two glibc allocation arenas from the start: memory of closed sessions goes back to the
+    # system (app.py sets the same limit when the server was started another way)
+    env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra],
+                           cwd=ROOT, env=env)
 
 
 def cmd_test(extra: list[str]) -> int:
