@@ -15,11 +15,10 @@ import streamlit as st
 from funnel_core.domain.i18n import tr
 from funnel_core.exports import images, warm_up
 from funnel_core.exports.prepared import PREPARED
-from funnel_core.page_state.housekeeping import limit_malloc_arenas, start_housekeeping
+from funnel_core.page_state.housekeeping import arena_limit_note, start_housekeeping
 from pages import _download_grace, _guard, _ui
 
 _started = time.perf_counter()
-limit_malloc_arenas()  # before the first sessions' threads: their freed memory can go back to the system
 
 _ui.choose_language()  # ?lang=, the choice made in the sidebar, else the browser's language
 st.set_page_config(
@@ -30,7 +29,9 @@ st.set_page_config(
 )
 
 _ui.begin_run()
-warm_up.warm_up_in_background()  # once per server: vl-convert, the render worker and a sample PDF, so a user's first download is not the slow one
+if warm_up.warm_up_in_background():  # once per server: vl-convert, the render worker and a sample PDF, so a user's first download is not the slow one
+    if (_note := arena_limit_note()) is not None:
+        logging.getLogger("funnel.memory").warning(_note)
 _download_grace.install()  # once per process: a generated download waits for the browser to fetch it
 start_housekeeping((images.expire_image_cache, PREPARED.expire, _ui.expire_streamlit_caches,
                     _download_grace.sweep))  # once per server: memory of closed sessions goes back to the system

@@ -161,7 +161,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         cpus = sorted(os.sched_getaffinity(0))
         server_cpus = {cpus[0]}
-        env = dict(os.environ, FUNNEL_LOG_TIMING="1", **(extra_env or {}))  # app.py and Downloads log times
+        # as `python dev.py app` starts it (two glibc arenas); --env MALLOC_ARENA_MAX= removes it
+        env = dict(os.environ, FUNNEL_LOG_TIMING="1", MALLOC_ARENA_MAX="2")
+        env.update(extra_env or {})
+        env = {name: value for name, value in env.items() if value != ""}  # FUNNEL_LOG_TIMING: app.py and Downloads log times
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -609,7 +612,8 @@ def main() -> int:
                         help="measure RSS once more this long after the sessions close (e.g. 700, "
                              "after the caches' time limit)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="environment of the server, e.g. MALLOC_ARENA_MAX=2 (repeatable)")
+                        help="environment of the server (repeatable); it starts with MALLOC_ARENA_MAX=2 "
+                             "as `python dev.py app` does, MALLOC_ARENA_MAX= removes it")
     parser.add_argument("--memory-waves", type=int, default=0, metavar="K",
                         help="instead: one server, K rounds of N sessions (first -n), RSS after each round")
     parser.add_argument("--wait", type=float, default=200.0,

@@ -7,11 +7,14 @@ stays at its peak. :func:`start_housekeeping` runs a daemon thread that, every `
 seconds, collects cyclic garbage and asks the allocator to return free pages
 (``malloc_trim(0)``). On systems without glibc the trim is skipped and only the collection runs.
 
-:func:`limit_malloc_arenas` caps glibc's per-thread allocation pools ("arenas") at
-:data:`MALLOC_ARENAS`. Streamlit runs every script run on a thread of its own, and glibc gives
-threads their own arena up to eight per core; freed memory scattered over many arenas stays
-mapped even after ``malloc_trim``. With two arenas, ten closed sessions left about 50 MB above
-the warm server instead of 120-190 MB (docs/PERFORMANCE.md, "Memory after sessions close").
+The server should also start with ``MALLOC_ARENA_MAX=2`` in its environment (``python dev.py
+app`` sets it). Streamlit runs every script run on a thread of its own, and glibc gives threads
+an allocation pool ("arena") of their own, up to eight per core; freed memory scattered over
+many arenas stays mapped even after ``malloc_trim``. With two arenas, ten closed sessions left
+about 50 MB above the warm server instead of 120-190 MB (docs/PERFORMANCE.md, "Memory after
+sessions close"). Setting the limit from here (``mallopt`` when ``app.py`` first runs) was
+measured and did not help, so :func:`arena_limit_note` only says in the server's log that the
+variable is missing.
 
 Nothing here imports Streamlit; ``app.py`` starts the thread once per process.
 """
@@ -21,20 +24,18 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import os
 import threading
 from typing import Callable, Sequence
 
-__all__ = ["DEFAULT_INTERVAL_SECONDS", "MALLOC_ARENAS", "limit_malloc_arenas", "release_memory",
+__all__ = ["DEFAULT_INTERVAL_SECONDS", "MALLOC_ARENAS", "arena_limit_note", "release_memory",
            "start_housekeeping"]
 
 #: Seconds between two passes of the housekeeping thread.
 DEFAULT_INTERVAL_SECONDS = 30.0
 
-#: glibc allocation arenas a server process uses at most (``MALLOC_ARENA_MAX``).
+#: glibc allocation arenas a server process should use at most (``MALLOC_ARENA_MAX``).
 MALLOC_ARENAS = 2
-
-#: ``mallopt``'s parameter number for the arena limit (glibc's ``M_ARENA_MAX``).
-_M_ARENA_MAX = -8
 
 _lock = threading.Lock()
 _started: threading.Thread | None = None
@@ -54,35 +55,15 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
-def _mallopt() -> Callable[[int, int], int] | None:
-    """glibc's ``mallopt``, or None where the C library has none."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    try:
-        return ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
-        return None
+def arena_limit_note() -> str | None:
+    """A line for the server's log when glibc's arenas are not limited, else None.
 
-
-_MALLOPT = _mallopt()
-
-
-def limit_malloc_arenas(count: int = MALLOC_ARENAS) -> bool:
-    """Let threads created from now on share at most ``count`` glibc allocation arenas.
-
-    The same as starting the process with ``MALLOC_ARENA_MAX=count`` (which ``dev.py app``
-    does), for a server started some other way; arenas that already exist stay. Calling it
-    again is harmless.
-
-    Returns
-    -------
-    bool
-        True when glibc accepted the limit; False elsewhere (no glibc) or when ``count`` < 1.
+    None where there is no glibc (the limit does not apply) or when ``MALLOC_ARENA_MAX`` is set.
     """
-    if _MALLOPT is None or count < 1:
-        return False
-    return _MALLOPT(_M_ARENA_MAX, int(count)) == 1
+    if _TRIM is None or os.environ.get("MALLOC_ARENA_MAX", "").strip():
+        return None
+    return (f"MALLOC_ARENA_MAX is not set: start the server with MALLOC_ARENA_MAX={MALLOC_ARENAS} "
+            "(python dev.py app does) so that memory of closed sessions goes back to the system")
 
 
 def _release_arrow_pool() -> None:

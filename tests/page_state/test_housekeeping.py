@@ -55,50 +55,25 @@ def test_interval_must_be_positive(interval: float) -> None:
         housekeeping.start_housekeeping(interval=interval)
 
 
-_ARENA_PROBE = """
-import ctypes, sys, threading
-from funnel_core.page_state import housekeeping
-if sys.argv[1] == "limit":
-    assert housekeeping.limit_malloc_arenas(2)
-libc = ctypes.CDLL(None)
-libc.malloc.restype = ctypes.c_void_p
-libc.malloc.argtypes = [ctypes.c_size_t]
-both_sides = threading.Barrier(9)
 
-def work():
-    held = [libc.malloc(4000) for _ in range(50)]  # each thread allocates while all are alive
-    both_sides.wait()
-    both_sides.wait()
-
-threads = [threading.Thread(target=work) for _ in range(8)]
-for thread in threads:
-    thread.start()
-both_sides.wait()
-libc.malloc_stats()  # one "Arena n:" block per arena, on stderr
-both_sides.wait()
-for thread in threads:
-    thread.join()
-"""
+@pytest.mark.parametrize("value, noted", [(None, True), ("", True), ("2", False), ("8", False)])
+def test_the_log_asks_for_an_arena_limit_only_when_it_is_missing(
+        monkeypatch: pytest.MonkeyPatch, value: str | None, noted: bool) -> None:
+    if value is None:
+        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_ARENA_MAX", value)
+    note = housekeeping.arena_limit_note()
+    if housekeeping._TRIM is None:  # no glibc: nothing to ask for
+        assert note is None
+    else:
+        assert (note is not None) is noted
+        if noted:
+            assert "MALLOC_ARENA_MAX=2" in note
 
 
-def _arenas_used(mode: str) -> int:
-    import subprocess
-    import sys
+def test_dev_py_starts_the_app_with_the_arena_limit() -> None:
     from pathlib import Path
 
-    done = subprocess.run([sys.executable, "-c", _ARENA_PROBE, mode], capture_output=True, text=True,
-                          timeout=60, cwd=Path(__file__).resolve().parents[2])
-    assert done.returncode == 0, done.stderr
-    return sum(1 for line in done.stderr.splitlines() if line.startswith("Arena "))
-
-
-@pytest.mark.skipif(housekeeping._MALLOPT is None, reason="no glibc: the arena limit does not apply")
-def test_limited_arenas_hold_eight_threads_in_two() -> None:
-    # the same eight threads without the limit get an arena each: the probe can tell
-    assert _arenas_used("none") > housekeeping.MALLOC_ARENAS
-    assert _arenas_used("limit") <= housekeeping.MALLOC_ARENAS
-
-
-@pytest.mark.parametrize("count", [0, -1])
-def test_an_arena_limit_below_one_is_refused(count: int) -> None:
-    assert housekeeping.limit_malloc_arenas(count) is False
+    dev = (Path(__file__).resolve().parents[2] / "dev.py").read_text(encoding="utf-8")
+    assert f'env.setdefault("MALLOC_ARENA_MAX", "{housekeeping.MALLOC_ARENAS}")' in dev
