@@ -5,7 +5,7 @@
     python bench/bench_load.py -n 5 --settle 10   # one quick run
     python bench/bench_load.py --write            # also write the section of docs/PERFORMANCE.md
 
-For each N a fresh server is started (``streamlit run app.py --server.headless true`` on a free
+For each N a fresh server is started (``MALLOC_ARENA_MAX=2 streamlit run app.py --server.headless true`` on a free
 loopback port), warmed by one session that is not counted, and then N sessions run at the same
 time, each in its own Playwright browser context of one Chromium (``/usr/bin/chromium``):
 
@@ -498,7 +498,8 @@ def markdown(runs: list[RunResult], info: dict[str, str], settle: float) -> str:
     in_browser, on_server = capacity(runs)
     lines = [SECTION, "",
              f"Measured {dt.date.today().isoformat()} with `python bench/bench_load.py --write`: for each "
-             "N a fresh server, one warm-up session (not counted), then N sessions at once, each in "
+             "N a fresh server (with `MALLOC_ARENA_MAX=2`, as `python dev.py app` starts it), one "
+             "warm-up session (not counted), then N sessions at once, each in "
              "its own browser context of one headless Chromium: open the app, upload a CSV with its "
              "own numbers and apply it, open *Benchmarks* until the overview chart is drawn, open "
              "*Downloads* and download the CSV table (checked: its visitor-to-lead rate is the "
@@ -624,7 +625,7 @@ def main() -> int:
         extra = dict(item.split("=", 1) for item in args.env)
         n = (args.n or [10])[0]
         print(f"memory: {args.memory_waves} rounds of {n} sessions, RSS {args.wait:.0f} s after each; "
-              f"server environment {extra or 'default'}")
+              f"server environment {dict({'MALLOC_ARENA_MAX': '2'}, **extra)} (empty: removed)")
         asyncio.run(memory_waves(n, args.memory_waves, args.wait, not args.no_pdf, extra))
         return 0
     if not Path(CHROMIUM).exists():

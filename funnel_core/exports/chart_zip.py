@@ -24,8 +24,8 @@ from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.i18n import mark, tr
 from funnel_core.exports.chart_page import GalleryChart, gallery_page
-from funnel_core.exports.images import (AnnotatedChart, NamedChartLike, chart_png, chart_svg, prefetch,
-                                         vl_version)
+from funnel_core.exports.images import (AnnotatedChart, NamedChartLike, chart_png, chart_svg, draw_queued,
+                                         prefetch, vl_version)
 from funnel_core.exports.render_pool import pool
 from funnel_core.exports.report_charts import report_charts
 from funnel_core.exports.report_model import Footnote, summarize
@@ -135,8 +135,7 @@ def charts_zip(report: ComparisonReport, as_of: _dt.date | str | None = None, *,
     # the render worker draws from the front of the list while this process draws from the
     # back; each chart is drawn once, by whichever gets to it first
     prefetch(charts)
-    for chart in reversed(charts):
-        chart_png(chart)
+    draw_queued(charts)
     buffer = io.BytesIO()
     gallery: list[GalleryChart] = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -34,6 +34,7 @@ __all__ = [
     "chart_size",
     "chart_svg",
     "clear_image_cache",
+    "draw_queued",
     "prefetch",
     "expire_image_cache",
     "spec_digest",
@@ -184,6 +185,24 @@ def prefetch(charts: Sequence[Any], scale: float | None = PNG_SCALE, *, backgrou
         items.append((digest, json.dumps(spec, default=str, ensure_ascii=False),
                       float(scale) if scale else None))
     return render_jobs.submit(items, vl_version(), _store, background=background)
+
+
+def draw_queued(charts: Sequence[Any], scale: float = PNG_SCALE) -> int:
+    """Draw here, from the back of ``charts``, each chart still waiting in the render queue.
+
+    A download that needs several charts calls this before it reads them in order: the
+    render worker draws from the front while this process draws from the back, and neither
+    waits for the other. Charts already rendered or being drawn by a worker are skipped
+    (reading them later waits for the worker). Returns how many were drawn here.
+    """
+    drawn = 0
+    render_jobs = pool()
+    for chart in reversed(charts):
+        spec, digest = spec_of(chart)
+        if _CACHE.get((digest, "png", float(scale))) is None and render_jobs.take_back(digest):
+            chart_png(chart, scale=scale)
+            drawn += 1
+    return drawn
 
 
 def _cached_or_claimed(key: tuple[str, str, float]) -> bytes | None:

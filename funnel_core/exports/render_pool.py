@@ -225,19 +225,28 @@ class RenderPool:
                 self._cond.notify_all()
         return added
 
+    def take_back(self, digest: str) -> bool:
+        """``True`` if ``digest`` was still queued and is now the caller's to render here;
+        ``False`` (without waiting) if it was not submitted or a worker has it."""
+        with self._cond:
+            job = self._jobs.get(digest)
+            if job is None or job.state != "queued":
+                return False
+            job.state = "local"
+            self._jobs.pop(digest, None)
+            if job in self._background:
+                self._background.remove(job)
+            return True
+
     def claim_or_wait(self, digest: str) -> bool:
         """Before rendering ``digest`` here: ``True`` if a worker just rendered it (read the
         cache again), ``False`` if the caller should render it (it was not submitted, was
         still queued -- now taken back -- or the worker failed)."""
+        if self.take_back(digest):
+            return False
         with self._cond:
             job = self._jobs.get(digest)
             if job is None:
-                return False
-            if job.state == "queued":
-                job.state = "local"
-                self._jobs.pop(digest, None)
-                if job in self._background:
-                    self._background.remove(job)
                 return False
         job.finished.wait(JOB_TIMEOUT + START_TIMEOUT)
         return job.state == "done"

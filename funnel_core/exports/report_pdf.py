@@ -22,7 +22,7 @@ from funnel_core.domain.formatting import date_text
 from funnel_core.benchmarks.compare import ComparisonReport
 from funnel_core.domain.constants import STATUS_LABELS
 from funnel_core.domain.i18n import current_language, mark, tr, tr_n
-from funnel_core.exports.images import PNG_SCALE, NamedChartLike, chart_png, prefetch
+from funnel_core.exports.images import PNG_SCALE, NamedChartLike, chart_png, draw_queued, prefetch
 from funnel_core.exports.pdf_layout import (
     ACCENT,
     COLOURS,
@@ -40,7 +40,7 @@ from funnel_core.exports.pdf_layout import (
     write_wrapped,
 )
 from funnel_core.exports.pdf_summary import summary_page
-from funnel_core.exports.report_charts import document_charts
+from funnel_core.exports.report_charts import document_charts, page_overview
 from funnel_core.exports.report_model import ReportSummary, better_text, report_rules, summarize
 from funnel_core.exports.sanitize import is_web_link
 from funnel_core.exports.settings import as_of_date, product_name, sources_intro
@@ -77,6 +77,7 @@ def _charts(pdf: ReportPDF, charts: Sequence[Any]) -> None:
     if not charts:
         return
     queue: list[_Placed] = []
+    draw_queued(charts)  # the worker draws from the front, this process from the back
     for chart in charts:
         data = chart_png(chart, scale=PNG_SCALE)
         px_w, px_h = png_size(data)
@@ -340,6 +341,8 @@ def render_report_pdf(summary: ReportSummary, charts: Sequence[Any], *,
     pdf.set_creator(pdf.t(product_name()))
     pdf.set_lang(current_language())
     overview = next((c for c in charts if getattr(c, "name", "") == "overview"), None)
+    if overview is not None:  # page 1 measures this one first: the worker draws it while the header is laid out
+        prefetch([page_overview(overview)], scale=None)
     if not one_page_only:  # the appendix's charts render in the worker while page 1 is laid out
         prefetch(charts)  # the whole overview first: the appendix shows it first
     fitted = summary_page(pdf, summary, overview, one_page_only)

@@ -361,3 +361,48 @@ def test_nothing_is_drawn_ahead_while_the_worker_has_other_charts(fresh_pool, re
     _wait_until_idle(pool)
     assert draw_ahead(report, AS_OF) > 0
     _wait_until_idle(pool)
+
+
+def test_take_back_gives_a_queued_chart_to_the_caller_and_nothing_else(fresh_pool, charts, monkeypatch):
+    pool, go_on, _ = _held_pool(fresh_pool, monkeypatch)
+    queued, other = charts[0], charts[1]
+    assert images.prefetch([queued]) == 1
+    assert pool.take_back(other.digest) is False  # never submitted
+    assert pool.take_back(queued.digest) is True
+    assert pool.take_back(queued.digest) is False  # already the caller's
+    assert pool.pending() == 0
+    go_on.set()
+    assert pool.start(images.vl_version(), wait=60)
+    assert pool.rendered_by_worker == 0
+
+
+def test_draw_queued_draws_from_the_back_what_no_worker_has(fresh_pool, charts, monkeypatch):
+    pool, go_on, _ = _held_pool(fresh_pool, monkeypatch)
+    assert images.prefetch(charts) == len(charts)
+    drawn_here: list[str] = []
+    real_png = images.chart_png
+
+    def recorded(chart, scale=images.PNG_SCALE):  # noqa: ANN001 - stands in for chart_png
+        drawn_here.append(chart.digest)
+        return real_png(chart, scale=scale)
+
+    monkeypatch.setattr(images, "chart_png", recorded)
+    # the worker has not started: every chart is still queued, so all are drawn here, last first
+    assert images.draw_queued(charts) == len(charts)
+    assert drawn_here == [c.digest for c in reversed(charts)]
+    assert images.draw_queued(charts) == 0  # all rendered now
+    go_on.set()
+    assert pool.start(images.vl_version(), wait=60)
+    assert pool.rendered_by_worker == 0
+
+
+def test_draw_queued_leaves_the_charts_a_worker_draws(fresh_pool, charts):
+    pool = fresh_pool(1)
+    assert pool.start(images.vl_version(), wait=60)
+    images.prefetch(charts)
+    here = images.draw_queued(charts)
+    _wait_until_idle(pool)
+    # each chart drawn once, by one side or the other; the worker had a head start on the first
+    assert here + pool.rendered_by_worker == len(charts)
+    assert pool.rendered_by_worker >= 1
+    assert all(images.chart_png(c)[:4] == b"\x89PNG" for c in charts)
