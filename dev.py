@@ -107,7 +107,7 @@ def cmd_app(extra: list[str]) -> int:
     ensure_venv("requirements.txt")
     say("starting the app: open http://localhost:8501")
     # two glibc allocation arenas from the start: memory of closed sessions goes back to the
-    # system (app.py sets the same limit when the server was started another way)
+    # system (glibc reads this only at start; app.py logs a warning when it is missing)
     env = dict(os.environ)
     env.setdefault("MALLOC_ARENA_MAX", "2")
     return subprocess.call([str(PYTHON), "-m", "streamlit", "run", str(ROOT / "app.py"), *extra],

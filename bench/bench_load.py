@@ -153,6 +153,10 @@ def rss_mb(pid: int) -> float:
         return float("nan")
 
 
+#: The server's environment as `python dev.py app` sets it (two glibc allocation arenas).
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
 class Server:
     """``streamlit run app.py`` on a free loopback port, pinned to CPU 0."""
 
@@ -161,10 +165,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         cpus = sorted(os.sched_getaffinity(0))
         server_cpus = {cpus[0]}
-        # as `python dev.py app` starts it (two glibc arenas); --env MALLOC_ARENA_MAX= removes it
-        env = dict(os.environ, FUNNEL_LOG_TIMING="1", MALLOC_ARENA_MAX="2")
+        # FUNNEL_LOG_TIMING: app.py and Downloads log times; --env NAME= removes a variable
+        env = dict(os.environ, FUNNEL_LOG_TIMING="1", **SERVER_ENV)
         env.update(extra_env or {})
-        env = {name: value for name, value in env.items() if value != ""}  # FUNNEL_LOG_TIMING: app.py and Downloads log times
+        env = {name: value for name, value in env.items() if value != ""}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -625,7 +629,7 @@ def main() -> int:
         extra = dict(item.split("=", 1) for item in args.env)
         n = (args.n or [10])[0]
         print(f"memory: {args.memory_waves} rounds of {n} sessions, RSS {args.wait:.0f} s after each; "
-              f"server environment {dict({'MALLOC_ARENA_MAX': '2'}, **extra)} (empty: removed)")
+              f"server environment {dict(SERVER_ENV, **extra)} (empty: removed)")
         asyncio.run(memory_waves(n, args.memory_waves, args.wait, not args.no_pdf, extra))
         return 0
     if not Path(CHROMIUM).exists():

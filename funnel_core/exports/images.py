@@ -198,8 +198,7 @@ def draw_queued(charts: Sequence[Any], scale: float = PNG_SCALE) -> int:
     drawn = 0
     render_jobs = pool()
     for chart in reversed(charts):
-        spec, digest = spec_of(chart)
-        if _CACHE.get((digest, "png", float(scale))) is None and render_jobs.take_back(digest):
+        if render_jobs.take_back(spec_of(chart)[1]):
             chart_png(chart, scale=scale)
             drawn += 1
     return drawn

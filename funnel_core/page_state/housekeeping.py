@@ -10,9 +10,9 @@ seconds, collects cyclic garbage and asks the allocator to return free pages
 The server should also start with ``MALLOC_ARENA_MAX=2`` in its environment (``python dev.py
 app`` sets it). Streamlit runs every script run on a thread of its own, and glibc gives threads
 an allocation pool ("arena") of their own, up to eight per core; freed memory scattered over
-many arenas stays mapped even after ``malloc_trim``. With two arenas, ten closed sessions left
-about 50 MB above the warm server instead of 120-190 MB (docs/PERFORMANCE.md, "Memory after
-sessions close"). Setting the limit from here (``mallopt`` when ``app.py`` first runs) was
+many arenas stays mapped even after ``malloc_trim``. With two arenas, waves of ten closed
+sessions left 50-110 MB above the warm server instead of 120-190 MB (docs/PERFORMANCE.md,
+"Memory after sessions close"). Setting the limit from here (``mallopt`` when ``app.py`` first runs) was
 measured and did not help, so :func:`arena_limit_note` only says in the server's log that the
 variable is missing.
 
