@@ -547,37 +547,33 @@ def markdown(runs: list[RunResult], info: dict[str, str], settle: float) -> str:
     return "\n".join(lines)
 
 
+#: The line after the generated part of the section: what follows it (the reading of the
+#: figures, A/B runs, the replicas advice) is written by hand and kept by ``--write``.
+HAND_WRITTEN = ("<!-- bench_load.py --write replaces the section down to this line; "
+                "the text below is written by hand -->")
+
+
 def write_section(text: str) -> None:
+    """Put ``text`` (the measured part) into DOC's section, keeping the hand-written rest.
+
+    The section runs from :data:`SECTION` to the next ``## `` heading. When it holds the
+    :data:`HAND_WRITTEN` line, only the part above that line is replaced; otherwise (a new
+    file) the whole section is written, with the replicas advice after the line.
+    """
     doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    replicas = DOC_REPLICAS
     start = doc.find(SECTION)
-    if start >= 0:
-        end = doc.find("\n## ", start + len(SECTION))
-        doc = doc[:start] + text + replicas + (doc[end + 1:] if end >= 0 else "")
+    if start < 0:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n" + HAND_WRITTEN + "\n" + DOC_REPLICAS
     else:
-        doc = doc.rstrip("\n") + "\n\n" + text + replicas
+        end = doc.find("\n## ", start + len(SECTION))
+        end = len(doc) if end < 0 else end + 1
+        kept = doc.find(HAND_WRITTEN, start, end)
+        rest = doc[kept:end] if kept >= 0 else HAND_WRITTEN + "\n" + DOC_REPLICAS
+        doc = doc[:start] + text + "\n" + rest + doc[end:]
     DOC.write_text(doc, encoding="utf-8")
 
 
 DOC_REPLICAS = """
-Reading the figures: on this 2-core machine the browsers, not the server, are the bottleneck of
-the browser-side times: N Chromium pages share the one core the server does not use (the load
-average at the end is theirs), so "open" or "upload" taking 18 s at N = 5 is the browsers
-drawing, while the server answered each of those script runs in well under a second. (The
-browsers were slower in this run than in the previous one on the same machine: 2.6 s against
-2.0 s to open the app at N = 1; the server-side figures are the measure of the server.) The
-server-side times say what one server process does under N sessions at once: every script run
-(upload and apply, page changes, clicks) stays below 1.2 s at p95 up to N = 20, the most
-measured, and each session costs the server and its render worker 2.9-3.8 CPU seconds (was
-4.9-5.8 before the chart renders got faster), most of it the PDF. The PDF report is the heavy
-click: 1.3 s on the server for one session (was 2.7 s); made one after the other, under a burst
-of N sessions that all click the PDF at once it takes p50 4.1 s / p95 5.0 s at N = 5 and p50
-2.7 s / p95 9.5 s at N = 20 (was p50 16 s and 25 s). Here the render worker shares the
-server's core (the benchmark pins the server, and its children inherit that), so it speeds
-the PDF by the faster renders, not by a second core. The Downloads page starts the PDF in the
-background when it opens, so a user who reads the page for a few seconds before clicking
-waits less. Sessions never saw each other's numbers.
-
 Memory: a session adds about 20-55 MB while it is open (its uploads, tables, charts, rendered
 images). Whether it comes back is measured separately below ("Memory after sessions close", at the end of this page).
 
