@@ -61,6 +61,31 @@ def sync_link() -> None:
             del st.query_params[LINK_PARAM]
     elif current != plan.text:
         st.query_params[LINK_PARAM] = plan.text
+    _sync_language_param()
+
+
+#: Session key: the language was chosen (in the sidebar, or by the link's ``?lang=``), not
+#: taken from the browser; only a chosen language is written into the link.
+LANGUAGE_CHOSEN_KEY = "_language_chosen"
+
+
+def _sync_language_param() -> None:
+    """Keep ``?lang=`` in the address while the language is a chosen one.
+
+    Streamlit clears the address's parameters when the page changes; ``?s=`` is written again
+    above, and without this the language was lost at the next reload (the app came back in the
+    browser's language). A language taken from the browser is not written: a link sent to
+    someone else then opens in their own language.
+    """
+    language = st.session_state.get(language_state.LANGUAGE_KEY)
+    if not st.session_state.get(LANGUAGE_CHOSEN_KEY) or not language:
+        return
+    current = st.query_params.get(language_state.LANGUAGE_PARAM)
+    if language == "en":
+        if current is not None:
+            del st.query_params[language_state.LANGUAGE_PARAM]
+    elif current != language:
+        st.query_params[language_state.LANGUAGE_PARAM] = language
 
 
 def link_url() -> str | None:
@@ -74,7 +99,14 @@ def link_url() -> str | None:
 
 
 def link_error_notice() -> None:
-    """The reason a link could not be opened, above every page until dismissed."""
+    """The reason a link could not be opened (or what of it could not be used), above every
+    page until dismissed."""
+    note = st.session_state.get(link_state.LINK_NOTE_KEY)
+    if note:
+        with st.container(border=True):
+            st.warning(md(note), icon=":material/link:")
+            st.button(tr("Dismiss"), key="dismiss_link_note", on_click=st.session_state.pop,
+                      args=(link_state.LINK_NOTE_KEY, None))
     message = st.session_state.get("_link_error")
     if not message:
         return
@@ -89,7 +121,7 @@ def link_error_notice() -> None:
 def start_over() -> None:
     """Callback of "Start over": every number, draft, upload and the link's state are cleared."""
     session_language()
-    keep = {"_link_checked", language_state.LANGUAGE_KEY}
+    keep = {"_link_checked", language_state.LANGUAGE_KEY, LANGUAGE_CHOSEN_KEY}
     for key in list(st.session_state.keys()):
         if key not in keep:
             del st.session_state[key]
@@ -138,8 +170,11 @@ def choose_language() -> str:
         browser = st.context.locale
     except Exception:  # noqa: BLE001 - no browser (AppTest, bare mode)
         browser = None
-    language = language_state.choose_language(st.query_params.get(language_state.LANGUAGE_PARAM),
-                                              st.session_state.get(language_state.LANGUAGE_KEY), browser)
+    asked = st.query_params.get(language_state.LANGUAGE_PARAM)
+    if asked:
+        st.session_state[LANGUAGE_CHOSEN_KEY] = True
+    language = language_state.choose_language(asked, st.session_state.get(language_state.LANGUAGE_KEY),
+                                              browser)
     st.session_state[language_state.LANGUAGE_KEY] = language
     return set_language(language)
 
@@ -153,6 +188,7 @@ def session_language() -> str:
 def _language_changed() -> None:
     language = st.session_state.get("sb_language") or "en"
     st.session_state[language_state.LANGUAGE_KEY] = language
+    st.session_state[LANGUAGE_CHOSEN_KEY] = True
     if language == "en":
         st.query_params.pop(language_state.LANGUAGE_PARAM, None)
     else:

@@ -62,6 +62,7 @@ def _replace_choice(key: str, parsed) -> bool | None:
         return True
     plan = snapshot_state.merge_plan(stored, parsed)
     labels = {"merge": plan["merge_label"], "replace": plan["replace_label"]}
+    _ui.keep_choice(key)
     if key in st.session_state and st.session_state[key] not in labels:
         st.session_state[key] = None
     unset = {} if key in st.session_state else {"index": None}
@@ -79,6 +80,7 @@ def _undated_choice(key: str, parsed, replace: bool, name: str) -> str | None:
                                              undated_name=name)
     if question is None:
         return None
+    _ui.keep_choice(key)
     if st.session_state.get(key) not in question.options:
         st.session_state[key] = question.default
     return st.radio(md(question.prompt), list(question.options), key=key,
@@ -241,6 +243,7 @@ def matcher(candidates: list[str], key_prefix: str, what: str) -> dict[str, str 
                 else tr("**Match the columns or rows we did not recognise** (or leave them ignored):"))
     cols = st.columns(3)
     for i, source in enumerate(candidates):
+        _ui.keep_choice(f"{key_prefix}_{i}")
         choice = cols[i % 3].selectbox(tr("'{name}' is", name=md(source)), MAP_OPTIONS,
                                        key=f"{key_prefix}_{i}", format_func=_map_label)
         mapping[str(source)] = None if choice == IGNORE else choice

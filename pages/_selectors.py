@@ -15,7 +15,8 @@ from funnel_core.domain.constants import SEGMENT_FIELDS
 from funnel_core.domain.i18n import tr, tr_n
 from pages._drafts import draft_badge
 from pages._link import language_selector, link_panel
-from pages._state import compared_period, context, current_values, periods, set_context_value, sync_widget
+from pages._state import (compared_period, context, current_values, keep_choice, periods, set_context_value,
+                          sync_widget)
 
 # --------------------------------------------------------------------------------------
 # context and period selectors
@@ -36,6 +37,8 @@ def context_selector(ctx_key: str, widget_key: str, *, container: Any = st, in_f
     options = snapshot_state.CONTEXT_OPTIONS[ctx_key]
     if sync or widget_key not in st.session_state:
         sync_widget(widget_key, snapshot_state.context_to_widget(context().get(ctx_key)))
+    else:  # a form's choice not stored yet: kept, and shown in the page's language
+        keep_choice(widget_key)
     kwargs: dict[str, Any] = {}
     if not in_form:
         kwargs = {"on_change": _context_changed, "args": (widget_key, ctx_key)}

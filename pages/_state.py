@@ -12,6 +12,7 @@ import streamlit as st
 
 from funnel_core.page_state import snapshot_state
 from funnel_core.domain.constants import CACHE_TTL_SECONDS
+from funnel_core.domain.i18n import current_language
 from funnel_core.domain.model import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,8 @@ REPORT_CACHE_TTL = CACHE_TTL_SECONDS
 DRAFT_KEY = "form_draft"
 SHOWN_KEY = "_form_shown"
 FORMAT_KEY = "form_number_format"
+#: Session key: widget key -> the language it was last drawn in (see :func:`keep_choice`).
+CHOICE_LANGUAGE_KEY = "_choice_language"
 
 # --------------------------------------------------------------------------------------
 # state
@@ -62,13 +65,44 @@ def current_snapshot() -> Snapshot | None:
     return snapshot_state.build_snapshot(periods(), st.session_state.get("selected_period"), context())
 
 
+def _drawn_in_another_language(key: str) -> bool:
+    """Whether widget ``key`` was last drawn in another language than this run's (and note
+    this run's language for it)."""
+    drawn = st.session_state.setdefault(CHOICE_LANGUAGE_KEY, {})
+    language = current_language()
+    moved = key in drawn and drawn[key] != language
+    drawn[key] = language
+    return moved
+
+
 def sync_widget(key: str, value: Any) -> None:
-    """Make widget ``key`` show ``value`` (the stored data) before the widget is drawn."""
-    if st.session_state.get(key, _MISSING) != value:
+    """Make widget ``key`` show ``value`` (the stored data) before the widget is drawn.
+
+    After a language switch the value is set again even when it looks the same: the browser
+    still holds the label of the old language, and a choice widget given a label that none of
+    its new labels matches returns that label as its value (see :func:`keep_choice`).
+    """
+    if _drawn_in_another_language(key) or st.session_state.get(key, _MISSING) != value:
         st.session_state[key] = value
 
 
+def keep_choice(key: str) -> None:
+    """Call before drawing a choice widget (selectbox, radio, pills ...) whose labels are
+    translated and whose value is not synced from data by :func:`sync_widget`.
+
+    When the language changed since the widget was last drawn, its current value is set again,
+    so the widget shows it with the new language's label. Without this, Streamlit matches the
+    old language's label (which the browser sends back) against the new labels, finds none, and
+    returns the label text itself as the value: ``"Month"`` instead of ``"month"``.
+    """
+    if _drawn_in_another_language(key) and key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def set_context_value(key: str, value: Any) -> None:
+    """Store one context choice; a value that is none of the key's choices is not stored."""
+    if not snapshot_state.is_context_choice(key, value):
+        return
     ctx = dict(context())
     ctx[key] = value
     st.session_state["context"] = ctx

@@ -16,10 +16,10 @@ from funnel_core.domain.i18n import keep_language, mark, tr
 
 # The shared glue is split into modules by topic; every name stays reachable as ``_ui.<name>``.
 from pages._state import (  # noqa: F401
-    DOWNLOADS_PAGE, DRAFT_KEY, EXAMPLE_NOTE, EXAMPLE_PATH, FORMAT_KEY, NUMBERS_PAGE, REPORT_CACHE_TTL,
-    RESULTS_PAGE, ROOT, SHOWN_KEY, SOURCES_PAGE, UPLOAD_CACHE_TTL, _MISSING, apply_numbers, bump_editor,
-    compared_period, context, current_snapshot, current_values, flash, periods, set_context_value,
-    show_flash, sync_widget,
+    CHOICE_LANGUAGE_KEY, DOWNLOADS_PAGE, DRAFT_KEY, EXAMPLE_NOTE, EXAMPLE_PATH, FORMAT_KEY,
+    NUMBERS_PAGE, REPORT_CACHE_TTL, RESULTS_PAGE, ROOT, SHOWN_KEY, SOURCES_PAGE, UPLOAD_CACHE_TTL,
+    _MISSING, apply_numbers, bump_editor, compared_period, context, current_snapshot,
+    current_values, flash, keep_choice, periods, set_context_value, show_flash, sync_widget,
 )
 from pages._link import (  # noqa: F401
     _language_changed, _link_data, choose_language, language_selector, link_error_notice, link_panel,
@@ -55,6 +55,7 @@ def init_state() -> None:
     for key, value in snapshot_state.default_state().items():
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(DRAFT_KEY, {})
+    st.session_state.setdefault(CHOICE_LANGUAGE_KEY, {})
     _leave_legacy_multipage_mode()
     restore_from_link()
     capture_form_draft()

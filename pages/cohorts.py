@@ -176,6 +176,7 @@ def _mapping_form(columns: list[str], digest: str, current: dict[str, str], *,
         chosen: dict[str, str] = {}
         for index, role in enumerate(ROLES):
             default = by_role.get(role)
+            _ui.keep_choice(f"cohort_role_{role}_{digest[:12]}")
             chosen[role] = cols[index % 2].selectbox(
                 _role_label(role), options,
                 index=options.index(default) if default in options else 0,
@@ -256,6 +257,7 @@ sheets = sheet_names(data, name)
 sheet: str | None = None
 top = st.columns([3, 1])
 if len(sheets) > 1:
+    _ui.keep_choice(SHEET_KEY)
     choice = top[0].selectbox(tr("Sheet"), [FIRST_USABLE, *sheets], key=SHEET_KEY,
                               format_func=lambda option: tr(FIRST_USABLE) if option == FIRST_USABLE
                               else option)
@@ -389,6 +391,7 @@ st.caption(tr("{note} - the same months as the columns of the heatmap and the x 
 
 # --- charts --------------------------------------------------------------------------------
 METRIC_NAMES = {"logo": mark("Customers (logos)"), "revenue": mark("Revenue (MRR)")}
+_ui.keep_choice("cohort_metric")
 metric = st.segmented_control(tr("Retention measured by"), ["logo", "revenue"], default="logo",
                               format_func=lambda code: tr(METRIC_NAMES[code]),
                               key="cohort_metric") or "logo"
@@ -407,6 +410,7 @@ if metric == "logo" and available:
     if "cohort_benchmarks" not in st.session_state or any(
             i not in by_id for i in st.session_state["cohort_benchmarks"]):
         st.session_state["cohort_benchmarks"] = default_retention_benchmarks(available)
+    _ui.keep_choice("cohort_benchmarks")
     chosen = st.multiselect(tr("Published benchmarks drawn in"), list(by_id), key="cohort_benchmarks",
                             format_func=lambda i: by_id[i].label)
     st.caption(tr("Monthly customer churn figures from the benchmark catalogue are drawn as "
@@ -448,6 +452,7 @@ elif only is not None and parse_period_label(only) is None:
     default_target = only  # one undated period ("Current period"): most likely the same month
 else:
     default_target = NEW_PERIOD
+_ui.keep_choice(f"cohort_target_{month}")
 target = right.selectbox(
     tr("Put them into"), targets, index=targets.index(default_target),
     format_func=lambda t: tr("a new period {month}", month=month) if t == NEW_PERIOD

@@ -32,7 +32,6 @@ from pages import _charts, _ui
 
 _ui.init_state()  # app.py does this; repeated so a page never runs without its data
 
-_MISSING = object()
 PERIOD_KEY = "history_period"
 KPI_KEY = "history_kpi"
 DEFAULT_KPI = "customer_churn_rate"
@@ -49,12 +48,6 @@ def _state_periods() -> dict[str, dict[str, float]]:
 
 def _state_context() -> dict[str, Any]:
     return dict(st.session_state.get("context") or {})
-
-
-def _sync(key: str, value: Any) -> None:
-    """Make widget ``key`` show ``value`` before it is drawn (data lives elsewhere)."""
-    if st.session_state.get(key, _MISSING) != value:
-        st.session_state[key] = value
 
 
 def _compared_period(labels: list[str]) -> str:
@@ -161,7 +154,7 @@ if not trend_by_kpi:
 # --- pickers ------------------------------------------------------------------------------
 left, right = st.columns(2)
 compared = _compared_period(labels)
-_sync(PERIOD_KEY, compared)
+_ui.sync_widget(PERIOD_KEY, compared)
 left.selectbox(tr("Compared period (also used on the Benchmarks page)"), labels, key=PERIOD_KEY,
                on_change=_period_changed,
                help=tr("The Benchmarks page compares this period; the latest period by default."))
@@ -170,6 +163,7 @@ selected_period = st.session_state[PERIOD_KEY]
 kpi_ids = list(trend_by_kpi)
 if st.session_state.get(KPI_KEY) not in kpi_ids:
     st.session_state[KPI_KEY] = DEFAULT_KPI if DEFAULT_KPI in kpi_ids else kpi_ids[0]
+_ui.keep_choice(KPI_KEY)
 right.selectbox(tr("KPI"), kpi_ids, key=KPI_KEY,
                 format_func=lambda k: tr("{kpi} ({n} of {total} periods)", kpi=trend_by_kpi[k].label,
                                          n=trend_by_kpi[k].computable_count, total=len(labels)))

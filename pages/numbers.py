@@ -139,6 +139,7 @@ with form_tab:
     values = _ui.current_values()
     if "form_convention" not in st.session_state:
         st.session_state["form_convention"] = _ui.form_convention()
+    _ui.keep_choice("form_convention")
     form_texts, fields_set = _sync_form(editing, values)
     head_cols = st.columns([3, 2], vertical_alignment="bottom")
     head_cols[0].markdown(tr("Editing **{period}**. Every field is optional. Type numbers the "
@@ -193,6 +194,7 @@ with paste_tab:
     paste_cols = st.columns([3, 1])
     text = paste_cols[0].text_area(tr("Pasted cells"), key="paste_text", height=200,
                                    placeholder=PASTE_EXAMPLE)
+    _ui.keep_choice("paste_convention")
     convention = paste_cols[1].selectbox(tr("Number format"), list(CONVENTIONS), key="paste_convention",
                                          format_func=convention_name, help=tr(CONVENTION_HELP))
     if text and text.strip():
@@ -243,6 +245,7 @@ with upload_tab:
         name = uploaded.name
         signature = hashlib.sha1(data).hexdigest()[:10]
         pick = st.columns(3)
+        _ui.keep_choice("upload_convention")
         convention = pick[0].selectbox(tr("Number format"), list(CONVENTIONS), key="upload_convention",
                                        format_func=convention_name, help=tr(CONVENTION_HELP))
         raw = first = None

@@ -171,6 +171,7 @@ with overview_tab:
 with table_tab:
     if table_tab.open:
         table = comparison_tables.kpi_table(report)
+        _ui.keep_choice("table_filter")
         verdicts = st.pills(tr("Show"), ["▲ Better", "● In line", "▼ Worse",
                                          "○ " + mark("Not comparable"), "– " + mark("No verdict")],
                             selection_mode="multi", key="table_filter",
@@ -233,6 +234,7 @@ with detail_tab:
         computed = report.computed()
         labels = {k.id: f"{k.kpi.spec.label}: {format_value(k.kpi.value, k.kpi.spec.unit, currency)}"
                   for k in computed}
+        _ui.keep_choice("detail_kpi")
         kpi_id = st.selectbox(tr("KPI"), list(labels), format_func=labels.get, key="detail_kpi")
         item = report.get(kpi_id)
         detail = comparison_tables.kpi_detail(item, currency)
@@ -261,6 +263,7 @@ with detail_tab:
             names = {c.benchmark.id: f"{c.benchmark.source} · {c.benchmark.segment}" for c in placed}
             chosen = ids[0]
             if len(ids) > 1:
+                _ui.keep_choice(f"detail_bench_{kpi_id}")
                 chosen = st.selectbox(
                     tr_n("Draw against ({n} benchmark matches your segment)",
                          "Draw against ({n} benchmarks match your segment)", len(ids)), ids,

@@ -38,7 +38,12 @@ with catalogue_tab:
     frame = _catalogue_table(sources_tables.catalogue_key(st.session_state.get("user_catalogue")),
                              current_language())
     filters = st.columns([2, 1])
-    kpis = filters[0].multiselect(tr("KPI"), sorted(frame["KPI"].unique()), key="src_kpi",
+    kpi_names = sorted(frame["KPI"].unique())
+    _ui.keep_choice("src_kpi")  # the options are KPI names in the page's language:
+    kept = [k for k in st.session_state.get("src_kpi") or [] if k in kpi_names]
+    if kept != (st.session_state.get("src_kpi") or []):  # after a switch, names of the old one go
+        st.session_state["src_kpi"] = kept
+    kpis = filters[0].multiselect(tr("KPI"), kpi_names, key="src_kpi",
                                   placeholder=tr("All KPIs"))
     statuses = filters[1].pills(tr("Status"), ["V", "S", "U"], selection_mode="multi", key="src_status")
     shown = frame

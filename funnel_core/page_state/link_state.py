@@ -22,19 +22,22 @@ from typing import Any
 
 from funnel_core.benchmarks.catalogue import CatalogueError, load_catalogue_bytes
 from funnel_core.benchmarks.catalogue_schema import CATALOGUE_COLUMNS, FILTER_COLUMNS, OPTIONAL_COLUMNS
-from funnel_core.domain.i18n import mark, tr
+from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.page_state.share_link import LINK_PARAM, LinkError, decode_state, encode_state
-from funnel_core.page_state.snapshot_state import default_context
+from funnel_core.page_state.snapshot_state import CONTEXT_LABELS, default_context
 from funnel_core.page_state.sources_tables import rows_from_benchmarks
 
 __all__ = [
-    "LINK_DATA_KEYS", "LINK_NOTE", "LinkPlan", "catalogue_csv", "link_for_state", "share_url",
-    "state_from_link",
+    "LINK_DATA_KEYS", "LINK_NOTE", "LINK_NOTE_KEY", "LinkPlan", "catalogue_csv", "context_dropped_note",
+    "link_for_state", "share_url", "state_from_link",
 ]
 
 #: The session keys a link carries.
 LINK_DATA_KEYS: tuple[str, ...] = ("periods", "selected_period", "context", "source_note",
                                    "user_catalogue", "form_draft")
+
+#: Session key of a note about a link that was opened with something left out (shown once).
+LINK_NOTE_KEY = "_link_note"
 
 #: Said wherever the link is offered.
 LINK_NOTE = mark("This page's link holds your numbers: bookmark it or send it, and it opens the same "
@@ -147,7 +150,7 @@ def state_from_link(text: str) -> dict[str, Any]:
             raise LinkError(tr("the link's own benchmarks cannot be used: {reason}", reason=exc)) from None
         rows = rows_from_benchmarks(benchmarks) or None
     context = {**default_context(), **state.context}
-    return {
+    restored = {
         "periods": state.periods,
         "selected_period": state.selected_period,
         "context": context,
@@ -155,6 +158,18 @@ def state_from_link(text: str) -> dict[str, Any]:
         "user_catalogue": rows,
         "form_draft": state.draft,
     }
+    if state.context_dropped:
+        restored[LINK_NOTE_KEY] = context_dropped_note(state.context_dropped)
+    return restored
+
+
+def context_dropped_note(keys: Sequence[str]) -> str:
+    """What the user is told when some of the link's segment choices could not be used."""
+    names = ", ".join(tr(CONTEXT_LABELS.get(key, key)) for key in keys)
+    return tr_n("The link's choice for {names} could not be used and is back at its default; "
+                "your numbers are restored.",
+                "The link's choices for {names} could not be used and are back at their defaults; "
+                "your numbers are restored.", len(keys), names=names)
 
 
 def share_url(base_url: str | None, text: str | None, language: str | None = None) -> str | None:

@@ -74,6 +74,8 @@ class LinkState:
     catalogue_name : the name of the user's benchmark file, or ``None``.
     draft : field -> text typed in the form but not applied yet (texts, not numbers: they are
         read when the user applies them).
+    context_dropped : the context keys whose value in the link was none of their choices;
+        they are left at their default (the numbers are restored all the same).
     """
 
     periods: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -84,6 +86,7 @@ class LinkState:
     source_note: str | None = None
     catalogue_name: str | None = None
     draft: dict[str, str] = field(default_factory=dict)
+    context_dropped: tuple[str, ...] = ()
 
 
 def _compact(value: float) -> float | int:
@@ -209,10 +212,18 @@ def decode_state(text: str) -> LinkState:
     raw_context = payload.get("c", {})
     if not isinstance(raw_context, dict):
         raise LinkError(tr("the link's segment choices are damaged"))
-    try:
-        context = Context.from_mapping({k: v for k, v in raw_context.items() if k in _CONTEXT_KEYS}).to_dict()
-    except (SnapshotError, ValueError, TypeError) as exc:
-        raise LinkError(tr("the link's segment choices cannot be used: {reason}", reason=exc)) from None
+    usable: dict[str, Any] = {}
+    dropped: list[str] = []
+    for key in _CONTEXT_KEYS:  # one unusable choice costs that choice, never the numbers
+        if key not in raw_context:
+            continue
+        try:
+            Context.from_mapping({key: raw_context[key]})
+        except (SnapshotError, ValueError, TypeError, AttributeError):
+            dropped.append(key)
+        else:
+            usable[key] = raw_context[key]
+    context = Context.from_mapping(usable).to_dict()
     selected = payload.get("s")
     if selected is not None and (not isinstance(selected, str) or selected not in periods):
         selected = None
@@ -223,7 +234,7 @@ def decode_state(text: str) -> LinkState:
                      user_catalogue_csv=catalogue,
                      source_note=_text(payload.get("n"), MAX_NOTE_CHARS),
                      catalogue_name=_text(payload.get("bn"), MAX_NAME_CHARS) if catalogue else None,
-                     draft=_draft(payload.get("d")))
+                     draft=_draft(payload.get("d")), context_dropped=tuple(dropped))
 
 
 def _draft(raw: Any) -> dict[str, str]:

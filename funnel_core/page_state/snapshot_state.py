@@ -165,6 +165,21 @@ def context_from_widget(value: str | None) -> str | None:
     return None if value in (None, ANY) else value
 
 
+def is_context_choice(key: str, value: Any) -> bool:
+    """Whether ``value`` is one of the choices of context ``key`` (``None``: not said).
+
+    A selector can hand back text that is none of its choices: the label it showed in the
+    language the page had before (Streamlit returns the shown text when it matches no option).
+    Such a value is never stored: it would make the segment unreadable on every page.
+    """
+    options = CONTEXT_OPTIONS.get(key)
+    if options is None:
+        return False
+    if value is None:
+        return ANY in options
+    return isinstance(value, str) and value != ANY and value in options
+
+
 def context_object(context: Mapping[str, Any] | None) -> Context:
     """A :class:`Context` from the stored dict (missing keys take their defaults)."""
     return Context.from_mapping(context or {})

@@ -73,3 +73,20 @@ def test_share_url() -> None:
     assert share_url("http://localhost:8501/results", "1.abc") == "http://localhost:8501/results?s=1.abc"
     assert share_url(None, "1.abc") == "?s=1.abc"
     assert share_url("http://x/", None) is None
+
+
+def test_a_link_with_an_unusable_segment_choice_restores_the_numbers_with_a_note() -> None:
+    import base64
+    import json
+    import zlib
+
+    from funnel_core.page_state.link_state import LINK_NOTE_KEY, state_from_link
+
+    payload = {"p": [["2025-01", {"leads": 10, "visitors": 100}]], "c": {"period": "Month", "acv_band": "smb"}}
+    text = "1." + base64.urlsafe_b64encode(zlib.compress(json.dumps(payload).encode())).decode().rstrip("=")
+    restored = state_from_link(text)
+    assert restored["periods"] == {"2025-01": {"leads": 10.0, "visitors": 100.0}}
+    assert restored["context"]["period"] == "month" and restored["context"]["acv_band"] == "smb"
+    assert "Period the numbers cover" in restored[LINK_NOTE_KEY]
+    good, _ = encode_state(restored["periods"], None, restored["context"])
+    assert LINK_NOTE_KEY not in state_from_link(good)  # nothing to say about a sound link

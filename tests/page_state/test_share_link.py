@@ -60,7 +60,7 @@ def test_user_benchmarks_travel_when_they_fit_and_are_flagged_when_not() -> None
     ("negative count", _raw({"p": [["x", {"leads": -5}]]}), "cannot be negative"),
     ("text value", _raw({"p": [["x", {"leads": "12"}]]}), "not a number"),
     ("margin above 1", _raw({"p": [["x", {"gross_margin": 80}]]}), "fraction"),
-    ("bad segment", _raw({"p": [], "c": {"acv_band": "galactic"}}), "segment"),
+    ("segments not a mapping", _raw({"p": [], "c": ["smb"]}), "segment"),
     ("too long", "1." + "A" * (MAX_LINK_CHARS + 1), "longer"),
     ("too many periods", _raw({"p": [[str(i), {}] for i in range(500)]}), "periods"),
     ("bomb", "1." + base64.urlsafe_b64encode(zlib.compress(b" " * 2_000_000, 9)).decode(), "more data"),
@@ -73,6 +73,24 @@ def test_a_tampered_link_fails_with_a_message(name: str, text: str | None, words
     with pytest.raises(LinkError) as info:
         decode_state(text)
     assert words in str(info.value), (name, str(info.value))
+
+
+@pytest.mark.parametrize(("name", "raw_context", "dropped", "kept"), [
+    # the label the period selector showed in English, stored by mistake after a language switch
+    ("a label instead of a code", {"period": "Month", "acv_band": "smb"}, ("period",), {"acv_band": "smb"}),
+    ("an unknown band", {"acv_band": "galactic", "currency": "EUR"}, ("acv_band",), {"currency": "EUR"}),
+    ("two at once", {"period": "Monat", "trial_type": 7, "motion": "sales_assisted"}, ("period", "trial_type"),
+     {"motion": "sales_assisted"}),
+    ("all usable", {"period": "quarter", "funding": None}, (), {"period": "quarter"}),
+])
+def test_an_unusable_segment_choice_costs_that_choice_not_the_numbers(
+        name: str, raw_context: dict, dropped: tuple, kept: dict) -> None:
+    state = decode_state(_raw({"p": [["2025-01", {"leads": 10, "visitors": 100}]], "c": raw_context}))
+    assert state.periods == {"2025-01": {"leads": 10.0, "visitors": 100.0}}, name
+    assert state.context_dropped == dropped, name
+    default = Context().to_dict()
+    for key, value in state.context.items():
+        assert value == kept.get(key, default[key]), (name, key)
 
 
 def test_unknown_selected_period_falls_back_to_latest() -> None:

@@ -149,3 +149,28 @@ def test_merge_plan_says_what_adding_and_replacing_do() -> None:
     assert plan["updated"] == ["2025-04"] and plan["added"] == ["2025-05"]
     assert plan["kept"] == ["2025-01", "2025-02", "2025-03"]
     assert "2025-04: the fields given here overwrite the same fields" in plan["merge_caption"]
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("period", "month", True),
+    ("period", "Month", False),  # the English label a selector hands back after a language switch
+    ("period", "Monat", False),
+    ("period", None, False),  # the period is always said
+    ("acv_band", None, True),  # not said
+    ("acv_band", "smb", True),
+    ("acv_band", "any", False),  # the selector's own code for not said is stored as None
+    ("acv_band", 3, False),
+    ("currency", "EUR", True),
+    ("currency", "EUR (€)", False),
+    ("unknown_key", "x", False),
+])
+def test_is_context_choice(key: str, value: object, expected: bool) -> None:
+    assert snapshot_state.is_context_choice(key, value) is expected
+
+
+def test_every_choice_of_every_selector_is_a_context_choice_and_builds_a_context() -> None:
+    for key, options in snapshot_state.CONTEXT_OPTIONS.items():
+        for option in options:
+            value = snapshot_state.context_from_widget(option)
+            assert snapshot_state.is_context_choice(key, value), (key, option)
+            Context.from_mapping({key: value})  # never raises for a choice the app offers
