@@ -83,7 +83,9 @@ _button(tr("PDF report"), "report_pdf", lambda: prepared.PREPARED.get(_pdf_key, 
 prepared.PREPARED.also("charts_ahead|" + _pdf_key, _deferred(chart_zip.draw_ahead, report))
 _button(tr("HTML report"), "report_html", _deferred(render.export_bytes, "report_html", report),
         render.download_name("report_html", report), icon=":material/article:", container=cols[1])
-_button(tr("Excel workbook"), "comparison_xlsx", _deferred(render.export_bytes, "comparison_xlsx", report),
+_stored = {label: dict(values) for label, values in _ui.periods().items()}  # every period, for re-upload
+_button(tr("Excel workbook"), "comparison_xlsx",
+        keep_language(lambda: render.export_bytes("comparison_xlsx", report, periods=_stored)),
         render.download_name("comparison_xlsx", report), icon=":material/table_view:",
         container=cols[2])
 _button(tr("CSV table"), "comparison_csv", _deferred(render.export_bytes, "comparison_csv", report),

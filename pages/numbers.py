@@ -381,4 +381,5 @@ with keep_cols[0]:
 with keep_cols[1]:
     st.caption(":material/save: " + tr("To keep them as a file, download the **Excel workbook** on "
                                        "**Downloads** and upload it here again later: it reads back "
-                                       "to the same numbers, period, segment and currency."))
+                                       "to the same numbers of every stored period, segment and "
+                                       "currency."))

@@ -12,6 +12,7 @@ are imported only when a format is asked for (openpyxl and fpdf2 are slow to imp
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from pathlib import Path
 
 from funnel_core.benchmarks.compare import ComparisonReport
@@ -71,7 +72,8 @@ REPORT_KEYS: tuple[str, ...] = ("charts_zip", "comparison_csv", "comparison_xlsx
                                 "report_pdf")
 
 
-def export_bytes(key: str, report: ComparisonReport, as_of: _dt.date | str | None = None) -> bytes:
+def export_bytes(key: str, report: ComparisonReport, as_of: _dt.date | str | None = None, *,
+                 periods: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
     """One whole-report download as bytes, by its format key.
 
     Parameters
@@ -80,6 +82,8 @@ def export_bytes(key: str, report: ComparisonReport, as_of: _dt.date | str | Non
         ``comparison_csv``, ``charts_zip``).
     report : the comparison.
     as_of : report date (today by default; the CSV has no date).
+    periods : every stored period (label -> numbers), for the workbook's Inputs sheet (see
+        :func:`funnel_core.exports.workbook.comparison_xlsx`); the other formats ignore it.
 
     Raises
     ------
@@ -97,7 +101,7 @@ def export_bytes(key: str, report: ComparisonReport, as_of: _dt.date | str | Non
     if key == "comparison_xlsx":
         from funnel_core.exports.workbook import comparison_xlsx
 
-        return comparison_xlsx(report, as_of)
+        return comparison_xlsx(report, as_of, periods=periods)
     if key == "comparison_csv":
         from funnel_core.exports.table_csv import comparison_csv
 

@@ -13,7 +13,7 @@ import datetime as _dt
 import io
 import math
 import threading
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlImage
@@ -32,9 +32,10 @@ from funnel_core.exports.report_model import report_rules
 from funnel_core.exports.sanitize import finite, is_web_link, safe_cell
 from funnel_core.exports.settings import as_of_date, product_name
 from funnel_core.exports.wording import context_items
+from funnel_core.inputs.period_keys import parse_period_label
 from funnel_core.metrics.kpis import KPIS_BY_ID
 
-__all__ = ["build_workbook", "comparison_xlsx", "number_format", "money_format"]
+__all__ = ["build_workbook", "comparison_xlsx", "number_format", "money_format", "stored_periods_columns"]
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
@@ -151,38 +152,67 @@ class _Sheet:
                     cell.alignment = WRAP
 
 
-def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str) -> None:
+def stored_periods_columns(report: ComparisonReport,
+                           periods: Mapping[str, Mapping[str, float]] | None) -> list[str] | None:
+    """The period labels the Inputs sheet has a column for, or ``None`` for one Value column.
+
+    Every stored period gets its column when there are two or more and each label reads as a
+    month, quarter or year: the file then reads back as all of them (the upload's wide layout),
+    not only the compared one. Otherwise the sheet holds the compared period's numbers alone.
+    """
+    if not periods or len(periods) < 2:
+        return None
+    labels = [str(label) for label in periods]
+    if report.snapshot.label not in labels or any(parse_period_label(x) is None for x in labels):
+        return None
+    return labels
+
+
+def _inputs_sheet(wb: Workbook, report: ComparisonReport, date: str,
+                  periods: Mapping[str, Mapping[str, float]] | None = None) -> None:
     ws = wb.active
     ws.title = tr("Inputs")
     currency = report.snapshot.context.currency
-    sheet = _Sheet(ws, [mark("Field"), mark("Label"), mark("Value"), mark("Definition")],
+    columns = stored_periods_columns(report, periods)
+    value_headers = columns or [mark("Value")]
+    sheet = _Sheet(ws, [mark("Field"), mark("Label"), *value_headers, mark("Definition")],
                    {"Definition": 70, "Label": 28})
-    values = report.snapshot.values
+    width = len(value_headers)
+
+    def add(field: str, label: str, values: Sequence[Any], definition: str,
+            formats: dict[int, str] | None = None) -> None:
+        cells = list(values) + [None] * (width - len(values))
+        sheet.add([field, label, *cells, definition], formats)
+
+    stored = ([periods[label] for label in columns] if columns and periods is not None
+              else [report.snapshot.values])
     for spec in FIELDS:
-        value = finite(values.get(spec.name))
         kind = "fraction" if spec.kind == "fraction" else spec.kind
-        sheet.add([spec.name, spec.label, value, spec.help],
-                  {3: number_format(kind, currency, value)})
+        values = [finite(period.get(spec.name)) for period in stored]
+        add(spec.name, spec.label, values, spec.help,
+            {3 + i: number_format(kind, currency, value) for i, value in enumerate(values)})
     ws.append([])
     start = ws.max_row + 1
     ws.cell(row=start, column=1, value=tr("Context")).font = SECTION_FONT
-    sheet.add(["report_date", tr("Report date"), date, tr("Date the report was produced.")])
-    sheet.add(["period_label", tr("Period compared"), report.snapshot.label or "",
-               tr("The period of your data these numbers come from.")])
+    add("report_date", tr("Report date"), [date], tr("Date the report was produced."))
+    add("period_label", tr("Period compared"), [report.snapshot.label or ""],
+        tr("The period of your data these numbers come from.") if columns is None
+        else tr("The period the KPIs and the report compare; the columns above hold every "
+                "period you stored."))
     # the value column is read back by the app: it stays in English whatever the language
     with use_language("en"):
         values_en = [text for _, _, text in context_items(report)]
     for (key, label, _), text in zip(context_items(report), values_en):
         raw = getattr(report.snapshot.context, key)
-        sheet.add([key, label, text, tr("key: {key}", key=raw) if raw
-                   else tr("not said: every segment's benchmark applies")])
+        add(key, label, [text], tr("key: {key}", key=raw) if raw
+            else tr("not said: every segment's benchmark applies"))
     if report.notes or report.warnings:
         ws.append([])
         ws.cell(row=ws.max_row + 1, column=1, value=tr("Notes and warnings")).font = SECTION_FONT
         for note in report.notes:
-            sheet.add(["note", tr("Note"), note, ""])
+            add("note", tr("Note"), [note], "")
         for warning in report.warnings:
-            sheet.add(["warning", tr("Warning"), warning, ""])
+            add("warning", tr("Warning"), [warning], "")
     sheet.finish(wrap=("Definition",))
     ws.freeze_panes = "A2"
 
@@ -305,7 +335,8 @@ def _charts_sheet(wb: Workbook, charts: Sequence[Any], date: str) -> None:
         ws["A3"] = tr("No chart: no KPI could be computed.")
 
 
-def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | None) -> bytes:
+def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | None,
+                   periods: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
     """Write the workbook and return its bytes.
 
     Parameters
@@ -313,9 +344,10 @@ def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | 
     report : the comparison.
     date : report date (``YYYY-MM-DD``).
     charts : annotated charts to embed, or ``None`` for no Charts sheet.
+    periods : every stored period (label -> numbers); see :func:`stored_periods_columns`.
     """
     wb = Workbook()
-    _inputs_sheet(wb, report, date)
+    _inputs_sheet(wb, report, date, periods)
     _kpis_sheet(wb, report)
     _definitions_sheet(wb, report)
     if charts is not None:
@@ -331,7 +363,8 @@ def build_workbook(report: ComparisonReport, date: str, charts: Sequence[Any] | 
 
 def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = None,
                     include_charts: bool = True, *,
-                    charts: Sequence[NamedChartLike] | None = None) -> bytes:
+                    charts: Sequence[NamedChartLike] | None = None,
+                    periods: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
     """The comparison as an Excel workbook: Inputs, KPIs, Definitions and Charts sheets.
 
     Parameters
@@ -343,6 +376,9 @@ def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = Non
         sheet.
     charts : the charts when already built (see
         :func:`funnel_core.exports.report_charts.report_charts`).
+    periods : every stored period (label -> numbers). With two or more dated periods the
+        Inputs sheet has a column for each, so uploading the workbook again gives back all of
+        them; the KPIs and charts are those of the compared period (``report``).
 
     Returns
     -------
@@ -350,7 +386,7 @@ def comparison_xlsx(report: ComparisonReport, as_of: _dt.date | str | None = Non
         The ``.xlsx`` file.
     """
     chosen = report_charts(report, as_of, key_only=True, charts=charts) if include_charts else None
-    return build_workbook(report, as_of_date(as_of), chosen)
+    return build_workbook(report, as_of_date(as_of), chosen, periods)
 
 
 

@@ -176,6 +176,44 @@ def test_the_apps_workbook_reads_back_in_every_language(language: str, reader_la
         assert dict(snapshot_from(parsed).values) == {k: float(v) for k, v in VALUES.items()}
 
 
+STORED = {
+    "2025-04": {"visitors": 18000.0, "leads": 1200.0, "customers_start": 190.0, "mrr_start": 95000.0},
+    "2025-05": {"visitors": 19000.0, "leads": 1300.0, "gross_margin": 0.78},
+    "2025-06": {"visitors": 20000.0, "leads": 1400.0, "customers_start": 200.0, "customers_churned": 6.0},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("compared", ["2025-04", "2025-06"])
+def test_the_workbook_keeps_every_stored_period(language: str, compared: str) -> None:
+    """The workbook is the way to keep the numbers as a file: with several periods stored, it
+    reads back to all of them (and the same segment), not only the compared one."""
+    context = Context(currency="EUR", acv_band="smb")
+    report = compare(Snapshot(STORED[compared], context, label=compared))
+    with use_language(language):
+        data = render.export_bytes("comparison_xlsx", report, periods=STORED)
+    with use_language(language):
+        parsed = parse_bytes(data, "funnel-benchmarks.xlsx")
+    assert parsed.issues == [] and parsed.unknown == []
+    assert parsed.periods == list(STORED)
+    assert parsed.values == STORED
+    assert context_from(parsed) == context
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [cell.value for cell in sheet[1]][2:5] == list(STORED)  # one column a period
+
+
+@pytest.mark.parametrize(("name", "periods"), [
+    ("one period", {"2025-06": STORED["2025-06"]}),
+    ("a label that is not a period", {"plan": STORED["2025-05"], "2025-06": STORED["2025-06"]}),
+    ("nothing stored", None),
+])
+def test_the_workbook_holds_the_compared_period_alone_otherwise(name: str, periods) -> None:
+    report = compare(Snapshot(STORED["2025-06"], Context(currency="EUR"), label="2025-06"))
+    parsed = parse_bytes(render.export_bytes("comparison_xlsx", report, periods=periods), "w.xlsx")
+    assert parsed.periods == ["2025-06"], name
+    assert parsed.values == {"2025-06": STORED["2025-06"]}, name
+
+
 def test_english_after_another_language_is_unchanged(report: ComparisonReport) -> None:
     """Caches (charts, renders) never hand one language's words to another."""
     english = report_html(report, AS_OF)
