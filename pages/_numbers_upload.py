@@ -19,6 +19,7 @@ from funnel_core.page_state.page_text import escape_markdown as md
 from funnel_core.domain.constants import FIELDS, FIELDS_BY_NAME
 from funnel_core.domain.i18n import mark, tr, tr_n
 from funnel_core.domain.model import SnapshotError
+from funnel_core.inputs.headers import suggest_field
 from funnel_core.inputs.issues import InputError
 from funnel_core.metrics.continuity import mrr_continuity_gaps
 from pages import _ui
@@ -243,9 +244,16 @@ def matcher(candidates: list[str], key_prefix: str, what: str) -> dict[str, str 
                 else tr("**Match the columns or rows we did not recognise** (or leave them ignored):"))
     cols = st.columns(3)
     for i, source in enumerate(candidates):
-        _ui.keep_choice(f"{key_prefix}_{i}")
-        choice = cols[i % 3].selectbox(tr("'{name}' is", name=md(source)), MAP_OPTIONS,
-                                       key=f"{key_prefix}_{i}", format_func=_map_label)
+        key = f"{key_prefix}_{i}"
+        _ui.keep_choice(key)
+        suggestion = suggest_field(source)  # "leeds" -> Leads: chosen at first, and said so
+        column = cols[i % 3]
+        choice = column.selectbox(tr("'{name}' is", name=md(source)), MAP_OPTIONS, key=key,
+                                  index=MAP_OPTIONS.index(suggestion) if suggestion else 0,
+                                  format_func=_map_label)
+        if suggestion is not None and choice == suggestion:
+            column.caption(":material/spellcheck: " + tr("Guessed from the spelling; change it if that "
+                                                         "is wrong."))
         mapping[str(source)] = None if choice == IGNORE else choice
     return mapping
 

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from funnel_core.page_state import snapshot_state
-from funnel_core.page_state import sources_tables
+from funnel_core.page_state import drafts, sources_tables
 from funnel_core.domain.i18n import keep_language, mark, tr
 
 # The shared glue is split into modules by topic; every name stays reachable as ``_ui.<name>``.
@@ -86,7 +86,18 @@ NOTHING_TO: dict[str, str] = {
 
 
 def no_numbers_yet(where: str) -> None:
-    """What a page shows before any number is stored."""
+    """What a page shows before any number is stored (typed numbers not applied yet get an
+    Apply button here: the page would otherwise say there are none)."""
+    typed = pending_fields()
+    if typed:
+        st.warning(tr("{typed}. They are not stored yet, so there is nothing to {what}: apply them "
+                      "first.", typed=drafts.unapplied_text(typed), what=tr(NOTHING_TO.get(where, where))),
+                   icon=":material/edit:")
+        with st.container(horizontal=True):
+            st.button(tr("Apply"), key=f"apply_draft_{where}", type="primary", icon=":material/check:",
+                      on_click=apply_form_draft, kwargs={"from_sidebar": True})
+            st.page_link(NUMBERS_PAGE, label=tr("Enter your numbers"), icon=":material/edit_note:")
+        return
     st.info(tr("No numbers yet, so there is nothing to {what}. Enter, paste or upload your funnel "
                "numbers first, or look around with the fictional example company.",
                what=tr(NOTHING_TO.get(where, where))),

@@ -188,9 +188,11 @@ with table_tab:
             table, hide_index=True, height="content", row_height=70, placeholder="",
             alt=tr("Every benchmark your KPIs are compared with: your value, the verdict, the "
                    "published figure, its segment, status and source"),
-            column_order=["KPI", "Your value", "Verdict", "Main", "Benchmark", "Where you stand",
-                          "Source", "Link", "Status", "Note", "Segment", "Your value in its period",
-                          "Statistic"],
+            # the figure and your value in the figure's own period side by side (a monthly
+            # value against a yearly median reads as a contradiction otherwise), then the
+            # caveats, before the source details further right
+            column_order=["KPI", "Your value", "Verdict", "Main", "Benchmark", "Your value in its period",
+                          "Where you stand", "Note", "Source", "Link", "Status", "Segment", "Statistic"],
             column_config={
                 "KPI": st.column_config.TextColumn(tr("KPI"), pinned=True, width=140),
                 "Your value": st.column_config.TextColumn(tr("Your value"), width=105),

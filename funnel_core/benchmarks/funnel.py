@@ -36,7 +36,7 @@ from funnel_core.benchmarks.funnel_stages import (
     reference_rate,
     statistic_word,
 )
-from funnel_core.domain.formatting import format_number
+from funnel_core.domain.formatting import format_number, lower_keeping_acronyms
 from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, tr
 
 __all__ = [
@@ -129,7 +129,7 @@ def benchmark_funnel(report: ComparisonReport) -> list[FunnelStep]:
                 stage.field, stage.label, None, count, None, None, count, False,
                 None, None, None, None, None, None,
                 tr("Starting point: your {count} {stage}.", count=format_number(count),
-                   stage=stage.label.lower() if current_language() == DEFAULT_LANGUAGE
+                   stage=lower_keeping_acronyms(stage.label) if current_language() == DEFAULT_LANGUAGE
                    else label_lower(stage)),
             ))
             previous_user, previous_bench = count, count

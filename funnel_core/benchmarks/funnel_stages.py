@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from funnel_core.benchmarks.catalogue import Benchmark
 from funnel_core.benchmarks.compare import ComparisonReport, KpiComparison
 from funnel_core.domain.constants import NO_PERIOD, PERIOD_NAMES, STATUS_LABELS
-from funnel_core.domain.formatting import format_number, format_value
+from funnel_core.domain.formatting import format_number, format_value, lower_keeping_acronyms
 from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 
 __all__ = [
@@ -105,12 +105,13 @@ def statistic_word(statistic: str) -> str:
 
 
 def in_sentence(text: str) -> str:
-    """A label inside a sentence: lower case in English (``"Visitors"`` -> ``"visitors"``);
+    """A label inside a sentence: lower case in English (``"Visitors"`` -> ``"visitors"``,
+    acronyms kept: ``"Lead to MQL"`` -> ``"lead to MQL"``);
     German keeps its capitals (nouns); French and Polish lower the first letter unless the
     first word is an acronym."""
     language = current_language()
     if language == DEFAULT_LANGUAGE:
-        return text.lower()
+        return lower_keeping_acronyms(text)  # "MQL to SQL", not "mql to sql"
     if language == "de" or not text or text[:2].isupper():
         return text
     return text[:1].lower() + text[1:]

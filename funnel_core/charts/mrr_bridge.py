@@ -41,19 +41,23 @@ def mrr_bridge_chart(report: ComparisonReport, *, as_of: date | None = None) -> 
              (tr(mark("Contraction")), "mrr_contraction", -1), (tr(mark("Churned")), "mrr_churned", -1)]
     ends, increase, decrease = tr("Start / end"), tr("Increase"), tr("Decrease")
     missing = [name for name, field, _ in moves if snapshot.get(field) is None]
+    end = float(end_item.kpi.value)
+    # one money format on the chart: whole amounts once any reaches 100 ("+$0", not "+$0.00")
+    amounts = [start, end] + [float(snapshot.get(field) or 0.0) for _, field, _ in moves]
+    digits = 0 if max(abs(a) for a in amounts) >= 100 else None
     rows: list[dict[str, Any]] = [{"step": tr("Start"), "y0": 0.0, "y1": start, "kind": ends,
-                                   "label": format_value(start, "currency", currency)}]
+                                   "label": format_value(start, "currency", currency, digits=digits)}]
     level = start
     for name, field, sign in moves:
         amount = float(snapshot.get(field) or 0.0)
         new_level = level + sign * amount
-        text = ("+" if sign > 0 else "−") + format_value(amount, "currency", currency)
+        sign_text = "" if amount == 0 else ("+" if sign > 0 else "−")  # no sign on nothing
+        text = sign_text + format_value(amount, "currency", currency, digits=digits)
         rows.append({"step": name, "y0": level, "y1": new_level,
                      "kind": increase if sign > 0 else decrease, "label": text})
         level = new_level
-    end = float(end_item.kpi.value)
     rows.append({"step": tr("End"), "y0": 0.0, "y1": end, "kind": ends,
-                 "label": format_value(end, "currency", currency)})
+                 "label": format_value(end, "currency", currency, digits=digits)})
     levels = [start, end] + [r["y1"] for r in rows]
     lo, hi = min(levels), max(levels)
     truncated = hi > 0 and (hi - lo) < 0.3 * hi and lo > 0

@@ -229,3 +229,17 @@ def date_text(value: "_dt.date | str | None") -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale=babel_locale())
+
+
+def lower_keeping_acronyms(text: str) -> str:
+    """Lower case for a label inside an English sentence, acronyms kept.
+
+    A word with two or more capitals is an acronym or a name and stays as it is (``"MQL"``,
+    ``"MQLs"``, ``"SaaS"``, ``"S&M"``); other words are lowered: ``"Lead to MQL"`` ->
+    ``"lead to MQL"``, ``"CAC payback"`` -> ``"CAC payback"``, ``"Visitors"`` -> ``"visitors"``.
+    """
+    import re
+
+    return re.sub(r"[^\W\d_][\w&]*",
+                  lambda m: m.group(0) if sum(c.isupper() for c in m.group(0)) >= 2 else m.group(0).lower(),
+                  text)

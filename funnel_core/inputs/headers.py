@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from funnel_core.domain.constants import CONTEXT_FIELDS, FIELDS, FIELDS_BY_NAME
+from funnel_core.domain.formatting import lower_keeping_acronyms
 from funnel_core.domain.i18n import DEFAULT_LANGUAGE, current_language, mark, tr
 from funnel_core.inputs.header_alias_table import CONTEXT_KEY_ALIASES, FIELD_ALIASES
 from funnel_core.inputs.name_keys import build_key_index, name_variants, normalise_text
@@ -35,6 +36,7 @@ __all__ = [
     "header_multiplier",
     "label_in_sentence",
     "match_context_key",
+    "suggest_field",
     "match_header",
     "match_value_header",
     "name_language",
@@ -140,6 +142,47 @@ def match_header(text: object) -> str | None:
     return None
 
 
+#: How alike a misspelt name and a known one must be (difflib's ratio) to be suggested.
+SUGGESTION_CUTOFF = 0.8
+#: How much closer the suggested field must be than the next one ("conversions" is 0.88 like
+#: PQL conversions and 0.81 like trial conversions: no guess).
+SUGGESTION_MARGIN = 0.1
+
+
+def suggest_field(text: object) -> str | None:
+    """The field a name that was not recognised was probably meant to be, or ``None``.
+
+    A spelling suggestion for the matcher of unrecognised names (``"leeds"`` -> ``leads``,
+    ``"vistors"`` -> ``visitors``): the closest known name or alias by difflib's ratio, when it
+    reaches :data:`SUGGESTION_CUTOFF` and no other field comes within :data:`SUGGESTION_MARGIN`
+    (then it is a guess between two, and nothing is suggested). Names that are recognised, or empty, give ``None``.
+
+    Examples
+    --------
+    >>> suggest_field("leeds"), suggest_field("Vistors"), suggest_field("weather")
+    ('leads', 'visitors', None)
+    """
+    import difflib
+
+    if match_header(text) is not None:
+        return None
+    variants = name_variants(text)
+    if not variants or not variants[0]:
+        return None
+    key = variants[0]
+    scores: dict[str, float] = {}
+    for known, target in _FIELD_INDEX.items():
+        ratio = difflib.SequenceMatcher(None, key, known).ratio()
+        if ratio >= SUGGESTION_CUTOFF and ratio > scores.get(target, 0.0):
+            scores[target] = ratio
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - SUGGESTION_MARGIN:
+        return None
+    return ranked[0][0]
+
+
 def match_context_key(text: object) -> str | None:
     """Map a header or metric name to a context key (``period``, ``currency`` ...).
 
@@ -221,7 +264,7 @@ def label_in_sentence(label: str) -> str:
     """A label inside a sentence: lower case in English (``"is not a valid gross margin"``);
     as it is in other languages, whose nouns and acronyms lower case would spoil (German
     nouns keep their capital)."""
-    return label.lower() if current_language() == DEFAULT_LANGUAGE else label
+    return lower_keeping_acronyms(label) if current_language() == DEFAULT_LANGUAGE else label
 
 
 _THOUSANDS_RE = re.compile(

@@ -235,6 +235,27 @@ def test_upload_mapping_step_assigns_an_unknown_column() -> None:
     assert kpi_values(at)["Visitor to lead"] == "7.0 %"
 
 
+def test_a_misspelt_header_is_matched_to_its_field_with_a_note() -> None:
+    at = new_app()
+    upload(at, "typo.csv", b"month,visitors,leeds\n2025-06,20000,1400\n")
+    mapping = [s for s in at.selectbox if s.label.startswith("'leeds'")]
+    assert mapping and mapping[0].value == "leads", "the closest field is chosen at first"
+    assert any("Guessed from the spelling" in c.value for c in at.caption)
+    button(at, "Apply these numbers").click().run()
+    no_exception(at)
+    assert at.session_state["periods"]["2025-06"] == {"visitors": 20000.0, "leads": 1400.0}
+
+
+def test_a_guess_can_be_undone() -> None:
+    at = new_app()
+    upload(at, "typo.csv", b"month,visitors,leeds\n2025-06,20000,1400\n")
+    [s for s in at.selectbox if s.label.startswith("'leeds'")][0].set_value("__ignore__").run()
+    no_exception(at)
+    assert not any("Guessed from the spelling" in c.value for c in at.caption)
+    button(at, "Apply these numbers").click().run()
+    assert at.session_state["periods"]["2025-06"] == {"visitors": 20000.0}
+
+
 def test_upload_with_nothing_recognised_can_be_matched_by_hand() -> None:
     at = new_app()
     upload(at, "odd.csv", b"Zorbs,Quuxes\n20000,1400\n")

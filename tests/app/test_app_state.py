@@ -125,6 +125,24 @@ def test_the_sidebar_applies_a_draft_from_any_page() -> None:
     assert not any("No numbers yet" in i.value for i in at.info), "the page shows the numbers now"
 
 
+@pytest.mark.parametrize(("page", "what"), [("pages/results.py", "compare"),
+                                             ("pages/downloads.py", "download"),
+                                             ("pages/whatif.py", "project")])
+def test_a_page_without_numbers_offers_to_apply_the_typed_ones(page: str, what: str) -> None:
+    at = new_app()
+    at.text_input(key="f_visitors").set_value("20000")
+    at.switch_page(page)
+    at.run()
+    no_exception(at)
+    warning = " ".join(w.value for w in at.warning)
+    assert "1 field typed but not applied yet" in warning and f"nothing to {what}" in warning
+    assert not any("No numbers yet" in i.value for i in at.info), "typed numbers are not 'no numbers'"
+    button(at, "Apply", key=f"apply_draft_{what}").click().run()
+    no_exception(at)
+    assert at.session_state["periods"] == {"Current period": {"visitors": 20000.0}}
+    assert not any("not applied" in w.value for w in at.warning)
+
+
 def test_dollar_thousands_in_the_form_raise_no_warning() -> None:
     at = new_app()  # USD is the default currency
     for field, text in (("visitors", "42,000"), ("leads", "2,100"), ("mrr_start", "118,000"),

@@ -325,6 +325,20 @@ def test_mrr_bridge_currency_and_none():
     assert mrr_bridge_chart(none) is None
 
 
+@pytest.mark.parametrize(("values", "labels"), [
+    # not given, taken as 0: whole dollars like the rest, and no sign on nothing
+    (dict(mrr_start=88000, mrr_new=5600, mrr_churned=2300), ["$88,000", "+$5,600", "$0", "$0", "−$2,300", "$91,300"]),
+    (dict(mrr_start=1000, mrr_new=100.4, mrr_expansion=0, mrr_churned=20.25),
+     ["$1,000", "+$100", "$0", "$0", "−$20", "$1,080"]),
+    # every amount below 100: the cents stay
+    (dict(mrr_start=50, mrr_new=12.5), ["$50.00", "+$12.50", "$0.00", "$0.00", "$0.00", "$62.50"]),
+])
+def test_mrr_bridge_labels_use_one_money_format(values, labels):
+    spec = mrr_bridge_chart(compare(Snapshot(values, Context()), catalogue=[]), as_of=AS_OF).to_dict()
+    shown = [r["label"] for rows in spec["datasets"].values() for r in rows if "step" in r]
+    assert shown == labels
+
+
 # --- focus ---------------------------------------------------------------------------------------
 
 def test_focus_chart(report):

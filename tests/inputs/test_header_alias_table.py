@@ -119,3 +119,34 @@ def test_every_field_with_aliases_has_german_french_and_polish_ones() -> None:
     for name in listed:
         languages = set(FIELD_ALIASES[name])
         assert {"de", "fr", "pl"} <= languages, (name, languages)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("leeds", "leads"),
+    ("Vistors", "visitors"),
+    ("new custmers", "new_customers"),
+    ("oportunities", "opportunities"),
+    ("mrr churnd", "mrr_churned"),
+    ("Leads", None),      # recognised already: nothing to suggest
+    ("weather", None),    # like nothing
+    ("", None),
+    ("x", None),
+])
+def test_a_misspelt_name_gets_the_field_it_was_meant_to_be(text: str, expected: str | None) -> None:
+    from funnel_core.inputs.headers import suggest_field
+
+    assert suggest_field(text) == expected
+
+
+@pytest.mark.parametrize("text", ["customers", "conversions"])
+def test_a_name_between_two_fields_gets_no_suggestion(text: str) -> None:
+    """'customers' is as close to new customers as to customers at start; 'conversions' nearly
+    as close to trial conversions as to PQL conversions: no guess."""
+    import difflib
+
+    from funnel_core.inputs.headers import _FIELD_INDEX, SUGGESTION_CUTOFF, suggest_field
+
+    close = {target for known, target in _FIELD_INDEX.items()
+             if difflib.SequenceMatcher(None, text, known).ratio() >= SUGGESTION_CUTOFF}
+    assert len(close) >= 2, close  # the case this test is about
+    assert suggest_field(text) is None
