@@ -145,7 +145,7 @@ def merge_numbers(stored: Periods, parsed: Any, *, replace: bool,
 
 
 def _span(labels: list[str]) -> str:
-    return ", ".join(labels) if len(labels) <= 2 else f"{labels[0]} to {labels[-1]}"
+    return ", ".join(labels) if len(labels) <= 2 else f"{labels[0]}–{labels[-1]}"  # no word: any language
 
 
 def merge_note(old_note: str | None, source: str, stored: Periods,
@@ -154,7 +154,7 @@ def merge_note(old_note: str | None, source: str, stored: Periods,
 
     Replacing (or nothing stored before) gives ``source``. Adding says what came from where:
     ``"typed in the form + pasted cells (Leads, MQLs into Current period)"`` or
-    ``"... + wide.xlsx (2025-01 to 2025-06 added)"``; fields the new numbers do not give
+    ``"... + wide.xlsx (2025-01–2025-06 added)"``; fields the new numbers do not give
     stay from before, so the line never claims them.
     """
     if replace or not stored or not old_note:

@@ -106,6 +106,10 @@ EXAMPLE_NOTE = mark("Example company (fictional): Northwind Notes, a made-up not
 _NOTE_WORDS: tuple[str, ...] = (
     EXAMPLE_NOTE, mark(", edited in the form"), mark("typed in the form"),
     mark("typed in the table"), mark("pasted cells"),
+    # the words of period_merge.merge_note ("... (2025-01 to 2025-06 added; Current period
+    # merged into a dated period)"), longest first
+    mark(" merged into a dated period"), mark(" (nothing new)"), mark(" added"), mark(" updated"),
+    CURRENT_PERIOD,
 )
 
 #: The first words of :func:`context_summary`, by period.

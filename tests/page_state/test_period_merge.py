@@ -64,3 +64,20 @@ def test_the_source_line_says_what_was_merged_from_where() -> None:
     note = merge_note("a.csv", "wide.xlsx", {"2025-01": {"visitors": 1.0}}, months, replace=False)
     assert note == "a.csv + wide.xlsx (2025-02, 2025-03 added; Website visitors, MRR at start into 2025-01)"
     assert len(merge_note("x" * 400, "y.csv", stored, merged, replace=False)) == 160
+
+
+def test_the_note_of_an_added_file_is_shown_in_the_sessions_language() -> None:
+    from funnel_core.domain.i18n import use_language
+    from funnel_core.page_state.snapshot_state import source_text
+
+    stored = {CURRENT_PERIOD: {"visitors": 1.0}}
+    merged = {f"2025-0{m}": {"visitors": float(m)} for m in range(1, 5)}
+    note = merge_note("typed in the form", "wide.xlsx", stored, merged, replace=False)
+    assert note == ("typed in the form + wide.xlsx (2025-01–2025-04 added; Current period merged "
+                    "into a dated period)")
+    for language in ("de", "fr", "pl"):
+        with use_language(language):
+            shown = source_text(note)
+        for english in ("typed in the form", " added", "Current period", "merged", " to "):
+            assert english not in shown, (language, shown)
+        assert "wide.xlsx" in shown and "2025-01–2025-04" in shown
