@@ -222,9 +222,10 @@ def gap_sentence(item: KpiComparison, comp: BenchmarkComparison, currency: str, 
                   position=position, citation=citation, verdict=verdict)
     converted = ""
     if comp.conversion_note and item.kpi.period not in (None, "", "none", b.period):
-        converted = " " + tr("(converted from {value} {period})",
-                             value=format_value(item.kpi.value, unit, currency),
-                             period=per_period(item.kpi.period))
+        # the KPI's own value first (its label says its period: "Customer churn (monthly) is
+        # 2.7 % per month"), then the value in the benchmark's period the gap is measured in
+        converted = " " + tr("(converted: {value})", value=value)
+        value = format_value(item.kpi.value, unit, currency) + " " + per_period(item.kpi.period)
     if gap > 0:
         return tr("{kpi} is {value}{converted}, {size} above {what}{citation}: {verdict}.", kpi=label,
                   value=value, converted=converted, size=size, what=what, citation=citation,
