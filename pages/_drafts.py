@@ -142,10 +142,13 @@ def apply_form_draft(from_sidebar: bool = False) -> None:
     message = tr_n("Stored {n} numbers for {period}{read_as}. See them compared on **Benchmarks**.",
                    "Stored {n} numbers for {period}{read_as}. See them compared on **Benchmarks**.",
                    count, period=shown_label, read_as=read_as)
-    if from_sidebar:
-        st.session_state["_sidebar_note"] = ("success", tr_n("Applied: {n} numbers stored for {period}.",
-                                                             "Applied: {n} numbers stored for {period}.",
-                                                             count, period=shown_label))
+    if from_sidebar:  # applied on another page: the sidebar says so, the page shows the numbers
+        applied = tr_n("Applied: {n} numbers stored for {period}.", "Applied: {n} numbers stored for {period}.",
+                       count, period=shown_label)
+        st.session_state["_sidebar_note"] = ("success", applied)
+        message = applied.removesuffix(".")  # "see them on Benchmarks" is said on Your numbers only
+        if not reading.warnings:
+            return
     if reading.warnings:
         flash(message + " " + tr("Check these:") + "\n" + "\n".join(f"- {md(w)}" for w in reading.warnings),
               "warning")

@@ -123,6 +123,7 @@ def test_the_sidebar_applies_a_draft_from_any_page() -> None:
     assert at.session_state["periods"] == {"Current period": {"visitors": 20000.0, "leads": 1400.0}}
     assert any("Applied" in s.value for s in at.sidebar.success)
     assert not any("No numbers yet" in i.value for i in at.info), "the page shows the numbers now"
+    assert not any("See them compared" in s.value for s in at.main.success), "this page is Benchmarks"
 
 
 @pytest.mark.parametrize(("page", "what"), [("pages/results.py", "compare"),
