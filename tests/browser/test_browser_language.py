@@ -31,20 +31,30 @@ def said(language: str, message: str) -> str:
         return tr(message)
 
 
+def _example_on_benchmarks(context, url: str, language: str, errors: list[str]):
+    """A new page of ``context`` with the example company loaded, on Benchmarks with its chart
+    drawn (page errors go to ``errors``)."""
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("button", name=re.compile(re.escape(said(language, "Load example company")))
+                     ).first.click(timeout=60_000)
+    # the sidebar shows the numbers before the page changes: a page changed before the click's
+    # run has stored them would lose the click
+    page.locator('[data-testid="stSidebar"]').get_by_text(said(language, "Current period")).first.wait_for(
+        timeout=60_000)
+    page.get_by_role("link", name=said(language, "Benchmarks")).first.click()
+    page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+    return page
+
+
 def test_the_browsers_language_then_the_links(app_url, browser):  # noqa: F811 (fixture)
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="de-DE", viewport={"width": 1440, "height": 900})
     errors: list[str] = []
     try:
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(app_url, wait_until="domcontentloaded")
         # a German browser gets the German app without asking
-        page.get_by_role("button", name=re.compile(re.escape(said("de", "Load example company")))
-                         ).first.click(timeout=60_000)
-        _wait_for_numbers(page, "de")
-        page.get_by_role("link", name=said("de", "Benchmarks")).first.click()
-        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        page = _example_on_benchmarks(context, app_url, "de", errors)
         page.wait_for_timeout(1500)
         body = page.locator("body").inner_text()
         assert said("de", "Your numbers") in body
@@ -75,11 +85,6 @@ def test_the_browsers_language_then_the_links(app_url, browser):  # noqa: F811 (
     assert not errors, errors
 
 
-def _wait_for_numbers(page, language: str) -> None:
-    """Wait until the sidebar shows stored numbers: a page changed before the click's run has
-    stored them would lose the click."""
-    page.locator('[data-testid="stSidebar"]').get_by_text(said(language, "Current period")).first.wait_for(
-        timeout=60_000)
 
 
 def _shown_choices(page) -> str:
@@ -96,13 +101,7 @@ def test_switching_the_language_on_benchmarks_keeps_every_choice(app_url, browse
     context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
     errors: list[str] = []
     try:
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(app_url, wait_until="domcontentloaded")
-        page.get_by_role("button", name=re.compile("Load example company")).first.click(timeout=60_000)
-        _wait_for_numbers(page, "en")
-        page.get_by_role("link", name="Benchmarks").first.click()
-        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        page = _example_on_benchmarks(context, app_url, "en", errors)
         page.wait_for_timeout(1000)
         before = _shown_choices(page)
         assert "Self-serve (no sales touch)" in before, before  # the example company's segment
