@@ -47,7 +47,9 @@ def test_one_input_redraws_the_projection(app_url, browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_role("button", name=re.compile("Load example company")).first.click(timeout=60_000)
-    page.get_by_text(re.compile("fictional example company")).first.wait_for(timeout=30_000)
+    # only shown once the example is stored (the sidebar's "No numbers yet" also names the
+    # fictional example company: a page changed before the click's run would lose the click)
+    page.get_by_text(re.compile("You are looking at a fictional example company")).first.wait_for(timeout=30_000)
 
     page.get_by_role("link", name="What would it take").first.click()
     before = projection_text(page)
