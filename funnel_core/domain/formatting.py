@@ -13,6 +13,7 @@ import copy
 import datetime as _dt
 import functools
 import math
+import re
 
 from funnel_core.domain.constants import CURRENCIES
 from funnel_core.domain.i18n import DEFAULT_LANGUAGE, babel_locale, current_language, tr
@@ -238,8 +239,8 @@ def lower_keeping_acronyms(text: str) -> str:
     ``"MQLs"``, ``"SaaS"``, ``"S&M"``); other words are lowered: ``"Lead to MQL"`` ->
     ``"lead to MQL"``, ``"CAC payback"`` -> ``"CAC payback"``, ``"Visitors"`` -> ``"visitors"``.
     """
-    import re
+    return _WORD.sub(lambda m: m.group(0) if sum(c.isupper() for c in m.group(0)) >= 2
+                     else m.group(0).lower(), text)
 
-    return re.sub(r"[^\W\d_][\w&]*",
-                  lambda m: m.group(0) if sum(c.isupper() for c in m.group(0)) >= 2 else m.group(0).lower(),
-                  text)
+
+_WORD = re.compile(r"[^\W\d_][\w&]*")

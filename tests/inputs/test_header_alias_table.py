@@ -150,3 +150,12 @@ def test_a_name_between_two_fields_gets_no_suggestion(text: str) -> None:
              if difflib.SequenceMatcher(None, text, known).ratio() >= SUGGESTION_CUTOFF}
     assert len(close) >= 2, close  # the case this test is about
     assert suggest_field(text) is None
+
+
+def test_a_name_longer_than_any_known_one_is_not_compared() -> None:
+    """Comparing is quadratic in the length: a long cell is not compared at all (checked with
+    padding that the name's reading would otherwise strip)."""
+    from funnel_core.inputs.headers import SUGGESTION_MAX_CHARS, suggest_field
+
+    assert suggest_field("leeds ") == "leads"
+    assert suggest_field("leeds" + " " * SUGGESTION_MAX_CHARS) is None
